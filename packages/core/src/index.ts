@@ -1,1 +1,3 @@
 export * from './errors.js';
+export * from './sizes.js';
+export * from './types.js';

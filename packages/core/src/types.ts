@@ -1,0 +1,110 @@
+/**
+ * Public types of the message format API: header information and the encryption and
+ * decryption sessions (docs/FORMAT.md). Implementations live in encrypt-session.ts and
+ * decrypt-session.ts.
+ */
+import type { KeyringNode } from '@aws-crypto/material-management-node';
+
+/** A keyring from `@aws-crypto` (KMS, raw AES, multi); see keyrings.ts for the helpers. */
+export type Keyring = KeyringNode;
+
+/** Encryption context: non-secret key/value pairs bound to the message and sent to KMS. */
+export type EncryptionContext = Record<string, string>;
+
+/**
+ * Which messages may be written and read, as in the AWS Encryption SDK. Default
+ * `REQUIRE_ENCRYPT_REQUIRE_DECRYPT`: only key-committing suites are read.
+ */
+export type CommitmentPolicy =
+  | 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT'
+  | 'REQUIRE_ENCRYPT_ALLOW_DECRYPT'
+  | 'FORBID_ENCRYPT_ALLOW_DECRYPT';
+
+/** One encrypted data key as the header lists it (the wrapped key bytes are left out). */
+export interface EncryptedDataKeyInfo {
+  /** `aws-kms` for KMS, the key namespace for raw keyrings. */
+  readonly providerId: string;
+  /** The KMS key ARN, or the raw key name (with IV/tag info for raw AES, as UTF-8). */
+  readonly providerInfo: string;
+}
+
+/** What a message header says, readable without any key. */
+export interface HeaderInfo {
+  /** Message format version: 1 or 2. */
+  readonly version: number;
+  /** Algorithm suite id, e.g. 0x0478. */
+  readonly suiteId: number;
+  /** Algorithm suite name, e.g. `ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY`. */
+  readonly suiteName: string;
+  /** Message id, lower-case hex. */
+  readonly messageId: string;
+  /** 0 for a non-framed message. */
+  readonly frameLength: number;
+  readonly framed: boolean;
+  readonly encryptionContext: EncryptionContext;
+  readonly encryptedDataKeys: readonly EncryptedDataKeyInfo[];
+  /** The suite commits to its key (version 2 messages). */
+  readonly committing: boolean;
+  /** The suite carries an ECDSA signature in a footer. */
+  readonly signed: boolean;
+}
+
+/**
+ * The keyed state of one message being written. Obtain with `beginEncryption`. Frames are
+ * independent: any frames may be sealed in any order, in parallel sessions or workers, and a
+ * retry re-seals identical bytes. Call `destroy()` when done.
+ */
+export interface EncryptionSession {
+  /** The full serialized v2 header, including the header auth tag. */
+  readonly header: Buffer;
+  readonly headerLength: number;
+  readonly frameLength: number;
+  readonly messageId: Buffer;
+  readonly suiteId: number;
+  readonly encryptionContext: EncryptionContext;
+  /** Key provider infos (KMS key ARNs, raw key names) that wrapped the data key. */
+  readonly keyIds: string[];
+  /**
+   * Seals `plaintext` as frames numbered from `firstSeq`. Deterministic: the same inputs give
+   * identical bytes. Returns the frames' bytes, `frameOffset(firstSeq)` onwards in the message.
+   * When `final` is false, `plaintext.length` must be a positive multiple of the frame length;
+   * when true, whole frames are sealed and the remainder (0..F−1 bytes) becomes the final frame.
+   * Throws InvalidArgumentError on a misaligned length or a bad sequence number, and
+   * InvalidArgumentError (ERR_S3ENC_SESSION_DESTROYED) after `destroy()`.
+   */
+  sealFrames(firstSeq: number, plaintext: Uint8Array, final: boolean): Buffer;
+  /** Drops the derived key and zeroes the data key. Idempotent. */
+  destroy(): void;
+}
+
+/** Result of {@link DecryptionSession.openFrames}. */
+export interface OpenedFrames {
+  /** Plaintext of every frame, in order; only returned once every tag verified. */
+  readonly plaintext: Buffer;
+  /** Number of frames opened. */
+  readonly frames: number;
+  /** The last frame opened is the final frame. */
+  readonly final: boolean;
+  /** Content length of the final frame, when `final`. */
+  readonly finalLength?: number;
+}
+
+/**
+ * The keyed state of one message being read. Obtain with `beginDecryption`, which has
+ * already checked the key commitment and the header auth tag.
+ */
+export interface DecryptionSession {
+  readonly headerLength: number;
+  readonly frameLength: number;
+  readonly info: HeaderInfo;
+  /**
+   * Verifies and decrypts the whole frames in `ciphertext`, which must start at the first byte
+   * of frame `firstSeq` and end at a frame boundary; a final frame must be the last thing in
+   * it. Every tag is checked before any plaintext is returned. Returns; throws IntegrityError
+   * (ERR_S3ENC_TAG_MISMATCH, ERR_S3ENC_FRAME_SEQUENCE, ERR_S3ENC_TRUNCATED,
+   * ERR_S3ENC_TRAILING_DATA) and nothing else for bad bytes.
+   */
+  openFrames(firstSeq: number, ciphertext: Uint8Array): OpenedFrames;
+  /** Drops the derived key and zeroes the data key. Idempotent. */
+  destroy(): void;
+}
