@@ -1,0 +1,186 @@
+/**
+ * The command registry: names, usage and options of every command. Command modules are
+ * imported lazily, so `s3enc --help` or `s3enc keygen` never load the AWS SDK.
+ */
+import type { OptionSpecs } from './args.js';
+import type { CommandSpec } from './command.js';
+
+const KEY_OPTIONS = {
+  'kms-key-id': {
+    type: 'string',
+    multiple: true,
+    valueName: 'KEY',
+    description: 'KMS key id, ARN or alias (repeatable; the first generates the data key). Default: S3ENC_KMS_KEY_ID',
+  },
+  'key-file': { type: 'string', valueName: 'FILE', description: 'raw AES-256 key file (from `s3enc keygen`) instead of / besides KMS' },
+  context: { type: 'string', multiple: true, valueName: 'KEY=VALUE', description: 'encryption context pair (repeatable; not secret)' },
+} as const satisfies OptionSpecs;
+
+const SSE_C_KEY = {
+  'sse-c-key': {
+    type: 'string',
+    valueName: 'fileb://FILE',
+    description: 'SSE-C customer key: a file holding the 32 raw key bytes (never the key itself on the command line)',
+  },
+  'sse-c': { type: 'string', valueName: 'AES256', description: 'SSE-C algorithm (only AES256; implied by --sse-c-key)' },
+} as const satisfies OptionSpecs;
+
+const VERSION_ID = {
+  'version-id': { type: 'string', valueName: 'ID', description: 'a specific object version' },
+} as const satisfies OptionSpecs;
+
+const TRANSFER = {
+  'part-size': { type: 'string', valueName: 'SIZE', description: 'multipart part size, e.g. 16MiB (rounded to whole frames)' },
+  concurrency: { type: 'string', valueName: 'N', description: 'parallel part transfers' },
+} as const satisfies OptionSpecs;
+
+const NO_OVERWRITE = {
+  'no-overwrite': { type: 'boolean', description: 'fail if the target already exists' },
+} as const satisfies OptionSpecs;
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'put',
+    summary: 'encrypt a file (or stdin) and upload it',
+    usage: ['put <file|-> s3://bucket/key [options]'],
+    details:
+      'The data key comes from KMS (--kms-key-id, default S3ENC_KMS_KEY_ID) and/or a raw key file (--key-file).\n' +
+      'Server-side encryption (--sse, --sse-c-key) is added as a second layer.',
+    options: {
+      ...KEY_OPTIONS,
+      'frame-size': { type: 'string', valueName: 'SIZE', description: 'plaintext bytes per authenticated frame (default: the library default)' },
+      ...TRANSFER,
+      ...NO_OVERWRITE,
+      sse: { type: 'string', valueName: 'AES256|aws:kms', description: 'server-side encryption as well (second layer)' },
+      'sse-kms-key-id': { type: 'string', valueName: 'KEY', description: 'KMS key for --sse aws:kms' },
+      ...SSE_C_KEY,
+      'checksum-algorithm': { type: 'string', valueName: 'ALG', description: 'S3 checksum of the ciphertext: CRC32, CRC32C, SHA1, SHA256, CRC64NVME' },
+      'content-type': { type: 'string', valueName: 'TYPE', description: 'Content-Type to record (of the plaintext)' },
+      size: { type: 'string', valueName: 'BYTES', description: 'plaintext size of stdin when known (plans parts up front)' },
+    },
+    positionals: { min: 2, max: 2 },
+    load: () => import('./commands/put.js'),
+  },
+  {
+    name: 'get',
+    summary: 'download and decrypt an object to a file (or stdout)',
+    usage: ['get s3://bucket/key [file|-] [options]'],
+    details:
+      'Every frame is authenticated before its plaintext is written. A file target is written to a\n' +
+      'temporary name and renamed only when the whole object verified, so a failure leaves no partial file.\n' +
+      '--range bytes=FIRST-LAST is inclusive, as in HTTP.',
+    options: {
+      ...KEY_OPTIONS,
+      ...VERSION_ID,
+      range: { type: 'string', valueName: 'bytes=A-B', description: 'only these plaintext bytes (inclusive, HTTP spelling)' },
+      ...SSE_C_KEY,
+      ...TRANSFER,
+      ...NO_OVERWRITE,
+    },
+    positionals: { min: 1, max: 2 },
+    load: () => import('./commands/get.js'),
+  },
+  {
+    name: 'head',
+    summary: 'show the envelope of an encrypted object (no secrets)',
+    usage: ['head s3://bucket/key [--version-id ID]'],
+    options: { ...VERSION_ID, ...SSE_C_KEY },
+    positionals: { min: 1, max: 1 },
+    load: () => import('./commands/head.js'),
+  },
+  {
+    name: 'rm',
+    summary: 'delete an object or one of its versions',
+    usage: ['rm s3://bucket/key [--version-id ID] [--mfa "SERIAL CODE"] [--bypass-governance-retention]'],
+    options: {
+      ...VERSION_ID,
+      mfa: { type: 'string', valueName: '"SERIAL CODE"', description: 'MFA device serial and current code (MFA Delete buckets)' },
+      'bypass-governance-retention': { type: 'boolean', description: 'delete a version under GOVERNANCE retention (needs s3:BypassGovernanceRetention)' },
+    },
+    positionals: { min: 1, max: 1 },
+    load: () => import('./commands/rm.js'),
+  },
+  {
+    name: 'lock',
+    summary: 'Object Lock: retention and legal hold',
+    usage: [
+      'lock show s3://bucket/key [--version-id ID]',
+      'lock retain s3://bucket/key --mode GOVERNANCE|COMPLIANCE (--until DATE | --days N) [--version-id ID]',
+      'lock extend s3://bucket/key (--until DATE | --days N) [--version-id ID]',
+      'lock legal-hold s3://bucket/key on|off [--version-id ID]',
+    ],
+    details:
+      'COMPLIANCE retention cannot be shortened or removed by anyone until it expires: `retain --mode\n' +
+      'COMPLIANCE` asks for --yes-irreversible. `extend` only ever moves the date later.',
+    options: {
+      ...VERSION_ID,
+      mode: { type: 'string', valueName: 'MODE', description: 'GOVERNANCE or COMPLIANCE' },
+      until: { type: 'string', valueName: 'DATE', description: 'retain until this ISO 8601 date/time' },
+      days: { type: 'string', valueName: 'N', description: 'retain for N days from now' },
+      'bypass-governance-retention': { type: 'boolean', description: 'shorten or change GOVERNANCE retention' },
+      'yes-irreversible': { type: 'boolean', description: 'confirm COMPLIANCE retention, which nobody can undo' },
+    },
+    positionals: { min: 2, max: 3 },
+    load: () => import('./commands/lock.js'),
+  },
+  {
+    name: 'keygen',
+    summary: 'write a new raw AES-256 key file (mode 0600) for use without KMS',
+    usage: ['keygen <file>'],
+    details: 'Refuses to overwrite an existing file. Keep the file secret and backed up: without it the objects cannot be decrypted.',
+    options: {},
+    positionals: { min: 1, max: 1 },
+    load: () => import('./commands/keygen.js'),
+  },
+  {
+    name: 'audit',
+    summary: 'check a bucket against the security practices',
+    usage: ['audit s3://bucket [--expect-kms-key KEY] [--expect-vpce VPCE] [--json]'],
+    details: 'A table on a TTY, JSON otherwise. Exits 5 when a check fails, for pipelines.',
+    options: {
+      'expect-kms-key': { type: 'string', valueName: 'KEY', description: 'the KMS key default encryption must use' },
+      'expect-vpce': { type: 'string', multiple: true, valueName: 'VPCE', description: 'VPC endpoint the policy must restrict to (repeatable)' },
+      'expect-source-ip': { type: 'string', multiple: true, valueName: 'CIDR', description: 'source IP range the policy must restrict to (repeatable)' },
+    },
+    positionals: { min: 1, max: 1 },
+    load: () => import('./commands/audit.js'),
+  },
+  {
+    name: 'policy',
+    summary: 'print (or --apply) the bucket policy that enforces TLS and encryption',
+    usage: ['policy s3://bucket [--kms-key KEY] [--vpce VPCE] [--source-ip CIDR] [--principal ARN] [--apply]'],
+    options: {
+      'kms-key': { type: 'string', valueName: 'KEY', description: 'require SSE-KMS with this key on uploads' },
+      vpce: { type: 'string', multiple: true, valueName: 'VPCE', description: 'allow only through these VPC endpoints' },
+      'source-ip': { type: 'string', multiple: true, valueName: 'CIDR', description: 'allow only from these IP ranges' },
+      principal: { type: 'string', multiple: true, valueName: 'ARN', description: 'allow only these principals' },
+      'min-tls': { type: 'string', valueName: 'VERSION', description: 'minimum TLS version (default 1.2)' },
+      apply: { type: 'boolean', description: 'write the policy to the bucket (merged with the existing one)' },
+    },
+    positionals: { min: 1, max: 1 },
+    load: () => import('./commands/policy.js'),
+  },
+  {
+    name: 'harden',
+    summary: 'show (or --apply) the changes that bring a bucket to the practices',
+    usage: ['harden s3://bucket [--kms-key KEY] [--apply]'],
+    details: 'Dry run by default: prints each change. Never weakens an existing setting.',
+    options: {
+      'kms-key': { type: 'string', valueName: 'KEY', description: 'default encryption with this KMS key' },
+      apply: { type: 'boolean', description: 'make the changes' },
+    },
+    positionals: { min: 1, max: 1 },
+    load: () => import('./commands/harden.js'),
+  },
+];
+
+export function findSpec(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+/** Every option of every command, for locating the command name in argv. */
+export function allCommandOptions(): OptionSpecs {
+  const all: OptionSpecs = {};
+  for (const c of COMMANDS) Object.assign(all, c.options);
+  return all;
+}

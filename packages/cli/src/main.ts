@@ -1,0 +1,171 @@
+/**
+ * The entry point: parse, dispatch to a lazily loaded command, and the ONE error boundary
+ * that turns any failure into a message on stderr and a documented exit code.
+ */
+import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
+import { AbortError } from '@s3enc/core';
+import { GLOBAL_OPTIONS, parseCommandLine, type GlobalOptions, type OptionSpecs } from './args.js';
+import { UsageError } from './cli-errors.js';
+import type { CommandSpec } from './command.js';
+import { COMMANDS, allCommandOptions, findSpec } from './commands.js';
+import { ExitCode, reportFor } from './exit-codes.js';
+import { Output, colourEnabled, processIo, type CliIo } from './output.js';
+
+export function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function optionLines(specs: OptionSpecs): string[] {
+  const rows = Object.entries(specs).map(([name, s]) => {
+    const flag = `${s.short ? `-${s.short}, ` : '    '}--${name}${s.type === 'string' ? ` ${s.valueName ?? 'VALUE'}` : ''}`;
+    return [flag, s.description + (s.multiple ? '' : '')] as const;
+  });
+  const w = Math.min(36, Math.max(...rows.map((r) => r[0].length)));
+  return rows.map(([f, d]) => `  ${f.padEnd(w)}  ${d}`);
+}
+
+export function mainHelp(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `s3enc ${version()} — client-side encryption for S3 objects (KMS data keys, TLS only)`,
+    '',
+    'Usage: s3enc <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '',
+    'Global options:',
+    ...optionLines(GLOBAL_OPTIONS),
+    '',
+    'Exit codes: 0 ok, 1 other failure, 2 usage, 3 integrity (tampered, truncated, wrong context),',
+    '            4 access or key (denied, no matching key, credentials), 5 audit found failures, 130 interrupted.',
+    'Run `s3enc help <command>` for a command\'s options. Documentation: docs/cli.md.',
+    '',
+  ].join('\n');
+}
+
+export function commandHelp(spec: CommandSpec): string {
+  return [
+    `s3enc ${spec.name} — ${spec.summary}`,
+    '',
+    'Usage:',
+    ...spec.usage.map((u) => `  s3enc ${u}`),
+    ...(spec.details ? ['', spec.details] : []),
+    ...(Object.keys(spec.options).length > 0 ? ['', 'Options:', ...optionLines(spec.options)] : []),
+    '',
+    'Global options: --profile, --region, --endpoint-url, --kms-endpoint-url, --ca-bundle, --json, --quiet, --debug, --no-color',
+    '',
+  ].join('\n');
+}
+
+/** Best-effort scan for global output flags, so even a usage error honours --json / --debug. */
+function sniffGlobal(argv: string[]): Pick<GlobalOptions, 'json' | 'quiet' | 'debug' | 'noColor'> {
+  const has = (f: string) => argv.includes(f);
+  return { json: has('--json'), quiet: has('--quiet') || has('-q'), debug: has('--debug'), noColor: has('--no-color') };
+}
+
+function printError(io: CliIo, out: Output, err: unknown, debug: boolean, json: boolean): number {
+  const r = reportFor(err);
+  if (json) {
+    const target = out.dataOnStdout ? io.stderr : io.stdout;
+    target.write(`${JSON.stringify({ ok: false, error: { code: r.code, message: r.message, exitCode: r.exitCode, ...(r.hint ? { hint: r.hint } : {}) } })}\n`);
+  }
+  // The human message always goes to stderr, even with --json or --quiet: errors are never silent.
+  const s = out.style;
+  io.stderr.write(`${s.red('s3enc: error:')} ${r.message} ${s.dim(`(${r.code})`)}\n`);
+  if (r.hint) io.stderr.write(`${r.hint}\n`);
+  if (debug) {
+    let e: unknown = err;
+    for (let i = 0; i < 6 && e !== undefined && e !== null; i++) {
+      io.stderr.write(`${i === 0 ? '' : 'caused by: '}${e instanceof Error ? (e.stack ?? e.message) : inspect(e)}\n`);
+      e = (e as { cause?: unknown }).cause;
+    }
+  } else if (r.exitCode === ExitCode.FAILURE && r.code === 'ERR_S3ENC_CLI_UNKNOWN') {
+    io.stderr.write('Run again with --debug for details.\n');
+  }
+  return r.exitCode;
+}
+
+/**
+ * Runs the CLI with the given arguments (without `node` and the script) and returns the exit
+ * code. Never throws; never calls process.exit (so tests can call it in process).
+ */
+export async function run(argv: string[], io: CliIo = processIo(), signal: AbortSignal = new AbortController().signal): Promise<number> {
+  const sniff = sniffGlobal(argv);
+  let out = new Output(io, { json: sniff.json, quiet: sniff.quiet, colour: colourEnabled(io, sniff.noColor) });
+  let debug = sniff.debug;
+  let json = sniff.json;
+  try {
+    const first = parseCommandLine(argv, allCommandOptions(), allCommandOptions());
+    if (first.global.version && first.command === undefined) {
+      io.stdout.write(`${version()}\n`);
+      return ExitCode.OK;
+    }
+    if (first.command === undefined) {
+      if (first.global.help) {
+        io.stdout.write(mainHelp());
+        return ExitCode.OK;
+      }
+      io.stderr.write(mainHelp());
+      return ExitCode.USAGE;
+    }
+    if (first.command === 'help') {
+      const name = first.positionals[0];
+      const spec = name === undefined ? undefined : findSpec(name);
+      if (name !== undefined && spec === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)}; run \`s3enc help\``);
+      io.stdout.write(spec ? commandHelp(spec) : mainHelp());
+      return ExitCode.OK;
+    }
+    const spec = findSpec(first.command);
+    if (spec === undefined) {
+      throw new UsageError(`unknown command ${JSON.stringify(first.command)}; run \`s3enc help\``);
+    }
+    if (first.global.help) {
+      io.stdout.write(commandHelp(spec));
+      return ExitCode.OK;
+    }
+    const parsed = parseCommandLine(argv, spec.options, allCommandOptions());
+    const g = parsed.global;
+    debug = g.debug;
+    json = g.json;
+    out = new Output(io, { json: g.json, quiet: g.quiet, colour: colourEnabled(io, g.noColor) });
+    const n = parsed.positionals.length;
+    if (n < spec.positionals.min || n > spec.positionals.max) {
+      throw new UsageError(
+        `${n < spec.positionals.min ? 'missing arguments' : `unexpected argument ${JSON.stringify(parsed.positionals[spec.positionals.max])}`}; usage: ${spec.usage.map((u) => `s3enc ${u}`).join(' | ')}`,
+      );
+    }
+    const mod = await spec.load();
+    const code = await mod.run({ positionals: parsed.positionals, values: parsed.values, global: g, out, io, signal });
+    return code ?? ExitCode.OK;
+  } catch (err) {
+    const e = signal.aborted && !(err instanceof UsageError) ? new AbortError('interrupted', { cause: err }) : err;
+    return printError(io, out, e, debug, json);
+  }
+}
+
+/** Used by bin/s3enc.js: wires signals and sets process.exitCode. */
+export async function cli(): Promise<void> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts > 1) process.exit(ExitCode.INTERRUPTED);
+    controller.abort(Object.assign(new Error(`interrupted by ${sig}`), { name: 'AbortError' }));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // A closed stdout (e.g. `s3enc get … - | head -c 10`) is not an error worth a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  process.exitCode = await run(process.argv.slice(2), processIo(), controller.signal);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+}
