@@ -2,3 +2,16 @@ export * from './errors.js';
 export * from './sizes.js';
 export * from './types.js';
 export * from './checksum.js';
+export { parseHeader, describeMessage } from './header.js';
+export {
+  beginEncryption,
+  SUITE_ID,
+  DEFAULT_MAX_ENCRYPTED_DATA_KEYS,
+  type BeginEncryptionOptions,
+} from './encrypt-session.js';
+export { beginDecryption, type BeginDecryptionOptions } from './decrypt-session.js';
+export * from './decrypt-range.js';
+export * from './encrypt-stream.js';
+export * from './decrypt-stream.js';
+export * from './keyrings.js';
+export type { ByteSource } from './byte-source.js';

@@ -26,6 +26,8 @@ export interface EncryptedDataKeyInfo {
   readonly providerId: string;
   /** The KMS key ARN, or the raw key name (with IV/tag info for raw AES, as UTF-8). */
   readonly providerInfo: string;
+  /** The KMS key ARN, or `namespace/keyName` for a raw AES key. */
+  readonly keyId: string;
 }
 
 /** What a message header says, readable without any key. */
@@ -62,7 +64,7 @@ export interface EncryptionSession {
   readonly messageId: Buffer;
   readonly suiteId: number;
   readonly encryptionContext: EncryptionContext;
-  /** Key provider infos (KMS key ARNs, raw key names) that wrapped the data key. */
+  /** Ids of the keys that wrapped the data key: KMS key ARNs, or `namespace/keyName` for raw AES keys. */
   readonly keyIds: string[];
   /**
    * Seals `plaintext` as frames numbered from `firstSeq`. Deterministic: the same inputs give

@@ -1,0 +1,39 @@
+/** A FIFO of byte chunks that hands out contiguous views, copying only across chunk edges. @internal */
+export class ByteQueue {
+  #chunks: Buffer[] = [];
+  #length = 0;
+
+  get length(): number {
+    return this.#length;
+  }
+
+  push(b: Buffer): void {
+    if (b.length === 0) return;
+    this.#chunks.push(b);
+    this.#length += b.length;
+  }
+
+  /** The first `n` bytes (n <= length) as one Buffer, leaving them queued. */
+  peek(n: number): Buffer {
+    const first = this.#chunks[0];
+    if (first === undefined) return Buffer.alloc(0);
+    if (first.length >= n) return first.subarray(0, n);
+    // Merge just enough leading chunks into one.
+    let have = 0;
+    let k = 0;
+    while (have < n) have += this.#chunks[k++]!.length;
+    const merged = Buffer.concat(this.#chunks.slice(0, k), have);
+    this.#chunks.splice(0, k, merged);
+    return merged.subarray(0, n);
+  }
+
+  /** Removes and returns the first `n` bytes (n <= length) as one Buffer. */
+  take(n: number): Buffer {
+    const out = this.peek(n);
+    const first = this.#chunks[0]!;
+    if (first.length === n) this.#chunks.shift();
+    else this.#chunks[0] = first.subarray(n);
+    this.#length -= n;
+    return out;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Streaming decryption: each frame's plaintext is released only after its tag verifies; the
+ * final frame is required and any byte after it is refused. Signed messages release nothing
+ * until the signature verifies, unless `releaseUnverifiedPlaintext` is set.
+ */
+import { Readable } from 'node:stream';
+import { ByteQueue } from './byte-queue.js';
+import { chunksOf, type ByteSource } from './byte-source.js';
+import { beginDecryption, type BeginDecryptionOptions, type InternalDecryptionSession } from './decrypt-session.js';
+import { IntegrityError } from './errors.js';
+import { parseHeaderFull } from './header.js';
+
+/** Options of {@link decryptStream}: those of beginDecryption except `header`. */
+export type DecryptStreamOptions = Omit<BeginDecryptionOptions, 'header'>;
+
+const truncated = (): IntegrityError => new IntegrityError('ERR_S3ENC_TRUNCATED', 'Message is truncated');
+
+async function* decryptChunks(source: ByteSource, o: DecryptStreamOptions, out: Readable): AsyncGenerator<Buffer> {
+  const it = chunksOf(source)[Symbol.asyncIterator]();
+  const q = new ByteQueue();
+  const more = async (): Promise<boolean> => {
+    const r = await it.next();
+    if (r.done === true) return false;
+    q.push(r.value);
+    return true;
+  };
+
+  let headerLength: number | undefined;
+  while (headerLength === undefined) {
+    if (q.length > 0) headerLength = parseHeaderFull(q.peek(q.length))?.headerLength;
+    if (headerLength === undefined && !(await more())) throw truncated();
+  }
+  const session = (await beginDecryption({ ...o, header: q.peek(headerLength) })) as InternalDecryptionSession;
+  q.take(headerLength);
+  out.emit('header', session.info);
+  const opener = session.opener();
+  const verifier = session.verifier;
+  const hold = verifier !== undefined && o.releaseUnverifiedPlaintext !== true;
+  const held: Buffer[] = [];
+  try {
+    let seq = 1;
+    for (;;) {
+      const size = q.length > 0 ? opener.frameSizeAt(q.peek(Math.min(24, q.length))) : undefined;
+      if (size === undefined || q.length < size) {
+        if (!(await more())) throw truncated();
+        continue;
+      }
+      const frame = q.take(size);
+      verifier?.update(frame);
+      const r = opener.open(seq++, frame);
+      for (const p of r.plaintext) {
+        if (hold) held.push(p);
+        else yield p;
+      }
+      if (r.final) break;
+    }
+    if (verifier === undefined) {
+      if (q.length > 0 || (await more())) {
+        throw new IntegrityError('ERR_S3ENC_TRAILING_DATA', 'Data after the final frame');
+      }
+      return;
+    }
+    while (await more());
+    const footer = q.take(q.length);
+    const sigLength = footer.length >= 2 ? footer.readUInt16BE(0) : -1;
+    if (sigLength <= 0 || footer.length !== sigLength + 2 || !verifier.verify(footer.subarray(2))) {
+      throw new IntegrityError('ERR_S3ENC_SIGNATURE_MISMATCH', 'Message authentication failed');
+    }
+    for (const p of held.splice(0)) yield p;
+  } finally {
+    for (const p of held) p.fill(0);
+    session.destroy();
+  }
+}
+
+/**
+ * Decrypts one message from `source` (any ByteSource). Returns a Node Readable of plaintext at
+ * once. It emits `'header'` (HeaderInfo) once the header is authenticated. Each frame's
+ * plaintext is pushed only after its tag verifies. The stream is destroyed with FormatError,
+ * KeyUnwrapError or IntegrityError (ERR_S3ENC_TAG_MISMATCH, ERR_S3ENC_TRUNCATED,
+ * ERR_S3ENC_TRAILING_DATA, ERR_S3ENC_FRAME_SEQUENCE, ERR_S3ENC_SIGNATURE_MISMATCH, …);
+ * a consumer must treat plaintext received before an error as belonging to a failed message.
+ * Memory stays at about two frames, except for signed messages, whose plaintext is held until
+ * the signature verifies (unless `releaseUnverifiedPlaintext`).
+ */
+export function decryptStream(source: ByteSource, o: DecryptStreamOptions): Readable {
+  const ref: { out?: Readable } = {};
+  const out = Readable.from(
+    (async function* () {
+      yield* decryptChunks(source, o, ref.out!);
+    })(),
+    { objectMode: false },
+  );
+  ref.out = out;
+  return out;
+}

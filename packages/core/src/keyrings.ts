@@ -1,0 +1,178 @@
+/**
+ * Keyring helpers over `@aws-crypto`: AWS KMS (multi-Region-key aware, several keys and
+ * Regions), raw AES-256 (no KMS), and multi-keyrings. The caller controls the KMS client
+ * (endpoint, TLS, CA) through `clientProvider` or `client`.
+ */
+import { readFileSync } from 'node:fs';
+import { MultiKeyringNode, type KeyringNode } from '@aws-crypto/material-management-node';
+import {
+  KMS,
+  buildAwsKmsMrkAwareStrictMultiKeyringNode,
+  cacheClients,
+  getClient,
+  type KmsNodeClientSupplier,
+} from '@aws-crypto/kms-keyring-node';
+import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
+import { InvalidArgumentError } from './errors.js';
+import type { Keyring } from './types.js';
+
+/** A KMS client: an AWS SDK v3 `KMSClient` (anything with `send`) or an aggregated `KMS`. */
+export type KmsClientLike = { send(command: never, ...rest: never[]): Promise<unknown> } | { generateDataKey: unknown; decrypt: unknown; encrypt: unknown };
+
+/** Returns the KMS client for a Region, or false to skip keys in that Region. */
+export type KmsClientProvider = (region: string) => KmsClientLike | false;
+
+/** Options of {@link kmsKeyring}. */
+export interface KmsKeyringOptions {
+  /** KMS key ARN that generates the data key (one GenerateDataKey per message). */
+  readonly generatorKeyId: string;
+  /** Further key ARNs that also wrap the data key (one Encrypt each), e.g. in other Regions. */
+  readonly keyIds?: readonly string[];
+  /** Client per Region; wins over `kmsClientConfig`. */
+  readonly clientProvider?: KmsClientProvider;
+  /** Config for the KMS clients the keyring creates (one per Region, cached), when no provider is given. */
+  readonly kmsClientConfig?: Record<string, unknown>;
+  readonly grantTokens?: readonly string[];
+}
+
+type AwsKmsClient = ReturnType<KmsNodeClientSupplier>;
+
+const aggregated = KMS.prototype as unknown as Record<'encrypt' | 'decrypt' | 'generateDataKey', (this: unknown, a: unknown) => Promise<unknown>>;
+
+/** Gives a bare `KMSClient` the three methods the keyring calls, without copying its state. */
+function adaptClient(c: KmsClientLike): AwsKmsClient {
+  const rec = c as Record<string, unknown>;
+  if (typeof rec.generateDataKey === 'function' && typeof rec.decrypt === 'function' && typeof rec.encrypt === 'function') {
+    return c as unknown as AwsKmsClient;
+  }
+  if (typeof rec.send !== 'function') {
+    throw new InvalidArgumentError('clientProvider must return a KMS client (a KMSClient or KMS) or false');
+  }
+  const w = Object.create(c) as Record<string, unknown>;
+  w.encrypt = (a: unknown) => aggregated.encrypt.call(c, a);
+  w.decrypt = (a: unknown) => aggregated.decrypt.call(c, a);
+  w.generateDataKey = (a: unknown) => aggregated.generateDataKey.call(c, a);
+  return w as unknown as AwsKmsClient;
+}
+
+function checkArn(name: string, v: unknown): string {
+  if (typeof v !== 'string' || v.length === 0) throw new InvalidArgumentError(`${name} must be a non-empty KMS key id`);
+  return v;
+}
+
+/**
+ * An AWS KMS keyring: the generator key makes the data key, every key in `keyIds` wraps it
+ * too, so any one of them can decrypt. Multi-Region keys are matched across Regions. On
+ * decrypt only the listed keys are tried (strict). Returns the keyring; throws
+ * InvalidArgumentError on bad options. KMS errors surface later, from beginEncryption /
+ * beginDecryption, as KeyUnwrapError.
+ */
+export function kmsKeyring(o: KmsKeyringOptions): Keyring {
+  if (o === null || typeof o !== 'object') throw new InvalidArgumentError('options are required');
+  const generatorKeyId = checkArn('generatorKeyId', o.generatorKeyId);
+  const keyIds = (o.keyIds ?? []).map((k, i) => checkArn(`keyIds[${i}]`, k));
+  let clientProvider: KmsNodeClientSupplier;
+  if (o.clientProvider !== undefined) {
+    const p = o.clientProvider;
+    if (typeof p !== 'function') throw new InvalidArgumentError('clientProvider must be a function');
+    const cache = new Map<string, AwsKmsClient | false>();
+    clientProvider = (region: string) => {
+      let c = cache.get(region);
+      if (c === undefined) {
+        const got = p(region);
+        c = got === false ? false : adaptClient(got);
+        cache.set(region, c);
+      }
+      return c;
+    };
+  } else {
+    clientProvider = cacheClients(getClient(KMS, o.kmsClientConfig ?? {}));
+  }
+  return buildAwsKmsMrkAwareStrictMultiKeyringNode({
+    generatorKeyId,
+    keyIds,
+    clientProvider,
+    ...(o.grantTokens ? { grantTokens: [...o.grantTokens] } : {}),
+  });
+}
+
+/** Options of {@link rawAesKeyring}. Give exactly one of `key` and `keyFile`. */
+export interface RawAesKeyringOptions {
+  /** 32 key bytes. Copied; the caller keeps ownership of (and should zero) its buffer. */
+  readonly key?: Uint8Array;
+  /** A file holding the key: 32 raw bytes, or 64 hex / 44 base64 characters. */
+  readonly keyFile?: string;
+  /** Name of the key, recorded in the header; must match on decrypt. */
+  readonly keyName: string;
+  /** Namespace of the key (the provider id), recorded in the header; must match on decrypt. */
+  readonly keyNamespace: string;
+}
+
+function keyFromFile(path: string): Buffer {
+  const bytes = readFileSync(path);
+  if (bytes.length === 32) return bytes;
+  const text = bytes.toString('utf8').trim();
+  bytes.fill(0);
+  let key: Buffer | undefined;
+  if (/^[0-9a-fA-F]{64}$/.test(text)) key = Buffer.from(text, 'hex');
+  else if (/^[A-Za-z0-9+/]{43}=$/.test(text)) key = Buffer.from(text, 'base64');
+  if (key === undefined || key.length !== 32) {
+    throw new InvalidArgumentError('keyFile must hold a 256-bit key (32 bytes, hex or base64)', { code: 'ERR_S3ENC_INVALID_KEY' });
+  }
+  return key;
+}
+
+/**
+ * A raw AES-256-GCM keyring for users without KMS. Returns the keyring; throws
+ * InvalidArgumentError (ERR_S3ENC_INVALID_KEY) when the key is not 32 bytes or both or neither
+ * of `key` and `keyFile` are given. Our copy of the key is zeroed once the keyring holds it.
+ */
+export function rawAesKeyring(o: RawAesKeyringOptions): Keyring {
+  if (o === null || typeof o !== 'object') throw new InvalidArgumentError('options are required');
+  if ((o.key === undefined) === (o.keyFile === undefined)) {
+    throw new InvalidArgumentError('give exactly one of key and keyFile', { code: 'ERR_S3ENC_INVALID_KEY' });
+  }
+  if (typeof o.keyName !== 'string' || o.keyName.length === 0 || typeof o.keyNamespace !== 'string' || o.keyNamespace.length === 0) {
+    throw new InvalidArgumentError('keyName and keyNamespace must be non-empty strings');
+  }
+  if (o.keyNamespace.startsWith('aws-kms')) {
+    throw new InvalidArgumentError('keyNamespace must not start with "aws-kms"');
+  }
+  // The keyring wants a buffer that owns its whole ArrayBuffer.
+  let key: Uint8Array;
+  if (o.key !== undefined) {
+    if (!(o.key instanceof Uint8Array) || o.key.byteLength !== 32) {
+      throw new InvalidArgumentError('key must be 32 bytes (AES-256)', { code: 'ERR_S3ENC_INVALID_KEY' });
+    }
+    key = new Uint8Array(o.key);
+  } else {
+    const fromFile = keyFromFile(o.keyFile!);
+    key = new Uint8Array(fromFile);
+    fromFile.fill(0);
+  }
+  try {
+    return new RawAesKeyringNode({
+      keyName: o.keyName,
+      keyNamespace: o.keyNamespace,
+      unencryptedMasterKey: key,
+      wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
+    });
+  } finally {
+    key.fill(0);
+  }
+}
+
+/**
+ * Combines keyrings: on encrypt the generator makes the data key and every child wraps it; on
+ * decrypt each keyring is tried in turn. Returns the keyring; throws InvalidArgumentError.
+ */
+export function multiKeyring(o: { generator?: Keyring; children?: readonly Keyring[] }): Keyring {
+  if (o === null || typeof o !== 'object') throw new InvalidArgumentError('options are required');
+  if (o.generator === undefined && (o.children ?? []).length === 0) {
+    throw new InvalidArgumentError('multiKeyring needs a generator or children');
+  }
+  return new MultiKeyringNode({
+    ...(o.generator ? { generator: o.generator as KeyringNode } : {}),
+    children: [...(o.children ?? [])],
+  });
+}
