@@ -1,0 +1,229 @@
+/**
+ * Restore a previous version: a server-side copy of that version as the new current version.
+ * Nothing passes through the client, so an s3enc object (self-contained: header and frames)
+ * stays byte-for-byte the same and decrypts to the old plaintext. Objects over 5 GiB, which
+ * CopyObject cannot copy, are copied with UploadPartCopy.
+ */
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  UploadPartCopyCommand,
+  type CompletedPart,
+  type HeadObjectCommandOutput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { AbortError, S3EncError } from '@s3enc/core';
+import { argError, mapS3Error } from './errors.js';
+import { lockParamsFor, type ObjectLockPutOptions, type ObjectLockPutParams } from './lock-params.js';
+import { copySourceSseCParams, sseCParams, type SseCustomerKey } from './sse-c.js';
+import { checkVersionAddress, headVersion, type VersionIdAddress } from './versions.js';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+/** The largest object CopyObject copies in one request. */
+export const MAX_COPY_OBJECT_SIZE = 5 * GiB;
+const MIN_PART = 5 * MiB;
+const MAX_PART = 5 * GiB;
+const MAX_PARTS = 10_000;
+
+/** Options of {@link restoreVersion}. */
+export interface RestoreVersionOptions extends VersionIdAddress {
+  /** SSE-C key of the source version, when it is stored with SSE-C. */
+  sourceSseCustomerKey?: SseCustomerKey;
+  /**
+   * SSE-C key for the new current version. Defaults to `sourceSseCustomerKey`, so a restore
+   * never silently drops SSE-C. SSE-S3 / SSE-KMS settings of the source are carried over.
+   */
+  sseCustomerKey?: SseCustomerKey;
+  /** Object Lock settings for the new version (otherwise the bucket default applies). */
+  objectLock?: ObjectLockPutOptions;
+  /** Sizes above this use multipart UploadPartCopy (default and maximum: 5 GiB). */
+  multipartThreshold?: number;
+  /** Part size for the multipart path (default: 512 MiB, raised to fit 10,000 parts). */
+  partSize?: number;
+  /** Parallel UploadPartCopy requests (default 4). */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+/** Result of {@link restoreVersion}. */
+export interface RestoreVersionResult {
+  /** The id of the new current version (undefined if the bucket is not versioned). */
+  versionId: string | undefined;
+  /** The version that was copied. */
+  sourceVersionId: string;
+  size: number;
+  /** The copy used UploadPartCopy. */
+  multipart: boolean;
+}
+
+/**
+ * The `CopySource` value (`x-amz-copy-source`) for one version: bucket, URL-encoded key (its
+ * `/` separators kept) and `?versionId=`.
+ */
+export function copySourceFor(o: VersionIdAddress): string {
+  const a = checkVersionAddress(o);
+  const key = a.Key.split('/').map(encodeURIComponent).join('/');
+  return `${a.Bucket}/${key}?versionId=${encodeURIComponent(a.VersionId)}`;
+}
+
+function checkSize(value: unknown, what: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw argError('ERR_S3ENC_INVALID_ARGUMENT', `${what} must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** Server-side encryption of the source, to carry over to the copy (not SSE-C: that needs the key). */
+function serverSideEncryptionOf(h: HeadObjectCommandOutput) {
+  if (h.ServerSideEncryption === 'aws:kms' || h.ServerSideEncryption === 'aws:kms:dsse') {
+    return {
+      ServerSideEncryption: h.ServerSideEncryption,
+      ...(h.SSEKMSKeyId === undefined ? {} : { SSEKMSKeyId: h.SSEKMSKeyId }),
+      ...(h.BucketKeyEnabled === undefined ? {} : { BucketKeyEnabled: h.BucketKeyEnabled }),
+    };
+  }
+  if (h.ServerSideEncryption === 'AES256') return { ServerSideEncryption: h.ServerSideEncryption };
+  return {};
+}
+
+/**
+ * Makes `versionId` the current version again by copying it server side onto the same key.
+ * The old version is kept; the copy is a new version with the same bytes, metadata and
+ * content type, pinned to the source ETag. (The multipart path does not copy object tags.)
+ *
+ * @returns the new version id, the source version id, the size and which path was used.
+ * @throws InvalidArgumentError before any request for bad options or Object Lock settings;
+ *   when the source is stored with SSE-C and no `sourceSseCustomerKey` was given.
+ * @throws S3RequestError `ERR_S3ENC_VERSION_IS_DELETE_MARKER` when the version is a delete
+ *   marker, `ERR_S3ENC_NO_SUCH_VERSION`, or any refused copy (a multipart copy is aborted).
+ * @throws AbortError when `signal` aborts (a multipart copy is aborted).
+ */
+export async function restoreVersion(s3: S3Client, o: RestoreVersionOptions): Promise<RestoreVersionResult> {
+  const address = checkVersionAddress(o);
+  const threshold = checkSize(o.multipartThreshold ?? MAX_COPY_OBJECT_SIZE, 'multipartThreshold', 0, MAX_COPY_OBJECT_SIZE);
+  const concurrency = checkSize(o.concurrency ?? 4, 'concurrency', 1, 64);
+  if (o.partSize !== undefined) checkSize(o.partSize, 'partSize', MIN_PART, MAX_PART);
+  const lock: ObjectLockPutParams = o.objectLock === undefined ? {} : lockParamsFor(o.objectLock);
+  const sourceKey = o.sourceSseCustomerKey;
+  const targetKey = o.sseCustomerKey ?? sourceKey;
+  const sourceSseC = copySourceSseCParams(sourceKey);
+  const targetSseC = sseCParams(targetKey);
+  o.signal?.throwIfAborted();
+
+  const head = await headVersion(s3, { ...o, ...(sourceKey === undefined ? {} : { sseCustomerKey: sourceKey }) });
+  const h = head.response;
+  if (h.SSECustomerAlgorithm !== undefined && sourceKey === undefined) {
+    throw argError(
+      'ERR_S3ENC_INVALID_ARGUMENT',
+      'The source version is stored with SSE-C: pass its key as sourceSseCustomerKey',
+    );
+  }
+  const CopySource = copySourceFor(o);
+  const sse = targetKey === undefined ? serverSideEncryptionOf(h) : targetSseC;
+  const what = `restore of s3://${address.Bucket}/${address.Key} version ${address.VersionId}`;
+  const abortSignal = o.signal === undefined ? {} : { abortSignal: o.signal };
+
+  if (head.size <= threshold) {
+    try {
+      const out = await s3.send(
+        new CopyObjectCommand({
+          Bucket: address.Bucket,
+          Key: address.Key,
+          CopySource,
+          ...(head.eTag === undefined ? {} : { CopySourceIfMatch: head.eTag }),
+          MetadataDirective: 'COPY',
+          ...sourceSseC,
+          ...sse,
+          ...lock,
+        }),
+        abortSignal,
+      );
+      return { versionId: out.VersionId, sourceVersionId: address.VersionId, size: head.size, multipart: false };
+    } catch (err) {
+      throw failure(err, o.signal, what);
+    }
+  }
+
+  let partSize = o.partSize ?? 512 * MiB;
+  partSize = Math.max(partSize, Math.ceil(head.size / MAX_PARTS / MiB) * MiB);
+  if (partSize > MAX_PART) throw argError('ERR_S3ENC_INVALID_ARGUMENT', 'The object is too large for a multipart copy');
+  const partCount = Math.max(1, Math.ceil(head.size / partSize));
+
+  let UploadId: string | undefined;
+  try {
+    const created = await s3.send(
+      new CreateMultipartUploadCommand({
+        Bucket: address.Bucket,
+        Key: address.Key,
+        ...(h.ContentType === undefined ? {} : { ContentType: h.ContentType }),
+        ...(h.ContentEncoding === undefined ? {} : { ContentEncoding: h.ContentEncoding }),
+        ...(h.ContentDisposition === undefined ? {} : { ContentDisposition: h.ContentDisposition }),
+        ...(h.ContentLanguage === undefined ? {} : { ContentLanguage: h.ContentLanguage }),
+        ...(h.CacheControl === undefined ? {} : { CacheControl: h.CacheControl }),
+        ...(h.Metadata === undefined ? {} : { Metadata: h.Metadata }),
+        ...sse,
+        ...lock,
+      }),
+      abortSignal,
+    );
+    UploadId = created.UploadId;
+    if (UploadId === undefined) throw new Error('CreateMultipartUpload returned no UploadId');
+    const uploadId = UploadId;
+    const parts: CompletedPart[] = new Array<CompletedPart>(partCount);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        const i = next++;
+        if (i >= partCount) return;
+        o.signal?.throwIfAborted();
+        const start = i * partSize;
+        const end = Math.min(head.size, start + partSize) - 1;
+        const out = await s3.send(
+          new UploadPartCopyCommand({
+            Bucket: address.Bucket,
+            Key: address.Key,
+            UploadId: uploadId,
+            PartNumber: i + 1,
+            CopySource,
+            CopySourceRange: `bytes=${start}-${end}`,
+            ...(head.eTag === undefined ? {} : { CopySourceIfMatch: head.eTag }),
+            ...sourceSseC,
+            ...targetSseC,
+          }),
+          abortSignal,
+        );
+        parts[i] = { PartNumber: i + 1, ETag: out.CopyPartResult?.ETag };
+      }
+    };
+    // allSettled, not all: every worker must stop before the upload is aborted.
+    const results = await Promise.allSettled(Array.from({ length: Math.min(concurrency, partCount) }, worker));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    const done = await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: address.Bucket,
+        Key: address.Key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: parts },
+        ...targetSseC,
+      }),
+      abortSignal,
+    );
+    return { versionId: done.VersionId, sourceVersionId: address.VersionId, size: head.size, multipart: true };
+  } catch (err) {
+    if (UploadId !== undefined) {
+      await s3
+        .send(new AbortMultipartUploadCommand({ Bucket: address.Bucket, Key: address.Key, UploadId }))
+        .catch(() => undefined);
+    }
+    throw failure(err, o.signal, what);
+  }
+}
+
+function failure(err: unknown, signal: AbortSignal | undefined, what: string): S3EncError {
+  if (signal?.aborted === true && !(err instanceof S3EncError)) return new AbortError(undefined, { cause: err });
+  return mapS3Error(err, what);
+}
