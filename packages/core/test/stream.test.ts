@@ -1,0 +1,185 @@
+import { Readable } from 'node:stream';
+import { inspect } from 'node:util';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  beginDecryption,
+  beginEncryption,
+  ciphertextSize,
+  decryptStream,
+  encryptStream,
+  InvalidArgumentError,
+  rawAesKeyring,
+  type EncryptionSession,
+} from '../src/index.js';
+import { bytes, chunked, collect, keyring, KEY } from './helpers.js';
+
+function sources(b: Buffer, chunk: number) {
+  return {
+    buffer: () => b,
+    uint8array: () => new Uint8Array(b),
+    readable: () => Readable.from(chunked(b, chunk)),
+    web: () =>
+      new ReadableStream<Uint8Array>({
+        start(c) {
+          for (const x of chunked(b, chunk)) c.enqueue(new Uint8Array(x));
+          c.close();
+        },
+      }),
+    asyncIterable: () =>
+      (async function* () {
+        yield* chunked(b, chunk);
+      })(),
+    iterable: () => [...chunked(b, chunk)],
+  };
+}
+
+describe('streams', () => {
+  it('round trips every source type whole, chunked and one byte at a time', async () => {
+    const F = 64;
+    for (const n of [0, 1, 63, 64, 65, 128, 129, 1000]) {
+      const p = bytes(n, n);
+      for (const chunk of [1, 7, 64, 100_000]) {
+        for (const [name, make] of Object.entries(sources(p, chunk))) {
+          const ct = await collect(encryptStream(make(), { keyring: keyring(), frameLength: F }));
+          const H = ct.length - (ciphertextSize(n, F, 0) - 0);
+          expect(H, `${name} ${n}/${chunk}`).toBeGreaterThan(100);
+          for (const [dname, dmake] of Object.entries(sources(ct, chunk))) {
+            const out = await collect(decryptStream(dmake(), { keyring: keyring() }));
+            expect(out.equals(p), `${name}->${dname} n=${n} chunk=${chunk}`).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it('emits the session and header events', async () => {
+    const s = encryptStream(bytes(10), { keyring: keyring(), frameLength: 4, encryptionContext: { k: 'v' } });
+    let session: EncryptionSession | undefined;
+    s.on('session', (x: EncryptionSession) => (session = x));
+    const ct = await collect(s);
+    expect(session?.header.equals(ct.subarray(0, session.headerLength))).toBe(true);
+    const d = decryptStream(ct, { keyring: keyring() });
+    let ec: unknown;
+    d.on('header', (info: { encryptionContext: unknown }) => (ec = info.encryptionContext));
+    await collect(d);
+    expect(ec).toEqual({ k: 'v' });
+  });
+
+  it('fails the stream (not a sync throw) on bad input', async () => {
+    await expect(collect(encryptStream('text' as unknown as Buffer, { keyring: keyring() }))).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(collect(encryptStream(Readable.from(['str']), { keyring: keyring() }))).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(collect(encryptStream(bytes(1), { keyring: keyring(), frameLength: 0 }))).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+
+  it('property: round trip across sizes, chunkings and frame lengths (stream and session APIs agree)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 3000 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 8 }),
+        async (n, F, cuts) => {
+          const p = bytes(n, n * 31 + F);
+          const pieces: Buffer[] = [];
+          for (let o = 0, i = 0; o < n; i++) {
+            const len = cuts[i % cuts.length]!;
+            pieces.push(p.subarray(o, o + len));
+            o += len;
+          }
+          const ct = await collect(encryptStream(Readable.from(pieces), { keyring: keyring(), frameLength: F }));
+          const d = await beginDecryption({ keyring: keyring(), header: ct });
+          expect(ct.length).toBe(ciphertextSize(n, F, d.headerLength));
+          const r = d.openFrames(1, ct.subarray(d.headerLength));
+          expect(r.plaintext.equals(p)).toBe(true);
+          expect(r.finalLength).toBe(n % F);
+          // Re-chunk the ciphertext differently for the stream reader.
+          const cpieces = [...chunked(ct, cuts[0]!)];
+          const out = await collect(decryptStream(Readable.from(cpieces), { keyring: keyring() }));
+          expect(out.equals(p)).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('sessions', () => {
+  it('sealFrames is deterministic and frames can be sealed in any order', async () => {
+    const F = 16;
+    const p = bytes(5 * F + 3);
+    const s = await beginEncryption({ keyring: keyring(), frameLength: F });
+    const whole = s.sealFrames(1, p, true);
+    const a = s.sealFrames(1, p.subarray(0, 2 * F), false);
+    const c = s.sealFrames(5, p.subarray(4 * F), true);
+    const b = s.sealFrames(3, p.subarray(2 * F, 4 * F), false);
+    expect(Buffer.concat([a, b, c]).equals(whole)).toBe(true);
+    expect(s.sealFrames(1, p, true).equals(whole)).toBe(true);
+    expect(() => s.sealFrames(1, p.subarray(0, F + 1), false)).toThrow(InvalidArgumentError);
+    expect(() => s.sealFrames(1, Buffer.alloc(0), false)).toThrow(InvalidArgumentError);
+    expect(() => s.sealFrames(0, p, true)).toThrow(InvalidArgumentError);
+    s.destroy();
+    expect(() => s.sealFrames(1, p, true)).toThrow(InvalidArgumentError);
+    s.destroy();
+  });
+
+  it('openFrames opens frames in any slice and reports final', async () => {
+    const F = 16;
+    const p = bytes(5 * F + 3);
+    const s = await beginEncryption({ keyring: keyring(), frameLength: F });
+    const msg = Buffer.concat([s.header, s.sealFrames(1, p, true)]);
+    const d = await beginDecryption({ keyring: keyring(), header: msg.subarray(0, s.headerLength) });
+    const H = d.headerLength;
+    const mid = d.openFrames(2, msg.subarray(H + 48, H + 3 * 48));
+    expect(mid).toMatchObject({ frames: 2, final: false });
+    expect(mid.plaintext.equals(p.subarray(F, 3 * F))).toBe(true);
+    const last = d.openFrames(6, msg.subarray(H + 5 * 48));
+    expect(last).toMatchObject({ frames: 1, final: true, finalLength: 3 });
+    expect(d.openFrames(3, Buffer.alloc(0))).toMatchObject({ frames: 0, final: false });
+    d.destroy();
+    expect(() => d.openFrames(1, msg.subarray(H))).toThrow(InvalidArgumentError);
+  });
+
+  it('keeps keys out of inspect and JSON', async () => {
+    const s = await beginEncryption({ keyring: keyring(), frameLength: 16 });
+    const text = inspect(s, { depth: 10, showHidden: true }) + JSON.stringify(s);
+    expect(text).toContain(s.messageId.toString('hex'));
+    expect(text).not.toContain('derived');
+    const d = await beginDecryption({ keyring: keyring(), header: s.header });
+    expect(inspect(d, { depth: 10 })).toContain('DecryptionSession');
+    const k = keyring();
+    // The raw key never appears in the keyring's inspect output as hex or bytes.
+    expect(inspect(k, { depth: 10 })).not.toContain(KEY.toString('hex'));
+  });
+
+  it('rawAesKeyring reads key files (raw, hex, base64) and refuses bad keys', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 's3enc-key-'));
+    const files = { raw: KEY, hex: Buffer.from(KEY.toString('hex') + '\n'), b64: Buffer.from(KEY.toString('base64')) };
+    const s = await beginEncryption({ keyring: keyring(), frameLength: 16 });
+    const msg = Buffer.concat([s.header, s.sealFrames(1, bytes(20), true)]);
+    for (const [name, content] of Object.entries(files)) {
+      const f = join(dir, name);
+      writeFileSync(f, content);
+      const k = rawAesKeyring({ keyFile: f, keyName: 'test-key', keyNamespace: 's3enc-test' });
+      const d = await beginDecryption({ keyring: k, header: msg });
+      expect(d.openFrames(1, msg.subarray(d.headerLength)).plaintext.equals(bytes(20))).toBe(true);
+    }
+    writeFileSync(join(dir, 'short'), Buffer.alloc(16));
+    expect(() => rawAesKeyring({ keyFile: join(dir, 'short'), keyName: 'a', keyNamespace: 'b' })).toThrow(InvalidArgumentError);
+    expect(() => rawAesKeyring({ key: Buffer.alloc(16), keyName: 'a', keyNamespace: 'b' })).toThrow(InvalidArgumentError);
+    expect(() => rawAesKeyring({ key: KEY, keyFile: 'x', keyName: 'a', keyNamespace: 'b' })).toThrow(InvalidArgumentError);
+  });
+
+  it('the caller key buffer is not zeroed or kept: zeroing it afterwards does not break the keyring', async () => {
+    const key = Buffer.from(KEY);
+    const k = rawAesKeyring({ key, keyName: 'test-key', keyNamespace: 's3enc-test' });
+    expect(key.equals(KEY)).toBe(true);
+    key.fill(0);
+    const s = await beginEncryption({ keyring: k, frameLength: 16 });
+    const msg = Buffer.concat([s.header, s.sealFrames(1, bytes(5), true)]);
+    const d = await beginDecryption({ keyring: keyring(), header: msg });
+    expect(d.openFrames(1, msg.subarray(d.headerLength)).plaintext.equals(bytes(5))).toBe(true);
+  });
+});
