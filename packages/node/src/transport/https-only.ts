@@ -24,6 +24,8 @@ export const httpsOnlyPlugin: Pluggable<object, object> = {
 };
 
 /** Installs {@link httpsOnlyPlugin} on a client once. */
-export function enforceHttpsOnly(client: { middlewareStack: { use(p: Pluggable<object, object>): void } }): void {
-  client.middlewareStack.use(httpsOnlyPlugin);
+export function enforceHttpsOnly<I extends object, O extends object>(client: {
+  middlewareStack: { use(p: Pluggable<I, O>): void };
+}): void {
+  client.middlewareStack.use(httpsOnlyPlugin as unknown as Pluggable<I, O>);
 }

@@ -1,0 +1,69 @@
+/**
+ * `head`: what an object is, from its first bytes and S3's headers, without unwrapping the
+ * data key (no KMS call).
+ * @internal — reached through EncryptedS3Client.head.
+ */
+import { frameCounts, plaintextSize as plaintextSizeOf, type EncryptionContext } from '@s3enc/core';
+import type { ClientContext } from './context.js';
+import { openObject, type ObjectFacts, type ReadOptions } from './download.js';
+
+/** The envelope of an s3enc object, read without any key. */
+export interface EnvelopeDescription {
+  /** 'aws-encryption-sdk' (message format version in `formatVersion`). */
+  readonly format: 'aws-encryption-sdk';
+  readonly formatVersion: number;
+  readonly suiteId: number;
+  readonly suiteName: string;
+  readonly messageId: string;
+  readonly frameLength: number;
+  readonly headerLength: number;
+  readonly frames: number;
+  readonly plaintextSize: number;
+  readonly ciphertextSize: number;
+  /** KMS key ARNs (or raw key names) that wrapped the data key. */
+  readonly keyIds: readonly string[];
+  readonly encryptionContext: EncryptionContext;
+  readonly committing: boolean;
+  readonly signed: boolean;
+}
+
+/** What `head` returns. */
+export type HeadResult = ObjectFacts &
+  ({ readonly encrypted: true; readonly envelope: EnvelopeDescription } | { readonly encrypted: false; readonly envelope: undefined });
+
+/**
+ * Describes an object.
+ *
+ * @returns `encrypted: false` for objects that are not s3enc messages (never throws for that).
+ * @throws S3RequestError (ERR_S3ENC_NO_SUCH_KEY, ERR_S3ENC_ACCESS_DENIED, …); FormatError when
+ *   the object carries our marker but its header or size is malformed.
+ */
+export async function headObject(ctx: ClientContext, bucket: string, key: string, o: ReadOptions = {}): Promise<HeadResult> {
+  const opened = await openObject(ctx, bucket, key, o, 4096);
+  const { facts, header } = opened;
+  if (header === undefined) return { ...facts, encrypted: false, envelope: undefined };
+  const i = header.info;
+  const C = facts.storedSize;
+  const P = plaintextSizeOf(C, i.frameLength, header.headerLength);
+  const { regularFrames } = frameCounts({ frameLength: i.frameLength, headerLength: header.headerLength, plaintextSize: P, ciphertextSize: C });
+  return {
+    ...facts,
+    encrypted: true,
+    envelope: {
+      format: 'aws-encryption-sdk',
+      formatVersion: i.version,
+      suiteId: i.suiteId,
+      suiteName: i.suiteName,
+      messageId: i.messageId,
+      frameLength: i.frameLength,
+      headerLength: header.headerLength,
+      frames: regularFrames + 1,
+      plaintextSize: P,
+      ciphertextSize: C,
+      keyIds: i.encryptedDataKeys.map((k) => k.keyId),
+      encryptionContext: i.encryptionContext,
+      committing: i.committing,
+      signed: i.signed,
+    },
+  };
+}

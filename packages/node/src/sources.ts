@@ -1,0 +1,192 @@
+/**
+ * One generator that turns every upload source into plaintext pieces of whole frames
+ * (DESIGN.md "Upload"). Memory stays bounded: at most one piece is assembled at a time, file
+ * sources are read straight into the piece buffer, and in-memory sources are sliced without
+ * copying.
+ */
+import { open, stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { AbortError, InvalidArgumentError } from '@s3enc/core';
+
+/** A file to upload, named by path. */
+export interface FileSource {
+  readonly path: string;
+}
+
+/**
+ * What `put` accepts: bytes, a string (encoded as UTF-8 — it is content, not a path), a file
+ * (`{ path }`), a Node Readable, a Web ReadableStream or any async iterable of bytes.
+ */
+export type PutSource =
+  | Uint8Array
+  | string
+  | FileSource
+  | Readable
+  | WebReadableStream<Uint8Array>
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>;
+
+/** A normalised source: its size when known up front, and a way to read it in pieces. */
+export interface ResolvedSource {
+  /** Plaintext size in bytes, or undefined for a stream of unknown length. */
+  readonly size: number | undefined;
+  /**
+   * Yields pieces of exactly `pieceSize` bytes, then one last piece of 0..pieceSize−1 bytes
+   * (flagged `last`). Throws AbortError when `signal` fires, and InvalidArgumentError
+   * (`ERR_S3ENC_SIZE_MISMATCH`) when a source announced a size and delivered another.
+   */
+  pieces(pieceSize: number, signal?: AbortSignal): AsyncGenerator<SourcePiece, void, undefined>;
+}
+
+/** One piece of plaintext; `data` may be a view into the caller's buffer. */
+export interface SourcePiece {
+  readonly index: number;
+  readonly offset: number;
+  readonly data: Buffer;
+  readonly last: boolean;
+}
+
+function isFileSource(s: unknown): s is FileSource {
+  return typeof s === 'object' && s !== null && typeof (s as FileSource).path === 'string' && !(s instanceof Readable);
+}
+
+function isWebStream(s: unknown): s is ReadableStream<Uint8Array> {
+  return typeof s === 'object' && s !== null && typeof (s as ReadableStream).getReader === 'function';
+}
+
+function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new AbortError('The upload was aborted', { cause: signal.reason });
+}
+
+/**
+ * Normalises a source. Stats a file source (so its size is known).
+ *
+ * @param o.size a size the caller vouches for (streams); checked against what is read.
+ * @throws InvalidArgumentError (`ERR_S3ENC_INVALID_SOURCE`) for an unsupported source;
+ *   file-system errors for an unreadable file.
+ */
+export async function resolveSource(source: PutSource, o: { size?: number | undefined } = {}): Promise<ResolvedSource> {
+  if (o.size !== undefined && (!Number.isSafeInteger(o.size) || o.size < 0)) {
+    throw new InvalidArgumentError('size must be a non-negative safe integer');
+  }
+  if (typeof source === 'string') return bufferSource(Buffer.from(source, 'utf8'), o.size);
+  if (source instanceof Uint8Array) {
+    return bufferSource(Buffer.from(source.buffer, source.byteOffset, source.byteLength), o.size);
+  }
+  if (isFileSource(source)) {
+    const st = await stat(source.path);
+    if (!st.isFile()) throw new InvalidArgumentError('source path is not a regular file', { code: 'ERR_S3ENC_INVALID_SOURCE' });
+    return fileSource(source.path, st.size);
+  }
+  if (isWebStream(source)) {
+    return iterableSource(Readable.fromWeb(source as WebReadableStream<Uint8Array>), o.size);
+  }
+  if (typeof source === 'object' && source !== null && Symbol.asyncIterator in source) {
+    return iterableSource(source, o.size);
+  }
+  throw new InvalidArgumentError(
+    'unsupported source: pass bytes, a string, { path }, a Node Readable, a Web ReadableStream or an async iterable',
+    { code: 'ERR_S3ENC_INVALID_SOURCE' },
+  );
+}
+
+function sizeMismatch(expected: number, actual: number): InvalidArgumentError {
+  return new InvalidArgumentError(`the source delivered ${actual} bytes, not the announced ${expected}`, {
+    code: 'ERR_S3ENC_SIZE_MISMATCH',
+  });
+}
+
+function bufferSource(buf: Buffer, size: number | undefined): ResolvedSource {
+  if (size !== undefined && size !== buf.length) throw sizeMismatch(size, buf.length);
+  return {
+    size: buf.length,
+    async *pieces(pieceSize, signal) {
+      let index = 0;
+      let off = 0;
+      for (;;) {
+        checkAbort(signal);
+        const remaining = buf.length - off;
+        if (remaining < pieceSize) {
+          yield { index, offset: off, data: buf.subarray(off), last: true };
+          return;
+        }
+        yield { index: index++, offset: off, data: buf.subarray(off, off + pieceSize), last: false };
+        off += pieceSize;
+      }
+    },
+  };
+}
+
+function fileSource(path: string, size: number): ResolvedSource {
+  return {
+    size,
+    async *pieces(pieceSize, signal) {
+      const fh = await open(path, 'r');
+      try {
+        let index = 0;
+        let off = 0;
+        for (;;) {
+          checkAbort(signal);
+          const want = Math.min(pieceSize, size - off);
+          const buf = Buffer.allocUnsafe(want);
+          let got = 0;
+          while (got < want) {
+            const { bytesRead } = await fh.read(buf, got, want - got, off + got);
+            if (bytesRead === 0) throw sizeMismatch(size, off + got);
+            got += bytesRead;
+          }
+          const last = want < pieceSize;
+          if (last) {
+            // The file must not have grown since it was measured.
+            const { bytesRead } = await fh.read(Buffer.alloc(1), 0, 1, off + got);
+            if (bytesRead !== 0) throw new InvalidArgumentError('the file changed size during the upload', { code: 'ERR_S3ENC_SIZE_MISMATCH' });
+          }
+          yield { index: index++, offset: off, data: buf, last };
+          off += want;
+          if (last) return;
+        }
+      } finally {
+        await fh.close();
+      }
+    },
+  };
+}
+
+function iterableSource(it: AsyncIterable<unknown>, size: number | undefined): ResolvedSource {
+  let used = false;
+  return {
+    size,
+    async *pieces(pieceSize, signal) {
+      if (used) throw new InvalidArgumentError('a stream source can be read only once', { code: 'ERR_S3ENC_INVALID_SOURCE' });
+      used = true;
+      let index = 0;
+      let offset = 0;
+      let buf = Buffer.allocUnsafe(pieceSize);
+      let fill = 0;
+      for await (const raw of it) {
+        checkAbort(signal);
+        let chunk: Buffer;
+        if (raw instanceof Uint8Array) chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+        else if (typeof raw === 'string') chunk = Buffer.from(raw, 'utf8');
+        else throw new InvalidArgumentError('a stream source yielded something other than bytes', { code: 'ERR_S3ENC_INVALID_SOURCE' });
+        let c = 0;
+        while (c < chunk.length) {
+          const take = Math.min(pieceSize - fill, chunk.length - c);
+          chunk.copy(buf, fill, c, c + take);
+          fill += take;
+          c += take;
+          if (fill === pieceSize) {
+            yield { index: index++, offset, data: buf, last: false };
+            offset += pieceSize;
+            buf = Buffer.allocUnsafe(pieceSize);
+            fill = 0;
+          }
+        }
+      }
+      checkAbort(signal);
+      if (size !== undefined && offset + fill !== size) throw sizeMismatch(size, offset + fill);
+      yield { index, offset, data: buf.subarray(0, fill), last: true };
+    },
+  };
+}

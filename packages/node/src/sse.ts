@@ -1,0 +1,131 @@
+/**
+ * Server-side encryption as a second layer (SSE-KMS, SSE-S3, SSE-C), validated before any
+ * request. An SSE-C key is held in a {@link SseCustomerKey} whose `inspect`, `toJSON` and
+ * `toString` never show the key.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
+import { InvalidArgumentError } from '@s3enc/core';
+
+/** Where an SSE-C key comes from: 32 raw bytes, a file holding them (raw or base64), or an environment variable (base64). */
+export type SseCustomerKeyInput = Uint8Array | { file: string } | { env: string } | SseCustomerKey;
+
+/** Server-side encryption for `put`. */
+export type ServerSideEncryption =
+  | { type: 'SSE-KMS'; keyId?: string | undefined; bucketKey?: boolean | undefined; context?: Record<string, string> | undefined }
+  | { type: 'SSE-S3' }
+  | { type: 'SSE-C'; key: SseCustomerKeyInput };
+
+const kKey = Symbol('key');
+
+/** An SSE-C key. Its bytes are reachable only by s3enc; printing it shows `[SseCustomerKey redacted]`. */
+export class SseCustomerKey {
+  private readonly [kKey]: Buffer;
+  /** Base64 MD5 of the key, as S3 wants it (not secret: S3 returns it). */
+  readonly md5: string;
+
+  /**
+   * @throws InvalidArgumentError (`ERR_S3ENC_INVALID_SSE_C_KEY`) unless the key is 32 bytes.
+   */
+  constructor(input: Exclude<SseCustomerKeyInput, SseCustomerKey>) {
+    let bytes: Buffer;
+    if (input instanceof Uint8Array) {
+      bytes = Buffer.from(input);
+    } else if ('file' in input && typeof input.file === 'string') {
+      let raw: Buffer;
+      try {
+        raw = readFileSync(input.file);
+      } catch (cause) {
+        throw new InvalidArgumentError('SSE-C key file cannot be read', { cause, code: 'ERR_S3ENC_INVALID_SSE_C_KEY' });
+      }
+      bytes = raw.length === 32 ? raw : Buffer.from(raw.toString('utf8').trim(), 'base64');
+    } else if ('env' in input && typeof input.env === 'string') {
+      const v = process.env[input.env];
+      if (v === undefined || v === '') {
+        throw new InvalidArgumentError(`SSE-C key variable ${input.env} is not set`, { code: 'ERR_S3ENC_INVALID_SSE_C_KEY' });
+      }
+      bytes = Buffer.from(v.trim(), 'base64');
+    } else {
+      throw new InvalidArgumentError('SSE-C key must be 32 bytes, { file } or { env }', { code: 'ERR_S3ENC_INVALID_SSE_C_KEY' });
+    }
+    if (bytes.length !== 32) {
+      bytes.fill(0);
+      throw new InvalidArgumentError('SSE-C key must be exactly 32 bytes (AES-256)', { code: 'ERR_S3ENC_INVALID_SSE_C_KEY' });
+    }
+    this[kKey] = bytes;
+    this.md5 = createHash('md5').update(bytes).digest('base64');
+  }
+
+  /** @internal The request parameters; only for building S3 requests. */
+  requestParams(): { SSECustomerAlgorithm: 'AES256'; SSECustomerKey: string; SSECustomerKeyMD5: string } {
+    return { SSECustomerAlgorithm: 'AES256', SSECustomerKey: this[kKey].toString('base64'), SSECustomerKeyMD5: this.md5 };
+  }
+
+  toJSON(): string {
+    return '[SseCustomerKey redacted]';
+  }
+  toString(): string {
+    return '[SseCustomerKey redacted]';
+  }
+  [inspect.custom](): string {
+    return '[SseCustomerKey redacted]';
+  }
+}
+
+/** Turns any SSE-C key input into a key object. @throws InvalidArgumentError. */
+export function toSseCustomerKey(input: SseCustomerKeyInput): SseCustomerKey {
+  return input instanceof SseCustomerKey ? input : new SseCustomerKey(input);
+}
+
+/** S3 request fields for SSE, split by where they go. @internal */
+export interface SseParams {
+  /** PutObject / CreateMultipartUpload. */
+  create: Record<string, string | boolean>;
+  /** UploadPart (SSE-C only) and GetObject/HeadObject of the written object. */
+  perRequest: Record<string, string>;
+  /** What `put` reports. */
+  summary: { type: 'SSE-KMS' | 'SSE-S3' | 'SSE-C'; kmsKeyId?: string; bucketKey?: boolean } | undefined;
+}
+
+/**
+ * Validates an SSE option and builds the request fields.
+ * @throws InvalidArgumentError (`ERR_S3ENC_INVALID_SSE`) for an unknown type, a bad key id or
+ *   context; (`ERR_S3ENC_INVALID_SSE_C_KEY`) for a bad SSE-C key.
+ */
+export function resolveSse(sse: ServerSideEncryption | undefined): SseParams {
+  if (sse === undefined) return { create: {}, perRequest: {}, summary: undefined };
+  if (typeof sse !== 'object' || sse === null) {
+    throw new InvalidArgumentError('sse must be an object with a type', { code: 'ERR_S3ENC_INVALID_SSE' });
+  }
+  switch (sse.type) {
+    case 'SSE-S3':
+      return { create: { ServerSideEncryption: 'AES256' }, perRequest: {}, summary: { type: 'SSE-S3' } };
+    case 'SSE-KMS': {
+      const create: Record<string, string | boolean> = { ServerSideEncryption: 'aws:kms' };
+      if (sse.keyId !== undefined) {
+        if (typeof sse.keyId !== 'string' || sse.keyId === '') {
+          throw new InvalidArgumentError('sse.keyId must be a non-empty string', { code: 'ERR_S3ENC_INVALID_SSE' });
+        }
+        create.SSEKMSKeyId = sse.keyId;
+      }
+      if (sse.bucketKey !== undefined) create.BucketKeyEnabled = sse.bucketKey === true;
+      if (sse.context !== undefined) {
+        if (typeof sse.context !== 'object' || sse.context === null || Object.values(sse.context).some((v) => typeof v !== 'string')) {
+          throw new InvalidArgumentError('sse.context must map strings to strings', { code: 'ERR_S3ENC_INVALID_SSE' });
+        }
+        create.SSEKMSEncryptionContext = Buffer.from(JSON.stringify(sse.context)).toString('base64');
+      }
+      const summary: SseParams['summary'] = { type: 'SSE-KMS' };
+      if (sse.keyId !== undefined) summary.kmsKeyId = sse.keyId;
+      if (sse.bucketKey !== undefined) summary.bucketKey = sse.bucketKey;
+      return { create, perRequest: {}, summary };
+    }
+    case 'SSE-C': {
+      const p = toSseCustomerKey(sse.key).requestParams();
+      return { create: { ...p }, perRequest: { ...p }, summary: { type: 'SSE-C' } };
+    }
+    default:
+      throw new InvalidArgumentError(`unknown sse.type; use 'SSE-KMS', 'SSE-S3' or 'SSE-C'`, { code: 'ERR_S3ENC_INVALID_SSE' });
+  }
+}
