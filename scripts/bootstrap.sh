@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# One-time (idempotent) setup for building and testing s3enc:
+#   1. checks the machine's Node (>= 20.18);
+#   2. installs pnpm and Node 24 (npm packages `pnpm`, `node`) into $S3ENC_CACHE_DIR/tools;
+#   3. pnpm install --frozen-lockfile;
+#   4. builds the pinned test servers (MinIO, local-kms) with Go into $S3ENC_CACHE_DIR/servers,
+#      reused when present.
+# S3ENC_CACHE_DIR defaults to ~/.cache/s3enc. See docs/testing.md.
+set -euo pipefail
+S3ENC_LOG_TAG=bootstrap
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# ---------------------------------------------------------------------------------------------
+# 1. The machine's Node
+NODE="$(s3enc_system_node)"
+[[ -n "$NODE" ]] || s3enc_die "Node.js >= $NODE_MIN_VERSION is required but 'node' is not on PATH. Install Node.js 20.18+ (https://nodejs.org) and retry."
+if ! "$NODE" -e '
+  const want = process.argv[1].split(".").map(Number);
+  const have = process.versions.node.split(".").map(Number);
+  for (let i = 0; i < 3; i++) { if (have[i] !== want[i]) process.exit(have[i] > want[i] ? 0 : 1); }
+' "$NODE_MIN_VERSION"; then
+  s3enc_die "Node.js >= $NODE_MIN_VERSION is required; $NODE is $("$NODE" -v). Install a newer Node.js (https://nodejs.org) and retry."
+fi
+NPM="$(command -v npm || true)"
+[[ -n "$NPM" ]] || s3enc_die "npm (shipped with Node.js) is required to install pnpm and Node 24, but was not found on PATH."
+s3enc_log "machine Node: $NODE ($("$NODE" -v))"
+
+mkdir -p "$S3ENC_TOOLS_DIR" "$S3ENC_SERVERS_DIR"
+# Serialise concurrent bootstraps sharing one cache dir (several clones, parallel CI jobs).
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$S3ENC_CACHE_DIR/.bootstrap.lock"
+  flock 9
+fi
+
+# ---------------------------------------------------------------------------------------------
+# 2. pnpm + Node 24 from the npm registry
+pkg_version() { # dir -> version in its package.json, or ''
+  "$NODE" -e 'try { console.log(require(process.argv[1] + "/package.json").version) } catch { console.log("") }' "$1"
+}
+tools_ok() {
+  [[ "$(pkg_version "$S3ENC_TOOLS_DIR/node_modules/pnpm")" == "$PNPM_VERSION" ]] &&
+    [[ "$(pkg_version "$S3ENC_TOOLS_DIR/node_modules/node")" == "$NODE24_VERSION" ]] &&
+    [[ "$("$S3ENC_NODE24" -v 2>/dev/null || true)" == "v$NODE24_VERSION" ]]
+}
+if tools_ok; then
+  s3enc_log "pnpm $PNPM_VERSION and Node $NODE24_VERSION present in $S3ENC_TOOLS_DIR"
+else
+  s3enc_log "installing pnpm@$PNPM_VERSION and node@$NODE24_VERSION into $S3ENC_TOOLS_DIR (npm registry)"
+  # npm runs the `node` package's install script with the machine's Node, hence PATH order.
+  "$NPM" install --prefix "$S3ENC_TOOLS_DIR" --save-exact --no-audit --no-fund --loglevel=error \
+    "pnpm@$PNPM_VERSION" "node@$NODE24_VERSION" >&2
+  tools_ok || s3enc_die "pnpm/Node 24 installation in $S3ENC_TOOLS_DIR did not produce pnpm $PNPM_VERSION and node v$NODE24_VERSION"
+fi
+s3enc_log "Node 24: $S3ENC_NODE24 ($("$S3ENC_NODE24" -v))"
+
+# ---------------------------------------------------------------------------------------------
+# 3. Dependencies
+s3enc_log "pnpm install --frozen-lockfile"
+(cd "$S3ENC_ROOT" && CI=true s3enc_pnpm install --frozen-lockfile --reporter=append-only >&2)
+
+# ---------------------------------------------------------------------------------------------
+# 4. Test servers
+need_go() { # what-for
+  if ! command -v go >/dev/null 2>&1; then
+    s3enc_die "Go is required to build $1 for the test environment but 'go' is not on PATH.
+  Alternatives:
+    - install Go (https://go.dev/dl/) and rerun;
+    - point the tests at existing servers instead (no local servers are then started):
+        S3ENC_TEST_S3_ENDPOINT (+ S3ENC_TEST_S3_REGION, S3ENC_TEST_S3_ACCESS_KEY_ID,
+        S3ENC_TEST_S3_SECRET_ACCESS_KEY, S3ENC_TEST_CA_FILE) and S3ENC_TEST_KMS_ENDPOINT,
+        S3ENC_TEST_KMS_KEY_ID, S3ENC_TEST_KMS_KEY_ID_2 — see docs/testing.md;
+    - or supply prebuilt binaries with S3ENC_MINIO_BIN / S3ENC_LOCAL_KMS_BIN."
+  fi
+}
+
+binary_ok() { [[ -x "$1" ]] && "$1" --version >/dev/null 2>&1; }
+
+# MinIO: the module proxy refuses the release tag RELEASE.2025-10-15T17-29-55Z and its commit
+# 9e49d5e7; it serves only the pseudo-version in versions.env (that release + small fixes).
+build_minio() {
+  local dest_dir tmp
+  dest_dir="$(dirname "$S3ENC_MINIO_PATH")"
+  need_go "MinIO ($MINIO_MODULE@$MINIO_VERSION)"
+  s3enc_log "building MinIO $MINIO_VERSION with go install (a few minutes the first time)"
+  tmp="$(mktemp -d "$S3ENC_SERVERS_DIR/.minio-build.XXXXXX")"
+  GOBIN="$tmp" GOFLAGS=-buildvcs=false go install -trimpath "$MINIO_MODULE@$MINIO_VERSION" >&2 ||
+    { rm -rf "$tmp"; s3enc_die "go install $MINIO_MODULE@$MINIO_VERSION failed"; }
+  mkdir -p "$dest_dir"
+  mv -f "$tmp/minio" "$S3ENC_MINIO_PATH"
+  rm -rf "$tmp"
+}
+
+# local-kms: the pinned module source with one line changed so that it binds 127.0.0.1 instead
+# of every interface (upstream listens on ":$PORT"; the test servers must stay on loopback).
+build_local_kms() {
+  local dest_dir tmp src
+  dest_dir="$(dirname "$S3ENC_LOCAL_KMS_PATH")"
+  need_go "local-kms ($LOCAL_KMS_MODULE@$LOCAL_KMS_VERSION)"
+  s3enc_log "building local-kms $LOCAL_KMS_VERSION (pinned module, loopback-only listen patch)"
+  tmp="$(mktemp -d "$S3ENC_SERVERS_DIR/.local-kms-build.XXXXXX")"
+  src="$(cd "$tmp" && GOFLAGS=-mod=mod go mod download -json "$LOCAL_KMS_MODULE@$LOCAL_KMS_VERSION" |
+    "$NODE" -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);if(j.Error){console.error(j.Error);process.exit(1)}console.log(j.Dir)})')" ||
+    { rm -rf "$tmp"; s3enc_die "go mod download $LOCAL_KMS_MODULE@$LOCAL_KMS_VERSION failed"; }
+  cp -R "$src" "$tmp/src"
+  chmod -R u+w "$tmp/src"
+  sed -i.orig 's|addr := ":"+port|addr := "127.0.0.1:"+port|' "$tmp/src/src/server.go"
+  grep -q 'addr := "127.0.0.1:"+port' "$tmp/src/src/server.go" ||
+    { rm -rf "$tmp"; s3enc_die "could not apply the loopback patch to local-kms src/server.go"; }
+  (cd "$tmp/src" && GOFLAGS=-buildvcs=false go build -trimpath -o "$tmp/local-kms" .) >&2 ||
+    { rm -rf "$tmp"; s3enc_die "building local-kms failed"; }
+  mkdir -p "$dest_dir"
+  mv -f "$tmp/local-kms" "$S3ENC_LOCAL_KMS_PATH"
+  rm -rf "$tmp"
+}
+
+if [[ -n "${S3ENC_TEST_S3_ENDPOINT:-}" ]]; then
+  s3enc_log "S3ENC_TEST_S3_ENDPOINT set: MinIO not needed"
+elif [[ -n "${S3ENC_MINIO_BIN:-}" ]]; then
+  binary_ok "$S3ENC_MINIO_BIN" || s3enc_die "S3ENC_MINIO_BIN=$S3ENC_MINIO_BIN is not a working minio binary"
+  s3enc_log "MinIO: $S3ENC_MINIO_BIN (S3ENC_MINIO_BIN)"
+elif binary_ok "$S3ENC_MINIO_PATH"; then
+  s3enc_log "MinIO $MINIO_VERSION present"
+else
+  build_minio
+  binary_ok "$S3ENC_MINIO_PATH" || s3enc_die "built MinIO at $S3ENC_MINIO_PATH does not run"
+fi
+
+# local-kms has no --version flag; check that the file is there and executable.
+if [[ -n "${S3ENC_TEST_KMS_ENDPOINT:-}${S3ENC_TEST_KMS_KEY_ID:-}" ]]; then
+  s3enc_log "external KMS configured: local-kms not needed"
+elif [[ -n "${S3ENC_LOCAL_KMS_BIN:-}" ]]; then
+  [[ -x "$S3ENC_LOCAL_KMS_BIN" ]] || s3enc_die "S3ENC_LOCAL_KMS_BIN=$S3ENC_LOCAL_KMS_BIN is not executable"
+  s3enc_log "local-kms: $S3ENC_LOCAL_KMS_BIN (S3ENC_LOCAL_KMS_BIN)"
+elif [[ -x "$S3ENC_LOCAL_KMS_PATH" ]]; then
+  s3enc_log "local-kms $LOCAL_KMS_VERSION present"
+else
+  build_local_kms
+fi
+
+if [[ -z "${S3ENC_TEST_S3_ENDPOINT:-}" || -z "${S3ENC_TEST_KMS_ENDPOINT:-}${S3ENC_TEST_KMS_KEY_ID:-}" ]]; then
+  command -v openssl >/dev/null 2>&1 ||
+    s3enc_die "openssl is required (the test environment makes a fresh CA per run) but was not found on PATH"
+fi
+
+s3enc_log "ready"

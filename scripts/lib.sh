@@ -1,0 +1,42 @@
+# Shared paths for scripts/*.sh (sourced, not executed).
+# shellcheck shell=bash
+
+S3ENC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=versions.env
+source "$S3ENC_ROOT/scripts/versions.env"
+
+S3ENC_CACHE_DIR="${S3ENC_CACHE_DIR:-$HOME/.cache/s3enc}"
+S3ENC_TOOLS_DIR="$S3ENC_CACHE_DIR/tools"
+S3ENC_SERVERS_DIR="$S3ENC_CACHE_DIR/servers"
+# pnpm and Node 24 from the npm registry. NOTE: $S3ENC_TOOLS_DIR/node_modules/.bin/node IS
+# Node 24 — never put that .bin on PATH; call these by full path.
+S3ENC_PNPM="$S3ENC_TOOLS_DIR/node_modules/pnpm/bin/pnpm.cjs"
+S3ENC_NODE24="$S3ENC_TOOLS_DIR/node_modules/node/bin/node"
+S3ENC_MINIO_PATH="$S3ENC_SERVERS_DIR/minio-$MINIO_VERSION/minio"
+S3ENC_LOCAL_KMS_PATH="$S3ENC_SERVERS_DIR/local-kms-$LOCAL_KMS_VERSION/local-kms"
+export S3ENC_CACHE_DIR S3ENC_NODE24
+
+s3enc_log() { printf '[%s] %s\n' "${S3ENC_LOG_TAG:-s3enc}" "$*" >&2; }
+s3enc_die() {
+  printf '[%s] ERROR: %s\n' "${S3ENC_LOG_TAG:-s3enc}" "$*" >&2
+  exit 1
+}
+
+# The machine's Node (>= 20.18), never the Node 24 from the tools dir.
+s3enc_system_node() {
+  local n
+  if [[ -n "${S3ENC_NODE:-}" ]]; then
+    printf '%s\n' "$S3ENC_NODE"
+    return
+  fi
+  n="$(command -v node || true)"
+  if [[ -n "$n" && "$(readlink -f "$n")" == "$(readlink -f "$S3ENC_TOOLS_DIR")"/* ]]; then
+    s3enc_die "'node' on PATH is $n (the Node 24 of the s3enc tools dir). Put the machine's Node first on PATH or set S3ENC_NODE."
+  fi
+  printf '%s\n' "$n"
+}
+
+# Runs pnpm with the machine's Node.
+s3enc_pnpm() {
+  "$(s3enc_system_node)" "$S3ENC_PNPM" "$@"
+}
