@@ -101,8 +101,27 @@ function oneLine(s: string): string {
   return line.length > 500 ? `${line.slice(0, 500)}…` : line;
 }
 
+/** Hints naming the CLI option that resolves a library error. */
+const CODE_HINTS: Record<string, string> = {
+  ERR_S3ENC_LOCK_COMPLIANCE_NOT_ACKNOWLEDGED: 'COMPLIANCE retention cannot be shortened or removed by anyone until it expires; repeat with --yes-irreversible if you mean it.',
+  ERR_S3ENC_LOCK_SHORTEN_NEEDS_BYPASS: 'Shortening GOVERNANCE retention needs --bypass-governance-retention (and the s3:BypassGovernanceRetention permission).',
+  ERR_S3ENC_LOCK_NOT_ENABLED: 'The bucket has no Object Lock; it can only be enabled on a versioned bucket (or at creation).',
+  ERR_S3ENC_LOCK_LEGAL_HOLD_ACTIVE: 'Release the legal hold first: s3enc lock legal-hold s3://BUCKET/KEY off --version-id ID',
+  ERR_S3ENC_LOCK_NO_RETENTION: 'The version has no retention to extend; set one with `s3enc lock retain`.',
+  ERR_S3ENC_MFA_INVALID: '--mfa expects "SERIAL CODE": the MFA device serial or ARN, a space, and the 6 to 8 digit code.',
+  ERR_S3ENC_LOCK_GOVERNED_VERSION: 'The version is under GOVERNANCE retention: add --bypass-governance-retention (needs s3:BypassGovernanceRetention), or wait until it expires (`s3enc lock show`).',
+  ERR_S3ENC_MFA_REQUIRED: 'The bucket has MFA Delete enabled: add --mfa "SERIAL CODE".',
+  ERR_S3ENC_CLI_FILE_EXISTS: 'Choose another target, or remove the file first.',
+};
+
 /** Maps any thrown value to the exit code, a stable code and a message that says what to do. */
 export function reportFor(err: unknown): ErrorReport {
+  const r = reportForInner(err);
+  const hint = CODE_HINTS[r.code];
+  return hint === undefined ? r : { ...r, hint };
+}
+
+function reportForInner(err: unknown): ErrorReport {
   if (err instanceof AbortError) {
     return { exitCode: ExitCode.INTERRUPTED, code: err.code, message: 'interrupted', hint: undefined };
   }

@@ -1,0 +1,108 @@
+/**
+ * S3 and KMS clients for a command, over the hardened transport of @s3enc/node (https only,
+ * TLS 1.2+, certificate checks always on, --ca-bundle for private CAs). Credentials come from
+ * the AWS default provider chain, honouring --profile.
+ */
+import { DescribeKeyCommand, KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { kmsKeyring, multiKeyring, type Keyring } from '@s3enc/core';
+import { buildKmsClientConfig, buildS3ClientConfig } from '@s3enc/node';
+import { UsageError } from './cli-errors.js';
+import type { ClientSettings } from './config.js';
+import { keyringFromKeyFile } from './key-file.js';
+
+export function s3ClientConfig(s: ClientSettings, concurrency?: number): S3ClientConfig {
+  const cfg = buildS3ClientConfig({
+    endpoint: s.s3Endpoint,
+    region: s.region,
+    forcePathStyle: s.forcePathStyle,
+    ca: s.caBundle,
+    concurrency,
+  });
+  if (s.profile !== undefined) cfg.profile = s.profile;
+  return cfg;
+}
+
+export function kmsClientConfig(s: ClientSettings): KMSClientConfig {
+  const cfg = buildKmsClientConfig({ endpoint: s.kmsEndpoint, region: s.region, ca: s.caBundle });
+  if (s.profile !== undefined) cfg.profile = s.profile;
+  return cfg;
+}
+
+export function makeS3Client(s: ClientSettings, concurrency?: number): S3Client {
+  return new S3Client(s3ClientConfig(s, concurrency));
+}
+
+const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/;
+
+/**
+ * Strict KMS keyrings match an object's data keys by key ARN, so an alias or bare key id is
+ * resolved to its ARN first (kms:DescribeKey). ARNs are used as given.
+ */
+export async function resolveKeyArns(kms: KMSClient, ids: string[]): Promise<string[]> {
+  return Promise.all(
+    ids.map(async (id) => {
+      if (KEY_ARN.test(id)) return id;
+      const r = await kms.send(new DescribeKeyCommand({ KeyId: id }));
+      const arn = r.KeyMetadata?.Arn;
+      if (arn === undefined) throw new UsageError(`KMS did not return an ARN for ${id}`);
+      return arn;
+    }),
+  );
+}
+
+export interface KeySelection {
+  kmsKeyIds: string[];
+  keyFile: string | undefined;
+}
+
+/** What keys the user chose: --kms-key-id (repeatable), else S3ENC_KMS_KEY_ID; --key-file. */
+export function selectKeys(kmsKeyIds: string[], keyFile: string | undefined, envDefault: string | undefined): KeySelection {
+  const ids = kmsKeyIds.length > 0 ? kmsKeyIds : keyFile === undefined && envDefault !== undefined ? [envDefault] : [];
+  if (ids.length === 0 && keyFile === undefined) {
+    throw new UsageError('no key: pass --kms-key-id KEY (or set S3ENC_KMS_KEY_ID), or --key-file FILE (create one with `s3enc keygen FILE`)');
+  }
+  return { kmsKeyIds: ids, keyFile };
+}
+
+/**
+ * Builds the keyring: KMS keys (the first generates the data key, the others wrap it too) and/or
+ * a raw AES key file. Returns the keyring and a destroy function for the KMS client.
+ */
+export async function buildKeyring(s: ClientSettings, sel: KeySelection): Promise<{ keyring: Keyring; close(): void }> {
+  const keyrings: Keyring[] = [];
+  let kms: KMSClient | undefined;
+  const byRegion = new Map<string, KMSClient>();
+  if (sel.kmsKeyIds.length > 0) {
+    const cfg = kmsClientConfig(s);
+    kms = new KMSClient(cfg);
+    const arns = await resolveKeyArns(kms, sel.kmsKeyIds);
+    // One client per Region of the keys (multi-Region keys, replicas); the default Region's is reused.
+    const home = kms;
+    const homeRegion = await home.config.region();
+    byRegion.set(homeRegion, home);
+    keyrings.push(
+      kmsKeyring({
+        generatorKeyId: arns[0]!,
+        keyIds: arns.slice(1),
+        clientProvider: (region) => {
+          let c = byRegion.get(region);
+          if (c === undefined) {
+            c = new KMSClient({ ...cfg, region });
+            byRegion.set(region, c);
+          }
+          return c;
+        },
+      }),
+    );
+  }
+  if (sel.keyFile !== undefined) keyrings.push((await keyringFromKeyFile(sel.keyFile)).keyring);
+  const keyring = keyrings.length === 1 ? keyrings[0]! : multiKeyring({ generator: keyrings[0]!, children: keyrings.slice(1) });
+  return {
+    keyring,
+    close: () => {
+      kms?.destroy();
+      for (const c of byRegion.values()) c.destroy();
+    },
+  };
+}
