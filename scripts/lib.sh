@@ -30,7 +30,7 @@ s3enc_system_node() {
     return
   fi
   n="$(command -v node || true)"
-  if [[ -n "$n" && "$(readlink -f "$n")" == "$(readlink -f "$S3ENC_TOOLS_DIR")"/* ]]; then
+  if [[ -n "$n" && "$(readlink -m "$n")" == "$(readlink -m "$S3ENC_TOOLS_DIR")"/* ]]; then
     s3enc_die "'node' on PATH is $n (the Node 24 of the s3enc tools dir). Put the machine's Node first on PATH or set S3ENC_NODE."
   fi
   printf '%s\n' "$n"
