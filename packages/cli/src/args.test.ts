@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { findCommand, parseCommandLine, parseContext, parsePositiveInt, parseSize } from './args.js';
+import {
+  findCommand,
+  parseCommandLine,
+  parseContext,
+  parsePositiveInt,
+  parseSize,
+} from './args.js';
 import { UsageError } from './cli-errors.js';
 import { allCommandOptions, findSpec } from './commands.js';
 
@@ -7,13 +13,17 @@ const all = allCommandOptions();
 
 describe('findCommand', () => {
   it('skips the values of global options before the command', () => {
-    expect(findCommand(['--profile', 'dev', '--region', 'eu-west-1', 'put', 'a', 's3://b/k'], all)).toEqual({
+    expect(
+      findCommand(['--profile', 'dev', '--region', 'eu-west-1', 'put', 'a', 's3://b/k'], all),
+    ).toEqual({
       command: 'put',
       rest: ['--profile', 'dev', '--region', 'eu-west-1', 'a', 's3://b/k'],
     });
   });
   it('skips the values of command options placed first', () => {
-    expect(findCommand(['--kms-key-id', 'alias/x', 'put', 'f', 's3://b/k'], all).command).toBe('put');
+    expect(findCommand(['--kms-key-id', 'alias/x', 'put', 'f', 's3://b/k'], all).command).toBe(
+      'put',
+    );
   });
   it('treats - as a positional and stops at --', () => {
     expect(findCommand(['put', '-', 's3://b/k'], all).rest).toEqual(['-', 's3://b/k']);
@@ -25,7 +35,20 @@ describe('parseCommandLine', () => {
   const put = findSpec('put')!;
   it('collects repeatable options in order', () => {
     const p = parseCommandLine(
-      ['put', 'f', 's3://b/k', '--kms-key-id', 'k1', '--kms-key-id', 'k2', '--context', 'a=1', '--context', 'b=2=3', '--json'],
+      [
+        'put',
+        'f',
+        's3://b/k',
+        '--kms-key-id',
+        'k1',
+        '--kms-key-id',
+        'k2',
+        '--context',
+        'a=1',
+        '--context',
+        'b=2=3',
+        '--json',
+      ],
       put.options,
       all,
     );
@@ -36,15 +59,31 @@ describe('parseCommandLine', () => {
     expect(p.global.json).toBe(true);
   });
   it('reads global options anywhere', () => {
-    const p = parseCommandLine(['get', 's3://b/k', '--endpoint-url', 'https://x:9000', '-q', '--ca-bundle', 'ca.pem'], findSpec('get')!.options, all);
-    expect(p.global).toMatchObject({ endpointUrl: 'https://x:9000', quiet: true, caBundle: 'ca.pem' });
+    const p = parseCommandLine(
+      ['get', 's3://b/k', '--endpoint-url', 'https://x:9000', '-q', '--ca-bundle', 'ca.pem'],
+      findSpec('get')!.options,
+      all,
+    );
+    expect(p.global).toMatchObject({
+      endpointUrl: 'https://x:9000',
+      quiet: true,
+      caBundle: 'ca.pem',
+    });
   });
   it('rejects an option of another command as a usage error', () => {
-    expect(() => parseCommandLine(['head', 's3://b/k', '--range', 'bytes=0-1'], findSpec('head')!.options, all)).toThrow(UsageError);
+    expect(() =>
+      parseCommandLine(
+        ['head', 's3://b/k', '--range', 'bytes=0-1'],
+        findSpec('head')!.options,
+        all,
+      ),
+    ).toThrow(UsageError);
   });
   it('rejects an unknown option and a missing value', () => {
     expect(() => parseCommandLine(['put', '--frobnicate'], put.options, all)).toThrow(/frobnicate/);
-    expect(() => parseCommandLine(['put', 'f', 's3://b/k', '--kms-key-id'], put.options, all)).toThrow(UsageError);
+    expect(() =>
+      parseCommandLine(['put', 'f', 's3://b/k', '--kms-key-id'], put.options, all),
+    ).toThrow(UsageError);
   });
 });
 
@@ -60,11 +99,15 @@ describe('value parsers', () => {
   });
   it('parses positive integers only', () => {
     expect(parsePositiveInt('concurrency', '8')).toBe(8);
-    for (const bad of ['0', '-1', '1.5', 'x', '']) expect(() => parsePositiveInt('concurrency', bad)).toThrow(UsageError);
+    for (const bad of ['0', '-1', '1.5', 'x', ''])
+      expect(() => parsePositiveInt('concurrency', bad)).toThrow(UsageError);
   });
   it('parses --context pairs, keeping = in values', () => {
     expect(parseContext([])).toBeUndefined();
-    expect(parseContext(['tenant=acme', 'purpose=a=b'])).toEqual({ tenant: 'acme', purpose: 'a=b' });
+    expect(parseContext(['tenant=acme', 'purpose=a=b'])).toEqual({
+      tenant: 'acme',
+      purpose: 'a=b',
+    });
     expect(parseContext(['empty='])).toEqual({ empty: '' });
     expect(() => parseContext(['novalue'])).toThrow(UsageError);
     expect(() => parseContext(['=x'])).toThrow(UsageError);

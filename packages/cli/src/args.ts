@@ -19,11 +19,31 @@ export type OptionSpecs = Record<string, OptionSpec>;
 
 /** Options every command accepts, before or after the command name. */
 export const GLOBAL_OPTIONS = {
-  profile: { type: 'string', valueName: 'NAME', description: 'AWS profile from ~/.aws/config and credentials (else AWS_PROFILE)' },
-  region: { type: 'string', valueName: 'REGION', description: 'AWS Region (else AWS_REGION, AWS_DEFAULT_REGION, the profile)' },
-  'endpoint-url': { type: 'string', valueName: 'URL', description: 'S3 endpoint, https only (else AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)' },
-  'kms-endpoint-url': { type: 'string', valueName: 'URL', description: 'KMS endpoint, https only (else AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL)' },
-  'ca-bundle': { type: 'string', valueName: 'FILE', description: 'PEM CA bundle to trust for private endpoints (else AWS_CA_BUNDLE)' },
+  profile: {
+    type: 'string',
+    valueName: 'NAME',
+    description: 'AWS profile from ~/.aws/config and credentials (else AWS_PROFILE)',
+  },
+  region: {
+    type: 'string',
+    valueName: 'REGION',
+    description: 'AWS Region (else AWS_REGION, AWS_DEFAULT_REGION, the profile)',
+  },
+  'endpoint-url': {
+    type: 'string',
+    valueName: 'URL',
+    description: 'S3 endpoint, https only (else AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)',
+  },
+  'kms-endpoint-url': {
+    type: 'string',
+    valueName: 'URL',
+    description: 'KMS endpoint, https only (else AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL)',
+  },
+  'ca-bundle': {
+    type: 'string',
+    valueName: 'FILE',
+    description: 'PEM CA bundle to trust for private endpoints (else AWS_CA_BUNDLE)',
+  },
   json: { type: 'boolean', description: 'print one JSON result (and errors as JSON)' },
   quiet: { type: 'boolean', short: 'q', description: 'print nothing but errors' },
   debug: { type: 'boolean', description: 'print stack traces and causes on errors' },
@@ -57,9 +77,14 @@ export interface ParsedCommandLine {
 }
 
 function toParseArgsOptions(specs: OptionSpecs) {
-  const out: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  const out: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> =
+    {};
   for (const [name, s] of Object.entries(specs)) {
-    out[name] = { type: s.type, ...(s.short ? { short: s.short } : {}), ...(s.multiple ? { multiple: true } : {}) };
+    out[name] = {
+      type: s.type,
+      ...(s.short ? { short: s.short } : {}),
+      ...(s.multiple ? { multiple: true } : {}),
+    };
   }
   return out;
 }
@@ -68,7 +93,10 @@ function toParseArgsOptions(specs: OptionSpecs) {
  * Finds the command name: the first positional once every known option (global or of any
  * command) has taken its value, so `--profile dev put …` finds `put`, not `dev`.
  */
-export function findCommand(argv: string[], allOptions: OptionSpecs): { command: string | undefined; rest: string[] } {
+export function findCommand(
+  argv: string[],
+  allOptions: OptionSpecs,
+): { command: string | undefined; rest: string[] } {
   const { tokens } = parseArgs({
     args: argv,
     options: toParseArgsOptions({ ...allOptions, ...GLOBAL_OPTIONS }),
@@ -95,11 +123,18 @@ export function parseCommandLine(
   const options = { ...GLOBAL_OPTIONS, ...(commandOptions ?? {}) };
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: rest, options: toParseArgsOptions(options), strict: true, allowPositionals: true });
+    parsed = parseArgs({
+      args: rest,
+      options: toParseArgsOptions(options),
+      strict: true,
+      allowPositionals: true,
+    });
   } catch (e) {
     // parseArgs throws TypeErrors with codes like ERR_PARSE_ARGS_UNKNOWN_OPTION; their text
     // names the option, which is what the user needs.
-    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
+    throw new UsageError(
+      (e as Error).message.replace(/\. To specify a positional argument.*$/s, '.'),
+    );
   }
   const v = parsed.values as ParsedValues;
   const str = (k: string) => (typeof v[k] === 'string' ? v[k] : undefined);
@@ -161,11 +196,15 @@ export function parseSize(option: string, text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
   const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
   if (!m || unit === undefined) {
-    throw new UsageError(`--${option} expects a size such as 65536, 64KiB or 8MiB, got ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `--${option} expects a size such as 65536, 64KiB or 8MiB, got ${JSON.stringify(text)}`,
+    );
   }
   const n = Number(m[1]) * unit;
   if (!Number.isSafeInteger(n) || n <= 0) {
-    throw new UsageError(`--${option} must be a positive whole number of bytes, got ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `--${option} must be a positive whole number of bytes, got ${JSON.stringify(text)}`,
+    );
   }
   return n;
 }
@@ -187,9 +226,12 @@ export function parseContext(pairs: string[]): Record<string, string> | undefine
     if (i <= 0) throw new UsageError(`--context expects KEY=VALUE, got ${JSON.stringify(p)}`);
     const k = p.slice(0, i);
     if (k.startsWith('aws-crypto-')) {
-      throw new UsageError(`--context keys starting with "aws-crypto-" are reserved, got ${JSON.stringify(k)}`);
+      throw new UsageError(
+        `--context keys starting with "aws-crypto-" are reserved, got ${JSON.stringify(k)}`,
+      );
     }
-    if (Object.prototype.hasOwnProperty.call(out, k)) throw new UsageError(`--context ${k} is given twice`);
+    if (Object.prototype.hasOwnProperty.call(out, k))
+      throw new UsageError(`--context ${k} is given twice`);
     out[k] = p.slice(i + 1);
   }
   return out;

@@ -57,10 +57,21 @@ export interface KeySelection {
 }
 
 /** What keys the user chose: --kms-key-id (repeatable), else S3ENC_KMS_KEY_ID; --key-file. */
-export function selectKeys(kmsKeyIds: string[], keyFile: string | undefined, envDefault: string | undefined): KeySelection {
-  const ids = kmsKeyIds.length > 0 ? kmsKeyIds : keyFile === undefined && envDefault !== undefined ? [envDefault] : [];
+export function selectKeys(
+  kmsKeyIds: string[],
+  keyFile: string | undefined,
+  envDefault: string | undefined,
+): KeySelection {
+  const ids =
+    kmsKeyIds.length > 0
+      ? kmsKeyIds
+      : keyFile === undefined && envDefault !== undefined
+        ? [envDefault]
+        : [];
   if (ids.length === 0 && keyFile === undefined) {
-    throw new UsageError('no key: pass --kms-key-id KEY (or set S3ENC_KMS_KEY_ID), or --key-file FILE (create one with `s3enc keygen FILE`)');
+    throw new UsageError(
+      'no key: pass --kms-key-id KEY (or set S3ENC_KMS_KEY_ID), or --key-file FILE (create one with `s3enc keygen FILE`)',
+    );
   }
   return { kmsKeyIds: ids, keyFile };
 }
@@ -69,7 +80,10 @@ export function selectKeys(kmsKeyIds: string[], keyFile: string | undefined, env
  * Builds the keyring: KMS keys (the first generates the data key, the others wrap it too) and/or
  * a raw AES key file. Returns the keyring and a destroy function for the KMS client.
  */
-export async function buildKeyring(s: ClientSettings, sel: KeySelection): Promise<{ keyring: Keyring; close(): void }> {
+export async function buildKeyring(
+  s: ClientSettings,
+  sel: KeySelection,
+): Promise<{ keyring: Keyring; close(): void }> {
   const keyrings: Keyring[] = [];
   let kms: KMSClient | undefined;
   const byRegion = new Map<string, KMSClient>();
@@ -97,7 +111,10 @@ export async function buildKeyring(s: ClientSettings, sel: KeySelection): Promis
     );
   }
   if (sel.keyFile !== undefined) keyrings.push((await keyringFromKeyFile(sel.keyFile)).keyring);
-  const keyring = keyrings.length === 1 ? keyrings[0]! : multiKeyring({ generator: keyrings[0]!, children: keyrings.slice(1) });
+  const keyring =
+    keyrings.length === 1
+      ? keyrings[0]!
+      : multiKeyring({ generator: keyrings[0]!, children: keyrings.slice(1) });
   return {
     keyring,
     close: () => {

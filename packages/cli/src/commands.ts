@@ -10,19 +10,34 @@ const KEY_OPTIONS = {
     type: 'string',
     multiple: true,
     valueName: 'KEY',
-    description: 'KMS key id, ARN or alias (repeatable; the first generates the data key). Default: S3ENC_KMS_KEY_ID',
+    description:
+      'KMS key id, ARN or alias (repeatable; the first generates the data key). Default: S3ENC_KMS_KEY_ID',
   },
-  'key-file': { type: 'string', valueName: 'FILE', description: 'raw AES-256 key file (from `s3enc keygen`) instead of / besides KMS' },
-  context: { type: 'string', multiple: true, valueName: 'KEY=VALUE', description: 'encryption context pair (repeatable; not secret)' },
+  'key-file': {
+    type: 'string',
+    valueName: 'FILE',
+    description: 'raw AES-256 key file (from `s3enc keygen`) instead of / besides KMS',
+  },
+  context: {
+    type: 'string',
+    multiple: true,
+    valueName: 'KEY=VALUE',
+    description: 'encryption context pair (repeatable; not secret)',
+  },
 } as const satisfies OptionSpecs;
 
 const SSE_C_KEY = {
   'sse-c-key': {
     type: 'string',
     valueName: 'fileb://FILE',
-    description: 'SSE-C customer key: a file holding the 32 raw key bytes (never the key itself on the command line)',
+    description:
+      'SSE-C customer key: a file holding the 32 raw key bytes (never the key itself on the command line)',
   },
-  'sse-c': { type: 'string', valueName: 'AES256', description: 'SSE-C algorithm (only AES256; implied by --sse-c-key)' },
+  'sse-c': {
+    type: 'string',
+    valueName: 'AES256',
+    description: 'SSE-C algorithm (only AES256; implied by --sse-c-key)',
+  },
 } as const satisfies OptionSpecs;
 
 const VERSION_ID = {
@@ -30,7 +45,11 @@ const VERSION_ID = {
 } as const satisfies OptionSpecs;
 
 const TRANSFER = {
-  'part-size': { type: 'string', valueName: 'SIZE', description: 'multipart part size, e.g. 16MiB (rounded to whole frames)' },
+  'part-size': {
+    type: 'string',
+    valueName: 'SIZE',
+    description: 'multipart part size, e.g. 16MiB (rounded to whole frames)',
+  },
   concurrency: { type: 'string', valueName: 'N', description: 'parallel part transfers' },
 } as const satisfies OptionSpecs;
 
@@ -48,15 +67,39 @@ export const COMMANDS: CommandSpec[] = [
       'Server-side encryption (--sse, --sse-c-key) is added as a second layer.',
     options: {
       ...KEY_OPTIONS,
-      'frame-size': { type: 'string', valueName: 'SIZE', description: 'plaintext bytes per authenticated frame (default: the library default)' },
+      'frame-size': {
+        type: 'string',
+        valueName: 'SIZE',
+        description: 'plaintext bytes per authenticated frame (default: the library default)',
+      },
       ...TRANSFER,
       ...NO_OVERWRITE,
-      sse: { type: 'string', valueName: 'AES256|aws:kms', description: 'server-side encryption as well (second layer)' },
-      'sse-kms-key-id': { type: 'string', valueName: 'KEY', description: 'KMS key for --sse aws:kms' },
+      sse: {
+        type: 'string',
+        valueName: 'AES256|aws:kms',
+        description: 'server-side encryption as well (second layer)',
+      },
+      'sse-kms-key-id': {
+        type: 'string',
+        valueName: 'KEY',
+        description: 'KMS key for --sse aws:kms',
+      },
       ...SSE_C_KEY,
-      'checksum-algorithm': { type: 'string', valueName: 'ALG', description: 'S3 checksum of the ciphertext: CRC32, CRC32C, SHA1, SHA256, CRC64NVME' },
-      'content-type': { type: 'string', valueName: 'TYPE', description: 'Content-Type to record (of the plaintext)' },
-      size: { type: 'string', valueName: 'BYTES', description: 'plaintext size of stdin when known (plans parts up front)' },
+      'checksum-algorithm': {
+        type: 'string',
+        valueName: 'ALG',
+        description: 'S3 checksum of the ciphertext: CRC32, CRC32C, SHA1, SHA256, CRC64NVME',
+      },
+      'content-type': {
+        type: 'string',
+        valueName: 'TYPE',
+        description: 'Content-Type to record (of the plaintext)',
+      },
+      size: {
+        type: 'string',
+        valueName: 'BYTES',
+        description: 'plaintext size of stdin when known (plans parts up front)',
+      },
     },
     positionals: { min: 2, max: 2 },
     load: () => import('./commands/put.js'),
@@ -72,7 +115,11 @@ export const COMMANDS: CommandSpec[] = [
     options: {
       ...KEY_OPTIONS,
       ...VERSION_ID,
-      range: { type: 'string', valueName: 'bytes=A-B', description: 'only these plaintext bytes (inclusive, HTTP spelling)' },
+      range: {
+        type: 'string',
+        valueName: 'bytes=A-B',
+        description: 'only these plaintext bytes (inclusive, HTTP spelling)',
+      },
       ...SSE_C_KEY,
       ...TRANSFER,
       ...NO_OVERWRITE,
@@ -91,11 +138,21 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'rm',
     summary: 'delete an object or one of its versions',
-    usage: ['rm s3://bucket/key [--version-id ID] [--mfa "SERIAL CODE"] [--bypass-governance-retention]'],
+    usage: [
+      'rm s3://bucket/key [--version-id ID] [--mfa "SERIAL CODE"] [--bypass-governance-retention]',
+    ],
     options: {
       ...VERSION_ID,
-      mfa: { type: 'string', valueName: '"SERIAL CODE"', description: 'MFA device serial and current code (MFA Delete buckets)' },
-      'bypass-governance-retention': { type: 'boolean', description: 'delete a version under GOVERNANCE retention (needs s3:BypassGovernanceRetention)' },
+      mfa: {
+        type: 'string',
+        valueName: '"SERIAL CODE"',
+        description: 'MFA device serial and current code (MFA Delete buckets)',
+      },
+      'bypass-governance-retention': {
+        type: 'boolean',
+        description:
+          'delete a version under GOVERNANCE retention (needs s3:BypassGovernanceRetention)',
+      },
     },
     positionals: { min: 1, max: 1 },
     load: () => import('./commands/rm.js'),
@@ -115,10 +172,20 @@ export const COMMANDS: CommandSpec[] = [
     options: {
       ...VERSION_ID,
       mode: { type: 'string', valueName: 'MODE', description: 'GOVERNANCE or COMPLIANCE' },
-      until: { type: 'string', valueName: 'DATE', description: 'retain until this ISO 8601 date/time' },
+      until: {
+        type: 'string',
+        valueName: 'DATE',
+        description: 'retain until this ISO 8601 date/time',
+      },
       days: { type: 'string', valueName: 'N', description: 'retain for N days from now' },
-      'bypass-governance-retention': { type: 'boolean', description: 'shorten or change GOVERNANCE retention' },
-      'yes-irreversible': { type: 'boolean', description: 'confirm COMPLIANCE retention, which nobody can undo' },
+      'bypass-governance-retention': {
+        type: 'boolean',
+        description: 'shorten or change GOVERNANCE retention',
+      },
+      'yes-irreversible': {
+        type: 'boolean',
+        description: 'confirm COMPLIANCE retention, which nobody can undo',
+      },
     },
     positionals: { min: 2, max: 3 },
     load: () => import('./commands/lock.js'),
@@ -127,7 +194,8 @@ export const COMMANDS: CommandSpec[] = [
     name: 'keygen',
     summary: 'write a new raw AES-256 key file (mode 0600) for use without KMS',
     usage: ['keygen <file>'],
-    details: 'Refuses to overwrite an existing file. Keep the file secret and backed up: without it the objects cannot be decrypted.',
+    details:
+      'Refuses to overwrite an existing file. Keep the file secret and backed up: without it the objects cannot be decrypted.',
     options: {},
     positionals: { min: 1, max: 1 },
     load: () => import('./commands/keygen.js'),
@@ -138,9 +206,23 @@ export const COMMANDS: CommandSpec[] = [
     usage: ['audit s3://bucket [--expect-kms-key KEY] [--expect-vpce VPCE] [--json]'],
     details: 'A table on a TTY, JSON otherwise. Exits 5 when a check fails, for pipelines.',
     options: {
-      'expect-kms-key': { type: 'string', valueName: 'KEY', description: 'the KMS key default encryption must use' },
-      'expect-vpce': { type: 'string', multiple: true, valueName: 'VPCE', description: 'VPC endpoint the policy must restrict to (repeatable)' },
-      'expect-source-ip': { type: 'string', multiple: true, valueName: 'CIDR', description: 'source IP range the policy must restrict to (repeatable)' },
+      'expect-kms-key': {
+        type: 'string',
+        valueName: 'KEY',
+        description: 'the KMS key default encryption must use',
+      },
+      'expect-vpce': {
+        type: 'string',
+        multiple: true,
+        valueName: 'VPCE',
+        description: 'VPC endpoint the policy must restrict to (repeatable)',
+      },
+      'expect-source-ip': {
+        type: 'string',
+        multiple: true,
+        valueName: 'CIDR',
+        description: 'source IP range the policy must restrict to (repeatable)',
+      },
     },
     positionals: { min: 1, max: 1 },
     load: () => import('./commands/audit.js'),
@@ -148,14 +230,42 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'policy',
     summary: 'print (or --apply) the bucket policy that enforces TLS and encryption',
-    usage: ['policy s3://bucket [--kms-key KEY] [--vpce VPCE] [--source-ip CIDR] [--principal ARN] [--apply]'],
+    usage: [
+      'policy s3://bucket [--kms-key KEY] [--vpce VPCE] [--source-ip CIDR] [--principal ARN] [--apply]',
+    ],
     options: {
-      'kms-key': { type: 'string', valueName: 'KEY', description: 'require SSE-KMS with this key on uploads' },
-      vpce: { type: 'string', multiple: true, valueName: 'VPCE', description: 'allow only through these VPC endpoints' },
-      'source-ip': { type: 'string', multiple: true, valueName: 'CIDR', description: 'allow only from these IP ranges' },
-      principal: { type: 'string', multiple: true, valueName: 'ARN', description: 'allow only these principals' },
-      'min-tls': { type: 'string', valueName: 'VERSION', description: 'minimum TLS version (default 1.2)' },
-      apply: { type: 'boolean', description: 'write the policy to the bucket (merged with the existing one)' },
+      'kms-key': {
+        type: 'string',
+        valueName: 'KEY',
+        description: 'require SSE-KMS with this key on uploads',
+      },
+      vpce: {
+        type: 'string',
+        multiple: true,
+        valueName: 'VPCE',
+        description: 'allow only through these VPC endpoints',
+      },
+      'source-ip': {
+        type: 'string',
+        multiple: true,
+        valueName: 'CIDR',
+        description: 'allow only from these IP ranges',
+      },
+      principal: {
+        type: 'string',
+        multiple: true,
+        valueName: 'ARN',
+        description: 'allow only these principals',
+      },
+      'min-tls': {
+        type: 'string',
+        valueName: 'VERSION',
+        description: 'minimum TLS version (default 1.2)',
+      },
+      apply: {
+        type: 'boolean',
+        description: 'write the policy to the bucket (merged with the existing one)',
+      },
     },
     positionals: { min: 1, max: 1 },
     load: () => import('./commands/policy.js'),
@@ -166,7 +276,11 @@ export const COMMANDS: CommandSpec[] = [
     usage: ['harden s3://bucket [--kms-key KEY] [--apply]'],
     details: 'Dry run by default: prints each change. Never weakens an existing setting.',
     options: {
-      'kms-key': { type: 'string', valueName: 'KEY', description: 'default encryption with this KMS key' },
+      'kms-key': {
+        type: 'string',
+        valueName: 'KEY',
+        description: 'default encryption with this KMS key',
+      },
       apply: { type: 'boolean', description: 'make the changes' },
     },
     positionals: { min: 1, max: 1 },

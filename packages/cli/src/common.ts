@@ -16,20 +16,27 @@ export function settingsOf(ctx: CommandContext): ClientSettings {
 export async function sseCKeyOf(values: ParsedValues): Promise<{ key: Uint8Array } | undefined> {
   const spec = stringOpt(values, 'sse-c-key');
   const alg = stringOpt(values, 'sse-c');
-  if (alg !== undefined && alg !== 'AES256') throw new UsageError(`--sse-c supports only AES256, got ${JSON.stringify(alg)}`);
+  if (alg !== undefined && alg !== 'AES256')
+    throw new UsageError(`--sse-c supports only AES256, got ${JSON.stringify(alg)}`);
   if (spec === undefined) {
     if (alg !== undefined) throw new UsageError('--sse-c needs --sse-c-key fileb://FILE');
     return undefined;
   }
   if (!spec.startsWith('fileb://')) {
-    throw new UsageError('--sse-c-key takes fileb://FILE (a file holding the 32 raw key bytes); the key itself is not accepted on the command line');
+    throw new UsageError(
+      '--sse-c-key takes fileb://FILE (a file holding the 32 raw key bytes); the key itself is not accepted on the command line',
+    );
   }
   const path = spec.slice('fileb://'.length);
   let key: Buffer;
   try {
     key = await readFile(path);
   } catch (e) {
-    throw new LocalFileError('ERR_S3ENC_CLI_FILE', `cannot read the SSE-C key file ${path}: ${(e as NodeJS.ErrnoException).code ?? ''}`, { cause: e });
+    throw new LocalFileError(
+      'ERR_S3ENC_CLI_FILE',
+      `cannot read the SSE-C key file ${path}: ${(e as NodeJS.ErrnoException).code ?? ''}`,
+      { cause: e },
+    );
   }
   if (key.length !== 32) {
     key.fill(0);
@@ -39,11 +46,16 @@ export async function sseCKeyOf(values: ParsedValues): Promise<{ key: Uint8Array
 }
 
 /** `--mfa "SERIAL CODE"` → { serialNumber, tokenCode } (validated by the library). */
-export function mfaOf(values: ParsedValues): { serialNumber: string; tokenCode: string } | undefined {
+export function mfaOf(
+  values: ParsedValues,
+): { serialNumber: string; tokenCode: string } | undefined {
   const v = stringOpt(values, 'mfa');
   if (v === undefined) return undefined;
   const parts = v.trim().split(/\s+/);
-  if (parts.length !== 2) throw new UsageError('--mfa expects "SERIAL CODE": the MFA device serial or ARN, a space, and the current code');
+  if (parts.length !== 2)
+    throw new UsageError(
+      '--mfa expects "SERIAL CODE": the MFA device serial or ARN, a space, and the current code',
+    );
   return { serialNumber: parts[0]!, tokenCode: parts[1]! };
 }
 

@@ -24,23 +24,34 @@ function nonEmpty(v: string | undefined): string | undefined {
 }
 
 /** Resolves settings; throws UsageError for an unusable value. Pure (env passed in) for tests. */
-export function resolveSettings(g: GlobalOptions, env: Record<string, string | undefined>): ClientSettings {
+export function resolveSettings(
+  g: GlobalOptions,
+  env: Record<string, string | undefined>,
+): ClientSettings {
   const profile = nonEmpty(g.profile) ?? nonEmpty(env.AWS_PROFILE);
   const region = nonEmpty(g.region) ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
-  const s3Endpoint = nonEmpty(g.endpointUrl) ?? nonEmpty(env.AWS_ENDPOINT_URL_S3) ?? nonEmpty(env.AWS_ENDPOINT_URL);
-  const kmsEndpoint = nonEmpty(g.kmsEndpointUrl) ?? nonEmpty(env.AWS_ENDPOINT_URL_KMS) ?? nonEmpty(env.AWS_ENDPOINT_URL);
+  const s3Endpoint =
+    nonEmpty(g.endpointUrl) ?? nonEmpty(env.AWS_ENDPOINT_URL_S3) ?? nonEmpty(env.AWS_ENDPOINT_URL);
+  const kmsEndpoint =
+    nonEmpty(g.kmsEndpointUrl) ??
+    nonEmpty(env.AWS_ENDPOINT_URL_KMS) ??
+    nonEmpty(env.AWS_ENDPOINT_URL);
   const caBundle = nonEmpty(g.caBundle) ?? nonEmpty(env.AWS_CA_BUNDLE);
   for (const [name, url] of [
     ['--endpoint-url', s3Endpoint],
     ['--kms-endpoint-url', kmsEndpoint],
   ] as const) {
     if (url !== undefined && !/^[a-z]+:\/\//i.test(url)) {
-      throw new UsageError(`${name} must be a URL such as https://s3.example.com:9000, got ${JSON.stringify(url)}`);
+      throw new UsageError(
+        `${name} must be a URL such as https://s3.example.com:9000, got ${JSON.stringify(url)}`,
+      );
     }
   }
   const style = nonEmpty(env.S3ENC_S3_ADDRESSING_STYLE)?.toLowerCase();
   if (style !== undefined && style !== 'path' && style !== 'virtual') {
-    throw new UsageError(`S3ENC_S3_ADDRESSING_STYLE must be path or virtual, got ${JSON.stringify(style)}`);
+    throw new UsageError(
+      `S3ENC_S3_ADDRESSING_STYLE must be path or virtual, got ${JSON.stringify(style)}`,
+    );
   }
   const forcePathStyle = style === 'path' || (style === undefined && s3Endpoint !== undefined);
   return { profile, region, s3Endpoint, kmsEndpoint, caBundle, forcePathStyle };

@@ -20,7 +20,11 @@ describe('reportFor maps every family to its documented exit code', () => {
     ['tag mismatch', new IntegrityError('ERR_S3ENC_TAG_MISMATCH', 'authentication failed'), 3],
     ['truncation', new IntegrityError('ERR_S3ENC_TRUNCATED', 'authentication failed'), 3],
     ['malformed header', new FormatError('ERR_S3ENC_MALFORMED_HEADER', 'not a message'), 3],
-    ['context mismatch', new KeyUnwrapError('ERR_S3ENC_ENCRYPTION_CONTEXT_MISMATCH', 'context differs'), 3],
+    [
+      'context mismatch',
+      new KeyUnwrapError('ERR_S3ENC_ENCRYPTION_CONTEXT_MISMATCH', 'context differs'),
+      3,
+    ],
     ['no matching key', new KeyUnwrapError('ERR_S3ENC_NO_MATCHING_KEY', 'no key'), 4],
     ['kms denied', new KeyUnwrapError('ERR_S3ENC_KMS_DENIED', 'denied'), 4],
     ['s3 403', new S3RequestError('ERR_S3ENC_S3_REQUEST', 'forbidden', { statusCode: 403 }), 4],
@@ -39,24 +43,37 @@ describe('reportFor maps every family to its documented exit code', () => {
   }
 
   it('finds an AWS access error anywhere in the cause chain', () => {
-    const kms = Object.assign(new Error('User is not authorized to perform kms:Decrypt'), { name: 'AccessDeniedException' });
+    const kms = Object.assign(new Error('User is not authorized to perform kms:Decrypt'), {
+      name: 'AccessDeniedException',
+    });
     const wrapped = new S3EncError('ERR_S3ENC_OTHER', 'wrapped', { cause: kms });
     expect(reportFor(wrapped).exitCode).toBe(ExitCode.ACCESS);
-    const s3 = Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    const s3 = Object.assign(new Error('Access Denied'), {
+      name: 'AccessDenied',
+      $metadata: { httpStatusCode: 403 },
+    });
     expect(reportFor(s3)).toMatchObject({ exitCode: 4, code: 'AccessDenied' });
-    const cred = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    const cred = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
     expect(reportFor(cred).hint).toMatch(/credentials/i);
   });
 
   it('keeps the S3EncError code and gives a hint that says what to do', () => {
-    const r = reportFor(new IntegrityError('ERR_S3ENC_TAG_MISMATCH', 'authentication failed\nsecond line'));
+    const r = reportFor(
+      new IntegrityError('ERR_S3ENC_TAG_MISMATCH', 'authentication failed\nsecond line'),
+    );
     expect(r).toMatchObject({ code: 'ERR_S3ENC_TAG_MISMATCH', message: 'authentication failed' });
     expect(r.hint).toMatch(/modified or truncated/);
-    expect(reportFor(new KeyUnwrapError('ERR_S3ENC_NO_MATCHING_KEY', 'x')).hint).toMatch(/--kms-key-id|--key-file/);
+    expect(reportFor(new KeyUnwrapError('ERR_S3ENC_NO_MATCHING_KEY', 'x')).hint).toMatch(
+      /--kms-key-id|--key-file/,
+    );
   });
 
   it('reports Node system errors by their code', () => {
-    const e = Object.assign(new Error("ENOENT: no such file or directory, open 'x'"), { code: 'ENOENT' });
+    const e = Object.assign(new Error("ENOENT: no such file or directory, open 'x'"), {
+      code: 'ENOENT',
+    });
     expect(reportFor(e)).toMatchObject({ exitCode: 1, code: 'ENOENT' });
   });
 });

@@ -103,13 +103,20 @@ function oneLine(s: string): string {
 
 /** Hints naming the CLI option that resolves a library error. */
 const CODE_HINTS: Record<string, string> = {
-  ERR_S3ENC_LOCK_COMPLIANCE_NOT_ACKNOWLEDGED: 'COMPLIANCE retention cannot be shortened or removed by anyone until it expires; repeat with --yes-irreversible if you mean it.',
-  ERR_S3ENC_LOCK_SHORTEN_NEEDS_BYPASS: 'Shortening GOVERNANCE retention needs --bypass-governance-retention (and the s3:BypassGovernanceRetention permission).',
-  ERR_S3ENC_LOCK_NOT_ENABLED: 'The bucket has no Object Lock; it can only be enabled on a versioned bucket (or at creation).',
-  ERR_S3ENC_LOCK_LEGAL_HOLD_ACTIVE: 'Release the legal hold first: s3enc lock legal-hold s3://BUCKET/KEY off --version-id ID',
-  ERR_S3ENC_LOCK_NO_RETENTION: 'The version has no retention to extend; set one with `s3enc lock retain`.',
-  ERR_S3ENC_MFA_INVALID: '--mfa expects "SERIAL CODE": the MFA device serial or ARN, a space, and the 6 to 8 digit code.',
-  ERR_S3ENC_LOCK_GOVERNED_VERSION: 'The version is under GOVERNANCE retention: add --bypass-governance-retention (needs s3:BypassGovernanceRetention), or wait until it expires (`s3enc lock show`).',
+  ERR_S3ENC_LOCK_COMPLIANCE_NOT_ACKNOWLEDGED:
+    'COMPLIANCE retention cannot be shortened or removed by anyone until it expires; repeat with --yes-irreversible if you mean it.',
+  ERR_S3ENC_LOCK_SHORTEN_NEEDS_BYPASS:
+    'Shortening GOVERNANCE retention needs --bypass-governance-retention (and the s3:BypassGovernanceRetention permission).',
+  ERR_S3ENC_LOCK_NOT_ENABLED:
+    'The bucket has no Object Lock; it can only be enabled on a versioned bucket (or at creation).',
+  ERR_S3ENC_LOCK_LEGAL_HOLD_ACTIVE:
+    'Release the legal hold first: s3enc lock legal-hold s3://BUCKET/KEY off --version-id ID',
+  ERR_S3ENC_LOCK_NO_RETENTION:
+    'The version has no retention to extend; set one with `s3enc lock retain`.',
+  ERR_S3ENC_MFA_INVALID:
+    '--mfa expects "SERIAL CODE": the MFA device serial or ARN, a space, and the 6 to 8 digit code.',
+  ERR_S3ENC_LOCK_GOVERNED_VERSION:
+    'The version is under GOVERNANCE retention: add --bypass-governance-retention (needs s3:BypassGovernanceRetention), or wait until it expires (`s3enc lock show`).',
   ERR_S3ENC_MFA_REQUIRED: 'The bucket has MFA Delete enabled: add --mfa "SERIAL CODE".',
   ERR_S3ENC_CLI_FILE_EXISTS: 'Choose another target, or remove the file first.',
 };
@@ -123,7 +130,12 @@ export function reportFor(err: unknown): ErrorReport {
 
 function reportForInner(err: unknown): ErrorReport {
   if (err instanceof AbortError) {
-    return { exitCode: ExitCode.INTERRUPTED, code: err.code, message: 'interrupted', hint: undefined };
+    return {
+      exitCode: ExitCode.INTERRUPTED,
+      code: err.code,
+      message: 'interrupted',
+      hint: undefined,
+    };
   }
   if (err instanceof S3EncError) {
     const message = oneLine(err.message);
@@ -169,14 +181,20 @@ function reportForInner(err: unknown): ErrorReport {
       };
     }
     if (err instanceof InvalidArgumentError) {
-      return { exitCode: ExitCode.USAGE, code, message, hint: 'Run `s3enc help <command>` for usage.' };
+      return {
+        exitCode: ExitCode.USAGE,
+        code,
+        message,
+        hint: 'Run `s3enc help <command>` for usage.',
+      };
     }
     if (err instanceof S3RequestError) {
       return s3Report(err, code, message);
     }
     for (const e of causeChain(err.cause)) {
       const name = awsName(e);
-      if (name !== undefined && KMS_ACCESS_NAMES.has(name)) return { ...accessReport(name, e), code, message };
+      if (name !== undefined && KMS_ACCESS_NAMES.has(name))
+        return { ...accessReport(name, e), code, message };
     }
     return { exitCode: ExitCode.FAILURE, code, message, hint: undefined };
   }
@@ -189,7 +207,12 @@ function reportForInner(err: unknown): ErrorReport {
   const name = awsName(err) ?? 'ERR_S3ENC_CLI_UNKNOWN';
   if (status === 403) return accessReport(name, err);
   const sys = err as { code?: unknown; path?: unknown; message?: unknown } | null;
-  if (sys !== null && typeof sys === 'object' && typeof sys.code === 'string' && /^E[A-Z]+$/.test(sys.code)) {
+  if (
+    sys !== null &&
+    typeof sys === 'object' &&
+    typeof sys.code === 'string' &&
+    /^E[A-Z]+$/.test(sys.code)
+  ) {
     return {
       exitCode: ExitCode.FAILURE,
       code: sys.code,
@@ -204,7 +227,8 @@ function reportForInner(err: unknown): ErrorReport {
 function s3Report(err: S3RequestError, code: string, message: string): ErrorReport {
   for (const e of causeChain(err)) {
     const name = awsName(e);
-    if (name !== undefined && KMS_ACCESS_NAMES.has(name)) return { ...accessReport(name, e), code, message };
+    if (name !== undefined && KMS_ACCESS_NAMES.has(name))
+      return { ...accessReport(name, e), code, message };
   }
   if (err.statusCode === 403 || /ACCESS_DENIED|FORBIDDEN/.test(code)) {
     return { ...accessReport('AccessDenied', err), code, message };
@@ -222,7 +246,10 @@ function s3Report(err: S3RequestError, code: string, message: string): ErrorRepo
 
 function accessReport(name: string, e: unknown): ErrorReport {
   const message = e instanceof Error ? oneLine(e.message) : name;
-  const credentials = /Credentials|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|UnrecognizedClient|InvalidClientTokenId/.test(name);
+  const credentials =
+    /Credentials|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|UnrecognizedClient|InvalidClientTokenId/.test(
+      name,
+    );
   return {
     exitCode: ExitCode.ACCESS,
     code: name,

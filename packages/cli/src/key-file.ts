@@ -27,21 +27,32 @@ export function keyNameFor(key: Uint8Array): string {
 }
 
 /** Reads a key file into a raw AES keyring; the key bytes are zeroed here once the keyring holds them. */
-export async function keyringFromKeyFile(path: string): Promise<{ keyring: Keyring; keyId: string }> {
+export async function keyringFromKeyFile(
+  path: string,
+): Promise<{ keyring: Keyring; keyId: string }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (e) {
-    throw new LocalFileError('ERR_S3ENC_CLI_FILE', `cannot read --key-file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+    throw new LocalFileError(
+      'ERR_S3ENC_CLI_FILE',
+      `cannot read --key-file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      { cause: e },
+    );
   }
   const key = decodeKey(bytes);
   bytes.fill(0);
   if (key === undefined || key.length !== 32) {
-    throw new UsageError(`--key-file ${path} does not hold an AES-256 key (32 raw bytes, 64 hex or 44 base64 characters); create one with \`s3enc keygen FILE\``);
+    throw new UsageError(
+      `--key-file ${path} does not hold an AES-256 key (32 raw bytes, 64 hex or 44 base64 characters); create one with \`s3enc keygen FILE\``,
+    );
   }
   try {
     const keyName = keyNameFor(key);
-    return { keyring: rawAesKeyring({ key, keyName, keyNamespace: RAW_KEY_NAMESPACE }), keyId: `${RAW_KEY_NAMESPACE}/${keyName}` };
+    return {
+      keyring: rawAesKeyring({ key, keyName, keyNamespace: RAW_KEY_NAMESPACE }),
+      keyId: `${RAW_KEY_NAMESPACE}/${keyName}`,
+    };
   } finally {
     key.fill(0);
   }

@@ -14,7 +14,9 @@ import { Output, colourEnabled, processIo, type CliIo } from './output.js';
 
 export function version(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
     return pkg.version ?? '0.0.0';
   } catch {
     return '0.0.0';
@@ -45,7 +47,7 @@ export function mainHelp(): string {
     '',
     'Exit codes: 0 ok, 1 other failure, 2 usage, 3 integrity (tampered, truncated, wrong context),',
     '            4 access or key (denied, no matching key, credentials), 5 audit found failures, 130 interrupted.',
-    'Run `s3enc help <command>` for a command\'s options. Documentation: docs/cli.md.',
+    "Run `s3enc help <command>` for a command's options. Documentation: docs/cli.md.",
     '',
   ].join('\n');
 }
@@ -67,14 +69,21 @@ export function commandHelp(spec: CommandSpec): string {
 /** Best-effort scan for global output flags, so even a usage error honours --json / --debug. */
 function sniffGlobal(argv: string[]): Pick<GlobalOptions, 'json' | 'quiet' | 'debug' | 'noColor'> {
   const has = (f: string) => argv.includes(f);
-  return { json: has('--json'), quiet: has('--quiet') || has('-q'), debug: has('--debug'), noColor: has('--no-color') };
+  return {
+    json: has('--json'),
+    quiet: has('--quiet') || has('-q'),
+    debug: has('--debug'),
+    noColor: has('--no-color'),
+  };
 }
 
 function printError(io: CliIo, out: Output, err: unknown, debug: boolean, json: boolean): number {
   const r = reportFor(err);
   if (json) {
     const target = out.dataOnStdout ? io.stderr : io.stdout;
-    target.write(`${JSON.stringify({ ok: false, error: { code: r.code, message: r.message, exitCode: r.exitCode, ...(r.hint ? { hint: r.hint } : {}) } })}\n`);
+    target.write(
+      `${JSON.stringify({ ok: false, error: { code: r.code, message: r.message, exitCode: r.exitCode, ...(r.hint ? { hint: r.hint } : {}) } })}\n`,
+    );
   }
   // The human message always goes to stderr, even with --json or --quiet: errors are never silent.
   const s = out.style;
@@ -83,7 +92,9 @@ function printError(io: CliIo, out: Output, err: unknown, debug: boolean, json: 
   if (debug) {
     let e: unknown = err;
     for (let i = 0; i < 6 && e !== undefined && e !== null; i++) {
-      io.stderr.write(`${i === 0 ? '' : 'caused by: '}${e instanceof Error ? (e.stack ?? e.message) : inspect(e)}\n`);
+      io.stderr.write(
+        `${i === 0 ? '' : 'caused by: '}${e instanceof Error ? (e.stack ?? e.message) : inspect(e)}\n`,
+      );
       e = (e as { cause?: unknown }).cause;
     }
   } else if (r.exitCode === ExitCode.FAILURE && r.code === 'ERR_S3ENC_CLI_UNKNOWN') {
@@ -96,9 +107,17 @@ function printError(io: CliIo, out: Output, err: unknown, debug: boolean, json: 
  * Runs the CLI with the given arguments (without `node` and the script) and returns the exit
  * code. Never throws; never calls process.exit (so tests can call it in process).
  */
-export async function run(argv: string[], io: CliIo = processIo(), signal: AbortSignal = new AbortController().signal): Promise<number> {
+export async function run(
+  argv: string[],
+  io: CliIo = processIo(),
+  signal: AbortSignal = new AbortController().signal,
+): Promise<number> {
   const sniff = sniffGlobal(argv);
-  let out = new Output(io, { json: sniff.json, quiet: sniff.quiet, colour: colourEnabled(io, sniff.noColor) });
+  let out = new Output(io, {
+    json: sniff.json,
+    quiet: sniff.quiet,
+    colour: colourEnabled(io, sniff.noColor),
+  });
   let debug = sniff.debug;
   let json = sniff.json;
   try {
@@ -118,7 +137,8 @@ export async function run(argv: string[], io: CliIo = processIo(), signal: Abort
     if (first.command === 'help') {
       const name = first.positionals[0];
       const spec = name === undefined ? undefined : findSpec(name);
-      if (name !== undefined && spec === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)}; run \`s3enc help\``);
+      if (name !== undefined && spec === undefined)
+        throw new UsageError(`unknown command ${JSON.stringify(name)}; run \`s3enc help\``);
       io.stdout.write(spec ? commandHelp(spec) : mainHelp());
       return ExitCode.OK;
     }
@@ -142,10 +162,20 @@ export async function run(argv: string[], io: CliIo = processIo(), signal: Abort
       );
     }
     const mod = await spec.load();
-    const code = await mod.run({ positionals: parsed.positionals, values: parsed.values, global: g, out, io, signal });
+    const code = await mod.run({
+      positionals: parsed.positionals,
+      values: parsed.values,
+      global: g,
+      out,
+      io,
+      signal,
+    });
     return code ?? ExitCode.OK;
   } catch (err) {
-    const e = signal.aborted && !(err instanceof UsageError) ? new AbortError('interrupted', { cause: err }) : err;
+    const e =
+      signal.aborted && !(err instanceof UsageError)
+        ? new AbortError('interrupted', { cause: err })
+        : err;
     return printError(io, out, e, debug, json);
   }
 }

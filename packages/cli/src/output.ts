@@ -20,7 +20,8 @@ export function colourEnabled(io: CliIo, noColorFlag: boolean): boolean {
   const env = io.env;
   if (noColorFlag) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== '') return true;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== '')
+    return true;
   if (env.CI !== undefined && env.CI !== '' && env.CI !== 'false') return false;
   if (env.TERM === 'dumb') return false;
   return io.stderr.isTTY === true;
@@ -35,7 +36,8 @@ export interface Style {
 }
 
 export function makeStyle(enabled: boolean): Style {
-  const w = (open: number, close: number) => (s: string) => (enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s);
+  const w = (open: number, close: number) => (s: string) =>
+    enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s;
   return { red: w(31, 39), green: w(32, 39), yellow: w(33, 39), bold: w(1, 22), dim: w(2, 22) };
 }
 
@@ -60,7 +62,9 @@ export class Output {
   result(data: unknown, human: () => string): void {
     const target = this.dataOnStdout ? this.io.stderr : this.io.stdout;
     if (this.o.json) {
-      target.write(`${JSON.stringify(data, null, this.io.stdout.isTTY === true ? 2 : undefined)}\n`);
+      target.write(
+        `${JSON.stringify(data, null, this.io.stdout.isTTY === true ? 2 : undefined)}\n`,
+      );
       return;
     }
     if (this.o.quiet) return;

@@ -5,11 +5,19 @@ import { memoryIo } from './test-io.js';
 
 describe('progress', () => {
   it('renders percentage, rate and ETA', () => {
-    const line = renderProgress({ label: 'put', done: 50 * 1024 * 1024, total: 100 * 1024 * 1024, elapsedMs: 10_000, width: 100 });
+    const line = renderProgress({
+      label: 'put',
+      done: 50 * 1024 * 1024,
+      total: 100 * 1024 * 1024,
+      elapsedMs: 10_000,
+      width: 100,
+    });
     expect(line).toMatch(/^put \[#+\.+\]\s+50% 50\.0 MiB\/100\.0 MiB 5\.00 MiB\/s ETA 0:10$/);
   });
   it('renders without a total', () => {
-    expect(renderProgress({ label: 'get', done: 2048, total: undefined, elapsedMs: 1000, width: 80 })).toBe('get 2.00 KiB 2.00 KiB/s');
+    expect(
+      renderProgress({ label: 'get', done: 2048, total: undefined, elapsedMs: 1000, width: 80 }),
+    ).toBe('get 2.00 KiB 2.00 KiB/s');
   });
   it('formats durations', () => {
     expect(formatDuration(5)).toBe('0:05');
@@ -17,7 +25,11 @@ describe('progress', () => {
     expect(formatDuration(Number.NaN)).toBe('--:--');
   });
   it('draws nothing when stderr is not a TTY, or with --json / --quiet', () => {
-    for (const [tty, json, quiet] of [[false, false, false], [true, true, false], [true, false, true]] as const) {
+    for (const [tty, json, quiet] of [
+      [false, false, false],
+      [true, true, false],
+      [true, false, true],
+    ] as const) {
       const io = memoryIo({ stderrTTY: tty });
       const p = createProgress(new Output(io, { json, quiet, colour: false }), 'put', 100);
       p.update(100);
@@ -25,7 +37,11 @@ describe('progress', () => {
       expect(io.err()).toBe('');
     }
     const io = memoryIo({ stderrTTY: true });
-    const p = createProgress(new Output(io, { json: false, quiet: false, colour: false }), 'put', 100);
+    const p = createProgress(
+      new Output(io, { json: false, quiet: false, colour: false }),
+      'put',
+      100,
+    );
     p.update(100);
     p.finish();
     expect(io.err()).toMatch(/100%/);

@@ -23,7 +23,13 @@ export function formatDuration(seconds: number): string {
 }
 
 /** Renders one line; exported for tests. */
-export function renderProgress(o: { label: string; done: number; total: number | undefined; elapsedMs: number; width: number }): string {
+export function renderProgress(o: {
+  label: string;
+  done: number;
+  total: number | undefined;
+  elapsedMs: number;
+  width: number;
+}): string {
   const rate = o.elapsedMs > 0 ? (o.done * 1000) / o.elapsedMs : 0;
   const rateText = `${formatBytes(Math.round(rate))}/s`;
   if (o.total === undefined || o.total <= 0) {
@@ -45,7 +51,13 @@ export function createProgress(out: Output, label: string, total?: number): Prog
   let known = total;
   let drawn = false;
   const draw = (done: number) => {
-    const line = renderProgress({ label, done, total: known, elapsedMs: Date.now() - started, width: stderr.columns ?? 80 });
+    const line = renderProgress({
+      label,
+      done,
+      total: known,
+      elapsedMs: Date.now() - started,
+      width: stderr.columns ?? 80,
+    });
     stderr.write(`\r\x1b[2K${line}`);
     drawn = true;
   };

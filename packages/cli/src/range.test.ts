@@ -18,7 +18,16 @@ describe('--range (HTTP inclusive) to library ranges (end exclusive)', () => {
   });
   it('rejects unsatisfiable and malformed ranges', () => {
     expect(() => resolveRange(parseRange('bytes=100-200'), 100)).toThrow(UsageError);
-    for (const bad of ['0-10', 'bytes=', 'bytes=-', 'bytes=5-4', 'bytes=a-b', 'bytes=1-2,4-5', 'bytes=-0', 'items=0-1']) {
+    for (const bad of [
+      '0-10',
+      'bytes=',
+      'bytes=-',
+      'bytes=5-4',
+      'bytes=a-b',
+      'bytes=1-2,4-5',
+      'bytes=-0',
+      'items=0-1',
+    ]) {
       expect(() => parseRange(bad), bad).toThrow(UsageError);
     }
   });

@@ -13,7 +13,9 @@ export type RangeSpec =
 export function parseRange(text: string): RangeSpec {
   const m = /^bytes=(\d*)-(\d*)$/.exec(text.trim());
   const err = () =>
-    new UsageError(`--range expects bytes=FIRST-LAST (inclusive), bytes=FIRST- or bytes=-SUFFIX, got ${JSON.stringify(text)}`);
+    new UsageError(
+      `--range expects bytes=FIRST-LAST (inclusive), bytes=FIRST- or bytes=-SUFFIX, got ${JSON.stringify(text)}`,
+    );
   if (!m) throw err();
   const [a, b] = [m[1]!, m[2]!];
   const num = (s: string) => {
@@ -56,12 +58,17 @@ export function resolveRange(spec: RangeSpec, size: number): { start: number; en
       break;
   }
   if (start >= size && !(size === 0 && start === 0 && spec.kind !== 'bounded')) {
-    throw new UsageError(`--range starts at byte ${start} but the object has ${size} bytes of plaintext`);
+    throw new UsageError(
+      `--range starts at byte ${start} but the object has ${size} bytes of plaintext`,
+    );
   }
   return { start, end };
 }
 
 /** The library range for `bytes=a-b` without knowing the size (a-b inclusive → a..b+1). */
-export function boundedToLibrary(spec: { first: number; last: number }): { start: number; end: number } {
+export function boundedToLibrary(spec: { first: number; last: number }): {
+  start: number;
+  end: number;
+} {
   return { start: spec.first, end: spec.last + 1 };
 }

@@ -15,7 +15,8 @@ export function parseS3Url(text: string, o: { requireKey?: boolean } = {}): S3Lo
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
     throw new UsageError(`${JSON.stringify(bucket)} is not a valid bucket name`);
   }
-  if (requireKey && key === '') throw new UsageError(`expected s3://bucket/key with a key, got ${JSON.stringify(text)}`);
+  if (requireKey && key === '')
+    throw new UsageError(`expected s3://bucket/key with a key, got ${JSON.stringify(text)}`);
   return { bucket, key };
 }
 

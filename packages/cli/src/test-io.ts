@@ -7,7 +7,9 @@ export interface MemoryIo extends CliIo {
   err(): string;
 }
 
-export function memoryIo(o: { env?: Record<string, string | undefined>; stderrTTY?: boolean; stdin?: Buffer } = {}): MemoryIo {
+export function memoryIo(
+  o: { env?: Record<string, string | undefined>; stderrTTY?: boolean; stdin?: Buffer } = {},
+): MemoryIo {
   const outChunks: Buffer[] = [];
   const errChunks: Buffer[] = [];
   const stdout = new PassThrough();

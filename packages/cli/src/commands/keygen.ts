@@ -15,9 +15,16 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   } catch (e) {
     key.fill(0);
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new LocalFileError('ERR_S3ENC_CLI_FILE_EXISTS', `${target} already exists; keygen never overwrites a key file (it may be the only copy of a key). Choose another name.`);
+      throw new LocalFileError(
+        'ERR_S3ENC_CLI_FILE_EXISTS',
+        `${target} already exists; keygen never overwrites a key file (it may be the only copy of a key). Choose another name.`,
+      );
     }
-    throw new LocalFileError('ERR_S3ENC_CLI_FILE', `cannot create ${target}: ${(e as Error).message}`, { cause: e });
+    throw new LocalFileError(
+      'ERR_S3ENC_CLI_FILE',
+      `cannot create ${target}: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   try {
     await fh.chmod(0o600); // the umask could only have narrowed it; make it exact
@@ -27,8 +34,10 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     key.fill(0);
     await fh.close();
   }
-  ctx.out.result({ ok: true, keyFile: target, bytes: 32, mode: '0600' }, () =>
-    `Wrote a new AES-256 key to ${target} (mode 0600).\nKeep it secret and back it up: objects encrypted with it cannot be decrypted without it.\nUse it with: s3enc put FILE s3://bucket/key --key-file ${ctx.positionals[0]!}`,
+  ctx.out.result(
+    { ok: true, keyFile: target, bytes: 32, mode: '0600' },
+    () =>
+      `Wrote a new AES-256 key to ${target} (mode 0600).\nKeep it secret and back it up: objects encrypted with it cannot be decrypted without it.\nUse it with: s3enc put FILE s3://bucket/key --key-file ${ctx.positionals[0]!}`,
   );
   return undefined;
 }

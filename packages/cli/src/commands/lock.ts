@@ -2,7 +2,14 @@
  * `s3enc lock show|retain|extend|legal-hold s3://bucket/key …` over the Object Lock helpers of
  * @s3enc/node, which check the current state first and refuse what would weaken a lock.
  */
-import { extendRetention, getLegalHold, getRetention, putLegalHold, putRetention, type RetentionMode } from '@s3enc/node';
+import {
+  extendRetention,
+  getLegalHold,
+  getRetention,
+  putLegalHold,
+  putRetention,
+  type RetentionMode,
+} from '@s3enc/node';
 import { boolOpt, parsePositiveInt, stringOpt, type ParsedValues } from '../args.js';
 import { UsageError } from '../cli-errors.js';
 import { makeS3Client } from '../clients.js';
@@ -16,35 +23,46 @@ type Sub = (typeof SUBCOMMANDS)[number];
 function whenOf(values: ParsedValues): { retainUntil: Date } | { retainFor: { days: number } } {
   const until = stringOpt(values, 'until');
   const days = stringOpt(values, 'days');
-  if ((until === undefined) === (days === undefined)) throw new UsageError('give exactly one of --until DATE and --days N');
+  if ((until === undefined) === (days === undefined))
+    throw new UsageError('give exactly one of --until DATE and --days N');
   if (days !== undefined) return { retainFor: { days: parsePositiveInt('days', days) } };
   const d = new Date(until!);
-  if (Number.isNaN(d.getTime())) throw new UsageError(`--until expects an ISO 8601 date such as 2030-01-31T00:00:00Z, got ${JSON.stringify(until)}`);
+  if (Number.isNaN(d.getTime()))
+    throw new UsageError(
+      `--until expects an ISO 8601 date such as 2030-01-31T00:00:00Z, got ${JSON.stringify(until)}`,
+    );
   return { retainUntil: d };
 }
 
 function modeOf(values: ParsedValues): RetentionMode {
   const m = stringOpt(values, 'mode')?.toUpperCase();
-  if (m !== 'GOVERNANCE' && m !== 'COMPLIANCE') throw new UsageError('--mode must be GOVERNANCE or COMPLIANCE');
+  if (m !== 'GOVERNANCE' && m !== 'COMPLIANCE')
+    throw new UsageError('--mode must be GOVERNANCE or COMPLIANCE');
   return m;
 }
 
 export async function run(ctx: CommandContext): Promise<number | undefined> {
   const sub = ctx.positionals[0]!;
   if (!(SUBCOMMANDS as readonly string[]).includes(sub)) {
-    throw new UsageError(`unknown lock subcommand ${JSON.stringify(sub)}; expected one of ${SUBCOMMANDS.join(', ')}`);
+    throw new UsageError(
+      `unknown lock subcommand ${JSON.stringify(sub)}; expected one of ${SUBCOMMANDS.join(', ')}`,
+    );
   }
   const { bucket, key } = parseS3Url(ctx.positionals[1]!);
   const versionId = stringOpt(ctx.values, 'version-id');
   const address = { bucket, key, ...(versionId !== undefined ? { versionId } : {}) };
   const extraArg = ctx.positionals[2];
-  if ((sub as Sub) !== 'legal-hold' && extraArg !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extraArg)}`);
+  if ((sub as Sub) !== 'legal-hold' && extraArg !== undefined)
+    throw new UsageError(`unexpected argument ${JSON.stringify(extraArg)}`);
   const url = `s3://${bucket}/${key}${versionId !== undefined ? ` (version ${versionId})` : ''}`;
   const s3 = makeS3Client(settingsOf(ctx));
   try {
     switch (sub as Sub) {
       case 'show': {
-        const [retention, legalHold] = await Promise.all([getRetention(s3, address), getLegalHold(s3, address)]);
+        const [retention, legalHold] = await Promise.all([
+          getRetention(s3, address),
+          getLegalHold(s3, address),
+        ]);
         const active = retention !== undefined && retention.retainUntil.getTime() > Date.now();
         ctx.out.result(
           {
@@ -52,7 +70,9 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
             bucket,
             key,
             versionId: versionId ?? null,
-            retention: retention ? { mode: retention.mode, retainUntil: retention.retainUntil.toISOString(), active } : null,
+            retention: retention
+              ? { mode: retention.mode, retainUntil: retention.retainUntil.toISOString(), active }
+              : null,
             legalHold,
           },
           () =>
@@ -79,29 +99,47 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
           acknowledgeComplianceIsIrreversible: boolOpt(ctx.values, 'yes-irreversible'),
           bypassGovernanceRetention: boolOpt(ctx.values, 'bypass-governance-retention'),
         });
-        ctx.out.result({ ok: true, bucket, key, versionId: versionId ?? null, retention: { mode: r.mode, retainUntil: r.retainUntil.toISOString() } }, () =>
-          `${url}: ${r.mode} retention until ${isoSeconds(r.retainUntil)}`,
+        ctx.out.result(
+          {
+            ok: true,
+            bucket,
+            key,
+            versionId: versionId ?? null,
+            retention: { mode: r.mode, retainUntil: r.retainUntil.toISOString() },
+          },
+          () => `${url}: ${r.mode} retention until ${isoSeconds(r.retainUntil)}`,
         );
         break;
       }
       case 'extend': {
-        if (stringOpt(ctx.values, 'mode') !== undefined) throw new UsageError('extend keeps the current mode; use `lock retain` to change it');
+        if (stringOpt(ctx.values, 'mode') !== undefined)
+          throw new UsageError('extend keeps the current mode; use `lock retain` to change it');
         const r = await extendRetention(s3, {
           ...address,
           ...whenOf(ctx.values),
           acknowledgeComplianceIsIrreversible: boolOpt(ctx.values, 'yes-irreversible'),
         });
-        ctx.out.result({ ok: true, bucket, key, versionId: versionId ?? null, retention: { mode: r.mode, retainUntil: r.retainUntil.toISOString() } }, () =>
-          `${url}: ${r.mode} retention now until ${isoSeconds(r.retainUntil)}`,
+        ctx.out.result(
+          {
+            ok: true,
+            bucket,
+            key,
+            versionId: versionId ?? null,
+            retention: { mode: r.mode, retainUntil: r.retainUntil.toISOString() },
+          },
+          () => `${url}: ${r.mode} retention now until ${isoSeconds(r.retainUntil)}`,
         );
         break;
       }
       case 'legal-hold': {
         const state = extraArg?.toLowerCase();
-        if (state !== 'on' && state !== 'off') throw new UsageError('usage: s3enc lock legal-hold s3://bucket/key on|off');
+        if (state !== 'on' && state !== 'off')
+          throw new UsageError('usage: s3enc lock legal-hold s3://bucket/key on|off');
         await putLegalHold(s3, { ...address, legalHold: state === 'on' });
-        ctx.out.result({ ok: true, bucket, key, versionId: versionId ?? null, legalHold: state === 'on' }, () =>
-          `${url}: legal hold ${state === 'on' ? 'ON (deletion blocked until released)' : 'released'}`,
+        ctx.out.result(
+          { ok: true, bucket, key, versionId: versionId ?? null, legalHold: state === 'on' },
+          () =>
+            `${url}: legal hold ${state === 'on' ? 'ON (deletion blocked until released)' : 'released'}`,
         );
         break;
       }

@@ -14,7 +14,9 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   const mfa = mfaOf(ctx.values);
   const bypass = boolOpt(ctx.values, 'bypass-governance-retention');
   if (versionId === undefined && (mfa !== undefined || bypass)) {
-    throw new UsageError('--mfa and --bypass-governance-retention apply to deleting a version: add --version-id ID');
+    throw new UsageError(
+      '--mfa and --bypass-governance-retention apply to deleting a version: add --version-id ID',
+    );
   }
   const s3 = makeS3Client(settingsOf(ctx));
   try {
@@ -26,16 +28,35 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
         ...(bypass ? { bypassGovernanceRetention: true } : {}),
         ...(mfa ? { mfa } : {}),
       });
-      ctx.out.result({ ok: true, bucket, key, versionId: r.versionId, deleted: 'version', wasDeleteMarker: r.wasDeleteMarker }, () =>
-        `deleted version ${r.versionId} of s3://${bucket}/${key}${r.wasDeleteMarker ? ' (a delete marker: the previous version is current again)' : ' permanently'}`,
+      ctx.out.result(
+        {
+          ok: true,
+          bucket,
+          key,
+          versionId: r.versionId,
+          deleted: 'version',
+          wasDeleteMarker: r.wasDeleteMarker,
+        },
+        () =>
+          `deleted version ${r.versionId} of s3://${bucket}/${key}${r.wasDeleteMarker ? ' (a delete marker: the previous version is current again)' : ' permanently'}`,
       );
     } else {
-      const r = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: ctx.signal });
+      const r = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), {
+        abortSignal: ctx.signal,
+      });
       const marker = r.DeleteMarker === true;
-      ctx.out.result({ ok: true, bucket, key, deleted: marker ? 'delete-marker' : 'object', versionId: r.VersionId ?? null }, () =>
-        marker
-          ? `deleted s3://${bucket}/${key}: a delete marker (${r.VersionId ?? '?'}) hides it; earlier versions remain (remove one with --version-id)`
-          : `deleted s3://${bucket}/${key}`,
+      ctx.out.result(
+        {
+          ok: true,
+          bucket,
+          key,
+          deleted: marker ? 'delete-marker' : 'object',
+          versionId: r.VersionId ?? null,
+        },
+        () =>
+          marker
+            ? `deleted s3://${bucket}/${key}: a delete marker (${r.VersionId ?? '?'}) hides it; earlier versions remain (remove one with --version-id)`
+            : `deleted s3://${bucket}/${key}`,
       );
     }
   } finally {
