@@ -18,7 +18,7 @@ import { MessageIdLength, serializeFactory, serializeMessageHeaderAuth } from '@
 import { checkEncryptionContext, rejectReservedKeys } from './encryption-context.js';
 import { InvalidArgumentError, KeyUnwrapError } from './errors.js';
 import { keyIdOf } from './header.js';
-import { FrameSealer, type CipherFactory } from './frame-codec.js';
+import { FrameSealer, asBuffer, type CipherFactory } from './frame-codec.js';
 import { DEFAULT_FRAME_LENGTH, checkFrameLength } from './sizes.js';
 import type { EncryptionContext, EncryptionSession, Keyring } from './types.js';
 
@@ -99,6 +99,23 @@ class Session implements EncryptionSession {
     const out = Buffer.allocUnsafe(sealer.sealedLength(plaintext.byteLength, final));
     const n = sealer.sealInto(out, 0, firstSeq, plaintext, final);
     return n === out.length ? out : out.subarray(0, n);
+  }
+
+  sealFramesInto(out: Uint8Array, offset: number, firstSeq: number, plaintext: Uint8Array, final: boolean): number {
+    const sealer = this.#live();
+    if (!(plaintext instanceof Uint8Array) || !(out instanceof Uint8Array)) {
+      throw new InvalidArgumentError('plaintext and out must be Uint8Array');
+    }
+    if (!final && (plaintext.byteLength === 0 || plaintext.byteLength % this.frameLength !== 0)) {
+      throw new InvalidArgumentError('A non-final plaintext must be a positive multiple of the frame length', {
+        code: 'ERR_S3ENC_MISALIGNED_FRAMES',
+      });
+    }
+    const need = sealer.sealedLength(plaintext.byteLength, final);
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset + need > out.byteLength) {
+      throw new InvalidArgumentError(`out needs ${need} bytes at offset ${offset}`, { code: 'ERR_S3ENC_BUFFER_TOO_SMALL' });
+    }
+    return sealer.sealInto(asBuffer(out), offset, firstSeq, plaintext, final);
   }
 
   /** @internal one frame as pieces, without copying the ciphertext (streams use it). */

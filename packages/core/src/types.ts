@@ -75,6 +75,14 @@ export interface EncryptionSession {
    * InvalidArgumentError (ERR_S3ENC_SESSION_DESTROYED) after `destroy()`.
    */
   sealFrames(firstSeq: number, plaintext: Uint8Array, final: boolean): Buffer;
+  /**
+   * Like `sealFrames`, but writes into `out` at `offset` (so a worker can reuse one part
+   * buffer) and returns the number of bytes written, which is
+   * `ciphertextSize`-consistent: whole frames × (F+32), plus the final frame when `final`.
+   * Throws InvalidArgumentError (ERR_S3ENC_BUFFER_TOO_SMALL) when `out` lacks room; nothing
+   * is written then.
+   */
+  sealFramesInto(out: Uint8Array, offset: number, firstSeq: number, plaintext: Uint8Array, final: boolean): number;
   /** Drops the derived key and zeroes the data key. Idempotent. */
   destroy(): void;
 }

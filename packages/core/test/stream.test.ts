@@ -117,6 +117,13 @@ describe('sessions', () => {
     const b = s.sealFrames(3, p.subarray(2 * F, 4 * F), false);
     expect(Buffer.concat([a, b, c]).equals(whole)).toBe(true);
     expect(s.sealFrames(1, p, true).equals(whole)).toBe(true);
+    const out = Buffer.alloc(whole.length + 10, 0xee);
+    expect(s.sealFramesInto(out, 3, 1, p.subarray(0, 2 * F), false)).toBe(a.length);
+    expect(s.sealFramesInto(out, 3 + a.length, 3, p.subarray(2 * F), true)).toBe(whole.length - a.length);
+    expect(out.subarray(3, 3 + whole.length).equals(whole)).toBe(true);
+    expect(out[2]).toBe(0xee);
+    expect(out[3 + whole.length]).toBe(0xee);
+    expect(() => s.sealFramesInto(Buffer.alloc(10), 0, 1, p, true)).toThrow(InvalidArgumentError);
     expect(() => s.sealFrames(1, p.subarray(0, F + 1), false)).toThrow(InvalidArgumentError);
     expect(() => s.sealFrames(1, Buffer.alloc(0), false)).toThrow(InvalidArgumentError);
     expect(() => s.sealFrames(0, p, true)).toThrow(InvalidArgumentError);
