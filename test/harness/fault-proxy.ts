@@ -1,0 +1,178 @@
+// A TLS-terminating HTTP proxy in front of the test S3 (or KMS) endpoint that injects faults:
+// answer 5xx to the Nth matching request, cut the connection after N bytes of a matching
+// request's body or response, and count bytes per request. Requests are forwarded unchanged
+// (Host header included, so SigV4 signatures stay valid) over TLS to the real endpoint.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent as HttpsAgent, createServer, request as httpsRequest, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeCerts } from './certs.js';
+
+export interface RequestRecord {
+  method: string;
+  url: string;
+  range: string | undefined;
+  requestBytes: number;
+  responseBytes: number;
+  status: number;
+}
+
+/** Which requests a fault applies to. */
+export interface Match {
+  method?: string;
+  /** Tested against the path and query, e.g. /partNumber=2/ */
+  url?: RegExp;
+}
+
+export type Fault =
+  /** Answer `status` (default 503) instead of forwarding, for the `nth` (1-based) matching request; `times` in a row (default 1). */
+  | { kind: 'status'; match: Match; nth?: number; times?: number; status?: number }
+  /** Forward, but cut the client connection after `afterBytes` bytes of the response body. */
+  | { kind: 'cut-response'; match: Match; nth?: number; times?: number; afterBytes: number }
+  /** Cut the client connection after `afterBytes` bytes of the request body have arrived. */
+  | { kind: 'cut-request'; match: Match; nth?: number; times?: number; afterBytes: number };
+
+export interface FaultProxy {
+  /** https://127.0.0.1:port */
+  endpoint: string;
+  /** PEM of the proxy's own CA (trust it alongside the upstream CA). */
+  ca: string;
+  requests: RequestRecord[];
+  /** Installs faults (replacing earlier ones) and resets counters. */
+  setFaults(faults: Fault[]): void;
+  /** How many times each installed fault fired. */
+  fired(): number[];
+  /** Stop forwarding entirely (every connection is refused with a reset), e.g. KMS down. */
+  setDown(down: boolean): void;
+  close(): Promise<void>;
+}
+
+function matches(m: Match, req: IncomingMessage): boolean {
+  if (m.method !== undefined && m.method !== req.method) return false;
+  if (m.url !== undefined && !m.url.test(req.url ?? '')) return false;
+  return true;
+}
+
+export async function startFaultProxy(o: { upstream: string; upstreamCa: string }): Promise<FaultProxy> {
+  const dir = mkdtempSync(join(tmpdir(), 's3enc-fault-proxy-'));
+  const certs = await makeCerts(dir);
+  const up = new URL(o.upstream);
+  const agent = new HttpsAgent({ keepAlive: true, ca: o.upstreamCa, minVersion: 'TLSv1.2' });
+  const requests: RequestRecord[] = [];
+  let faults: { f: Fault; seen: number; fired: number }[] = [];
+  let down = false;
+  const sockets = new Set<Socket>();
+
+  const pick = (req: IncomingMessage): Fault | undefined => {
+    for (const s of faults) {
+      if (!matches(s.f.match, req)) continue;
+      s.seen++;
+      const nth = s.f.nth ?? 1;
+      const times = s.f.times ?? 1;
+      if (s.seen >= nth && s.seen < nth + times) {
+        s.fired++;
+        return s.f;
+      }
+    }
+    return undefined;
+  };
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const rec: RequestRecord = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      range: req.headers.range,
+      requestBytes: 0,
+      responseBytes: 0,
+      status: 0,
+    };
+    requests.push(rec);
+    const fault = pick(req);
+    if (fault?.kind === 'status') {
+      req.resume();
+      req.on('end', () => {
+        rec.status = fault.status ?? 503;
+        res.writeHead(rec.status, { 'content-type': 'application/xml', connection: 'close' });
+        res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>ServiceUnavailable</Code><Message>injected</Message></Error>');
+      });
+      return;
+    }
+    const upstream = httpsRequest(
+      {
+        host: up.hostname,
+        port: up.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent,
+      },
+      (ures) => {
+        rec.status = ures.statusCode ?? 0;
+        res.writeHead(ures.statusCode ?? 502, ures.headers);
+        ures.on('data', (c: Buffer) => {
+          if (fault?.kind === 'cut-response' && rec.responseBytes + c.length > fault.afterBytes) {
+            const keep = fault.afterBytes - rec.responseBytes;
+            if (keep > 0) res.write(c.subarray(0, keep));
+            rec.responseBytes += Math.max(0, keep);
+            ures.destroy();
+            req.socket.destroy();
+            return;
+          }
+          rec.responseBytes += c.length;
+          res.write(c);
+        });
+        ures.on('end', () => res.end());
+        ures.on('error', () => req.socket.destroy());
+      },
+    );
+    upstream.on('error', () => req.socket.destroy());
+    req.on('data', (c: Buffer) => {
+      if (fault?.kind === 'cut-request' && rec.requestBytes + c.length > fault.afterBytes) {
+        upstream.destroy();
+        req.socket.destroy();
+        return;
+      }
+      rec.requestBytes += c.length;
+      upstream.write(c);
+    });
+    req.on('end', () => upstream.end());
+  };
+
+  const server: Server = createServer({ cert: certs.cert, key: certs.key, minVersion: 'TLSv1.2' }, handler);
+  server.on('connection', (s: Socket) => {
+    if (down) {
+      s.destroy();
+      return;
+    }
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('tlsClientError', () => {});
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    endpoint: `https://127.0.0.1:${port}`,
+    ca: certs.ca,
+    requests,
+    setFaults(f) {
+      faults = f.map((x) => ({ f: x, seen: 0, fired: 0 }));
+      requests.length = 0;
+    },
+    fired: () => faults.map((s) => s.fired),
+    setDown(d) {
+      down = d;
+      if (d) for (const s of sockets) s.destroy();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        agent.destroy();
+        server.close(() => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+      }),
+  };
+}
