@@ -36,10 +36,7 @@ async function* fromIterable(it: AsyncIterable<unknown> | Iterable<unknown>): As
 /** Returns the chunks of `source`; throws InvalidArgumentError for unsupported inputs. */
 export function chunksOf(source: ByteSource): AsyncIterable<Buffer> {
   if (source instanceof Uint8Array) {
-    const b = asBuf(source);
-    return (async function* () {
-      yield b;
-    })();
+    return fromIterable([asBuf(source)]);
   }
   if (typeof source === 'string') throw new InvalidArgumentError('source must be bytes, not a string');
   if (source instanceof Readable) return fromIterable(source);

@@ -163,7 +163,7 @@ export async function beginDecryption(o: BeginDecryptionOptions): Promise<Decryp
   let material: NodeDecryptionMaterial;
   try {
     material = await new NodeDefaultCryptographicMaterialsManager(o.keyring).decryptMaterials({
-      suite: suiteOf(info.suiteId),
+      suite: suiteOf(messageHeader.suiteId),
       encryptionContext: messageHeader.encryptionContext,
       encryptedDataKeys: messageHeader.encryptedDataKeys,
     });

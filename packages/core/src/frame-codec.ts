@@ -12,7 +12,7 @@ import { FINAL_FRAME_OVERHEAD, FRAME_OVERHEAD, MAX_FRAME_SEQ } from './sizes.js'
 
 const IV_LENGTH = 12;
 const TAG_LENGTH = 16;
-const FINAL_MARKER = SequenceIdentifier.SEQUENCE_NUMBER_END;
+const FINAL_MARKER: number = SequenceIdentifier.SEQUENCE_NUMBER_END;
 
 /** Creates a GCM cipher/decipher for an IV under the derived key. */
 export type CipherFactory = (iv: Uint8Array) => AwsEsdkJsCipherGCM;

@@ -106,6 +106,6 @@ export function keyIdOf(k: { providerId: string; providerInfo: string; rawInfo?:
 }
 
 /** @internal */
-export function suiteOf(id: number): NodeAlgorithmSuite {
-  return new NodeAlgorithmSuite(id as AlgorithmSuiteIdentifier);
+export function suiteOf(id: AlgorithmSuiteIdentifier): NodeAlgorithmSuite {
+  return new NodeAlgorithmSuite(id);
 }

@@ -4,7 +4,7 @@
  * (endpoint, TLS, CA) through `clientProvider` or `client`.
  */
 import { readFileSync } from 'node:fs';
-import { MultiKeyringNode, type KeyringNode } from '@aws-crypto/material-management-node';
+import { MultiKeyringNode } from '@aws-crypto/material-management-node';
 import {
   KMS,
   buildAwsKmsMrkAwareStrictMultiKeyringNode,
@@ -88,6 +88,8 @@ export function kmsKeyring(o: KmsKeyringOptions): Keyring {
   } else {
     clientProvider = cacheClients(getClient(KMS, o.kmsClientConfig ?? {}));
   }
+  // The builder returns a MultiKeyringNode (a KeyringNode) made by @aws-crypto's own factory.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
   return buildAwsKmsMrkAwareStrictMultiKeyringNode({
     generatorKeyId,
     keyIds,
@@ -172,7 +174,7 @@ export function multiKeyring(o: { generator?: Keyring; children?: readonly Keyri
     throw new InvalidArgumentError('multiKeyring needs a generator or children');
   }
   return new MultiKeyringNode({
-    ...(o.generator ? { generator: o.generator as KeyringNode } : {}),
+    ...(o.generator ? { generator: o.generator } : {}),
     children: [...(o.children ?? [])],
   });
 }

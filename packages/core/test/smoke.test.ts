@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildClient, CommitmentPolicy, RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
+import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
 import { beginDecryption, beginEncryption, ciphertextSize } from '../src/index.js';
 import { bytes, keyring, KEY } from './helpers.js';
 
@@ -20,7 +20,7 @@ describe('smoke', () => {
     const d = await beginDecryption({ keyring: keyring(), header: msg });
     const r = d.openFrames(1, msg.subarray(d.headerLength));
     expect(r.plaintext.equals(p)).toBe(true);
-    const o = await oracle.encrypt(oracleKeyring(), p, { frameLength: F, suiteId: 0x0478 });
+    const o = await oracle.encrypt(oracleKeyring(), p, { frameLength: F, suiteId: AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY });
     const d2 = await beginDecryption({ keyring: keyring(), header: o.result });
     expect(d2.openFrames(1, o.result.subarray(d2.headerLength)).plaintext.equals(p)).toBe(true);
   });

@@ -174,7 +174,7 @@ describe('tamper matrix', () => {
     for (const required of [{ a: 'c' }, { z: 'b' }, { a: 'b', extra: 'x' }]) {
       const r = await run(msg, { keyring: spy, requiredEncryptionContext: required });
       expect((r.error as KeyUnwrapError).code).toBe('ERR_S3ENC_CONTEXT_MISMATCH');
-      expect(String((r.error as Error).message)).not.toContain('b');
+      expect((r.error as Error).message).not.toContain('b');
     }
     expect(spy.calls).toBe(0);
     const ok = await run(msg, { keyring: keyring(), requiredEncryptionContext: { a: 'b' } });
