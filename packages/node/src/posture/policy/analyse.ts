@@ -360,9 +360,11 @@ export function checkDeniesUnencryptedUploads(
   const algorithm = req.algorithm ?? 'aws:kms';
   const sse = 's3:x-amz-server-side-encryption';
   const keyId = 's3:x-amz-server-side-encryption-aws-kms-key-id';
-  const bad: Record<string, ContextValue>[] = [{ 'aws:SecureTransport': true }];
+  // The SSE keys are what the question is about: each bad upload fixes both (undefined =
+  // the header is absent), and only the other keys vary.
+  const bad: Record<string, ContextValue | undefined>[] = [{ 'aws:SecureTransport': true, [sse]: undefined, [keyId]: undefined }];
   if (algorithm === 'aws:kms') {
-    bad.push({ 'aws:SecureTransport': true, [sse]: 'AES256' });
+    bad.push({ 'aws:SecureTransport': true, [sse]: 'AES256', [keyId]: undefined });
     if (req.kmsKeyIds !== undefined && req.kmsKeyIds.length > 0) {
       bad.push({ 'aws:SecureTransport': true, [sse]: 'aws:kms', [keyId]: 'arn:aws:kms:us-east-1:999999999999:key/s3enc-probe-other' });
     }
