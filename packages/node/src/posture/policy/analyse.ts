@@ -218,7 +218,7 @@ function keyVariants(
   return new Map([...out].map(([k, v]) => [k, [...v]]));
 }
 
-const MAX_COMBINATIONS = 512;
+const MAX_COMBINATIONS = 128;
 const IDENTITY_KEYS = ['aws:PrincipalArn', 'aws:PrincipalAccount', 'aws:userid', 'aws:username', 'aws:PrincipalIsAWSService', 'aws:PrincipalServiceName', 'aws:PrincipalType'];
 
 /** The deciding Deny statements that test one of `keys` (so a warning names the right cause). */
@@ -477,10 +477,20 @@ export function checkPrincipalRestriction(
   }
   const warnings: string[] = [];
   for (const arn of allowedPrincipalArns) {
+    // Locked out: no request of this principal, whatever its other keys, escapes a Deny.
     const p: RequestPrincipal = { type: 'AWS', id: concretise(arn) };
-    const e = evaluatePolicy(policy, { principal: p, action: 's3:GetObject', resource: resourcesOf(t).object, context: { ...principalContext(p), 'aws:SecureTransport': true } });
-    const blocking = denyingOn(e, ['aws:PrincipalArn', 'aws:PrincipalAccount', 'aws:userid']);
-    if (blocking.length > 0) warnings.push(`The allowed principal ${arn} is denied too (by ${blocking.join(', ')})`);
+    const variants = keyVariants(policy, new Set(['aws:securetransport', ...IDENTITY_KEYS.map((k) => k.toLowerCase())]), false);
+    let lockedOut = true;
+    const by = new Set<string>();
+    for (const context of contextVariants({ ...principalContext(p), 'aws:SecureTransport': true }, variants)) {
+      const e = evaluatePolicy(policy, { principal: p, action: 's3:GetObject', resource: resourcesOf(t).object, context });
+      if (e.decision !== 'explicit-deny') {
+        lockedOut = false;
+        break;
+      }
+      e.matchedDeny.forEach((s) => by.add(statementLabel(s)));
+    }
+    if (lockedOut) warnings.push(`The allowed principal ${arn} is denied every request (by ${[...by].join(', ')})`);
   }
   return { ok: true, summary: `Principals other than ${allowedPrincipalArns.join(', ')} are explicitly denied (${r.count} probe requests; by ${[...r.deciding].join(', ')})`, statements: [...r.deciding], warnings };
 }

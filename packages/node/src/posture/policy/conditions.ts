@@ -36,15 +36,24 @@ function date(v: string): number {
   return Date.parse(v);
 }
 
+const blockLists = new Map<string, BlockList | null>();
+
 function ipMatches(request: string, cidr: string): boolean {
-  const [addr, prefixText] = cidr.split('/');
-  const family = isIP(addr ?? '');
+  let list = blockLists.get(cidr);
+  if (list === undefined) {
+    const [addr, prefixText] = cidr.split('/');
+    const family = isIP(addr ?? '');
+    list = null;
+    if (family !== 0) {
+      list = new BlockList();
+      const prefix = prefixText === undefined ? (family === 4 ? 32 : 128) : Number(prefixText);
+      list.addSubnet(addr!, prefix, family === 4 ? 'ipv4' : 'ipv6');
+    }
+    if (blockLists.size > 1024) blockLists.clear();
+    blockLists.set(cidr, list);
+  }
   const reqFamily = isIP(request);
-  if (family === 0 || reqFamily === 0) return false;
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  const prefix = prefixText === undefined ? (family === 4 ? 32 : 128) : Number(prefixText);
-  const list = new BlockList();
-  list.addSubnet(addr!, prefix, type);
+  if (list === null || reqFamily === 0) return false;
   return list.check(request, reqFamily === 4 ? 'ipv4' : 'ipv6');
 }
 
@@ -197,14 +206,27 @@ export function lookupContext(
   return undefined;
 }
 
+/** Request context keys lower-cased, values as string lists: built once per request. */
+export type NormalizedContext = ReadonlyMap<string, readonly string[]>;
+
+/** Lower-cases the keys and stringifies the values of a request context. */
+export function normalizeContext(context: Readonly<Record<string, ContextValue>> | undefined): NormalizedContext {
+  const out = new Map<string, string[]>();
+  for (const [k, v] of Object.entries(context ?? {})) {
+    out.set(k.toLowerCase(), Array.isArray(v) ? v.map(String) : [String(v)]);
+  }
+  return out;
+}
+
 /** Evaluates one condition entry against the request's context keys. */
 export function evaluateCondition(
   condition: PolicyCondition,
-  context: Readonly<Record<string, ContextValue>> | undefined,
+  context: Readonly<Record<string, ContextValue>> | NormalizedContext | undefined,
 ): boolean {
   const spec = OPERATORS[condition.baseOperator];
   if (spec === undefined) return false; // unreachable for parsed policies
-  const requestValues = lookupContext(context, condition.key);
+  const requestValues =
+    context instanceof Map ? (context as NormalizedContext).get(condition.key.toLowerCase()) : lookupContext(context as Readonly<Record<string, ContextValue>> | undefined, condition.key);
 
   if (spec.family === 'null') {
     const absent = requestValues === undefined || requestValues.length === 0;

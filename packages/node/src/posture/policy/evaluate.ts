@@ -6,7 +6,7 @@
  * policy does not stop a principal of the bucket's own account whose IAM policy allows the
  * request — which is why the practice questions ask for an explicit deny.
  */
-import { evaluateCondition } from './conditions.js';
+import { evaluateCondition, normalizeContext, type NormalizedContext } from './conditions.js';
 import { actionMatches, arnMatches, globMatch } from './glob.js';
 import type {
   EvaluationResult,
@@ -61,6 +61,10 @@ export function principalMatches(block: PolicyPrincipal, principal: RequestPrinc
 
 /** True when every element of the statement (principal, action, resource, conditions) matches. */
 export function statementApplies(statement: PolicyStatement, request: RequestContext): boolean {
+  return applies(statement, request, normalizeContext(request.context));
+}
+
+function applies(statement: PolicyStatement, request: RequestContext, context: NormalizedContext): boolean {
   if (statement.principal !== undefined && !principalMatches(statement.principal, request.principal)) {
     return false;
   }
@@ -75,15 +79,16 @@ export function statementApplies(statement: PolicyStatement, request: RequestCon
     return false;
   }
   if (statement.notResource?.some((r) => arnMatches(r, request.resource)) === true) return false;
-  return statement.conditions.every((c) => evaluateCondition(c, request.context));
+  return statement.conditions.every((c) => evaluateCondition(c, context));
 }
 
 /** Evaluates the policy for one request. Explicit deny wins; no match is an implicit deny. */
 export function evaluatePolicy(policy: ParsedPolicy, request: RequestContext): EvaluationResult {
   const matchedDeny: PolicyStatement[] = [];
   const matchedAllow: PolicyStatement[] = [];
+  const context = normalizeContext(request.context);
   for (const s of policy.statements) {
-    if (!statementApplies(s, request)) continue;
+    if (!applies(s, request, context)) continue;
     (s.effect === 'Deny' ? matchedDeny : matchedAllow).push(s);
   }
   const decision = matchedDeny.length > 0 ? 'explicit-deny' : matchedAllow.length > 0 ? 'allow' : 'implicit-deny';
