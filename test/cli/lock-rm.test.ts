@@ -35,12 +35,17 @@ describe('s3enc lock', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ ok: true, retention: null, legalHold: false });
 
-    r = await runCli(['lock', 'retain', url, '--version-id', v, '--mode', 'GOVERNANCE', '--days', '1'], { env: cli });
+    r = await runCli(
+      ['lock', 'retain', url, '--version-id', v, '--mode', 'GOVERNANCE', '--days', '1'],
+      { env: cli },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.out).toMatch(/GOVERNANCE retention until \d{4}-/);
 
     const until = new Date(Date.now() + 3 * 86_400_000).toISOString();
-    r = await runCli(['lock', 'extend', url, '--version-id', v, '--until', until, '--json'], { env: cli });
+    r = await runCli(['lock', 'extend', url, '--version-id', v, '--until', until, '--json'], {
+      env: cli,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.out).retention.mode).toBe('GOVERNANCE');
 
@@ -68,7 +73,9 @@ describe('s3enc lock', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/--bypass-governance-retention/);
     // …and the bypass deletes it.
-    r = await runCli(['rm', url, '--version-id', v, '--bypass-governance-retention', '--json'], { env: cli });
+    r = await runCli(['rm', url, '--version-id', v, '--bypass-governance-retention', '--json'], {
+      env: cli,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ ok: true, deleted: 'version', versionId: v });
   });
@@ -76,7 +83,10 @@ describe('s3enc lock', () => {
   it('asks for --yes-irreversible before COMPLIANCE retention, without sending anything', async () => {
     const v = await putPlain('compliance.txt');
     const url = `s3://${bucket.name}/compliance.txt`;
-    const r = await runCli(['lock', 'retain', url, '--version-id', v, '--mode', 'COMPLIANCE', '--days', '1'], { env: cli });
+    const r = await runCli(
+      ['lock', 'retain', url, '--version-id', v, '--mode', 'COMPLIANCE', '--days', '1'],
+      { env: cli },
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--yes-irreversible/);
     const show = await runCli(['lock', 'show', url, '--version-id', v, '--json'], { env: cli });
@@ -108,7 +118,9 @@ describe('s3enc rm', () => {
     const s3 = makeS3Client(env);
     try {
       // The old version is still there.
-      const h = await s3.send(new HeadObjectCommand({ Bucket: bucket.name, Key: 'marker.txt', VersionId: v }));
+      const h = await s3.send(
+        new HeadObjectCommand({ Bucket: bucket.name, Key: 'marker.txt', VersionId: v }),
+      );
       expect(h.VersionId).toBe(v);
     } finally {
       s3.destroy();
@@ -116,7 +128,9 @@ describe('s3enc rm', () => {
   });
 
   it('fails with exit code 4 and a credentials hint when the secret is wrong', async () => {
-    const r = await runCli(['rm', `s3://${bucket.name}/whatever`], { env: { ...cli, AWS_SECRET_ACCESS_KEY: 'wrong-secret-wrong-secret' } });
+    const r = await runCli(['rm', `s3://${bucket.name}/whatever`], {
+      env: { ...cli, AWS_SECRET_ACCESS_KEY: 'wrong-secret-wrong-secret' },
+    });
     expect(r.code, r.stderr).toBe(4);
     expect(r.stderr).toMatch(/credentials|AWS_ACCESS_KEY_ID/i);
   });

@@ -5,8 +5,15 @@
  */
 import { DescribeKeyCommand, KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { kmsKeyring, multiKeyring, type Keyring } from '@s3enc/core';
-import { buildKmsClientConfig, buildS3ClientConfig } from '@s3enc/node';
+import { randomBytes } from 'node:crypto';
+import {
+  kmsKeyring,
+  multiKeyring,
+  rawAesKeyring,
+  type ChecksumAlgorithm,
+  type Keyring,
+} from '@s3enc/core';
+import { EncryptedS3Client, buildKmsClientConfig, buildS3ClientConfig } from '@s3enc/node';
 import { UsageError } from './cli-errors.js';
 import type { ClientSettings } from './config.js';
 import { keyringFromKeyFile } from './key-file.js';
@@ -83,7 +90,7 @@ export function selectKeys(
 export async function buildKeyring(
   s: ClientSettings,
   sel: KeySelection,
-): Promise<{ keyring: Keyring; close(): void }> {
+): Promise<{ keyring: Keyring; close: () => void }> {
   const keyrings: Keyring[] = [];
   let kms: KMSClient | undefined;
   const byRegion = new Map<string, KMSClient>();
@@ -122,4 +129,60 @@ export async function buildKeyring(
       for (const c of byRegion.values()) c.destroy();
     },
   };
+}
+
+/** Options of {@link openClient}. */
+export interface OpenClientOptions {
+  /** The keys to use; undefined for commands that read no plaintext (head). */
+  keys: KeySelection | undefined;
+  concurrency?: number | undefined;
+  partSize?: number | undefined;
+  frameLength?: number | undefined;
+  checksumAlgorithm?: ChecksumAlgorithm | undefined;
+}
+
+/**
+ * An EncryptedS3Client over our S3 client (profile, endpoint, CA). The caller must call
+ * `close()`.
+ */
+export async function openClient(
+  s: ClientSettings,
+  o: OpenClientOptions,
+): Promise<{ client: EncryptedS3Client; close: () => void }> {
+  const s3 = makeS3Client(s, o.concurrency);
+  let keyring: Keyring;
+  let closeKeys = () => {};
+  try {
+    if (o.keys !== undefined) {
+      const k = await buildKeyring(s, o.keys);
+      keyring = k.keyring;
+      closeKeys = k.close;
+    } else {
+      // EncryptedS3Client always wants a keyring, but `head` never unwraps a data key: this
+      // one holds a random key that is used for nothing and dropped with the process.
+      const unused = randomBytes(32);
+      keyring = rawAesKeyring({ key: unused, keyName: 'unused', keyNamespace: 's3enc-cli-head' });
+      unused.fill(0);
+    }
+    const client = new EncryptedS3Client({
+      s3,
+      keyring,
+      ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
+      ...(o.partSize !== undefined ? { partSize: o.partSize } : {}),
+      ...(o.frameLength !== undefined ? { frameLength: o.frameLength } : {}),
+      ...(o.checksumAlgorithm !== undefined ? { checksumAlgorithm: o.checksumAlgorithm } : {}),
+    });
+    return {
+      client,
+      close: () => {
+        client.destroy();
+        s3.destroy();
+        closeKeys();
+      },
+    };
+  } catch (e) {
+    s3.destroy();
+    closeKeys();
+    throw e;
+  }
 }

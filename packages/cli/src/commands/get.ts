@@ -1,8 +1,205 @@
+/**
+ * `s3enc get s3://bucket/key [file|-]`: download, authenticate and decrypt. A file target is
+ * written by the library under a temporary name and renamed only once every frame verified,
+ * so a failure never leaves a partial file; stdout receives only authenticated plaintext.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import type { ByteRange } from '@s3enc/core';
+import type { GetOptions } from '@s3enc/node';
+import {
+  boolOpt,
+  parseContext,
+  parsePositiveInt,
+  parseSize,
+  stringOpt,
+  stringsOpt,
+} from '../args.js';
+import { LocalFileError, UsageError } from '../cli-errors.js';
+import { openClient, selectKeys } from '../clients.js';
 import type { CommandContext } from '../command.js';
-import { S3EncError } from '@s3enc/core';
+import { settingsOf, sseCKeyOf } from '../common.js';
+import { defaultKmsKeyId } from '../config.js';
+import { formatBytes } from '../output.js';
+import { createProgress } from '../progress.js';
+import { parseRange, resolveRange } from '../range.js';
+import { parseS3Url } from '../s3-url.js';
 
-export function run(_ctx: CommandContext): Promise<number | undefined> {
-  return Promise.reject(
-    new S3EncError('ERR_S3ENC_CLI_NOT_AVAILABLE', 'get is not available in this build yet'),
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
   );
+}
+
+/** Where to write: '-' = stdout; a directory gets the key's last segment. */
+async function resolveTarget(target: string, key: string): Promise<string> {
+  if (target === '-') return target;
+  const st = await stat(target).catch(() => undefined);
+  if (st?.isDirectory() === true || target.endsWith('/')) {
+    const name = basename(key);
+    if (name === '' || name === '.' || name === '..')
+      throw new UsageError(
+        `cannot name a file after the key ${JSON.stringify(key)}; give a file name`,
+      );
+    return join(target, name);
+  }
+  return target;
+}
+
+/** Polls the size of the library's temporary file, for the progress bar only. */
+function watchTempFile(path: string, onSize: (n: number) => void): () => void {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.s3enc-`;
+  const timer = setInterval(() => {
+    void (async () => {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      const tmp = names.find((n) => n.startsWith(prefix));
+      if (tmp === undefined) return;
+      const st = await stat(join(dir, tmp)).catch(() => undefined);
+      if (st) onSize(st.size);
+    })();
+  }, 200);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+  };
+}
+
+export async function run(ctx: CommandContext): Promise<number | undefined> {
+  const { bucket, key } = parseS3Url(ctx.positionals[0]!);
+  const v = ctx.values;
+  const explicitTarget = ctx.positionals[1];
+  if (explicitTarget === undefined && ctx.io.stdout.isTTY === true) {
+    throw new UsageError(
+      'refusing to write the object to a terminal: give a file name, or - to really write to stdout',
+    );
+  }
+  const target = await resolveTarget(explicitTarget ?? '-', key);
+  const keys = selectKeys(
+    stringsOpt(v, 'kms-key-id'),
+    stringOpt(v, 'key-file'),
+    defaultKmsKeyId(ctx.io.env),
+  );
+  const encryptionContext = parseContext(stringsOpt(v, 'context'));
+  const rangeText = stringOpt(v, 'range');
+  const rangeSpec = rangeText === undefined ? undefined : parseRange(rangeText);
+  const concurrency = stringOpt(v, 'concurrency');
+  const partSize = stringOpt(v, 'part-size');
+  const sseCustomerKey = (await sseCKeyOf(v))?.key;
+  let versionId = stringOpt(v, 'version-id');
+  if (target !== '-' && boolOpt(v, 'no-overwrite') && (await exists(target))) {
+    throw new LocalFileError(
+      'ERR_S3ENC_CLI_FILE_EXISTS',
+      `${target} exists and --no-overwrite was given`,
+    );
+  }
+  if (target === '-') ctx.out.dataOnStdout = true;
+
+  const { client, close } = await openClient(settingsOf(ctx), {
+    keys,
+    concurrency:
+      concurrency === undefined ? undefined : parsePositiveInt('concurrency', concurrency),
+  });
+  try {
+    // A range needs the plaintext size (HTTP clamps `bytes=a-b` to the object; `bytes=-n` is
+    // the last n bytes), and a progress bar wants the total. HEAD reads the envelope only;
+    // the version it saw is then pinned for the download.
+    let range: ByteRange | undefined;
+    let total: number | undefined;
+    if (rangeSpec !== undefined || ctx.out.interactive) {
+      const h = await client.head(bucket, key, {
+        signal: ctx.signal,
+        ...(versionId !== undefined ? { versionId } : {}),
+        ...(sseCustomerKey ? { sseCustomerKey } : {}),
+      });
+      if (!h.encrypted) {
+        throw new UsageError(
+          `s3://${bucket}/${key} is not an s3enc object; download it with an ordinary S3 client`,
+        );
+      }
+      versionId = h.versionId ?? versionId;
+      total = h.envelope.plaintextSize;
+      if (rangeSpec !== undefined) {
+        range = resolveRange(rangeSpec, total);
+        total = range.end - range.start;
+      }
+    }
+    const options: GetOptions = {
+      signal: ctx.signal,
+      ...(versionId !== undefined ? { versionId } : {}),
+      ...(range !== undefined ? { range } : {}),
+      ...(encryptionContext ? { encryptionContext } : {}),
+      ...(sseCustomerKey ? { sseCustomerKey } : {}),
+      ...(partSize !== undefined ? { chunkSize: parseSize('part-size', partSize) } : {}),
+    };
+    const progress = createProgress(ctx.out, `get ${key}`, total);
+    let summary: {
+      versionId: string | undefined;
+      plaintextSize: number;
+      range: ByteRange;
+      bytes: number;
+      path: string | null;
+    };
+    try {
+      if (target === '-') {
+        const r = await client.get(bucket, key, options);
+        let done = 0;
+        const count = new Transform({
+          transform(chunk: Buffer, _e, cb) {
+            done += chunk.length;
+            progress.update(done);
+            cb(null, chunk);
+          },
+        });
+        await pipeline(r.body, count, ctx.io.stdout, { end: false });
+        summary = {
+          versionId: r.versionId,
+          plaintextSize: r.plaintextSize,
+          range: r.range,
+          bytes: done,
+          path: null,
+        };
+      } else {
+        const stop = watchTempFile(target, (n) => {
+          progress.update(n);
+        });
+        try {
+          const r = await client.getToFile(bucket, key, target, options);
+          summary = {
+            versionId: r.versionId,
+            plaintextSize: r.plaintextSize,
+            range: r.range,
+            bytes: r.bytesWritten,
+            path: target,
+          };
+        } finally {
+          stop();
+        }
+      }
+    } finally {
+      progress.finish();
+    }
+    ctx.out.result(
+      {
+        ok: true,
+        bucket,
+        key,
+        versionId: summary.versionId ?? null,
+        path: summary.path,
+        plaintextSize: summary.plaintextSize,
+        range: summary.range,
+        bytesWritten: summary.bytes,
+      },
+      () =>
+        summary.path === null
+          ? ''
+          : `decrypted s3://${bucket}/${key}${summary.versionId !== undefined ? ` version ${summary.versionId}` : ''} → ${summary.path} (${formatBytes(summary.bytes)}${range ? `, bytes ${summary.range.start}-${summary.range.end - 1}` : ''}, every frame authenticated)`,
+    );
+  } finally {
+    close();
+  }
+  return undefined;
 }

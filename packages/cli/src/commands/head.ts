@@ -1,8 +1,73 @@
+/** `s3enc head s3://bucket/key`: the envelope and S3 facts of an object. No key is unwrapped. */
+import type { HeadResult } from '@s3enc/node';
+import { stringOpt } from '../args.js';
+import { openClient } from '../clients.js';
 import type { CommandContext } from '../command.js';
-import { S3EncError } from '@s3enc/core';
+import { isoSeconds, settingsOf, sseCKeyOf } from '../common.js';
+import { formatBytes } from '../output.js';
+import { parseS3Url } from '../s3-url.js';
 
-export function run(_ctx: CommandContext): Promise<number | undefined> {
-  return Promise.reject(
-    new S3EncError('ERR_S3ENC_CLI_NOT_AVAILABLE', 'head is not available in this build yet'),
-  );
+function human(url: string, h: HeadResult): string {
+  const rows: Array<[string, string]> = [];
+  rows.push(['version', h.versionId ?? '(unversioned)']);
+  rows.push(['stored size', `${h.storedSize} bytes${h.encrypted ? ' (ciphertext)' : ''}`]);
+  if (h.encrypted) {
+    const e = h.envelope;
+    rows.push(['encryption', `client-side, AWS Encryption SDK message v${e.formatVersion}`]);
+    rows.push([
+      'suite',
+      `0x${e.suiteId.toString(16).padStart(4, '0')} ${e.suiteName}${e.committing ? ', key-committing' : ''}${e.signed ? ', signed' : ''}`,
+    ]);
+    rows.push(['message id', e.messageId]);
+    rows.push(['plaintext size', `${e.plaintextSize} bytes (${formatBytes(e.plaintextSize)})`]);
+    rows.push(['frames', `${e.frames} × ${e.frameLength} bytes, header ${e.headerLength} bytes`]);
+    e.keyIds.forEach((k, i) => rows.push([i === 0 ? 'data key wrapped by' : '', k]));
+    const ctxPairs = Object.entries(e.encryptionContext);
+    if (ctxPairs.length === 0) rows.push(['encryption context', '(none)']);
+    ctxPairs.forEach(([k, val], i) =>
+      rows.push([i === 0 ? 'encryption context' : '', `${k}=${val}`]),
+    );
+  } else {
+    rows.push(['encryption', 'NOT an s3enc object (no client-side encryption)']);
+  }
+  rows.push([
+    'server-side',
+    h.sse === undefined
+      ? 'none'
+      : `${h.sse.type}${h.sse.kmsKeyId !== undefined ? ` ${h.sse.kmsKeyId}` : ''}${h.sse.bucketKey === true ? ' (bucket key)' : ''}`,
+  ]);
+  if (h.lock !== undefined && (h.lock.mode !== undefined || h.lock.legalHold !== undefined)) {
+    const parts: string[] = [];
+    if (h.lock.mode !== undefined)
+      parts.push(
+        `${h.lock.mode}${h.lock.retainUntil ? ` until ${isoSeconds(h.lock.retainUntil)}` : ''}`,
+      );
+    if (h.lock.legalHold === true) parts.push('legal hold ON');
+    rows.push(['object lock', parts.join(', ') || 'none']);
+  }
+  if (h.lastModified !== undefined) rows.push(['last modified', isoSeconds(h.lastModified)]);
+  if (h.etag !== undefined) rows.push(['etag', h.etag]);
+  const w = Math.max(...rows.map((r) => r[0].length));
+  return [
+    url,
+    ...rows.map(([k, val]) => `  ${(k === '' ? '' : `${k}:`).padEnd(w + 1)} ${val}`),
+  ].join('\n');
+}
+
+export async function run(ctx: CommandContext): Promise<number | undefined> {
+  const { bucket, key } = parseS3Url(ctx.positionals[0]!);
+  const versionId = stringOpt(ctx.values, 'version-id');
+  const sseCustomerKey = (await sseCKeyOf(ctx.values))?.key;
+  const { client, close } = await openClient(settingsOf(ctx), { keys: undefined });
+  try {
+    const h = await client.head(bucket, key, {
+      signal: ctx.signal,
+      ...(versionId !== undefined ? { versionId } : {}),
+      ...(sseCustomerKey ? { sseCustomerKey } : {}),
+    });
+    ctx.out.result({ ok: true, ...h }, () => human(`s3://${bucket}/${key}`, h));
+  } finally {
+    close();
+  }
+  return undefined;
 }

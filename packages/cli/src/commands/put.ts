@@ -1,8 +1,172 @@
+/** `s3enc put <file|-> s3://bucket/key`: encrypt client-side and upload. */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Transform, type Readable } from 'node:stream';
+import type { ChecksumAlgorithm } from '@s3enc/core';
+import type { PutOptions, PutSource, ServerSideEncryption } from '@s3enc/node';
+import {
+  boolOpt,
+  parseContext,
+  parsePositiveInt,
+  parseSize,
+  stringOpt,
+  stringsOpt,
+  type ParsedValues,
+} from '../args.js';
+import { LocalFileError, UsageError } from '../cli-errors.js';
+import { openClient, selectKeys } from '../clients.js';
 import type { CommandContext } from '../command.js';
-import { S3EncError } from '@s3enc/core';
+import { settingsOf, sseCKeyOf } from '../common.js';
+import { defaultKmsKeyId } from '../config.js';
+import { formatBytes } from '../output.js';
+import { createProgress, type ProgressReporter } from '../progress.js';
+import { isS3Url, parseS3Url } from '../s3-url.js';
 
-export function run(_ctx: CommandContext): Promise<number | undefined> {
-  return Promise.reject(
-    new S3EncError('ERR_S3ENC_CLI_NOT_AVAILABLE', 'put is not available in this build yet'),
+const CHECKSUMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const;
+
+async function sseOf(values: ParsedValues): Promise<ServerSideEncryption | undefined> {
+  const sse = stringOpt(values, 'sse');
+  const kmsKey = stringOpt(values, 'sse-kms-key-id');
+  const sseC = await sseCKeyOf(values);
+  if (sseC !== undefined) {
+    if (sse !== undefined || kmsKey !== undefined)
+      throw new UsageError('--sse-c-key cannot be combined with --sse / --sse-kms-key-id');
+    return { type: 'SSE-C', key: sseC.key };
+  }
+  if (sse === undefined)
+    return kmsKey === undefined ? undefined : { type: 'SSE-KMS', keyId: kmsKey };
+  if (sse === 'AES256') {
+    if (kmsKey !== undefined) throw new UsageError('--sse-kms-key-id needs --sse aws:kms');
+    return { type: 'SSE-S3' };
+  }
+  if (sse === 'aws:kms')
+    return { type: 'SSE-KMS', ...(kmsKey !== undefined ? { keyId: kmsKey } : {}) };
+  throw new UsageError(`--sse must be AES256 or aws:kms, got ${JSON.stringify(sse)}`);
+}
+
+function checksumOf(values: ParsedValues): ChecksumAlgorithm | undefined {
+  const c = stringOpt(values, 'checksum-algorithm')?.toUpperCase();
+  if (c === undefined) return undefined;
+  if (!(CHECKSUMS as readonly string[]).includes(c))
+    throw new UsageError(`--checksum-algorithm must be one of ${CHECKSUMS.join(', ')}`);
+  return c as ChecksumAlgorithm;
+}
+
+function counting(progress: ProgressReporter): Transform {
+  let done = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      done += chunk.length;
+      progress.update(done);
+      cb(null, chunk);
+    },
+  });
+}
+
+export async function run(ctx: CommandContext): Promise<number | undefined> {
+  const [from, to] = [ctx.positionals[0]!, ctx.positionals[1]!];
+  if (isS3Url(from))
+    throw new UsageError(
+      'put uploads a local file: s3enc put <file|-> s3://bucket/key (to download use `s3enc get`)',
+    );
+  const { bucket, key } = parseS3Url(to);
+  const v = ctx.values;
+  const keys = selectKeys(
+    stringsOpt(v, 'kms-key-id'),
+    stringOpt(v, 'key-file'),
+    defaultKmsKeyId(ctx.io.env),
   );
+  const encryptionContext = parseContext(stringsOpt(v, 'context'));
+  const frameSize = stringOpt(v, 'frame-size');
+  const partSize = stringOpt(v, 'part-size');
+  const concurrency = stringOpt(v, 'concurrency');
+  const sizeText = stringOpt(v, 'size');
+  const sse = await sseOf(v);
+  const checksumAlgorithm = checksumOf(v);
+  const contentType = stringOpt(v, 'content-type');
+
+  // The source first: a missing file should fail before any key or network work.
+  let size: number | undefined;
+  let label = from;
+  if (from === '-') {
+    label = 'stdin';
+    if (sizeText !== undefined) size = parsePositiveInt('size', sizeText);
+    if (ctx.io.stdin.isTTY === true)
+      throw new UsageError(
+        'put - reads the data from stdin, which is a terminal; pipe something in or give a file',
+      );
+  } else {
+    if (sizeText !== undefined)
+      throw new UsageError("--size is for stdin; a file's size is read from the file");
+    let st;
+    try {
+      st = await stat(from);
+    } catch (e) {
+      throw new LocalFileError(
+        'ERR_S3ENC_CLI_FILE',
+        `cannot read ${from}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+        { cause: e },
+      );
+    }
+    if (!st.isFile()) throw new UsageError(`${from} is not a regular file`);
+    size = st.size;
+  }
+
+  const progress = createProgress(ctx.out, `put ${label}`, size);
+  let source: PutSource;
+  if (from === '-') {
+    source = ctx.out.interactive
+      ? ctx.io.stdin.pipe(counting(progress))
+      : (ctx.io.stdin as Readable);
+  } else {
+    source = ctx.out.interactive ? createReadStream(from).pipe(counting(progress)) : { path: from };
+  }
+
+  const { client, close } = await openClient(settingsOf(ctx), {
+    keys,
+    concurrency:
+      concurrency === undefined ? undefined : parsePositiveInt('concurrency', concurrency),
+    partSize: partSize === undefined ? undefined : parseSize('part-size', partSize),
+    frameLength: frameSize === undefined ? undefined : parseSize('frame-size', frameSize),
+    checksumAlgorithm,
+  });
+  try {
+    const options: PutOptions = {
+      signal: ctx.signal,
+      ...(encryptionContext ? { encryptionContext } : {}),
+      ...(size !== undefined ? { size } : {}),
+      ...(boolOpt(v, 'no-overwrite') ? { noOverwrite: true } : {}),
+      ...(sse ? { sse } : {}),
+      ...(contentType !== undefined ? { contentType } : {}),
+    };
+    const r = await client.put(bucket, key, source, options);
+    progress.finish();
+    ctx.out.result(
+      {
+        ok: true,
+        bucket: r.bucket,
+        key: r.key,
+        versionId: r.versionId ?? null,
+        etag: r.etag ?? null,
+        plaintextSize: r.plaintextSize,
+        storedSize: r.ciphertextSize,
+        multipart: r.multipart,
+        parts: r.parts,
+        checksum: r.checksum,
+        messageId: r.messageId,
+        keyIds: r.keyIds,
+        frameLength: r.frameLength,
+        encryptionContext: encryptionContext ?? {},
+        sse: r.sse ?? null,
+      },
+      () =>
+        `encrypted ${label} (${formatBytes(r.plaintextSize)}) → s3://${r.bucket}/${r.key}` +
+        `${r.versionId !== undefined ? ` version ${r.versionId}` : ''}\n` +
+        `  stored ${formatBytes(r.ciphertextSize)} in ${r.parts} part${r.parts === 1 ? '' : 's'}, data key wrapped by ${r.keyIds.join(', ')}`,
+    );
+  } finally {
+    progress.finish();
+    close();
+  }
+  return undefined;
 }
