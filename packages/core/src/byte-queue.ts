@@ -18,13 +18,23 @@ export class ByteQueue {
     const first = this.#chunks[0];
     if (first === undefined) return Buffer.alloc(0);
     if (first.length >= n) return first.subarray(0, n);
-    // Merge just enough leading chunks into one.
+    // Copy exactly n bytes from the leading chunks; keep the rest of the last one as a view.
+    const merged = Buffer.allocUnsafe(n);
     let have = 0;
     let k = 0;
-    while (have < n) have += this.#chunks[k++]!.length;
-    const merged = Buffer.concat(this.#chunks.slice(0, k), have);
+    while (have < n) {
+      const c = this.#chunks[k]!;
+      const take = Math.min(c.length, n - have);
+      c.copy(merged, have, 0, take);
+      have += take;
+      k++;
+      if (take < c.length) {
+        this.#chunks.splice(0, k, merged, c.subarray(take));
+        return merged;
+      }
+    }
     this.#chunks.splice(0, k, merged);
-    return merged.subarray(0, n);
+    return merged;
   }
 
   /** Removes and returns the first `n` bytes (n <= length) as one Buffer. */

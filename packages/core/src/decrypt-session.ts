@@ -98,6 +98,28 @@ class Session implements DecryptionSession {
     return toOpened(opener.open(firstSeq, ciphertext));
   }
 
+  openFramesInto(out: Uint8Array, offset: number, firstSeq: number, ciphertext: Uint8Array): Omit<OpenedFrames, 'plaintext'> & { bytes: number } {
+    const opener = this.opener();
+    if (this.info.signed && !this.#allowUnverified) {
+      throw new FormatError('ERR_S3ENC_SIGNED_MESSAGE', 'Signed messages cannot be read frame by frame before the signature is checked');
+    }
+    if (!(ciphertext instanceof Uint8Array) || !(out instanceof Uint8Array)) {
+      throw new InvalidArgumentError('ciphertext and out must be Uint8Array');
+    }
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new InvalidArgumentError('offset must be a non-negative integer');
+    const r = opener.open(firstSeq, ciphertext);
+    if (offset + r.plainLength > out.byteLength) {
+      for (const p of r.plaintext) p.fill(0);
+      throw new InvalidArgumentError(`out needs ${r.plainLength} bytes at offset ${offset}`, { code: 'ERR_S3ENC_BUFFER_TOO_SMALL' });
+    }
+    let o = offset;
+    for (const p of r.plaintext) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return { bytes: r.plainLength, frames: r.frames, final: r.final, ...(r.final ? { finalLength: r.finalLength! } : {}) };
+  }
+
   destroy(): void {
     this.#opener = undefined;
     const d = this.#dispose;

@@ -115,6 +115,13 @@ export interface DecryptionSession {
    * ERR_S3ENC_TRAILING_DATA) and nothing else for bad bytes.
    */
   openFrames(firstSeq: number, ciphertext: Uint8Array): OpenedFrames;
+  /**
+   * Like `openFrames`, but writes the plaintext into `out` at `offset` (a reusable buffer, or
+   * a file-sized buffer at the frames' plaintext offset) once every frame has verified, and
+   * returns the counts; `out` is untouched on failure. Throws IntegrityError as `openFrames`,
+   * and InvalidArgumentError (ERR_S3ENC_BUFFER_TOO_SMALL) when the plaintext does not fit.
+   */
+  openFramesInto(out: Uint8Array, offset: number, firstSeq: number, ciphertext: Uint8Array): Omit<OpenedFrames, 'plaintext'> & { bytes: number };
   /** Drops the derived key and zeroes the data key. Idempotent. */
   destroy(): void;
 }

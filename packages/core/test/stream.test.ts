@@ -145,6 +145,16 @@ describe('sessions', () => {
     const last = d.openFrames(6, msg.subarray(H + 5 * 48));
     expect(last).toMatchObject({ frames: 1, final: true, finalLength: 3 });
     expect(d.openFrames(3, Buffer.alloc(0))).toMatchObject({ frames: 0, final: false });
+    const into = Buffer.alloc(p.length + 4, 0xaa);
+    expect(d.openFramesInto(into, 2, 1, msg.subarray(H))).toMatchObject({ bytes: p.length, frames: 6, final: true, finalLength: 3 });
+    expect(into.subarray(2, 2 + p.length).equals(p)).toBe(true);
+    expect(into[1]).toBe(0xaa);
+    expect(() => d.openFramesInto(Buffer.alloc(10), 0, 1, msg.subarray(H))).toThrow(InvalidArgumentError);
+    const bad = Buffer.from(msg.subarray(H));
+    bad[bad.length - 1]! ^= 1;
+    const untouched = Buffer.alloc(p.length, 0x55);
+    expect(() => d.openFramesInto(untouched, 0, 1, bad)).toThrow();
+    expect(untouched.every((b) => b === 0x55)).toBe(true);
     d.destroy();
     expect(() => d.openFrames(1, msg.subarray(H))).toThrow(InvalidArgumentError);
   });
