@@ -25,7 +25,7 @@ for (const alg of CHECKSUM_ALGORITHMS) {
 let v = 0;
 rows.push(['js crc32 slicing-by-8', await mbps(chunked((d) => (v = crc32Js(d, v))))]);
 rows.push(['js crc32c slicing-by-8', await mbps(chunked((d) => (v = crc32cJs(d, v))))]);
-rows.push(['@aws-sdk Crc32cJs (byte-at-a-time)', await mbps(async () => { const h = new Crc32cJs(); chunked((d) => h.update(d))(); await h.digest(); })]);
-rows.push(['@aws-sdk Crc64NvmeJs', await mbps(async () => { const h = new Crc64NvmeJs(); chunked((d) => h.update(d))(); await h.digest(); })]);
+rows.push(['@aws-sdk Crc32cJs (byte-at-a-time)', await mbps(async () => { const h = new Crc32cJs(); chunked((d) => { h.update(d); })(); await h.digest(); })]);
+rows.push(['@aws-sdk Crc64NvmeJs', await mbps(async () => { const h = new Crc64NvmeJs(); chunked((d) => { h.update(d); })(); await h.digest(); })]);
 console.log('implementations:', crcImplementations);
 for (const [n, r] of rows) console.log(`${n.padEnd(40)} ${r.toFixed(0).padStart(7)} MB/s`);

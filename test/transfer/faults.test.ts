@@ -117,7 +117,7 @@ describe('download faults', () => {
   it('a tampered frame: the stream emits only verified plaintext, then IntegrityError; no file is left', async () => {
     const raw = Buffer.from(await (await direct.s3.send(new GetObjectCommand({ Bucket: bucket.name, Key: 'd/obj' }))).Body!.transformToByteArray());
     const bad = Buffer.from(raw);
-    bad[4 * MiB] ^= 1;
+    bad[4 * MiB] = bad[4 * MiB]! ^ 1;
     await direct.s3.send(new PutObjectCommand({ Bucket: bucket.name, Key: 'd/bad', Body: bad, Metadata: { 's3enc-format': 'aws-encryption-sdk', 's3enc-format-version': '2' } }));
     const got = await direct.get(bucket.name, 'd/bad', { chunkSize: 1 * MiB, concurrency: 2 });
     const seen: Buffer[] = [];
@@ -170,7 +170,7 @@ describe('transport policy end to end', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     port = (srv.address() as { port: number }).port;
   });
-  afterAll(() => new Promise<void>((r) => srv.close(() => r())));
+  afterAll(() => new Promise<void>((r) => srv.close(() => { r(); })));
   it('http:// S3 or KMS endpoints are refused at construction, before a byte leaves', async () => {
     expect(() => new EncryptedS3Client({ s3: { endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1' }, keyring: testKeyring() })).toThrow(InsecureTransportError);
     expect(
@@ -185,7 +185,7 @@ describe('transport policy end to end', () => {
     expect(connections).toBe(0);
   });
   it('a server whose certificate is not trusted is refused', async () => {
-    const c = new EncryptedS3Client({ s3: { ...s3Settings(env), ca: undefined, maxAttempts: 1 } as never, keyring: testKeyring() });
+    const c = new EncryptedS3Client({ s3: { ...s3Settings(env), ca: undefined, maxAttempts: 1 }, keyring: testKeyring() });
     await expect(c.put(bucket.name, 'k', 'x')).rejects.toMatchObject({ name: 'S3RequestError' });
     c.destroy();
   });

@@ -21,7 +21,6 @@ import {
   FRAME_OVERHEAD,
   type ByteRange,
   type CommitmentPolicy,
-  type DecryptionSession,
   type EncryptionContext,
   type HeaderInfo,
 } from '@s3enc/core';
@@ -348,7 +347,7 @@ export async function prepareRead(ctx: ClientContext, bucket: string, key: strin
 
     async function* chunks(): AsyncGenerator<{ offset: number; data: Buffer }, void, undefined> {
       const ac = new AbortController();
-      const onAbort = () => ac.abort(signal?.reason);
+      const onAbort = () => { ac.abort(signal?.reason); };
       signal?.addEventListener('abort', onAbort, { once: true });
       const inflight: Promise<{ offset: number; data: Buffer }>[] = [];
       let next = 0;

@@ -101,6 +101,7 @@ function bufferSource(buf: Buffer, size: number | undefined): ResolvedSource {
   if (size !== undefined && size !== buf.length) throw sizeMismatch(size, buf.length);
   return {
     size: buf.length,
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async generator to share the interface
     async *pieces(pieceSize, signal) {
       let index = 0;
       let off = 0;

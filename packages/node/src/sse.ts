@@ -109,7 +109,7 @@ export function resolveSse(sse: ServerSideEncryption | undefined): SseParams {
         }
         create.SSEKMSKeyId = sse.keyId;
       }
-      if (sse.bucketKey !== undefined) create.BucketKeyEnabled = sse.bucketKey === true;
+      if (sse.bucketKey !== undefined) create.BucketKeyEnabled = sse.bucketKey;
       if (sse.context !== undefined) {
         if (typeof sse.context !== 'object' || sse.context === null || Object.values(sse.context).some((v) => typeof v !== 'string')) {
           throw new InvalidArgumentError('sse.context must map strings to strings', { code: 'ERR_S3ENC_INVALID_SSE' });

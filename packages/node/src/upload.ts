@@ -104,7 +104,7 @@ function linkSignal(outer: AbortSignal | undefined): AbortController {
   const ac = new AbortController();
   if (outer !== undefined) {
     if (outer.aborted) ac.abort(outer.reason);
-    else outer.addEventListener('abort', () => ac.abort(outer.reason), { once: true });
+    else outer.addEventListener('abort', () => { ac.abort(outer.reason); }, { once: true });
   }
   return ac;
 }
@@ -228,7 +228,7 @@ export async function putObject(ctx: ClientContext, bucket: string, key: string,
     if (uploadId === undefined) throw toS3Error(new Error('no UploadId'), 'CreateMultipartUpload');
     try {
       const results: { part: CompletedPart; digest: PartDigest; plain: number }[] = [];
-      let failure: unknown;
+      let failure: Error | undefined;
       let nextPiece: SourcePiece | undefined = first.value;
       let sourceDone = false;
       const take = async (): Promise<SourcePiece | undefined> => {
@@ -297,8 +297,8 @@ export async function putObject(ctx: ClientContext, bucket: string, key: string,
       };
       const workers = Array.from({ length: concurrency }, () =>
         worker().catch((err: unknown) => {
-          failure ??= err;
-          ac.abort(err);
+          failure ??= err instanceof Error ? err : new Error('upload failed', { cause: err });
+          ac.abort(failure);
         }),
       );
       await Promise.all(workers);

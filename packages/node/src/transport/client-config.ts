@@ -48,8 +48,8 @@ export function createHttpHandler(o: TransportOptions = {}): HttpHandler<object>
     requestTimeout: o.requestTimeout,
   };
   const kind = o.handler ?? 'undici';
-  if (kind === 'undici') return new UndiciHttpHandler(common) as HttpHandler<object>;
-  if (kind === 'node-https') return new HardenedNodeHttpHandler(common) as HttpHandler<object>;
+  if (kind === 'undici') return new UndiciHttpHandler(common);
+  if (kind === 'node-https') return new HardenedNodeHttpHandler(common);
   throw new InvalidArgumentError(`unknown handler '${String(kind)}'`);
 }
 
@@ -75,7 +75,6 @@ export function buildS3ClientConfig(o: TransportOptions = {}): S3ClientConfig {
     maxAttempts: o.maxAttempts ?? 5,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    tls: true,
   };
   if (o.endpoint !== undefined) cfg.endpoint = o.endpoint;
   if (o.region !== undefined) cfg.region = o.region;
@@ -94,7 +93,6 @@ export function buildKmsClientConfig(o: TransportOptions = {}): KMSClientConfig 
   const cfg: KMSClientConfig = {
     requestHandler: createHttpHandler({ ...o, concurrency: Math.min(o.concurrency ?? 4, 8) }),
     maxAttempts: o.maxAttempts ?? 5,
-    tls: true,
   };
   if (o.endpoint !== undefined) cfg.endpoint = o.endpoint;
   if (o.region !== undefined) cfg.region = o.region;

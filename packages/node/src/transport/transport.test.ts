@@ -39,7 +39,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as { port: number }).port;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => new Promise<void>((r) => server.close(() => { r(); })));
 
 const req = (body?: unknown) =>
   new HttpRequest({
@@ -126,6 +126,6 @@ describe('policy', () => {
     enforceHttpsOnly(client);
     await expect(client.send(new ListBucketsCommand({}))).rejects.toBeInstanceOf(InsecureTransportError);
     expect(connections).toBe(0);
-    await new Promise<void>((r) => srv.close(() => r()));
+    await new Promise<void>((r) => srv.close(() => { r(); }));
   });
 });

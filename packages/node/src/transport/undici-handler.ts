@@ -134,7 +134,7 @@ export class UndiciHttpHandler implements HttpHandler<UndiciHttpHandlerOptions> 
       res = await this.agent.request({
         origin,
         path,
-        method: request.method as Dispatcher.HttpMethod,
+        method: request.method,
         headers,
         body: body ?? null,
         signal: signal ?? null,
