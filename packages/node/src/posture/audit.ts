@@ -146,9 +146,9 @@ function keyMatches(configured: string | undefined, expected: string): boolean {
   return tail(configured) === tail(expected) || tail(configured) === `key/${expected}` || `key/${tail(configured)}` === tail(expected);
 }
 
-function checkResultFinding(ctx: Ctx, id: AuditCheckId, r: PolicyCheckResult, failStatus: FindingStatus, fix: FindingFix): void {
+function checkResultFinding(ctx: Ctx, id: AuditCheckId, r: PolicyCheckResult, failStatus: FindingStatus, fix: FindingFix, warningsFail = false): void {
   const evidence = [r.summary, ...r.warnings];
-  const status: FindingStatus = !r.ok ? failStatus : r.warnings.length > 0 ? 'warn' : 'pass';
+  const status: FindingStatus = !r.ok ? failStatus : r.warnings.length > 0 ? (warningsFail ? failStatus : 'warn') : 'pass';
   add(ctx, id, status, evidence, { details: { statements: r.statements, ...(r.counterexample ? { counterexample: r.counterexample } : {}) }, fix });
 }
 
@@ -213,7 +213,7 @@ function policyFindings(ctx: Ctx, read: ReadOutcome<string | undefined>, o: Audi
   checkResultFinding(ctx, 'policy.insecure-transport', withPrefix(prefix, analysis.insecureTransport), 'fail', policyFix(b));
   if (analysis.minimumTls !== undefined) checkResultFinding(ctx, 'policy.minimum-tls', withPrefix(prefix, analysis.minimumTls), 'fail', policyFix(b, ` --min-tls ${exp.minimumTlsVersion?.toFixed(1) ?? '1.2'}`));
   if (analysis.unencryptedUploads !== undefined) {
-    checkResultFinding(ctx, 'policy.unencrypted-uploads', withPrefix(prefix, analysis.unencryptedUploads), sse === undefined ? 'warn' : 'fail', policyFix(b, sse === undefined ? ' --require-sse AES256' : flags));
+    checkResultFinding(ctx, 'policy.unencrypted-uploads', withPrefix(prefix, analysis.unencryptedUploads), sse === undefined ? 'warn' : 'fail', policyFix(b, sse === undefined ? ' --require-sse AES256' : flags), true);
   }
   // 1 / 7: network
   if (analysis.network !== undefined) {
