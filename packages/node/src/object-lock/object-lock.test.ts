@@ -186,7 +186,7 @@ const noLockConfig = {
 
 describe('MFA header on requests', () => {
   it('deleteVersion sends x-amz-mfa "<serial> <code>" with the versionId', async () => {
-    const { s3, sent } = capturingClient((r) =>
+    const { s3, sent } = capturingClient((r): ReturnType<Responder> =>
       r.method === 'HEAD'
         ? { status: 200, headers: { 'content-length': '3', 'x-amz-version-id': 'v1' } }
         : { status: 204, headers: { 'x-amz-version-id': 'v1' } },

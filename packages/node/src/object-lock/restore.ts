@@ -14,7 +14,7 @@ import {
   type HeadObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { AbortError, S3EncError } from '@s3enc/core';
+import { AbortError, S3EncError, S3RequestError } from '@s3enc/core';
 import { argError, mapS3Error } from './errors.js';
 import { lockParamsFor, type ObjectLockPutOptions, type ObjectLockPutParams } from './lock-params.js';
 import { copySourceSseCParams, sseCParams, type SseCustomerKey } from './sse-c.js';
@@ -95,8 +95,9 @@ function serverSideEncryptionOf(h: HeadObjectCommandOutput) {
  * content type, pinned to the source ETag. (The multipart path does not copy object tags.)
  *
  * @returns the new version id, the source version id, the size and which path was used.
- * @throws InvalidArgumentError before any request for bad options or Object Lock settings;
- *   when the source is stored with SSE-C and no `sourceSseCustomerKey` was given.
+ * @throws InvalidArgumentError before any request for bad options or Object Lock settings.
+ * @throws S3RequestError (HTTP 400) when the source is stored with SSE-C and no
+ *   `sourceSseCustomerKey` was given (S3 refuses the HEAD; the message says which option to pass).
  * @throws S3RequestError `ERR_S3ENC_VERSION_IS_DELETE_MARKER` when the version is a delete
  *   marker, `ERR_S3ENC_NO_SUCH_VERSION`, or any refused copy (a multipart copy is aborted).
  * @throws AbortError when `signal` aborts (a multipart copy is aborted).
@@ -113,7 +114,20 @@ export async function restoreVersion(s3: S3Client, o: RestoreVersionOptions): Pr
   const targetSseC = sseCParams(targetKey);
   o.signal?.throwIfAborted();
 
-  const head = await headVersion(s3, { ...o, ...(sourceKey === undefined ? {} : { sseCustomerKey: sourceKey }) });
+  let head;
+  try {
+    head = await headVersion(s3, { ...o, ...(sourceKey === undefined ? {} : { sseCustomerKey: sourceKey }) });
+  } catch (err) {
+    // S3 refuses HEAD of an SSE-C object without its key with a bare 400.
+    if (err instanceof S3RequestError && err.statusCode === 400 && sourceKey === undefined) {
+      throw new S3RequestError(
+        err.code,
+        `${err.message} (if the version is stored with SSE-C, pass its key as sourceSseCustomerKey)`,
+        { cause: err, statusCode: 400 },
+      );
+    }
+    throw err;
+  }
   const h = head.response;
   if (h.SSECustomerAlgorithm !== undefined && sourceKey === undefined) {
     throw argError(

@@ -96,8 +96,9 @@ export async function* iterateVersions(s3: S3Client, o: ListVersionsOptions): As
     entries.sort(newestFirst);
     yield* entries;
     // Keys with `key` as a proper prefix sort after it, so once the listing moved past `key`
-    // there is nothing more to find.
-    if (page.IsTruncated !== true || passedKey || (page.NextKeyMarker !== undefined && page.NextKeyMarker !== key)) return;
+    // there is nothing more to find. (The markers are passed back as they are: MinIO's
+    // NextKeyMarker is an opaque string, not the last key.)
+    if (page.IsTruncated !== true || passedKey) return;
     KeyMarker = page.NextKeyMarker;
     VersionIdMarker = page.NextVersionIdMarker;
   }
