@@ -21,7 +21,11 @@ const step = (n: number, msg: string) => {
 
 async function main(): Promise<void> {
   step(1, 'Starting the local test servers (fresh CA, MinIO over TLS, local-kms behind TLS)');
-  const servers = await startTestServers({ log: (m) => say(`    ${m}`) });
+  const servers = await startTestServers({
+    log: (m) => {
+      say(`    ${m}`);
+    },
+  });
   const { env } = servers;
   try {
     say(`    S3  endpoint: ${env.s3.endpoint}`);
