@@ -182,7 +182,7 @@ function policyFindings(ctx: Ctx, read: ReadOutcome<string | undefined>, o: Audi
     {
       requireSse: true,
       algorithm: sse ?? 'AES256',
-      kmsKeyIds: exp.kmsKeyId?.startsWith('arn:') === true ? [exp.kmsKeyId] : undefined,
+      kmsKeyIds: exp.kmsKeyId !== undefined ? [exp.kmsKeyId] : undefined,
       vpceIds: exp.vpceIds,
       sourceIpRanges: exp.sourceIpRanges,
       minimumTlsVersion: exp.minimumTlsVersion,

@@ -11,7 +11,7 @@ import { InvalidArgumentError } from '@s3enc/core';
 import { isIP } from 'node:net';
 import { validateConditionValues } from './conditions.js';
 import { parsePolicy } from './parse.js';
-import type { PolicyDocument, PolicyStatementJson } from './types.js';
+import type { PolicyDocument, PolicyPrincipal, PolicyStatementJson } from './types.js';
 
 /** The Sid prefix that marks statements written by s3enc. */
 export const S3ENC_SID_PREFIX = 'S3Enc';
@@ -108,7 +108,9 @@ export function s3encStatements(o: BucketPolicyOptions): PolicyStatementJson[] {
   const arn = `arn:${o.partition ?? 'aws'}:s3:::${o.bucket}`;
   const both = [arn, `${arn}/*`];
   const objects = `${arn}/*`;
-  const kmsKeyIds = list('kmsKeyIds', o.kmsKeyIds, (s) => /^arn:[^:]+:kms:/.test(s) || /^[0-9a-f-]{36}$/.test(s) || s.startsWith('mrk-'));
+  // Key ARNs on AWS (the condition key holds what the client sent); other servers name keys
+  // freely (MinIO: the KMS key name), so only whitespace and quotes are refused.
+  const kmsKeyIds = list('kmsKeyIds', o.kmsKeyIds, (s) => /^[^\s"'*?]+$/.test(s));
   const principals = list('allowedPrincipalArns', o.allowedPrincipalArns, (s) => s.startsWith('arn:'));
   const vpces = list('vpceIds', o.vpceIds, (s) => /^vpce-[0-9a-z]+$/.test(s));
   const ranges = list('sourceIpRanges', o.sourceIpRanges, (s) => isIP(s.split('/')[0] ?? '') !== 0);
@@ -169,6 +171,33 @@ export function s3encStatements(o: BucketPolicyOptions): PolicyStatementJson[] {
   return out;
 }
 
+/** The statement as the evaluator sees it, in a canonical form (order-free lists). */
+function meaning(s: unknown): string {
+  const p = parsePolicy({ Version: '2012-10-17', Statement: [s] }).statements[0]!;
+  const sorted = (l: readonly string[] | undefined): string[] | undefined => (l === undefined ? undefined : [...l].sort());
+  const principal = (b: PolicyPrincipal | undefined): unknown =>
+    b === undefined ? undefined : b.wildcard ? '*' : { AWS: sorted(b.AWS), Service: sorted(b.Service), Federated: sorted(b.Federated), CanonicalUser: sorted(b.CanonicalUser) };
+  return canonical({
+    sid: p.sid,
+    effect: p.effect,
+    principal: principal(p.principal),
+    notPrincipal: principal(p.notPrincipal),
+    action: sorted(p.action?.map((a) => a.toLowerCase())),
+    notAction: sorted(p.notAction?.map((a) => a.toLowerCase())),
+    resource: sorted(p.resource),
+    notResource: sorted(p.notResource),
+    conditions: p.conditions.map((c) => `${c.operator}|${c.key.toLowerCase()}|${[...c.values].sort().join(',')}`).sort(),
+  });
+}
+
+function sameMeaning(a: unknown, b: unknown): boolean {
+  try {
+    return meaning(a) === meaning(b);
+  } catch {
+    return false;
+  }
+}
+
 function sidOf(s: unknown): string | undefined {
   return typeof s === 'object' && s !== null && typeof (s as { Sid?: unknown }).Sid === 'string' ? (s as { Sid: string }).Sid : undefined;
 }
@@ -208,9 +237,16 @@ export function buildBucketPolicy(options: BucketPolicyOptions): BuiltBucketPoli
       if (options.dropStaleStatements !== true) merged.push(s as PolicyStatementJson);
       continue;
     }
-    // Ours: replaced in place so the order stays stable across rebuilds.
-    (canonical(s) === canonical(replacement) ? unchanged : updated).push(sid);
-    merged.push(replacement);
+    // Ours: replaced in place so the order stays stable across rebuilds. Servers rewrite
+    // stored policies ("s3:*" → ["s3:*"], "*" → {"AWS": ["*"]}), so "unchanged" is decided
+    // on the parsed meaning, and an unchanged statement keeps the server's spelling.
+    if (sameMeaning(s, replacement)) {
+      unchanged.push(sid);
+      merged.push(s as PolicyStatementJson);
+    } else {
+      updated.push(sid);
+      merged.push(replacement);
+    }
     placed.add(sid);
   }
   for (const s of ours) {
@@ -220,8 +256,9 @@ export function buildBucketPolicy(options: BucketPolicyOptions): BuiltBucketPoli
   }
   const document: PolicyDocument = { Version: '2012-10-17', ...(existing.Id !== undefined ? { Id: existing.Id } : {}), Statement: merged };
   const changed =
-    options.existingPolicy === undefined || options.existingPolicy === ''
-      ? merged.length > 0
-      : canonical({ ...existing, Version: existing.Version ?? '2012-10-17', Statement: rawStatements }) !== canonical(document);
+    added.length > 0 ||
+    updated.length > 0 ||
+    (options.dropStaleStatements === true && stale.length > 0) ||
+    (existing.Version !== undefined && existing.Version !== '2012-10-17');
   return { document, json: JSON.stringify(document, null, 2), changes: { added, updated, unchanged, stale, foreignKept }, changed };
 }
