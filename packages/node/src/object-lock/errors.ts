@@ -31,7 +31,8 @@ export type LockS3ErrorCode =
   | 'ERR_S3ENC_VERSION_IS_DELETE_MARKER'
   | 'ERR_S3ENC_OBJECT_LOCKED'
   | 'ERR_S3ENC_NOT_SUPPORTED_BY_ENDPOINT'
-  | 'ERR_S3ENC_S3_REQUEST_FAILED';
+  | 'ERR_S3ENC_ACCESS_DENIED'
+  | 'ERR_S3ENC_S3_REQUEST';
 
 /** @internal */
 export function argError(code: LockArgumentErrorCode, message: string, cause?: unknown): InvalidArgumentError {
@@ -109,8 +110,12 @@ export function mapS3Error(err: unknown, what: string): S3EncError {
   if (name !== undefined && notSupportedNames.has(name)) {
     return make('ERR_S3ENC_NOT_SUPPORTED_BY_ENDPOINT', `${what} is not supported by this endpoint${detail}`);
   }
+  if (name === 'AccessDenied' || statusCode === 403) {
+    return make('ERR_S3ENC_ACCESS_DENIED', `${what} was denied${detail}`);
+  }
+  // The same generic code as the transfer engine (packages/node/src/s3-errors.ts).
   return make(
-    'ERR_S3ENC_S3_REQUEST_FAILED',
+    'ERR_S3ENC_S3_REQUEST',
     `${what} failed${name === undefined ? '' : ` (${name}${statusCode === undefined ? '' : `, HTTP ${statusCode}`})`}${detail}`,
   );
 }

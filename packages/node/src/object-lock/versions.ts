@@ -277,7 +277,7 @@ async function readLockState(s3: S3Client, a: { Bucket: string; Key: string; Ver
  *   not expired: impossible), `ERR_S3ENC_LOCK_GOVERNED_VERSION` (GOVERNANCE retention not
  *   expired and `bypassGovernanceRetention` not true).
  * @throws S3RequestError when S3 refuses: `ERR_S3ENC_OBJECT_LOCKED` when it cites Object Lock,
- *   otherwise e.g. `ERR_S3ENC_S3_REQUEST_FAILED` (such as a missing or wrong MFA token).
+ *   otherwise `ERR_S3ENC_ACCESS_DENIED` (e.g. a missing or wrong MFA token on AWS) or `ERR_S3ENC_S3_REQUEST`.
  */
 export async function deleteVersion(
   s3: S3Client,
