@@ -46,4 +46,24 @@ export class ByteQueue {
     this.#length -= n;
     return out;
   }
+
+  /** Removes the first `n` bytes (n <= length) and returns them as views, without copying. */
+  takePieces(n: number): Buffer[] {
+    const out: Buffer[] = [];
+    let need = n;
+    while (need > 0) {
+      const c = this.#chunks[0]!;
+      if (c.length <= need) {
+        out.push(c);
+        this.#chunks.shift();
+        need -= c.length;
+      } else {
+        out.push(c.subarray(0, need));
+        this.#chunks[0] = c.subarray(need);
+        need = 0;
+      }
+    }
+    this.#length -= n;
+    return out;
+  }
 }

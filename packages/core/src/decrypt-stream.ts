@@ -45,10 +45,11 @@ async function* decryptChunks(source: ByteSource, o: DecryptStreamOptions, out: 
         if (!(await more())) throw truncated();
         continue;
       }
-      const frame = q.take(size);
-      verifier?.update(frame);
-      const r = opener.open(seq++, frame);
-      for (const p of r.plaintext) {
+      const pieces = q.takePieces(size);
+      if (verifier !== undefined) for (const b of pieces) verifier.update(b);
+      const plain: Buffer[] = [];
+      const r = opener.openFrame(seq++, pieces, plain);
+      for (const p of plain) {
         if (hold) held.push(p);
         else yield p;
       }

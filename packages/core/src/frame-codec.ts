@@ -186,52 +186,94 @@ export class FrameOpener {
    */
   open(firstSeq: number, bytes: Uint8Array): OpenResult {
     checkSeq(firstSeq);
-    const F = this.frameLength;
     const out: Buffer[] = [];
     let plainLength = 0;
     let o = 0;
     let seq = firstSeq;
     let final = false;
     let finalLength: number | undefined;
-    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    while (o < buf.length) {
-      if (final) throw fail('ERR_S3ENC_TRAILING_DATA', 'Data after the final frame');
-      const size = this.frameSizeAt(buf, o);
-      if (size === undefined || o + size > buf.length) throw fail('ERR_S3ENC_TRUNCATED', 'Message is truncated');
-      let p = o;
-      const isFinal = buf.readUInt32BE(p) === FINAL_MARKER;
-      if (isFinal) p += 4;
-      if (buf.readUInt32BE(p) !== seq) throw fail('ERR_S3ENC_FRAME_SEQUENCE', 'Frame out of sequence');
-      p += 4;
-      const iv = buf.subarray(p, p + IV_LENGTH);
-      if (iv.readUInt32BE(0) !== 0 || iv.readUInt32BE(4) !== 0 || iv.readUInt32BE(8) !== seq) {
-        throw fail('ERR_S3ENC_BAD_FRAME', 'Frame IV does not match its sequence number');
+    const buf = asBuffer(bytes);
+    try {
+      while (o < buf.length) {
+        if (final) throw fail('ERR_S3ENC_TRAILING_DATA', 'Data after the final frame');
+        const size = this.frameSizeAt(buf, o);
+        if (size === undefined || o + size > buf.length) throw fail('ERR_S3ENC_TRUNCATED', 'Message is truncated');
+        const r = this.openFrame(seq, [buf.subarray(o, o + size)], out);
+        plainLength += r.length;
+        o += size;
+        seq++;
+        if (r.final) {
+          final = true;
+          finalLength = r.length;
+        }
       }
-      p += IV_LENGTH;
-      const len = isFinal ? buf.readUInt32BE(p) : F;
-      if (isFinal) p += 4;
-      const d = this.decipherFor(iv);
-      d.setAAD(this.aad.for(seq, isFinal, len));
-      d.setAuthTag(buf.subarray(p + len, p + len + TAG_LENGTH));
-      const plain = d.update(buf.subarray(p, p + len));
-      let tail: Buffer;
-      try {
-        tail = d.final();
-      } catch {
-        plain.fill(0);
-        for (const b of out) b.fill(0);
-        throw fail('ERR_S3ENC_TAG_MISMATCH');
-      }
-      out.push(plain);
-      if (tail.length > 0) out.push(tail);
-      plainLength += len;
-      o += size;
-      seq++;
-      if (isFinal) {
-        final = true;
-        finalLength = len;
-      }
+    } catch (e) {
+      for (const b of out) b.fill(0);
+      throw e;
     }
     return { plaintext: out, plainLength, frames: seq - firstSeq, final, ...(final ? { finalLength } : {}) };
   }
+
+  /**
+   * Verifies and decrypts one whole frame given as consecutive pieces (so a stream reader need
+   * not join the chunks a frame straddles). Pushes the plaintext onto `out` only once the tag
+   * verified; returns the content length and whether it was the final frame. Throws
+   * IntegrityError.
+   */
+  openFrame(seq: number, pieces: readonly Buffer[], out: Buffer[]): { length: number; final: boolean } {
+    const size = pieces.reduce((n, b) => n + b.length, 0);
+    const head = gather(pieces, 0, Math.min(24, size));
+    const isFinal = head.length >= 4 && head.readUInt32BE(0) === FINAL_MARKER;
+    const headLength = isFinal ? 24 : 16;
+    if (size < headLength + TAG_LENGTH) throw fail('ERR_S3ENC_TRUNCATED', 'Message is truncated');
+    let p = isFinal ? 4 : 0;
+    if (head.readUInt32BE(p) !== seq) throw fail('ERR_S3ENC_FRAME_SEQUENCE', 'Frame out of sequence');
+    p += 4;
+    const iv = head.subarray(p, p + IV_LENGTH);
+    if (iv.readUInt32BE(0) !== 0 || iv.readUInt32BE(4) !== 0 || iv.readUInt32BE(8) !== seq) {
+      throw fail('ERR_S3ENC_BAD_FRAME', 'Frame IV does not match its sequence number');
+    }
+    const len = isFinal ? head.readUInt32BE(20) : this.frameLength;
+    if (len > this.frameLength) throw fail('ERR_S3ENC_BAD_FRAME', 'Final frame longer than the frame length');
+    if (size !== headLength + len + TAG_LENGTH) throw fail('ERR_S3ENC_TRUNCATED', 'Message is truncated');
+    const d = this.decipherFor(iv);
+    d.setAAD(this.aad.for(seq, isFinal, len));
+    d.setAuthTag(gather(pieces, headLength + len, size));
+    const plain: Buffer[] = [];
+    // Feed the content straight from the pieces.
+    let at = 0;
+    for (const b of pieces) {
+      const from = Math.max(headLength, at);
+      const to = Math.min(headLength + len, at + b.length);
+      if (to > from) plain.push(d.update(b.subarray(from - at, to - at)));
+      at += b.length;
+    }
+    try {
+      const tail = d.final();
+      if (tail.length > 0) plain.push(tail);
+    } catch {
+      for (const b of plain) b.fill(0);
+      throw fail('ERR_S3ENC_TAG_MISMATCH');
+    }
+    for (const b of plain) if (b.length > 0) out.push(b);
+    return { length: len, final: isFinal };
+  }
+}
+
+/** Bytes [start, end) of consecutive pieces, as one Buffer (a view when they lie in one piece). */
+function gather(pieces: readonly Buffer[], start: number, end: number): Buffer {
+  let at = 0;
+  for (const b of pieces) {
+    if (start >= at && end <= at + b.length) return b.subarray(start - at, end - at);
+    at += b.length;
+  }
+  const out = Buffer.allocUnsafe(end - start);
+  at = 0;
+  for (const b of pieces) {
+    const from = Math.max(start, at);
+    const to = Math.min(end, at + b.length);
+    if (to > from) b.copy(out, from - start, from - at, to - at);
+    at += b.length;
+  }
+  return out;
 }
