@@ -53,6 +53,11 @@ else
   tools_ok || s3enc_die "pnpm/Node 24 installation in $S3ENC_TOOLS_DIR did not produce pnpm $PNPM_VERSION and node v$NODE24_VERSION"
 fi
 s3enc_log "Node 24: $S3ENC_NODE24 ($("$S3ENC_NODE24" -v))"
+# `pnpm` for package scripts (the root `build` script runs `pnpm -r`), pinned to the machine's Node.
+mkdir -p "$S3ENC_SHIM_DIR"
+printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$NODE" "$S3ENC_PNPM" >"$S3ENC_SHIM_DIR/pnpm.tmp.$$"
+chmod +x "$S3ENC_SHIM_DIR/pnpm.tmp.$$"
+mv -f "$S3ENC_SHIM_DIR/pnpm.tmp.$$" "$S3ENC_SHIM_DIR/pnpm"
 
 # ---------------------------------------------------------------------------------------------
 # 3. Dependencies

@@ -12,6 +12,9 @@ S3ENC_SERVERS_DIR="$S3ENC_CACHE_DIR/servers"
 # Node 24 — never put that .bin on PATH; call these by full path.
 S3ENC_PNPM="$S3ENC_TOOLS_DIR/node_modules/pnpm/bin/pnpm.cjs"
 S3ENC_NODE24="$S3ENC_TOOLS_DIR/node_modules/node/bin/node"
+# Holds only `pnpm` (a shim running pnpm with the machine's Node), written by bootstrap.sh; safe
+# to put first on PATH so that package scripts calling `pnpm` find it.
+S3ENC_SHIM_DIR="$S3ENC_TOOLS_DIR/shims"
 S3ENC_MINIO_PATH="$S3ENC_SERVERS_DIR/minio-$MINIO_VERSION/minio"
 S3ENC_LOCAL_KMS_PATH="$S3ENC_SERVERS_DIR/local-kms-$LOCAL_KMS_VERSION/local-kms"
 export S3ENC_CACHE_DIR S3ENC_NODE24

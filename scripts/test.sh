@@ -8,14 +8,20 @@ S3ENC_LOG_TAG=test
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 start=$SECONDS
-"$S3ENC_ROOT/scripts/bootstrap.sh"
+if ! "$S3ENC_ROOT/scripts/bootstrap.sh"; then
+  echo "s3enc test: FAILED — bootstrap FAILED (see the messages above) — total $((SECONDS - start))s"
+  exit 1
+fi
+boot_s=$((SECONDS - start))
 NODE="$(s3enc_system_node)"
 cd "$S3ENC_ROOT"
+# Package scripts call `pnpm`: the shim dir holds only that (never Node 24's .bin).
+export PATH="$S3ENC_SHIM_DIR:$PATH"
 
 # The AWS SDK warns on every Node 20 process that its 2027 releases need Node 22; we know.
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 
-declare -a summary=()
+declare -a summary=("bootstrap ok (${boot_s}s)")
 failed=0
 step() { # name, command...
   local name="$1" t0=$SECONDS rc=0
