@@ -51,18 +51,24 @@ const find = (r: AuditReport, id: Finding['id']): Finding => {
 };
 
 /** An unsigned (anonymous) request over TLS, trusting the test CA. */
-function anonymous(method: 'PUT' | 'GET', bucketName: string, key: string, headers: Record<string, string> = {}): Promise<number> {
-  const url = new URL(`${env.s3.endpoint.replace(/\/$/, '')}/${bucketName}/${key}`);
+function anonymousRequest(method: 'PUT' | 'GET' | 'POST', path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  const url = new URL(`${env.s3.endpoint.replace(/\/$/, '')}/${path}`);
   return new Promise((resolve, reject) => {
     const req = https.request(url, { method, headers: { ...headers, ...(method === 'PUT' ? { 'content-length': '5' } : {}) }, ...(env.ca ? { ca: env.ca } : {}) }, (res) => {
-      res.resume();
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
       res.on('end', () => {
-        resolve(res.statusCode ?? 0);
+        resolve({ status: res.statusCode ?? 0, body });
       });
     });
     req.on('error', reject);
     req.end(method === 'PUT' ? 'hello' : undefined);
   });
+}
+
+async function anonymous(method: 'PUT' | 'GET', bucketName: string, key: string, headers: Record<string, string> = {}): Promise<number> {
+  return (await anonymousRequest(method, `${bucketName}/${key}`, headers)).status;
 }
 
 async function putPolicy(name: string, doc: PolicyDocument | string): Promise<void> {
@@ -140,6 +146,16 @@ describe('hardenBucket', () => {
     expect(again.changes.filter((c) => c.status === 'applied' || c.status === 'planned')).toEqual([]);
   });
 
+  it('keeps SSE-KMS when only SSE-S3 is asked for', async () => {
+    if (env.external) return;
+    const name = await bucket();
+    await hardenBucket(s3, name, { apply: true, kmsKeyId: MINIO_KMS_KEY, settings: ['default-encryption'] });
+    const r = await hardenBucket(s3, name, { apply: true, settings: ['default-encryption'] });
+    expect(r.changes[0]).toMatchObject({ status: 'unchanged', reason: 'aws:kms is kept (stronger than SSE-S3)' });
+    const enc = await s3.send(new GetBucketEncryptionCommand({ Bucket: name }));
+    expect(enc.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault).toMatchObject({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: MINIO_KMS_KEY });
+  });
+
   it('keeps an existing statement and never suspends versioning', async () => {
     const name = await bucket({ versioning: true });
     const theirs = { Sid: 'TheirsPublicRead', Effect: 'Allow' as const, Principal: '*' as const, Action: 's3:GetObject', Resource: `arn:aws:s3:::${name}/public/*` };
@@ -179,6 +195,18 @@ describe.skipIf(process.env.S3ENC_TEST_S3_ENDPOINT !== undefined)('the built pol
     const audit = await auditBucket(s3, name, { expectations: { kmsKeyId: MINIO_KMS_KEY } });
     expect(find(audit, 'policy.unencrypted-uploads').status).toBe('pass');
     expect(find(audit, 'policy.public-access').status).toBe('fail');
+  });
+
+  it('on MinIO the SSE deny also applies to UploadPart, which carries no SSE header', async () => {
+    // What the server does (a note for multipart uploaders): the initiate passes with the
+    // header, each UploadPart is evaluated as s3:PutObject without it and is denied.
+    const name = await bucket();
+    await putPolicy(name, buildBucketPolicy({ bucket: name, existingPolicy: { Version: '2012-10-17', Statement: [anonAllow(name)] }, requireSse: 'AES256' }).json);
+    const init = await anonymousRequest('POST', `${name}/mp?uploads`, { 'x-amz-server-side-encryption': 'AES256' });
+    expect(init.status).toBe(200);
+    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(init.body)?.[1] ?? '';
+    const part = await anonymousRequest('PUT', `${name}/mp?partNumber=1&uploadId=${encodeURIComponent(uploadId)}`);
+    expect(part.status).toBe(403);
   });
 
   it('denies a put without SSE when SSE-S3 is required', async () => {
