@@ -36,7 +36,7 @@ export function decryptRange(
     (expectFinal && opened.finalLength !== finalLength)
   ) {
     opened.plaintext.fill(0);
-    throw new IntegrityError('ERR_S3ENC_LAYOUT_MISMATCH', 'Message authentication failed');
+    throw new IntegrityError('ERR_S3ENC_RANGE_MISMATCH', 'Message authentication failed');
   }
   const base = (fr.firstFrame - 1) * layout.frameLength;
   return opened.plaintext.subarray(range.start - base, range.end - base);
