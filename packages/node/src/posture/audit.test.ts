@@ -3,7 +3,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { auditBucket } from './audit.js';
-import { hardenBucket } from './harden.js';
+import { formatPlannedChange, hardenBucket } from './harden.js';
 import { buildBucketPolicy } from './policy/build.js';
 import { auditExitStatus, auditTableRows, type AuditReport, type Finding } from './report.js';
 
@@ -169,6 +169,16 @@ describe('hardenBucket', () => {
     const written = JSON.parse(put.Policy) as { Statement: { Sid: string }[] };
     expect(written.Statement.map((s) => s.Sid)).toEqual(['Theirs', 'S3EncDenyInsecureTransport']);
     expect(sent.some((c) => c.name === 'PutBucketEncryption')).toBe(false);
+  });
+
+  it('a malformed existing policy fails only the policy change', async () => {
+    const { s3, sent } = fakeS3({ ...fresh, GetBucketPolicy: { Policy: '{"Statement": [{"Effect": "Permit", "Action": "s3:*"}]}' } });
+    const r = await hardenBucket(s3, 'bkt', { apply: true });
+    const policy = r.changes.find((c) => c.setting === 'bucket-policy')!;
+    expect(policy).toMatchObject({ status: 'failed', error: { code: 'ERR_S3ENC_POLICY_MALFORMED' } });
+    expect(formatPlannedChange(policy)).toBe('bucket-policy [failed] — could not plan the change');
+    expect(formatPlannedChange(r.changes[0]!)).toBe('versioning [applied]: not configured → Enabled — enable versioning (never suspended by s3enc)');
+    expect(sent.some((c) => c.name === 'PutBucketPolicy')).toBe(false);
   });
 
   it('a failing write is reported in its change and the others still run', async () => {

@@ -101,9 +101,10 @@ function unreadable(setting: HardenSetting, r: Exclude<ReadOutcome<unknown>, { k
 
 /**
  * Plans (and with `apply: true` performs) the hardening of `bucket`. Settings are handled one
- * by one; a failure of one is reported in its change and does not stop the others. Throws
- * only for unusable arguments (`InvalidArgumentError`) and for an existing bucket policy
- * that cannot be parsed when the policy is managed (the {@link parsePolicy} errors).
+ * by one; a failure of one (including an existing bucket policy that does not parse, or
+ * unusable `policy` options) is reported as a `failed` change with the error code, and does
+ * not stop the others. Throws only for an empty bucket name or an unknown setting
+ * (`InvalidArgumentError`).
  */
 export async function hardenBucket(s3: S3Client, bucket: string, options: HardenOptions = {}): Promise<HardenResult> {
   if (typeof bucket !== 'string' || bucket === '') throw new InvalidArgumentError('hardenBucket: bucket must be a non-empty string');
@@ -191,7 +192,15 @@ export async function hardenBucket(s3: S3Client, bucket: string, options: Harden
 
   for (const setting of ALL) {
     if (!settings.includes(setting)) continue;
-    const plan = await planners[setting]();
+    let plan: Plan | PlannedChange;
+    try {
+      plan = await planners[setting]();
+    } catch (err) {
+      // e.g. an existing bucket policy that does not parse: report it, keep going.
+      const code = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'ERR_S3ENC_HARDEN';
+      const message = err instanceof Error ? err.message : String(err);
+      plan = { setting, status: 'failed', before: null, after: null, reason: 'could not plan the change', error: { code, message } };
+    }
     let change: PlannedChange;
     if ('setting' in plan) change = plan;
     else if (!plan.change) change = { setting, status: 'unchanged', before: plan.before, after: plan.before, reason: plan.reason };
