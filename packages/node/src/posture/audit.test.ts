@@ -109,6 +109,21 @@ describe('auditBucket', () => {
     expect(find(r3, 'replication')).toMatchObject({ status: 'fail', evidence: ['Rule crr → arn:aws:s3:::dst: SSE-KMS objects NOT replicated'] });
   });
 
+  it('account-level Block Public Access through S3 Control, account id from STS', async () => {
+    const { s3 } = fakeS3(fresh);
+    const control = fakeS3({ GetPublicAccessBlock: { PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false, RestrictPublicBuckets: true } } });
+    const sts = fakeS3({ GetCallerIdentity: { Account: '111122223333' } });
+    const r = await auditBucket(s3, 'bkt', { s3ControlClient: control.s3 as never, stsClient: sts.s3 as never });
+    expect(find(r, 'public-access-block.account')).toMatchObject({ status: 'fail', evidence: ['Account 111122223333 Block Public Access: off: BlockPublicPolicy'] });
+    expect(control.sent[0]!.input).toEqual({ AccountId: '111122223333' });
+    const denied = fakeS3({ GetCallerIdentity: sdkError('AccessDenied', 403) });
+    const r2 = await auditBucket(s3, 'bkt', { s3ControlClient: control.s3 as never, stsClient: denied.s3 as never });
+    expect(find(r2, 'public-access-block.account').status).toBe('access-denied');
+    const none = fakeS3({ GetPublicAccessBlock: sdkError('NoSuchPublicAccessBlockConfiguration', 404) });
+    const r3 = await auditBucket(s3, 'bkt', { s3ControlClient: none.s3 as never, accountId: '111122223333' });
+    expect(find(r3, 'public-access-block.account')).toMatchObject({ status: 'fail', evidence: ['Account 111122223333 Block Public Access: not configured (nothing blocked)'] });
+  });
+
   it('an unparsable policy fails the policy rows with the parser message', async () => {
     const { s3 } = fakeS3({ ...fresh, GetBucketPolicy: { Policy: '{"Statement": {"Effect": "Allow"}}' } });
     const r = await auditBucket(s3, 'bkt');
