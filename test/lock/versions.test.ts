@@ -186,7 +186,10 @@ describe('restoreVersion', () => {
       statusCode: 400,
       message: expect.stringContaining('sourceSseCustomerKey'),
     });
-    const out = await restoreVersion(s3, { bucket: b, key: 'ssec', versionId: v1, sourceSseCustomerKey: { key } });
+    const viaGet = await getVersion(s3, { bucket: b, key: 'ssec', versionId: v1, sseCustomerKey: key });
+    expect(Buffer.from(await viaGet.Body!.transformToByteArray()).equals(old)).toBe(true);
+    expect((await headVersion(s3, { bucket: b, key: 'ssec', versionId: v1, sseCustomerKey: key })).size).toBe(2000);
+    const out = await restoreVersion(s3, { bucket: b, key: 'ssec', versionId: v1, sourceSseCustomerKey: key });
     // The new version is SSE-C with the same key (the default), so it needs the key to read.
     expect(await read(s3, b, 'ssec', ssec)).toEqual(old);
     expect(await rejection(read(s3, b, 'ssec'))).toBeTruthy();
@@ -199,8 +202,8 @@ describe('restoreVersion', () => {
       bucket: b,
       key: 'ssec-big',
       versionId: v2,
-      sourceSseCustomerKey: { key },
-      sseCustomerKey: { key: key2 },
+      sourceSseCustomerKey: key,
+      sseCustomerKey: key2,
       multipartThreshold: 0,
       partSize: 5 * 1024 * 1024,
     });

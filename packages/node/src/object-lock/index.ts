@@ -55,7 +55,6 @@ export {
   type RestoreVersionResult,
 } from './restore.js';
 export { mfaHeaderValue, type MfaToken } from './mfa.js';
-export type { SseCustomerKey } from './sse-c.js';
 export type { LockArgumentErrorCode, LockS3ErrorCode } from './errors.js';
 export {
   MAX_RETENTION_DAYS,

@@ -14,6 +14,7 @@ import {
   mfaHeaderValue,
   putBucketDefaultRetention,
   putRetention,
+  restoreVersion,
   suspendVersioning,
 } from './index.js';
 
@@ -296,5 +297,39 @@ describe('guards before the request', () => {
     ).rejects.toMatchObject({ code: 'ERR_S3ENC_LOCK_NOT_ENABLED', message: expect.stringContaining('createObjectLockBucket') });
     expect(sent).toHaveLength(1);
     expect(sent[0]?.query).toHaveProperty('object-lock');
+  });
+
+  it('restoreVersion checks SSE-C keys and Object Lock options before any request', async () => {
+    const { s3, sent } = capturingClient(() => ({ status: 200 }));
+    const address = { bucket: 'b', key: 'k', versionId: 'v1' };
+    await expect(restoreVersion(s3, { ...address, sourceSseCustomerKey: new Uint8Array(31) })).rejects.toMatchObject({
+      code: 'ERR_S3ENC_INVALID_SSE_C_KEY',
+    });
+    await expect(
+      restoreVersion(s3, { ...address, objectLock: { mode: 'COMPLIANCE', retainFor: { days: 1 } } }),
+    ).rejects.toMatchObject({ code: 'ERR_S3ENC_LOCK_COMPLIANCE_NOT_ACKNOWLEDGED' });
+    await expect(restoreVersion(s3, { ...address, partSize: 1024 })).rejects.toMatchObject({
+      code: 'ERR_S3ENC_INVALID_ARGUMENT',
+    });
+    expect(sent).toHaveLength(0);
+  });
+
+  it('restoreVersion sends the copy-source SSE-C headers and re-encrypts with the same key by default', async () => {
+    const { s3, sent } = capturingClient((r): ReturnType<Responder> =>
+      r.method === 'HEAD'
+        ? { status: 200, headers: { 'content-length': '10', etag: '"abc"', 'x-amz-server-side-encryption-customer-algorithm': 'AES256' } }
+        : { status: 200, headers: { 'x-amz-version-id': 'v2' }, body: '<CopyObjectResult><ETag>"abc"</ETag></CopyObjectResult>' },
+    );
+    const key = Buffer.alloc(32, 9);
+    const out = await restoreVersion(s3, { bucket: 'b', key: 'dir/a b', versionId: 'v1', sourceSseCustomerKey: key });
+    expect(out).toEqual({ versionId: 'v2', sourceVersionId: 'v1', size: 10, multipart: false });
+    const copy = sent[1]!;
+    expect(copy.method).toBe('PUT');
+    expect(copy.headers['x-amz-copy-source']).toBe('b/dir/a%20b?versionId=v1');
+    expect(copy.headers['x-amz-copy-source-if-match']).toBe('"abc"');
+    expect(copy.headers['x-amz-copy-source-server-side-encryption-customer-algorithm']).toBe('AES256');
+    expect(copy.headers['x-amz-copy-source-server-side-encryption-customer-key']).toBe(key.toString('base64'));
+    expect(copy.headers['x-amz-server-side-encryption-customer-key']).toBe(key.toString('base64'));
+    expect(copy.headers['x-amz-metadata-directive']).toBe('COPY');
   });
 });

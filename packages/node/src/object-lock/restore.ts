@@ -17,7 +17,8 @@ import {
 import { AbortError, S3EncError, S3RequestError } from '@s3enc/core';
 import { argError, mapS3Error } from './errors.js';
 import { lockParamsFor, type ObjectLockPutOptions, type ObjectLockPutParams } from './lock-params.js';
-import { copySourceSseCParams, sseCParams, type SseCustomerKey } from './sse-c.js';
+import { toSseCustomerKey, type SseCustomerKeyInput } from '../sse.js';
+import { copySourceSseCParams, sseCParams } from './sse-c.js';
 import { checkVersionAddress, headVersion, type VersionIdAddress } from './versions.js';
 
 const MiB = 1024 * 1024;
@@ -30,13 +31,13 @@ const MAX_PARTS = 10_000;
 
 /** Options of {@link restoreVersion}. */
 export interface RestoreVersionOptions extends VersionIdAddress {
-  /** SSE-C key of the source version, when it is stored with SSE-C. */
-  sourceSseCustomerKey?: SseCustomerKey;
+  /** SSE-C key of the source version, when it is stored with SSE-C (32 bytes, `{ file }`, `{ env }` or an `SseCustomerKey`). */
+  sourceSseCustomerKey?: SseCustomerKeyInput;
   /**
    * SSE-C key for the new current version. Defaults to `sourceSseCustomerKey`, so a restore
    * never silently drops SSE-C. SSE-S3 / SSE-KMS settings of the source are carried over.
    */
-  sseCustomerKey?: SseCustomerKey;
+  sseCustomerKey?: SseCustomerKeyInput;
   /** Object Lock settings for the new version (otherwise the bucket default applies). */
   objectLock?: ObjectLockPutOptions;
   /** Sizes above this use multipart UploadPartCopy (default and maximum: 5 GiB). */
@@ -108,8 +109,9 @@ export async function restoreVersion(s3: S3Client, o: RestoreVersionOptions): Pr
   const concurrency = checkSize(o.concurrency ?? 4, 'concurrency', 1, 64);
   if (o.partSize !== undefined) checkSize(o.partSize, 'partSize', MIN_PART, MAX_PART);
   const lock: ObjectLockPutParams = o.objectLock === undefined ? {} : lockParamsFor(o.objectLock);
-  const sourceKey = o.sourceSseCustomerKey;
-  const targetKey = o.sseCustomerKey ?? sourceKey;
+  // Validated (and read from file / environment) once, before any request.
+  const sourceKey = o.sourceSseCustomerKey === undefined ? undefined : toSseCustomerKey(o.sourceSseCustomerKey);
+  const targetKey = o.sseCustomerKey === undefined ? sourceKey : toSseCustomerKey(o.sseCustomerKey);
   const sourceSseC = copySourceSseCParams(sourceKey);
   const targetSseC = sseCParams(targetKey);
   o.signal?.throwIfAborted();

@@ -16,7 +16,8 @@ import { S3RequestError } from '@s3enc/core';
 import { argError, isDeleteMarkerError, mapS3Error, s3ErrorStatus } from './errors.js';
 import { mfaHeaderValue, type MfaToken } from './mfa.js';
 import { getLegalHold, getRetention, type RetentionInfo } from './retention.js';
-import { sseCParams, type SseCustomerKey } from './sse-c.js';
+import type { SseCustomerKeyInput } from '../sse.js';
+import { sseCParams } from './sse-c.js';
 import { checkName, type RetentionMode } from './validate.js';
 
 /** One entry of a key's version history. */
@@ -156,7 +157,7 @@ export interface VersionHead {
 /** Options of {@link headVersion} and {@link getVersion}. */
 export interface ReadVersionOptions extends VersionIdAddress {
   /** The SSE-C key, when the version is stored with SSE-C. */
-  sseCustomerKey?: SseCustomerKey;
+  sseCustomerKey?: SseCustomerKeyInput;
   signal?: AbortSignal;
 }
 
