@@ -17,6 +17,7 @@ import {
   putBucketDefaultRetention,
   putLegalHold,
   putRetention,
+  removeRetention,
 } from '@s3enc/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestBucket, getTestEnv, makeS3Client, type TestBucket } from '../harness/env.js';
@@ -103,6 +104,14 @@ describe('GOVERNANCE retention', () => {
     });
     expect(await getRetention(s3, address)).toEqual(shortened);
     expect(shortened.retainUntil.getTime()).toBeLessThan(extended.retainUntil.getTime());
+
+    // Removing a GOVERNANCE retention also needs the bypass; afterwards nothing protects the version.
+    expect(await rejection(removeRetention(s3, address))).toMatchObject({ code: 'ERR_S3ENC_LOCK_SHORTEN_NEEDS_BYPASS' });
+    expect(await getRetention(s3, address)).toEqual(shortened);
+    expect(await removeRetention(s3, { ...address, bypassGovernanceRetention: true })).toEqual(shortened);
+    expect(await getRetention(s3, address)).toBeUndefined();
+    expect(await removeRetention(s3, address)).toBeUndefined();
+    await deleteVersion(s3, address);
   });
 });
 
@@ -262,6 +271,9 @@ describe('COMPLIANCE retention (own bucket: it cannot be emptied before the rete
           bypassGovernanceRetention: true,
         }),
       ),
+    ).toMatchObject({ code: 'ERR_S3ENC_LOCK_COMPLIANCE_IMMUTABLE' });
+    expect(
+      await rejection(removeRetention(s3, { ...address, bypassGovernanceRetention: true })),
     ).toMatchObject({ code: 'ERR_S3ENC_LOCK_COMPLIANCE_IMMUTABLE' });
     // The server enforces it as well: a raw shortening with the bypass header is refused.
     expect(

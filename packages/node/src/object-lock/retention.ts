@@ -204,6 +204,58 @@ export async function extendRetention(
   return { mode: current.mode, retainUntil };
 }
 
+/** Options of {@link removeRetention}. */
+export interface RemoveRetentionOptions extends VersionAddress {
+  /**
+   * Required as `true` to remove an active GOVERNANCE retention (needs the
+   * `s3:BypassGovernanceRetention` permission). An active COMPLIANCE retention cannot be removed.
+   */
+  bypassGovernanceRetention?: boolean;
+}
+
+/**
+ * Removes a version's retention (its legal hold, if any, stays).
+ *
+ * @returns the retention that was removed, or undefined when there was none (nothing sent).
+ * @throws InvalidArgumentError after reading the retention: `ERR_S3ENC_LOCK_COMPLIANCE_IMMUTABLE`
+ *   for an active COMPLIANCE retention, `ERR_S3ENC_LOCK_SHORTEN_NEEDS_BYPASS` for an active
+ *   GOVERNANCE retention without `bypassGovernanceRetention: true`; `ERR_S3ENC_LOCK_NOT_ENABLED`.
+ * @throws S3RequestError when S3 refuses.
+ */
+export async function removeRetention(
+  s3: S3Client,
+  o: RemoveRetentionOptions,
+  now: Date = new Date(),
+): Promise<RetentionInfo | undefined> {
+  const address = checkAddress(o);
+  const current = await getRetention(s3, o);
+  if (current === undefined) return undefined;
+  const active = current.retainUntil.getTime() > now.getTime();
+  const bypass = o.bypassGovernanceRetention === true;
+  if (active && current.mode === 'COMPLIANCE') {
+    throw argError(
+      'ERR_S3ENC_LOCK_COMPLIANCE_IMMUTABLE',
+      `${describe(address)} is under COMPLIANCE retention until ${current.retainUntil.toISOString()}: ` +
+        'nobody can remove it before then',
+    );
+  }
+  if (active && !bypass) {
+    throw argError(
+      'ERR_S3ENC_LOCK_SHORTEN_NEEDS_BYPASS',
+      `${describe(address)} is under GOVERNANCE retention until ${current.retainUntil.toISOString()}. ` +
+        'Removing it needs bypassGovernanceRetention: true (and the s3:BypassGovernanceRetention permission)',
+    );
+  }
+  try {
+    await s3.send(
+      new PutObjectRetentionCommand({ ...address, Retention: {}, ...(active ? { BypassGovernanceRetention: true } : {}) }),
+    );
+  } catch (err) {
+    throw mapS3Error(err, `PutObjectRetention (remove) of ${describe(address)}`);
+  }
+  return current;
+}
+
 /** Options of {@link putLegalHold}. */
 export interface PutLegalHoldOptions extends VersionAddress {
   /** true places a legal hold, false releases it. */
