@@ -256,7 +256,7 @@ export async function prepareRead(ctx: ClientContext, bucket: string, key: strin
         'The object is not encrypted by s3enc; pass allowPlaintext: true to read it as it is',
       );
     }
-    return plaintextRead(ctx, opened, o, chunkSize);
+    return plaintextRead(ctx, opened, o, chunkSize, concurrency);
   }
 
   const session = await beginDecryption({
@@ -345,35 +345,8 @@ export async function prepareRead(ctx: ClientContext, bucket: string, key: strin
       return { offset: base + from, data: opened.plaintext.subarray(from, Math.max(from, to)) };
     };
 
-    async function* chunks(): AsyncGenerator<{ offset: number; data: Buffer }, void, undefined> {
-      const ac = new AbortController();
-      const onAbort = () => { ac.abort(signal?.reason); };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const inflight: Promise<{ offset: number; data: Buffer }>[] = [];
-      let next = 0;
-      const launch = () => {
-        while (inflight.length < concurrency && next < plan.length) {
-          const p = fetchChunk(plan[next++]!, ac.signal);
-          p.catch(() => undefined); // observed below, in order
-          inflight.push(p);
-        }
-      };
-      try {
-        launch();
-        while (inflight.length > 0) {
-          const r = await inflight.shift()!;
-          launch();
-          throwIfAborted(signal);
-          if (r.data.length > 0 || range.start === range.end) yield r;
-        }
-      } catch (err) {
-        throw err instanceof S3EncError ? err : toS3Error(err, 'GetObject', GET_CODES, signal);
-      } finally {
-        ac.abort();
-        signal?.removeEventListener('abort', onAbort);
-        close();
-      }
-    }
+    const chunks = () =>
+      orderedPrefetch(plan.length, concurrency, (i, abort) => fetchChunk(plan[i]!, abort), signal, range.start === range.end, close);
     return { facts, encrypted: true, header: session.info, plaintextSize: P, range, chunks, close };
   } catch (err) {
     close();
@@ -381,28 +354,82 @@ export async function prepareRead(ctx: ClientContext, bucket: string, key: strin
   }
 }
 
-function plaintextRead(ctx: ClientContext, opened: OpenedObject, o: GetOptions, chunkSize: number): PreparedRead {
+function plaintextRead(ctx: ClientContext, opened: OpenedObject, o: GetOptions, chunkSize: number, concurrency: number): PreparedRead {
   const { facts, pin, ssec } = opened;
   const P = facts.storedSize;
   const range = o.range ?? { start: 0, end: P };
   if (range.end > P) throw new InvalidArgumentError('range must end at or before the object size', { code: 'ERR_S3ENC_INVALID_RANGE' });
-  async function* chunks(): AsyncGenerator<{ offset: number; data: Buffer }, void, undefined> {
-    for (let off = range.start; off < range.end; off += chunkSize) {
-      throwIfAborted(o.signal);
-      const end = Math.min(range.end, off + chunkSize);
-      if (end <= opened.head.length) {
-        yield { offset: off, data: opened.head.subarray(off, end) };
-        continue;
-      }
-      const res = await ctx.s3
-        .send(new GetObjectCommand({ Bucket: facts.bucket, Key: facts.key, Range: `bytes=${off}-${end - 1}`, ...pin, ...ssec }), {
-          abortSignal: o.signal,
-        })
-        .catch((err: unknown) => {
-          throw toS3Error(err, 'GetObject', GET_CODES, o.signal);
-        });
-      yield { offset: off, data: await readBody(res) };
+  const count = Math.ceil((range.end - range.start) / chunkSize);
+  const fetchChunk = async (i: number, abort: AbortSignal): Promise<{ offset: number; data: Buffer }> => {
+    const off = range.start + i * chunkSize;
+    const end = Math.min(range.end, off + chunkSize);
+    if (end <= opened.head.length) return { offset: off, data: opened.head.subarray(off, end) };
+    const data = await withRetries(
+      async () => {
+        const res = await ctx.s3.send(
+          new GetObjectCommand({ Bucket: facts.bucket, Key: facts.key, Range: `bytes=${off}-${end - 1}`, ...pin, ...ssec }),
+          { abortSignal: abort },
+        );
+        return readBody(res);
+      },
+      4,
+      abort,
+    ).catch((err: unknown) => {
+      throw toS3Error(err, 'GetObject', GET_CODES, o.signal);
+    });
+    if (data.length !== end - off) throw new S3RequestError('ERR_S3ENC_S3_REQUEST', 'GetObject returned a short range');
+    return { offset: off, data };
+  };
+  return {
+    facts,
+    encrypted: false,
+    header: undefined,
+    plaintextSize: P,
+    range,
+    chunks: () => orderedPrefetch(count, concurrency, fetchChunk, o.signal, false, () => undefined),
+    close: () => undefined,
+  };
+}
+
+/**
+ * Runs `fetch(i)` for i in 0..count−1 with at most `concurrency` in flight and yields the
+ * results in order. On failure or early exit the rest is cancelled and `done` runs.
+ */
+async function* orderedPrefetch(
+  count: number,
+  concurrency: number,
+  fetch: (i: number, abort: AbortSignal) => Promise<{ offset: number; data: Buffer }>,
+  signal: AbortSignal | undefined,
+  yieldEmpty: boolean,
+  done: () => void,
+): AsyncGenerator<{ offset: number; data: Buffer }, void, undefined> {
+  const ac = new AbortController();
+  const onAbort = () => {
+    ac.abort(signal?.reason);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const inflight: Promise<{ offset: number; data: Buffer }>[] = [];
+  let next = 0;
+  const launch = () => {
+    while (inflight.length < concurrency && next < count) {
+      const p = fetch(next++, ac.signal);
+      p.catch(() => undefined); // observed below, in order
+      inflight.push(p);
     }
+  };
+  try {
+    launch();
+    while (inflight.length > 0) {
+      const r = await inflight.shift()!;
+      launch();
+      throwIfAborted(signal);
+      if (r.data.length > 0 || yieldEmpty) yield r;
+    }
+  } catch (err) {
+    throw err instanceof S3EncError ? err : toS3Error(err, 'GetObject', GET_CODES, signal);
+  } finally {
+    ac.abort();
+    signal?.removeEventListener('abort', onAbort);
+    done();
   }
-  return { facts, encrypted: false, header: undefined, plaintextSize: P, range, chunks, close: () => undefined };
 }

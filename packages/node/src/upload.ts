@@ -23,6 +23,7 @@ import {
   defaultChecksumType,
   supportsChecksumType,
   FRAME_OVERHEAD,
+  FINAL_FRAME_OVERHEAD,
   planParts,
   type ChecksumAlgorithm,
   type ChecksumType,
@@ -219,7 +220,7 @@ export async function putObject(ctx: ClientContext, bucket: string, key: string,
           ChecksumAlgorithm: algorithm,
           ChecksumType: checksumType,
         }),
-        { abortSignal: signal },
+        // Not cancelled mid-flight: S3 could create the upload while we never learn its id.
       )
       .catch((err: unknown) => {
         throw toS3Error(err, 'CreateMultipartUpload', {}, signal);
@@ -227,6 +228,7 @@ export async function putObject(ctx: ClientContext, bucket: string, key: string,
     const uploadId = created.UploadId;
     if (uploadId === undefined) throw toS3Error(new Error('no UploadId'), 'CreateMultipartUpload');
     try {
+      if (signal.aborted) throw new AbortError('The upload was aborted', { cause: signal.reason });
       const results: { part: CompletedPart; digest: PartDigest; plain: number }[] = [];
       let failure: Error | undefined;
       let nextPiece: SourcePiece | undefined = first.value;
@@ -253,7 +255,11 @@ export async function putObject(ctx: ClientContext, bucket: string, key: string,
         pull = p.catch(() => undefined);
         return p;
       };
+      // One part buffer per worker, reused: a part's bytes stay untouched until its upload
+      // (retries included) has finished, then the next part is sealed into the same memory.
+      const partCapacity = H + framesPerPart * stride + FINAL_FRAME_OVERHEAD;
       const worker = async (): Promise<void> => {
+        const partBuffer = Buffer.allocUnsafe(partCapacity);
         while (failure === undefined) {
           const piece = await nextInOrder();
           if (piece === undefined) return;
@@ -263,8 +269,10 @@ export async function putObject(ctx: ClientContext, bucket: string, key: string,
               code: 'ERR_S3ENC_TOO_MANY_PARTS',
             });
           }
-          const sealed = session.sealFrames(piece.index * framesPerPart + 1, piece.data, piece.last);
-          const body = partNumber === 1 ? Buffer.concat([session.header, sealed]) : sealed;
+          let len = 0;
+          if (partNumber === 1) len += session.header.copy(partBuffer, 0);
+          len += session.sealFramesInto(partBuffer, len, piece.index * framesPerPart + 1, piece.data, piece.last);
+          const body = partBuffer.subarray(0, len);
           const digest = createChecksum(algorithm).update(body).digest();
           const b64 = digest.toString('base64');
           const res = await withRetries(
@@ -310,6 +318,7 @@ export async function putObject(ctx: ClientContext, bucket: string, key: string,
         { multipart: true, type: checksumType },
       );
       const ciphertextSize = results.reduce((s, r) => s + r.digest.size, 0);
+      if (signal.aborted) throw new AbortError('The upload was aborted', { cause: signal.reason });
       const done = await withRetries(
         () =>
           ctx.s3.send(
@@ -324,10 +333,9 @@ export async function putObject(ctx: ClientContext, bucket: string, key: string,
               ...(o.noOverwrite === true ? { IfNoneMatch: '*' } : {}),
               ...sse.perRequest,
             }),
-            { abortSignal: signal },
+            // Not cancelled mid-flight either: the object may or may not exist afterwards.
           ),
         3,
-        signal,
       ).catch((err: unknown) => {
         throw toS3Error(err, 'CompleteMultipartUpload', PUT_CODES, signal);
       });
