@@ -93,13 +93,13 @@ describe('auditBucket', () => {
       GetBucketReplication: { ReplicationConfiguration: { Role: 'r', Rules: [{ ID: 'crr', Status: 'Enabled', Destination: { Bucket: 'arn:aws:s3:::dst', EncryptionConfiguration: { ReplicaKmsKeyID: 'arn:aws:kms:eu-west-1:111122223333:key/k2' } }, SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } } }] } },
     };
     const { s3 } = fakeS3(script);
-    const r = await auditBucket(s3, 'bkt', { expectations: { kmsKeyId: key, vpceIds: ['vpce-1a2b3c4d'] } });
+    const r = await auditBucket(s3, 'bkt', { kmsKeyId: key, vpceIds: ['vpce-1a2b3c4d'] });
     const notPass = r.findings.filter((f) => f.status !== 'pass').map((f) => `${f.id}:${f.status}`);
     expect(notPass).toEqual(['public-access-block.account:unsupported', 'monitoring:unsupported']);
     expect(auditExitStatus(r)).toBe(0);
 
     // Another key expected: default encryption and the upload check fail.
-    const other = await auditBucket(s3, 'bkt', { expectations: { kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/k9' } });
+    const other = await auditBucket(s3, 'bkt', { kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/k9' });
     expect(find(other, 'encryption.default').status).toBe('fail');
     expect(find(other, 'policy.unencrypted-uploads').status).toBe('fail');
 

@@ -59,9 +59,8 @@ export interface AuditExpectations {
   readonly requireReplication?: boolean;
 }
 
-/** Options of {@link auditBucket}. */
-export interface AuditOptions {
-  readonly expectations?: AuditExpectations;
+/** Options of {@link auditBucket}: the expectations, and how to reach account-level settings. */
+export interface AuditOptions extends AuditExpectations {
   /** The bucket owner's account id (for account-level Block Public Access); else asked of STS. */
   readonly accountId?: string;
   /** `aws` unless another partition. */
@@ -357,7 +356,7 @@ function replicationFinding(ctx: Ctx, read: ReadOutcome<GetBucketReplicationComm
  */
 export async function auditBucket(s3: S3Client, bucket: string, options: AuditOptions = {}): Promise<AuditReport> {
   if (typeof bucket !== 'string' || bucket === '') throw new InvalidArgumentError('auditBucket: bucket must be a non-empty string');
-  const exp = options.expectations ?? {};
+  const exp: AuditExpectations = options;
   const ctx: Ctx = { bucket, exp, findings: [] };
   const B = { Bucket: bucket };
   const [policy, enc, pab, own, ver, lock, log, life, repl] = await Promise.all([
