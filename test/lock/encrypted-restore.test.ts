@@ -5,7 +5,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { rawAesKeyring } from '@s3enc/core';
-import { EncryptedS3Client, getVersion, listVersions, restoreVersion } from '@s3enc/node';
+import {
+  deleteVersion,
+  EncryptedS3Client,
+  getVersion,
+  headVersion,
+  listVersions,
+  putLegalHold,
+  restoreVersion,
+} from '@s3enc/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestBucket, getTestEnv, type TestBucket } from '../harness/env.js';
 
@@ -86,3 +94,35 @@ describe('restore a previous encrypted version', () => {
     expect(sha(plain)).toBe(sha(oldPlain));
   });
 });
+
+describe('encrypted puts with Object Lock', () => {
+  // EncryptedS3Client.put sends a checksum with every PutObject / UploadPart, which S3 requires
+  // for puts that carry Object Lock settings.
+  it('a locked encrypted version (single put and multipart) resists delete and still decrypts', async () => {
+    const b = bucket.name;
+    const retainUntil = new Date(Date.now() + 86_400_000);
+    for (const [key, size] of [['enc-locked', 20_000], ['enc-locked-big', 11 * MiB]] as const) {
+      const plain = randomBytes(size);
+      const put = await client.put(b, key, plain, { objectLock: { mode: 'GOVERNANCE', retainUntil, legalHold: true } });
+      expect(put.multipart).toBe(size > 5 * MiB);
+      const head = await headVersion(client.s3, { bucket: b, key, versionId: put.versionId! });
+      expect(head.lock).toMatchObject({ mode: 'GOVERNANCE', legalHold: true });
+      expect(
+        await deleteVersion(client.s3, { bucket: b, key, versionId: put.versionId!, bypassGovernanceRetention: true }).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      ).toMatchObject({ code: 'ERR_S3ENC_LOCK_LEGAL_HOLD_ACTIVE' });
+      await putLegalHold(client.s3, { bucket: b, key, versionId: put.versionId!, legalHold: false });
+      expect(
+        await deleteVersion(client.s3, { bucket: b, key, versionId: put.versionId! }).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      ).toMatchObject({ code: 'ERR_S3ENC_LOCK_GOVERNED_VERSION' });
+      const got = await (await client.get(b, key, { versionId: put.versionId! })).bytes();
+      expect(sha(got)).toBe(sha(plain));
+    }
+  });
+});
+
