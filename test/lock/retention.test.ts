@@ -113,6 +113,20 @@ describe('GOVERNANCE retention', () => {
     expect(await removeRetention(s3, address)).toBeUndefined();
     await deleteVersion(s3, address);
   });
+
+  it('reads the lock state of an SSE-C version (which HEAD cannot read without the key) before deleting', async () => {
+    const b = lockBucket.name;
+    const key = randomBytes(32);
+    const v = await put(s3, b, 'gov-ssec', 'secret', {
+      SSECustomerAlgorithm: 'AES256',
+      SSECustomerKey: key.toString('base64'),
+      ...lockParamsFor({ mode: 'GOVERNANCE', retainFor: { days: 1 } }),
+    });
+    expect(await rejection(deleteVersion(s3, { bucket: b, key: 'gov-ssec', versionId: v }))).toMatchObject({
+      code: 'ERR_S3ENC_LOCK_GOVERNED_VERSION',
+    });
+    await deleteVersion(s3, { bucket: b, key: 'gov-ssec', versionId: v, bypassGovernanceRetention: true });
+  });
 });
 
 describe('legal hold', () => {
