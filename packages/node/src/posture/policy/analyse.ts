@@ -405,7 +405,7 @@ function inRanges(ip: string, ranges: readonly string[]): boolean {
 /**
  * "Is access restricted to the given VPC endpoints / source IP ranges?": requests from
  * elsewhere (an outside address, another endpoint) must be explicitly denied for every
- * principal and action; requests through an allowed endpoint or from an allowed range must
+ * principal (except AWS service principals and `exemptPrincipalArns`) and action; requests through an allowed endpoint or from an allowed range must
  * not be (else a warning: the policy locks everyone out).
  */
 export function checkNetworkRestriction(
@@ -426,7 +426,10 @@ export function checkNetworkRestriction(
   if (v6 !== undefined) outside.push({ ...plain, 'aws:SourceIp': v6, 'aws:SourceVpce': undefined });
   if (vpces.length > 0) outside.push({ ...plain, 'aws:SourceVpce': 'vpce-0s3encprobeother', 'aws:VpcSourceIp': '10.255.255.7', 'aws:SourceIp': undefined });
   const exempt = (t.exemptPrincipalArns ?? []).map((a) => ({ type: 'AWS' as const, id: a }));
-  const skip = (p: RequestPrincipal): boolean => exempt.some((e) => p.type === 'AWS' && principalMatches({ wildcard: false, AWS: [e.id], Service: [], Federated: [], CanonicalUser: [] }, p));
+  // AWS service principals (CloudFront, log delivery…) have no network origin of their own;
+  // exempting them is the usual carve-out, so they are not probed.
+  const skip = (p: RequestPrincipal): boolean =>
+    p.type === 'Service' || exempt.some((e) => p.type === 'AWS' && principalMatches({ wildcard: false, AWS: [e.id], Service: [], Federated: [], CanonicalUser: [] }, p));
   const deciding = new Set<string>();
   let count = 0;
   for (const fixed of outside) {
