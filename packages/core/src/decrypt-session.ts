@@ -8,15 +8,16 @@ import {
   KeyringNode,
   NodeDefaultCryptographicMaterialsManager,
   getDecryptionHelper,
-  type GetDecipher,
   type NodeDecryptionMaterial,
 } from '@aws-crypto/material-management-node';
 import { MessageFormat } from '@aws-crypto/material-management-node';
 import { checkEncryptionContext, requireContext } from './encryption-context.js';
 import { DEFAULT_MAX_ENCRYPTED_DATA_KEYS } from './encrypt-session.js';
 import { FormatError, IntegrityError, InvalidArgumentError, KeyUnwrapError } from './errors.js';
-import { FrameOpener, asBuffer, type OpenResult } from './frame-codec.js';
+import { FrameOpener, asBuffer, type DecipherFactory, type OpenResult } from './frame-codec.js';
+import { deriveFrameKey, derivesOwnKey, type FrameKey } from './frame-key.js';
 import { parseHeaderFull, suiteOf } from './header.js';
+import { MAX_FRAME_LENGTH } from './sizes.js';
 import type { CommitmentPolicy, DecryptionSession, EncryptionContext, HeaderInfo, Keyring, OpenedFrames } from './types.js';
 
 /** Options of {@link beginDecryption}. */
@@ -176,6 +177,9 @@ export async function beginDecryption(o: BeginDecryptionOptions): Promise<Decryp
   if (!info.committing && policy === 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT') {
     throw new FormatError('ERR_S3ENC_COMMITMENT_POLICY', 'The message suite does not commit to its key; the commitment policy forbids it');
   }
+  if (info.frameLength > MAX_FRAME_LENGTH) {
+    throw new FormatError('ERR_S3ENC_FRAME_TOO_LARGE', `The message frame length exceeds ${MAX_FRAME_LENGTH} bytes`);
+  }
   if (info.encryptedDataKeys.length > maxEdks) {
     throw new FormatError('ERR_S3ENC_TOO_MANY_DATA_KEYS', `The message lists more than ${maxEdks} encrypted data keys`);
   }
@@ -193,15 +197,21 @@ export async function beginDecryption(o: BeginDecryptionOptions): Promise<Decryp
     throw new KeyUnwrapError('ERR_S3ENC_NO_DATA_KEY', 'No keyring entry could unwrap the data key', { cause });
   }
   const helper = getDecryptionHelper(material);
+  let frameKey: FrameKey | undefined;
   try {
-    let getDecipher: GetDecipher;
-    try {
-      getDecipher = helper.getDecipherInfo(
-        messageHeader.messageId,
-        messageHeader.version === MessageFormat.V2 ? messageHeader.suiteData : undefined,
-      );
-    } catch (cause) {
-      throw new IntegrityError('ERR_S3ENC_COMMITMENT_MISMATCH', 'Message authentication failed', { cause });
+    let getDecipher: DecipherFactory;
+    if (messageHeader.version === MessageFormat.V2 && derivesOwnKey(material.suite)) {
+      frameKey = deriveFrameKey(material, messageHeader.messageId, messageHeader.suiteData);
+      getDecipher = frameKey.decipherFor;
+    } else {
+      try {
+        getDecipher = helper.getDecipherInfo(
+          messageHeader.messageId,
+          messageHeader.version === MessageFormat.V2 ? messageHeader.suiteData : undefined,
+        );
+      } catch (cause) {
+        throw new IntegrityError('ERR_S3ENC_COMMITMENT_MISMATCH', 'Message authentication failed', { cause });
+      }
     }
     const headerBytes = asBuffer(o.header).subarray(0, headerLength);
     try {
@@ -223,11 +233,15 @@ export async function beginDecryption(o: BeginDecryptionOptions): Promise<Decryp
       headerLength,
       info,
       opener: new FrameOpener(getDecipher, messageHeader.messageId, info.frameLength),
-      dispose: helper.dispose,
+      dispose: () => {
+        frameKey?.destroy();
+        helper.dispose();
+      },
       verifier,
       allowUnverified: o.releaseUnverifiedPlaintext === true,
     });
   } catch (e) {
+    frameKey?.destroy();
     helper.dispose();
     throw e;
   }

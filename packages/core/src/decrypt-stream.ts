@@ -7,16 +7,29 @@ import { Readable } from 'node:stream';
 import { ByteQueue } from './byte-queue.js';
 import { chunksOf, type ByteSource } from './byte-source.js';
 import { beginDecryption, type BeginDecryptionOptions, type InternalDecryptionSession } from './decrypt-session.js';
-import { IntegrityError } from './errors.js';
+import { DEFAULT_MAX_ENCRYPTED_DATA_KEYS } from './encrypt-session.js';
+import { FormatError, IntegrityError } from './errors.js';
 import { parseHeaderFull } from './header.js';
 
 /** Options of {@link decryptStream}: those of beginDecryption except `header`. */
 export type DecryptStreamOptions = Omit<BeginDecryptionOptions, 'header'>;
 
+/** Larger than any header with <= 3 data keys could be; stops a hostile header from filling memory. */
+const MAX_HEADER_BYTES = 1024 * 1024;
+
 const truncated = (): IntegrityError => new IntegrityError('ERR_S3ENC_TRUNCATED', 'Message is truncated');
 
 async function* decryptChunks(source: ByteSource, o: DecryptStreamOptions, out: Readable): AsyncGenerator<Buffer> {
   const it = chunksOf(source)[Symbol.asyncIterator]();
+  try {
+    yield* decryptFrom(it, o, out);
+  } finally {
+    // Stop (and for a Node Readable, destroy) the source when we stop early.
+    await it.return?.();
+  }
+}
+
+async function* decryptFrom(it: AsyncIterator<Buffer>, o: DecryptStreamOptions, out: Readable): AsyncGenerator<Buffer> {
   const q = new ByteQueue();
   const more = async (): Promise<boolean> => {
     const r = await it.next();
@@ -26,8 +39,12 @@ async function* decryptChunks(source: ByteSource, o: DecryptStreamOptions, out: 
   };
 
   let headerLength: number | undefined;
+  const maxEdks = o.maxEncryptedDataKeys ?? DEFAULT_MAX_ENCRYPTED_DATA_KEYS;
   while (headerLength === undefined) {
-    if (q.length > 0) headerLength = parseHeaderFull(q.peek(q.length))?.headerLength;
+    if (q.length > 0) headerLength = parseHeaderFull(q.peek(q.length), maxEdks)?.headerLength;
+    if (headerLength === undefined && q.length > MAX_HEADER_BYTES) {
+      throw new FormatError('ERR_S3ENC_BAD_HEADER', 'Message header too large');
+    }
     if (headerLength === undefined && !(await more())) throw truncated();
   }
   const session = (await beginDecryption({ ...o, header: q.peek(headerLength) })) as InternalDecryptionSession;
@@ -61,7 +78,8 @@ async function* decryptChunks(source: ByteSource, o: DecryptStreamOptions, out: 
       }
       return;
     }
-    while (await more());
+    // The footer is u16(len) ‖ signature: never more than 2 + 65535 bytes.
+    while (q.length <= 2 + 0xffff && (await more()));
     const footer = q.take(q.length);
     const sigLength = footer.length >= 2 ? footer.readUInt16BE(0) : -1;
     if (sigLength <= 0 || footer.length !== sigLength + 2 || !verifier.verify(footer.subarray(2))) {

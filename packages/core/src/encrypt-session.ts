@@ -17,6 +17,7 @@ import {
 import { MessageIdLength, serializeFactory, serializeMessageHeaderAuth } from '@aws-crypto/serialize';
 import { checkEncryptionContext, rejectReservedKeys } from './encryption-context.js';
 import { InvalidArgumentError, KeyUnwrapError } from './errors.js';
+import { deriveFrameKey, type FrameKey } from './frame-key.js';
 import { keyIdOf } from './header.js';
 import { FrameSealer, asBuffer, type CipherFactory } from './frame-codec.js';
 import { DEFAULT_FRAME_LENGTH, checkFrameLength } from './sizes.js';
@@ -174,6 +175,7 @@ export async function beginEncryption(o: BeginEncryptionOptions): Promise<Encryp
     throw new KeyUnwrapError('ERR_S3ENC_DATA_KEY_UNAVAILABLE', 'The keyring could not produce a data key', { cause });
   }
   const helper = getEncryptHelper(material);
+  let frameKey: FrameKey | undefined;
   try {
     if (material.encryptedDataKeys.length > maxEdks) {
       throw new InvalidArgumentError(`The keyring wrapped the data key ${material.encryptedDataKeys.length} times; maxEncryptedDataKeys is ${maxEdks}`, {
@@ -181,7 +183,9 @@ export async function beginEncryption(o: BeginEncryptionOptions): Promise<Encryp
       });
     }
     const messageId = randomBytes(MessageIdLength.V2);
-    const { getCipher, keyCommitment } = helper.getCipherInfo(messageId);
+    frameKey = deriveFrameKey(material, messageId);
+    const getCipher = frameKey.cipherFor;
+    const keyCommitment = frameKey.commitment;
     const messageHeader = buildMessageHeader({
       suite: material.suite,
       encryptedDataKeys: material.encryptedDataKeys,
@@ -206,9 +210,13 @@ export async function beginEncryption(o: BeginEncryptionOptions): Promise<Encryp
       encryptionContext: Object.freeze({ ...material.encryptionContext }),
       keyIds: material.encryptedDataKeys.map(keyIdOf),
       sealer: new FrameSealer(cipherFor, messageId, frameLength),
-      dispose: helper.dispose,
+      dispose: () => {
+        frameKey!.destroy();
+        helper.dispose();
+      },
     });
   } catch (e) {
+    frameKey?.destroy();
     helper.dispose();
     throw e;
   }

@@ -9,7 +9,13 @@ export type EncryptStreamOptions = BeginEncryptionOptions;
 
 async function* encryptChunks(source: ByteSource, o: EncryptStreamOptions, out: Readable): AsyncGenerator<Buffer> {
   const chunks = chunksOf(source);
-  const session = (await beginEncryption(o)) as InternalEncryptionSession;
+  let session: InternalEncryptionSession;
+  try {
+    session = (await beginEncryption(o)) as InternalEncryptionSession;
+  } catch (e) {
+    if (source instanceof Readable) source.destroy();
+    throw e;
+  }
   const F = session.frameLength;
   const pending = Buffer.allocUnsafe(F);
   let fill = 0;

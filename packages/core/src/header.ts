@@ -30,15 +30,18 @@ function asBytes(bytes: Uint8Array): Uint8Array {
  * not a header this library can read. Makes no key or network call.
  * @internal use {@link parseHeader} from outside the package.
  */
-export function parseHeaderFull(bytes: Uint8Array): ParsedHeader | undefined {
+export function parseHeaderFull(bytes: Uint8Array, maxEncryptedDataKeys: number | false = false): ParsedHeader | undefined {
   const buf = asBytes(bytes);
   if (buf.byteLength >= 1 && buf[0] !== 0x01 && buf[0] !== 0x02) {
     throw new FormatError('ERR_S3ENC_UNSUPPORTED_FORMAT', 'Not an AWS Encryption SDK message (unknown version)');
   }
   let raw: AwsHeaderInfo | false;
   try {
-    raw = deserialize.deserializeMessageHeader(buf, { maxEncryptedDataKeys: false });
+    raw = deserialize.deserializeMessageHeader(buf, { maxEncryptedDataKeys });
   } catch (cause) {
+    if (cause instanceof Error && cause.message.includes('maxEncryptedDataKeys')) {
+      throw new FormatError('ERR_S3ENC_TOO_MANY_DATA_KEYS', `The message lists more than ${maxEncryptedDataKeys} encrypted data keys`, { cause });
+    }
     throw new FormatError('ERR_S3ENC_BAD_HEADER', 'Malformed message header', { cause });
   }
   if (raw === false) return undefined;

@@ -215,6 +215,48 @@ describe('tamper matrix', () => {
     });
   });
 
+  it('a stream stops reading a header with too many data keys, and a huge frame length, early', async () => {
+    const ks = [1, 2, 3, 4].map((i) => rawAesKeyring({ key: Buffer.alloc(32, i), keyName: `k${i}`, keyNamespace: 'ns' }));
+    const s = await beginEncryption({ keyring: multiKeyring({ generator: ks[0]!, children: ks.slice(1) }), frameLength: F, maxEncryptedDataKeys: 4 });
+    // Feed the header one byte at a time and count how far the reader got.
+    let fed = 0;
+    const src = (async function* () {
+      for (const b of s.header) {
+        fed++;
+        yield Buffer.from([b]);
+      }
+    })();
+    const r = await collectUntilError(decryptStream(src, { keyring: new SpyKeyring() }));
+    expect((r.error as FormatError).code).toBe('ERR_S3ENC_TOO_MANY_DATA_KEYS');
+    expect(fed).toBeLessThan(s.header.length);
+
+    // A header announcing F = 2^32 - 1 is refused before any key is unwrapped.
+    const spy = new SpyKeyring();
+    const { msg, H } = await make(p);
+    const t = Buffer.from(msg);
+    t.writeUInt32BE(0xffffffff, H - 16 - 32 - 4);
+    const r2 = await collectUntilError(decryptStream(t, { keyring: spy }));
+    expect((r2.error as FormatError).code).toBe('ERR_S3ENC_FRAME_TOO_LARGE');
+    expect(spy.calls).toBe(0);
+  });
+
+  it('an endless header is cut off', async () => {
+    // Version 2, suite 0x0478, message id, then a context of 65535 bytes that never ends.
+    const start = Buffer.concat([Buffer.from([2, 0x04, 0x78]), Buffer.alloc(32), Buffer.from([0xff, 0xff])]);
+    let fed = 0;
+    const src = (async function* () {
+      yield start;
+      for (;;) {
+        fed += 65536;
+        yield Buffer.alloc(65536, 1);
+        if (fed > 64 * 1024 * 1024) return;
+      }
+    })();
+    const r = await collectUntilError(decryptStream(src, { keyring: keyring() }));
+    expect(r.error).toBeInstanceOf(FormatError);
+    expect(fed).toBeLessThanOrEqual(2 * 1024 * 1024);
+  });
+
   it('garbage is a FormatError', async () => {
     const r = await run(Buffer.from('hello world, this is not a message'));
     expect(r.error).toBeInstanceOf(FormatError);
