@@ -203,13 +203,17 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'audit',
     summary: 'check a bucket against the security practices',
-    usage: ['audit s3://bucket [--expect-kms-key KEY] [--expect-vpce VPCE] [--json]'],
-    details: 'A table on a TTY, JSON otherwise. Exits 5 when a check fails, for pipelines.',
+    usage: [
+      'audit s3://bucket [--expect-kms-key KEY] [--expect-vpce VPCE] [--expect-source-ip CIDR] [--strict] [--json]',
+    ],
+    details:
+      'A table when stdout is a TTY, JSON otherwise (or with --json). Exits 5 when a check fails\n' +
+      '(with --strict also on warnings and unreadable settings), for pipelines.',
     options: {
       'expect-kms-key': {
         type: 'string',
         valueName: 'KEY',
-        description: 'the KMS key default encryption must use',
+        description: 'the KMS key default encryption and uploads must use',
       },
       'expect-vpce': {
         type: 'string',
@@ -223,6 +227,33 @@ export const COMMANDS: CommandSpec[] = [
         valueName: 'CIDR',
         description: 'source IP range the policy must restrict to (repeatable)',
       },
+      'expect-principal': {
+        type: 'string',
+        multiple: true,
+        valueName: 'ARN',
+        description: 'the only principals the policy may allow (repeatable)',
+      },
+      'expect-min-tls': {
+        type: 'string',
+        valueName: 'VERSION',
+        description: 'TLS below this version must be denied, e.g. 1.2',
+      },
+      'require-mfa-delete': {
+        type: 'boolean',
+        description: 'fail (not warn) when MFA Delete is off',
+      },
+      'require-object-lock': {
+        type: 'boolean',
+        description: 'fail (not warn) without Object Lock',
+      },
+      'require-logging': {
+        type: 'boolean',
+        description: 'fail (not warn) without server access logging',
+      },
+      strict: {
+        type: 'boolean',
+        description: 'also exit 5 on warnings and settings that could not be read',
+      },
     },
     positionals: { min: 1, max: 1 },
     load: () => import('./commands/audit.js'),
@@ -231,41 +262,61 @@ export const COMMANDS: CommandSpec[] = [
     name: 'policy',
     summary: 'print (or --apply) the bucket policy that enforces TLS and encryption',
     usage: [
-      'policy s3://bucket [--kms-key KEY] [--vpce VPCE] [--source-ip CIDR] [--principal ARN] [--apply]',
+      'policy s3://bucket [--kms-key KEY] [--require-sse aws:kms|AES256] [--vpce VPCE] [--source-ip CIDR] [--principal ARN] [--min-tls 1.2] [--apply]',
     ],
+    details:
+      'Merged into the existing policy: unrelated statements are kept. Prints the policy JSON on\n' +
+      'stdout and what changed on stderr; --apply writes it (only when it changed).',
     options: {
       'kms-key': {
         type: 'string',
+        multiple: true,
         valueName: 'KEY',
-        description: 'require SSE-KMS with this key on uploads',
+        description: 'deny uploads that do not request SSE-KMS with this key (repeatable)',
+      },
+      'require-sse': {
+        type: 'string',
+        valueName: 'aws:kms|AES256',
+        description: 'deny uploads without this server-side encryption',
       },
       vpce: {
         type: 'string',
         multiple: true,
         valueName: 'VPCE',
-        description: 'allow only through these VPC endpoints',
+        description: 'deny requests not through these VPC endpoints (repeatable)',
       },
       'source-ip': {
         type: 'string',
         multiple: true,
         valueName: 'CIDR',
-        description: 'allow only from these IP ranges',
+        description: 'deny requests not from these IP ranges (repeatable)',
       },
       principal: {
         type: 'string',
         multiple: true,
         valueName: 'ARN',
-        description: 'allow only these principals',
+        description: 'deny every principal but these (repeatable)',
+      },
+      'exempt-principal': {
+        type: 'string',
+        multiple: true,
+        valueName: 'ARN',
+        description: 'exempt from the network restriction (break-glass role)',
       },
       'min-tls': {
         type: 'string',
         valueName: 'VERSION',
-        description: 'minimum TLS version (default 1.2)',
+        description: 'deny TLS below this version, e.g. 1.2',
       },
-      apply: {
+      'no-service-carve-outs': {
         type: 'boolean',
-        description: 'write the policy to the bucket (merged with the existing one)',
+        description: 'no exemptions for AWS services (servers that reject …IfExists, e.g. MinIO)',
       },
+      'drop-stale': {
+        type: 'boolean',
+        description: 'remove s3enc statements these options no longer produce',
+      },
+      apply: { type: 'boolean', description: 'write the policy to the bucket' },
     },
     positionals: { min: 1, max: 1 },
     load: () => import('./commands/policy.js'),
@@ -273,13 +324,24 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'harden',
     summary: 'show (or --apply) the changes that bring a bucket to the practices',
-    usage: ['harden s3://bucket [--kms-key KEY] [--apply]'],
-    details: 'Dry run by default: prints each change. Never weakens an existing setting.',
+    usage: ['harden s3://bucket [--kms-key KEY] [--no-bucket-key] [--apply]'],
+    details:
+      'Versioning, default encryption, Block Public Access, ownership controls (ACLs off) and the\n' +
+      'TLS-only policy (merged). Dry run by default: prints each change. Never weakens a setting.\n' +
+      'Exits 5 when a change could not be planned or applied.',
     options: {
       'kms-key': {
         type: 'string',
         valueName: 'KEY',
-        description: 'default encryption with this KMS key',
+        description: 'default encryption with SSE-KMS under this key (else SSE-S3)',
+      },
+      'no-bucket-key': {
+        type: 'boolean',
+        description: 'do not turn on S3 Bucket Keys with SSE-KMS',
+      },
+      'no-service-carve-outs': {
+        type: 'boolean',
+        description: 'policy without AWS-service exemptions (MinIO)',
       },
       apply: { type: 'boolean', description: 'make the changes' },
     },

@@ -24,6 +24,8 @@ export const ExitCode = {
   INTEGRITY: 3,
   /** Access or key error: KMS denied, no matching key, AccessDenied, missing credentials. */
   ACCESS: 4,
+  /** `audit` found failing checks (for pipelines); `harden` could not make a change. */
+  FINDINGS: 5,
   /** Interrupted (Ctrl-C). */
   INTERRUPTED: 130,
 } as const;

@@ -46,7 +46,7 @@ export function mainHelp(): string {
     ...optionLines(GLOBAL_OPTIONS),
     '',
     'Exit codes: 0 ok, 1 other failure, 2 usage, 3 integrity (tampered, truncated, wrong context),',
-    '            4 access or key (denied, no matching key, credentials), 5 audit found failures, 130 interrupted.',
+    '            4 access or key (denied, no matching key, credentials), 5 audit/harden findings, 130 interrupted.',
     "Run `s3enc help <command>` for a command's options. Documentation: docs/cli.md.",
     '',
   ].join('\n');

@@ -1,8 +1,92 @@
+/** `s3enc audit s3://bucket`: the bucket against the security practices; exit 5 on failures. */
+import {
+  auditBucket,
+  auditExitStatus,
+  type AuditExpectations,
+  type AuditReport,
+  type FindingStatus,
+} from '@s3enc/node';
+import { boolOpt, stringOpt, stringsOpt } from '../args.js';
+import { UsageError } from '../cli-errors.js';
+import { makeS3Client } from '../clients.js';
 import type { CommandContext } from '../command.js';
-import { S3EncError } from '@s3enc/core';
+import { settingsOf } from '../common.js';
+import { ExitCode } from '../exit-codes.js';
+import type { Style } from '../output.js';
+import { parseS3Url } from '../s3-url.js';
 
-export function run(_ctx: CommandContext): Promise<number | undefined> {
-  return Promise.reject(
-    new S3EncError('ERR_S3ENC_CLI_NOT_AVAILABLE', 'audit is not available in this build yet'),
+function statusText(s: FindingStatus, style: Style): string {
+  const label = s.toUpperCase().padEnd(13);
+  switch (s) {
+    case 'pass':
+      return style.green(label);
+    case 'fail':
+      return style.red(label);
+    case 'warn':
+      return style.yellow(label);
+    default:
+      return style.dim(label);
+  }
+}
+
+/** A table for people: one line per check, evidence and fix beneath the ones that are not passing. */
+export function renderAuditTable(r: AuditReport, style: Style, width = 100): string {
+  const lines = [style.bold(`Audit of s3://${r.bucket} (${r.generatedAt})`), ''];
+  lines.push(style.bold(`${'#'.padStart(2)}  ${'STATUS'.padEnd(13)}  CHECK`));
+  const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, Math.max(0, n - 1))}…` : s);
+  for (const f of r.findings) {
+    lines.push(`${String(f.practice).padStart(2)}  ${statusText(f.status, style)}  ${f.title}`);
+    if (f.status !== 'pass') {
+      for (const e of f.evidence) lines.push(style.dim(`      ${clip(e, width - 6)}`));
+      const fix = f.fix?.cli ?? f.fix?.library ?? f.fix?.note;
+      if (fix !== undefined) lines.push(`      fix: ${fix}`);
+    }
+  }
+  const s = r.summary;
+  lines.push(
+    '',
+    `${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.unsupported} unsupported by this endpoint, ${s['access-denied']} access denied`,
   );
+  return lines.join('\n');
+}
+
+export async function run(ctx: CommandContext): Promise<number | undefined> {
+  const { bucket, key } = parseS3Url(ctx.positionals[0]!, { requireKey: false });
+  if (key !== '') throw new UsageError('audit takes a bucket: s3enc audit s3://bucket');
+  const v = ctx.values;
+  const minTls = stringOpt(v, 'expect-min-tls');
+  if (minTls !== undefined && !/^1\.[0-3]$/.test(minTls))
+    throw new UsageError('--expect-min-tls expects 1.0 … 1.3');
+  const kmsKeyId = stringOpt(v, 'expect-kms-key');
+  const vpceIds = stringsOpt(v, 'expect-vpce');
+  const sourceIpRanges = stringsOpt(v, 'expect-source-ip');
+  const allowedPrincipalArns = stringsOpt(v, 'expect-principal');
+  const expectations: AuditExpectations = {
+    ...(kmsKeyId !== undefined ? { kmsKeyId } : {}),
+    ...(vpceIds.length > 0 ? { vpceIds } : {}),
+    ...(sourceIpRanges.length > 0 ? { sourceIpRanges } : {}),
+    ...(allowedPrincipalArns.length > 0 ? { allowedPrincipalArns } : {}),
+    ...(minTls !== undefined ? { minimumTlsVersion: Number(minTls) } : {}),
+    ...(boolOpt(v, 'require-mfa-delete') ? { requireMfaDelete: true } : {}),
+    ...(boolOpt(v, 'require-object-lock') ? { requireObjectLock: true } : {}),
+    ...(boolOpt(v, 'require-logging') ? { requireAccessLogging: true } : {}),
+  };
+  const s3 = makeS3Client(settingsOf(ctx));
+  let report: AuditReport;
+  try {
+    report = await auditBucket(s3, bucket, { ...expectations });
+  } finally {
+    s3.destroy();
+  }
+  const strict = boolOpt(v, 'strict');
+  const failed = auditExitStatus(report, { failOnWarn: strict, failOnAccessDenied: strict }) !== 0;
+  // A table for a person at a terminal, JSON for pipelines (or whenever --json is given).
+  if (ctx.global.json || ctx.io.stdout.isTTY !== true) {
+    ctx.io.stdout.write(`${JSON.stringify({ ok: !failed, ...report })}\n`);
+  } else if (!ctx.global.quiet) {
+    ctx.io.stdout.write(
+      `${renderAuditTable(report, ctx.out.style, ctx.io.stderr.columns ?? 100)}\n`,
+    );
+  }
+  return failed ? ExitCode.FINDINGS : undefined;
 }

@@ -1,0 +1,43 @@
+import type { AuditReport } from '@s3enc/node';
+import { describe, expect, it } from 'vitest';
+import { makeStyle } from '../output.js';
+import { renderAuditTable } from './audit.js';
+
+const report: AuditReport = {
+  schemaVersion: 1,
+  bucket: 'b1',
+  generatedAt: '2026-11-28T00:00:00.000Z',
+  findings: [
+    {
+      id: 'versioning',
+      practice: 9,
+      title: 'Versioning',
+      status: 'pass',
+      evidence: ['Versioning is Enabled'],
+    },
+    {
+      id: 'policy.insecure-transport',
+      practice: 3,
+      title: 'Policy denies non-TLS requests',
+      status: 'fail',
+      evidence: ['No statement denies aws:SecureTransport=false'],
+      fix: { cli: 's3enc policy s3://b1 --apply' },
+    },
+  ],
+  summary: { pass: 1, fail: 1, warn: 0, unsupported: 0, 'access-denied': 0 },
+};
+
+describe('renderAuditTable', () => {
+  it('lists every check, with evidence and the fix under the failing ones', () => {
+    const t = renderAuditTable(report, makeStyle(false));
+    expect(t).toMatch(/ 9 {2}PASS +Versioning/);
+    expect(t).toMatch(/ 3 {2}FAIL +Policy denies non-TLS requests\n +No statement denies/);
+    expect(t).toMatch(/fix: s3enc policy s3:\/\/b1 --apply/);
+    expect(t).not.toMatch(/Versioning is Enabled/); // passing checks stay one line
+    expect(t).toMatch(/1 pass, 1 fail/);
+  });
+  it('colours statuses only when asked', () => {
+    expect(renderAuditTable(report, makeStyle(true))).toContain('\u001b[31mFAIL');
+    expect(renderAuditTable(report, makeStyle(false))).not.toContain('\u001b[');
+  });
+});
