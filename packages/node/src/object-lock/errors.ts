@@ -3,7 +3,7 @@
  * errors to s3enc errors. Every code is listed in docs/errors.md ("Object Lock, versioning and
  * MFA").
  */
-import { InvalidArgumentError, S3EncError, S3RequestError } from '@s3enc/core';
+import { AbortError, InvalidArgumentError, S3EncError, S3RequestError } from '@s3enc/core';
 
 /** Codes raised by these helpers before any request is sent (class `InvalidArgumentError`). */
 export type LockArgumentErrorCode =
@@ -82,6 +82,7 @@ const lockedNames = new Set(['ObjectLocked', 'ObjectLockedError']);
 export function mapS3Error(err: unknown, what: string): S3EncError {
   if (err instanceof S3EncError) return err;
   const name = s3ErrorName(err);
+  if (name === 'AbortError') return new AbortError(`${what} was aborted`, { cause: err });
   const statusCode = s3ErrorStatus(err);
   const detail = err instanceof Error && err.message !== '' ? `: ${err.message}` : '';
   const make = (code: LockS3ErrorCode, message: string): S3RequestError =>

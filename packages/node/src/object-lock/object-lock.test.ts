@@ -10,6 +10,7 @@ import {
   copySourceFor,
   deleteVersion,
   enableVersioning,
+  listVersions,
   lockParamsFor,
   mfaHeaderValue,
   putBucketDefaultRetention,
@@ -331,5 +332,19 @@ describe('guards before the request', () => {
     expect(copy.headers['x-amz-copy-source-server-side-encryption-customer-key']).toBe(key.toString('base64'));
     expect(copy.headers['x-amz-server-side-encryption-customer-key']).toBe(key.toString('base64'));
     expect(copy.headers['x-amz-metadata-directive']).toBe('COPY');
+  });
+
+  it('an aborted signal stops restoreVersion and listVersions with AbortError', async () => {
+    const { s3, sent } = capturingClient(() => ({ status: 200 }));
+    const ac = new AbortController();
+    ac.abort();
+    await expect(restoreVersion(s3, { bucket: 'b', key: 'k', versionId: 'v1', signal: ac.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+      code: 'ERR_S3ENC_ABORTED',
+    });
+    expect(sent).toHaveLength(0);
+    await expect(listVersions(s3, { bucket: 'b', key: 'k', signal: ac.signal })).rejects.toMatchObject({
+      code: 'ERR_S3ENC_ABORTED',
+    });
   });
 });

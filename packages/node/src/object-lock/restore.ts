@@ -114,7 +114,7 @@ export async function restoreVersion(s3: S3Client, o: RestoreVersionOptions): Pr
   const targetKey = o.sseCustomerKey === undefined ? sourceKey : toSseCustomerKey(o.sseCustomerKey);
   const sourceSseC = copySourceSseCParams(sourceKey);
   const targetSseC = sseCParams(targetKey);
-  o.signal?.throwIfAborted();
+  if (o.signal?.aborted === true) throw new AbortError(undefined, { cause: o.signal.reason });
 
   let head;
   try {

@@ -12,7 +12,7 @@ import {
   type HeadObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { S3RequestError } from '@s3enc/core';
+import { AbortError, S3RequestError } from '@s3enc/core';
 import { argError, isDeleteMarkerError, mapS3Error, s3ErrorStatus } from './errors.js';
 import { mfaHeaderValue, type MfaToken } from './mfa.js';
 import { getLegalHold, getRetention, type RetentionInfo } from './retention.js';
@@ -57,7 +57,8 @@ export interface ListVersionsOptions {
  * Within a page S3's listing interleaves versions and delete markers, but the SDK returns them
  * apart; they are put back in order by `isLatest` then `lastModified`.
  *
- * @throws InvalidArgumentError for bad options; S3RequestError when a page fails.
+ * @throws InvalidArgumentError for bad options; S3RequestError when a page fails; AbortError
+ *   when `signal` aborts.
  */
 export async function* iterateVersions(s3: S3Client, o: ListVersionsOptions): AsyncGenerator<VersionEntry, void, undefined> {
   const Bucket = checkName(o.bucket, 'bucket');
@@ -69,6 +70,7 @@ export async function* iterateVersions(s3: S3Client, o: ListVersionsOptions): As
   let KeyMarker: string | undefined;
   let VersionIdMarker: string | undefined;
   for (;;) {
+    if (o.signal?.aborted === true) throw new AbortError('ListObjectVersions was aborted', { cause: o.signal.reason });
     let page;
     try {
       page = await s3.send(
