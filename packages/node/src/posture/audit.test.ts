@@ -124,6 +124,14 @@ describe('auditBucket', () => {
     expect(find(r3, 'public-access-block.account')).toMatchObject({ status: 'fail', evidence: ['Account 111122223333 Block Public Access: not configured (nothing blocked)'] });
   });
 
+  it('rejects unusable expectations before any request', async () => {
+    const { s3, sent } = fakeS3(fresh);
+    await expect(auditBucket(s3, 'bkt', { sourceIpRanges: ['10.0.0.0/33'] })).rejects.toMatchObject({ code: 'ERR_S3ENC_AUDIT_EXPECTATIONS' });
+    await expect(auditBucket(s3, 'bkt', { minimumTlsVersion: 2 })).rejects.toMatchObject({ code: 'ERR_S3ENC_AUDIT_EXPECTATIONS' });
+    await expect(auditBucket(s3, '')).rejects.toMatchObject({ code: 'ERR_S3ENC_INVALID_ARGUMENT' });
+    expect(sent).toEqual([]);
+  });
+
   it('an unparsable policy fails the policy rows with the parser message', async () => {
     const { s3 } = fakeS3({ ...fresh, GetBucketPolicy: { Policy: '{"Statement": {"Effect": "Allow"}}' } });
     const r = await auditBucket(s3, 'bkt');

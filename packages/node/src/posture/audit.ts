@@ -22,6 +22,7 @@ import {
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { InvalidArgumentError } from '@s3enc/core';
+import { validateConditionValues } from './policy/conditions.js';
 import { analysePolicy, lintPolicy, type PolicyAnalysis, type PolicyCheckResult } from './policy/analyse.js';
 import { parsePolicy } from './policy/parse.js';
 import type { ParsedPolicy } from './policy/types.js';
@@ -350,13 +351,37 @@ function replicationFinding(ctx: Ctx, read: ReadOutcome<GetBucketReplicationComm
   add(ctx, 'replication', status, evidence, { details: read.value.ReplicationConfiguration, fix });
 }
 
+function validateExpectations(exp: AuditExpectations): void {
+  const bad = (what: string): never => {
+    throw new InvalidArgumentError(`auditBucket: ${what}`, { code: 'ERR_S3ENC_AUDIT_EXPECTATIONS' });
+  };
+  for (const [name, list] of [['vpceIds', exp.vpceIds], ['sourceIpRanges', exp.sourceIpRanges], ['allowedPrincipalArns', exp.allowedPrincipalArns], ['exemptPrincipalArns', exp.exemptPrincipalArns]] as const) {
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || list.some((v) => typeof v !== 'string' || v === '')) bad(`${name} must be an array of non-empty strings`);
+  }
+  for (const r of exp.sourceIpRanges ?? []) {
+    try {
+      validateConditionValues('IpAddress', [r], 'sourceIpRanges');
+    } catch {
+      bad(`sourceIpRanges: ${JSON.stringify(r)} is not an IP address or CIDR block`);
+    }
+  }
+  if (exp.minimumTlsVersion !== undefined && (typeof exp.minimumTlsVersion !== 'number' || !(exp.minimumTlsVersion >= 1 && exp.minimumTlsVersion <= 1.3))) {
+    bad('minimumTlsVersion must be a number from 1.0 to 1.3');
+  }
+  if (exp.requireSse !== undefined && exp.requireSse !== 'aws:kms' && exp.requireSse !== 'AES256') bad('requireSse must be "aws:kms" or "AES256"');
+  if (exp.kmsKeyId !== undefined && (typeof exp.kmsKeyId !== 'string' || exp.kmsKeyId === '')) bad('kmsKeyId must be a non-empty string');
+}
+
 /**
  * Audits `bucket`. Never throws for a single unreadable setting; throws
- * `InvalidArgumentError` only for unusable arguments.
+ * `InvalidArgumentError` only for unusable arguments (`ERR_S3ENC_INVALID_ARGUMENT` for the
+ * bucket, `ERR_S3ENC_AUDIT_EXPECTATIONS` for the expectations).
  */
 export async function auditBucket(s3: S3Client, bucket: string, options: AuditOptions = {}): Promise<AuditReport> {
   if (typeof bucket !== 'string' || bucket === '') throw new InvalidArgumentError('auditBucket: bucket must be a non-empty string');
   const exp: AuditExpectations = options;
+  validateExpectations(exp);
   const ctx: Ctx = { bucket, exp, findings: [] };
   const B = { Bucket: bucket };
   const [policy, enc, pab, own, ver, lock, log, life, repl] = await Promise.all([
