@@ -108,6 +108,7 @@ function isMissingBucketLock(err: unknown): boolean {
  * Sets a version's retention. Reads the bucket's Object Lock configuration and the version's
  * current retention first, so that a refused change fails before it is sent.
  *
+ * @param now the current time (for tests); defaults to `new Date()`.
  * @returns the retention now in force.
  * @throws InvalidArgumentError before any request for a bad mode or date and for COMPLIANCE
  *   without acknowledgement (see {@link lockParamsFor}); after reading state:
@@ -160,6 +161,7 @@ export async function putRetention(s3: S3Client, o: PutRetentionOptions, now: Da
 /**
  * Lengthens a version's retention, keeping its mode. Never shortens.
  *
+ * @param now the current time (for tests); defaults to `new Date()`.
  * @returns the retention now in force (unchanged, and nothing sent, when the new date equals
  *   the current one to the second).
  * @throws InvalidArgumentError before any request for a bad or past date; after reading the
@@ -216,6 +218,7 @@ export interface RemoveRetentionOptions extends VersionAddress {
 /**
  * Removes a version's retention (its legal hold, if any, stays).
  *
+ * @param now the current time (for tests); defaults to `new Date()`.
  * @returns the retention that was removed, or undefined when there was none (nothing sent).
  * @throws InvalidArgumentError after reading the retention: `ERR_S3ENC_LOCK_COMPLIANCE_IMMUTABLE`
  *   for an active COMPLIANCE retention, `ERR_S3ENC_LOCK_SHORTEN_NEEDS_BYPASS` for an active

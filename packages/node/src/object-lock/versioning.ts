@@ -88,6 +88,7 @@ export async function suspendVersioning(s3: S3Client, o: VersioningChangeOptions
 /**
  * Reads a bucket's versioning and MFA Delete state.
  *
+ * @returns `status` (`Unversioned` when versioning was never enabled) and `mfaDelete`.
  * @throws S3RequestError when the request fails.
  */
 export async function getVersioning(

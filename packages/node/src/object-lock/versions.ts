@@ -274,6 +274,8 @@ async function readLockState(s3: S3Client, a: { Bucket: string; Key: string; Ver
  * version's Object Lock state is read first and a delete that S3 would refuse fails before
  * it is sent.
  *
+ * @param now the current time (for tests); defaults to `new Date()`.
+ * @returns the deleted version id and whether it was a delete marker.
  * @throws InvalidArgumentError before any request for bad options or a malformed MFA token
  *   (`ERR_S3ENC_MFA_INVALID`); after reading the lock state: `ERR_S3ENC_LOCK_LEGAL_HOLD_ACTIVE`
  *   (release the legal hold first), `ERR_S3ENC_LOCK_COMPLIANCE_IMMUTABLE` (COMPLIANCE retention
