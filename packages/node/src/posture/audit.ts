@@ -203,7 +203,7 @@ function policyFindings(ctx: Ctx, read: ReadOutcome<string | undefined>, o: Audi
       fix: { note: 'Rewrite the listed statements; s3enc policy writes the s3enc statements correctly' },
     });
   }
-  if (analysis.principals !== undefined) checkResultFinding(ctx, 'policy.principals', analysis.principals, 'fail', policyFix(b, (exp.allowedPrincipalArns ?? []).map((p) => ` --allow-principal ${p}`).join('')));
+  if (analysis.principals !== undefined) checkResultFinding(ctx, 'policy.principals', analysis.principals, 'fail', policyFix(b, (exp.allowedPrincipalArns ?? []).map((p) => ` --principal ${p}`).join('')));
   // 2: IAM users named in the policy
   const users = lints.filter((l) => l.code === 'iam-user-principal');
   add(ctx, 'iam.roles', users.length > 0 ? 'warn' : 'pass', users.length > 0 ? users.map((l) => l.message) : ['The bucket policy names no IAM users; s3enc itself uses the default credential chain'], {
