@@ -19,7 +19,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditBucket, auditExitStatus, buildBucketPolicy, hardenBucket, type AuditReport, type Finding, type PolicyDocument } from '@s3enc/node';
+import { auditBucket, auditExitStatus, buildBucketPolicy, hardenBucket, putBucketDefaultRetention, type AuditReport, type Finding, type PolicyDocument } from '@s3enc/node';
 import { createTestBucket, getTestEnv, makeS3Client, type TestBucket, type TestEnv } from '../harness/env.js';
 
 /** The key MinIO's built-in KMS serves (MINIO_KMS_SECRET_KEY in test/harness/servers.ts). */
@@ -104,6 +104,9 @@ describe('auditBucket', () => {
     const r = await auditBucket(s3, b.name, { requireObjectLock: true });
     expect(find(r, 'versioning').status).toBe('pass');
     expect(find(r, 'object-lock')).toMatchObject({ status: 'warn', evidence: ['Object Lock enabled; default retention none'] });
+    await putBucketDefaultRetention(s3, { bucket: b.name, defaultRetention: { mode: 'GOVERNANCE', retainFor: { days: 1 } } });
+    const r2 = await auditBucket(s3, b.name, { requireObjectLock: true });
+    expect(find(r2, 'object-lock')).toMatchObject({ status: 'pass', evidence: ['Object Lock enabled; default retention GOVERNANCE 1 days'] });
   });
 });
 
