@@ -15,6 +15,7 @@ import {
   GetBucketEncryptionCommand,
   GetBucketPolicyCommand,
   GetBucketVersioningCommand,
+  PutBucketLifecycleConfigurationCommand,
   PutBucketPolicyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -96,6 +97,19 @@ describe('auditBucket', () => {
       }
       expect(find(r, 'logging')).toMatchObject({ status: 'warn', evidence: ['Server access logging not enabled'] });
     }
+  });
+
+  it('reads a lifecycle rule for noncurrent versions', async () => {
+    const name = await bucket({ versioning: true });
+    await s3.send(
+      new PutBucketLifecycleConfigurationCommand({
+        Bucket: name,
+        LifecycleConfiguration: { Rules: [{ ID: 'expire-old-versions', Status: 'Enabled', Filter: { Prefix: '' }, NoncurrentVersionExpiration: { NoncurrentDays: 30 } }] },
+      }),
+    );
+    const r = await auditBucket(s3, name);
+    expect(find(r, 'lifecycle.noncurrent-versions')).toMatchObject({ status: 'pass', evidence: ['Rules for noncurrent versions: expire-old-versions'] });
+    expect(find(r, 'versioning').status).toBe('pass');
   });
 
   it('reads Object Lock default retention and versioning on a lock bucket', async () => {
