@@ -34,7 +34,11 @@ beforeAll(async () => {
       forcePathStyle: env.s3.forcePathStyle,
       ca: env.ca,
     },
-    keyring: rawAesKeyring({ key: randomBytes(32), keyName: 'lock-test', keyNamespace: 's3enc-tests' }),
+    keyring: rawAesKeyring({
+      key: randomBytes(32),
+      keyName: 'lock-test',
+      keyNamespace: 's3enc-tests',
+    }),
     frameLength: 4096,
     partSize: 5 * MiB,
   });
@@ -54,7 +58,11 @@ describe('restore a previous encrypted version', () => {
     expect((await (await client.get(b, 'enc')).bytes()).length).toBe(5_000);
     await client.s3.send(new DeleteObjectCommand({ Bucket: b, Key: 'enc' }));
 
-    const out = await restoreVersion(client.s3, { bucket: b, key: 'enc', versionId: v1.versionId! });
+    const out = await restoreVersion(client.s3, {
+      bucket: b,
+      key: 'enc',
+      versionId: v1.versionId!,
+    });
     expect(out.multipart).toBe(false);
     const current = await client.get(b, 'enc');
     expect(current.versionId).toBe(out.versionId);
@@ -62,11 +70,17 @@ describe('restore a previous encrypted version', () => {
     expect(plain.equals(oldPlain)).toBe(true);
 
     // The stored bytes are the old version's bytes, unchanged.
-    const oldCipher = await (await getVersion(client.s3, { bucket: b, key: 'enc', versionId: v1.versionId! })).Body!.transformToByteArray();
-    const newCipher = await (await getVersion(client.s3, { bucket: b, key: 'enc', versionId: out.versionId! })).Body!.transformToByteArray();
+    const oldCipher = await (
+      await getVersion(client.s3, { bucket: b, key: 'enc', versionId: v1.versionId! })
+    ).Body!.transformToByteArray();
+    const newCipher = await (
+      await getVersion(client.s3, { bucket: b, key: 'enc', versionId: out.versionId! })
+    ).Body!.transformToByteArray();
     expect(sha(newCipher)).toBe(sha(oldCipher));
     // The newer version still decrypts to its own plaintext.
-    expect((await (await client.get(b, 'enc', { versionId: v2.versionId! })).bytes()).length).toBe(5_000);
+    expect((await (await client.get(b, 'enc', { versionId: v2.versionId! })).bytes()).length).toBe(
+      5_000,
+    );
     const versions = await listVersions(client.s3, { bucket: b, key: 'enc' });
     expect(versions.map((v) => v.isDeleteMarker)).toEqual([false, true, false, false]);
   });
@@ -101,19 +115,34 @@ describe('encrypted puts with Object Lock', () => {
   it('a locked encrypted version (single put and multipart) resists delete and still decrypts', async () => {
     const b = bucket.name;
     const retainUntil = new Date(Date.now() + 86_400_000);
-    for (const [key, size] of [['enc-locked', 20_000], ['enc-locked-big', 11 * MiB]] as const) {
+    for (const [key, size] of [
+      ['enc-locked', 20_000],
+      ['enc-locked-big', 11 * MiB],
+    ] as const) {
       const plain = randomBytes(size);
-      const put = await client.put(b, key, plain, { objectLock: { mode: 'GOVERNANCE', retainUntil, legalHold: true } });
+      const put = await client.put(b, key, plain, {
+        objectLock: { mode: 'GOVERNANCE', retainUntil, legalHold: true },
+      });
       expect(put.multipart).toBe(size > 5 * MiB);
       const head = await headVersion(client.s3, { bucket: b, key, versionId: put.versionId! });
       expect(head.lock).toMatchObject({ mode: 'GOVERNANCE', legalHold: true });
       expect(
-        await deleteVersion(client.s3, { bucket: b, key, versionId: put.versionId!, bypassGovernanceRetention: true }).then(
+        await deleteVersion(client.s3, {
+          bucket: b,
+          key,
+          versionId: put.versionId!,
+          bypassGovernanceRetention: true,
+        }).then(
           () => undefined,
           (e: unknown) => e,
         ),
       ).toMatchObject({ code: 'ERR_S3ENC_LOCK_LEGAL_HOLD_ACTIVE' });
-      await putLegalHold(client.s3, { bucket: b, key, versionId: put.versionId!, legalHold: false });
+      await putLegalHold(client.s3, {
+        bucket: b,
+        key,
+        versionId: put.versionId!,
+        legalHold: false,
+      });
       expect(
         await deleteVersion(client.s3, { bucket: b, key, versionId: put.versionId! }).then(
           () => undefined,
@@ -125,4 +154,3 @@ describe('encrypted puts with Object Lock', () => {
     }
   });
 });
-

@@ -23,7 +23,9 @@ export async function put(
   body: Uint8Array | string,
   extra: Partial<PutObjectCommandInput> = {},
 ): Promise<string> {
-  const out = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ...extra }));
+  const out = await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ...extra }),
+  );
   if (out.VersionId === undefined) throw new Error('expected a versioned bucket');
   return out.VersionId;
 }
@@ -55,7 +57,12 @@ export async function dropBucket(s3: S3Client, bucket: string): Promise<void> {
     const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
     for (const v of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
       await s3.send(
-        new DeleteObjectCommand({ Bucket: bucket, Key: v.Key, VersionId: v.VersionId, BypassGovernanceRetention: true }),
+        new DeleteObjectCommand({
+          Bucket: bucket,
+          Key: v.Key,
+          VersionId: v.VersionId,
+          BypassGovernanceRetention: true,
+        }),
       );
     }
     await s3.send(new DeleteBucketCommand({ Bucket: bucket }));

@@ -2,7 +2,11 @@
 // default retention, COMPLIANCE (in its own bucket, which may be left behind if cleanup runs
 // before the short retention expires).
 import { randomBytes } from 'node:crypto';
-import { DeleteObjectCommand, GetBucketVersioningCommand, PutObjectRetentionCommand } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetBucketVersioningCommand,
+  PutObjectRetentionCommand,
+} from '@aws-sdk/client-s3';
 import {
   createObjectLockBucket,
   deleteVersion,
@@ -44,28 +48,45 @@ describe('GOVERNANCE retention', () => {
   it('a retained version resists delete; only bypassGovernanceRetention deletes it', async () => {
     const b = lockBucket.name;
     const body = randomBytes(1000);
-    const v = await put(s3, b, 'gov', body, lockParamsFor({ mode: 'GOVERNANCE', retainFor: { days: 1 } }));
+    const v = await put(
+      s3,
+      b,
+      'gov',
+      body,
+      lockParamsFor({ mode: 'GOVERNANCE', retainFor: { days: 1 } }),
+    );
     const head = await headVersion(s3, { bucket: b, key: 'gov', versionId: v });
     expect(head.lock.mode).toBe('GOVERNANCE');
     expect(head.lock.retainUntil!.getTime()).toBeGreaterThan(Date.now() + DAY - 60_000);
 
     // Our guard refuses before the request …
-    expect(await rejection(deleteVersion(s3, { bucket: b, key: 'gov', versionId: v }))).toMatchObject({
+    expect(
+      await rejection(deleteVersion(s3, { bucket: b, key: 'gov', versionId: v })),
+    ).toMatchObject({
       name: 'InvalidArgumentError',
       code: 'ERR_S3ENC_LOCK_GOVERNED_VERSION',
     });
     // … and the server refuses too when the guard is skipped (typed from its answer).
     expect(
-      await rejection(deleteVersion(s3, { bucket: b, key: 'gov', versionId: v, checkLockFirst: false })),
+      await rejection(
+        deleteVersion(s3, { bucket: b, key: 'gov', versionId: v, checkLockFirst: false }),
+      ),
     ).toMatchObject({ name: 'S3RequestError', code: 'ERR_S3ENC_OBJECT_LOCKED' });
-    expect(await rejection(s3.send(new DeleteObjectCommand({ Bucket: b, Key: 'gov', VersionId: v })))).toBeTruthy();
+    expect(
+      await rejection(s3.send(new DeleteObjectCommand({ Bucket: b, Key: 'gov', VersionId: v }))),
+    ).toBeTruthy();
     expect(await read(s3, b, 'gov', { VersionId: v })).toEqual(body);
 
     // A plain delete only adds a delete marker; the retained version stays.
     await s3.send(new DeleteObjectCommand({ Bucket: b, Key: 'gov' }));
     expect(await read(s3, b, 'gov', { VersionId: v })).toEqual(body);
 
-    const out = await deleteVersion(s3, { bucket: b, key: 'gov', versionId: v, bypassGovernanceRetention: true });
+    const out = await deleteVersion(s3, {
+      bucket: b,
+      key: 'gov',
+      versionId: v,
+      bypassGovernanceRetention: true,
+    });
     expect(out).toEqual({ versionId: v, wasDeleteMarker: false });
     const left = await listVersions(s3, { bucket: b, key: 'gov' });
     expect(left.map((e) => e.versionId)).not.toContain(v);
@@ -76,11 +97,17 @@ describe('GOVERNANCE retention', () => {
     const v = await put(s3, b, 'extend', 'x');
     const address = { bucket: b, key: 'extend', versionId: v };
     expect(await getRetention(s3, address)).toBeUndefined();
-    expect(await rejection(extendRetention(s3, { ...address, retainFor: { days: 2 } }))).toMatchObject({
+    expect(
+      await rejection(extendRetention(s3, { ...address, retainFor: { days: 2 } })),
+    ).toMatchObject({
       code: 'ERR_S3ENC_LOCK_NO_RETENTION',
     });
 
-    const first = await putRetention(s3, { ...address, mode: 'GOVERNANCE', retainFor: { days: 1 } });
+    const first = await putRetention(s3, {
+      ...address,
+      mode: 'GOVERNANCE',
+      retainFor: { days: 1 },
+    });
     expect(await getRetention(s3, address)).toEqual(first);
 
     const extended = await extendRetention(s3, { ...address, retainFor: { days: 3 } });
@@ -88,7 +115,9 @@ describe('GOVERNANCE retention', () => {
     expect(extended.retainUntil.getTime()).toBeGreaterThan(first.retainUntil.getTime() + DAY);
     expect(await getRetention(s3, address)).toEqual(extended);
 
-    expect(await rejection(extendRetention(s3, { ...address, retainFor: { days: 2 } }))).toMatchObject({
+    expect(
+      await rejection(extendRetention(s3, { ...address, retainFor: { days: 2 } })),
+    ).toMatchObject({
       code: 'ERR_S3ENC_LOCK_EXTEND_WOULD_SHORTEN',
     });
     expect(
@@ -106,9 +135,13 @@ describe('GOVERNANCE retention', () => {
     expect(shortened.retainUntil.getTime()).toBeLessThan(extended.retainUntil.getTime());
 
     // Removing a GOVERNANCE retention also needs the bypass; afterwards nothing protects the version.
-    expect(await rejection(removeRetention(s3, address))).toMatchObject({ code: 'ERR_S3ENC_LOCK_SHORTEN_NEEDS_BYPASS' });
+    expect(await rejection(removeRetention(s3, address))).toMatchObject({
+      code: 'ERR_S3ENC_LOCK_SHORTEN_NEEDS_BYPASS',
+    });
     expect(await getRetention(s3, address)).toEqual(shortened);
-    expect(await removeRetention(s3, { ...address, bypassGovernanceRetention: true })).toEqual(shortened);
+    expect(await removeRetention(s3, { ...address, bypassGovernanceRetention: true })).toEqual(
+      shortened,
+    );
     expect(await getRetention(s3, address)).toBeUndefined();
     expect(await removeRetention(s3, address)).toBeUndefined();
     await deleteVersion(s3, address);
@@ -122,10 +155,17 @@ describe('GOVERNANCE retention', () => {
       SSECustomerKey: key.toString('base64'),
       ...lockParamsFor({ mode: 'GOVERNANCE', retainFor: { days: 1 } }),
     });
-    expect(await rejection(deleteVersion(s3, { bucket: b, key: 'gov-ssec', versionId: v }))).toMatchObject({
+    expect(
+      await rejection(deleteVersion(s3, { bucket: b, key: 'gov-ssec', versionId: v })),
+    ).toMatchObject({
       code: 'ERR_S3ENC_LOCK_GOVERNED_VERSION',
     });
-    await deleteVersion(s3, { bucket: b, key: 'gov-ssec', versionId: v, bypassGovernanceRetention: true });
+    await deleteVersion(s3, {
+      bucket: b,
+      key: 'gov-ssec',
+      versionId: v,
+      bypassGovernanceRetention: true,
+    });
   });
 });
 
@@ -141,7 +181,9 @@ describe('legal hold', () => {
       await rejection(deleteVersion(s3, { ...address, bypassGovernanceRetention: true })),
     ).toMatchObject({ code: 'ERR_S3ENC_LOCK_LEGAL_HOLD_ACTIVE' });
     expect(
-      await rejection(deleteVersion(s3, { ...address, bypassGovernanceRetention: true, checkLockFirst: false })),
+      await rejection(
+        deleteVersion(s3, { ...address, bypassGovernanceRetention: true, checkLockFirst: false }),
+      ),
     ).toMatchObject({ code: 'ERR_S3ENC_OBJECT_LOCKED' });
     expect((await read(s3, b, 'hold', { VersionId: v })).toString()).toBe('held');
 
@@ -157,7 +199,9 @@ describe('legal hold', () => {
     await putLegalHold(s3, { bucket: b, key: 'hold-later', versionId: v, legalHold: true });
     expect(await getLegalHold(s3, { bucket: b, key: 'hold-later', versionId: v })).toBe(true);
     expect(
-      await rejection(deleteVersion(s3, { bucket: b, key: 'hold-later', versionId: v, checkLockFirst: false })),
+      await rejection(
+        deleteVersion(s3, { bucket: b, key: 'hold-later', versionId: v, checkLockFirst: false }),
+      ),
     ).toMatchObject({ code: 'ERR_S3ENC_OBJECT_LOCKED' });
     await putLegalHold(s3, { bucket: b, key: 'hold-later', versionId: v, legalHold: false });
   });
@@ -169,26 +213,43 @@ describe('bucket default retention', () => {
     expect(await getBucketDefaultRetention(s3, { bucket: b })).toBeUndefined();
     expect(
       await rejection(
-        putBucketDefaultRetention(s3, { bucket: b, defaultRetention: { mode: 'COMPLIANCE', retainFor: { days: 1 } } }),
+        putBucketDefaultRetention(s3, {
+          bucket: b,
+          defaultRetention: { mode: 'COMPLIANCE', retainFor: { days: 1 } },
+        }),
       ),
     ).toMatchObject({ code: 'ERR_S3ENC_LOCK_COMPLIANCE_NOT_ACKNOWLEDGED' });
 
-    await putBucketDefaultRetention(s3, { bucket: b, defaultRetention: { mode: 'GOVERNANCE', retainFor: { days: 2 } } });
-    expect(await getBucketDefaultRetention(s3, { bucket: b })).toEqual({ mode: 'GOVERNANCE', retainFor: { days: 2 } });
+    await putBucketDefaultRetention(s3, {
+      bucket: b,
+      defaultRetention: { mode: 'GOVERNANCE', retainFor: { days: 2 } },
+    });
+    expect(await getBucketDefaultRetention(s3, { bucket: b })).toEqual({
+      mode: 'GOVERNANCE',
+      retainFor: { days: 2 },
+    });
     try {
       const v = await put(s3, b, 'defaulted', 'x');
       const r = await getRetention(s3, { bucket: b, key: 'defaulted', versionId: v });
       expect(r?.mode).toBe('GOVERNANCE');
       expect(Math.abs(r!.retainUntil.getTime() - (Date.now() + 2 * DAY))).toBeLessThan(5 * 60_000);
 
-      await putBucketDefaultRetention(s3, { bucket: b, defaultRetention: { mode: 'GOVERNANCE', retainFor: { years: 1 } } });
-      expect(await getBucketDefaultRetention(s3, { bucket: b })).toEqual({ mode: 'GOVERNANCE', retainFor: { years: 1 } });
+      await putBucketDefaultRetention(s3, {
+        bucket: b,
+        defaultRetention: { mode: 'GOVERNANCE', retainFor: { years: 1 } },
+      });
+      expect(await getBucketDefaultRetention(s3, { bucket: b })).toEqual({
+        mode: 'GOVERNANCE',
+        retainFor: { years: 1 },
+      });
     } finally {
       await putBucketDefaultRetention(s3, { bucket: b, defaultRetention: null });
     }
     expect(await getBucketDefaultRetention(s3, { bucket: b })).toBeUndefined();
     const v2 = await put(s3, b, 'not-defaulted', 'x');
-    expect(await getRetention(s3, { bucket: b, key: 'not-defaulted', versionId: v2 })).toBeUndefined();
+    expect(
+      await getRetention(s3, { bucket: b, key: 'not-defaulted', versionId: v2 }),
+    ).toBeUndefined();
   });
 
   it('createObjectLockBucket creates a versioned Object Lock bucket with its default', async () => {
@@ -215,14 +276,21 @@ describe('a bucket without Object Lock', () => {
     const b = plainBucket.name;
     const v = await put(s3, b, 'k', 'x');
     const address = { bucket: b, key: 'k', versionId: v };
-    expect(await getBucketObjectLock(s3, { bucket: b })).toEqual({ enabled: false, defaultRetention: undefined });
+    expect(await getBucketObjectLock(s3, { bucket: b })).toEqual({
+      enabled: false,
+      defaultRetention: undefined,
+    });
     for (const call of [
       () => putRetention(s3, { ...address, mode: 'GOVERNANCE', retainFor: { days: 1 } }),
       () => putLegalHold(s3, { ...address, legalHold: true }),
       () => getRetention(s3, address),
       () => getLegalHold(s3, address),
       () => getBucketDefaultRetention(s3, { bucket: b }),
-      () => putBucketDefaultRetention(s3, { bucket: b, defaultRetention: { mode: 'GOVERNANCE', retainFor: { days: 1 } } }),
+      () =>
+        putBucketDefaultRetention(s3, {
+          bucket: b,
+          defaultRetention: { mode: 'GOVERNANCE', retainFor: { days: 1 } },
+        }),
     ]) {
       expect(await rejection(call())).toMatchObject({
         name: 'InvalidArgumentError',
@@ -255,7 +323,9 @@ describe('COMPLIANCE retention (own bucket: it cannot be emptied before the rete
       expect.objectContaining({ code: 'ERR_S3ENC_LOCK_COMPLIANCE_NOT_ACKNOWLEDGED' }),
     );
     expect(
-      await rejection(putRetention(s3, { bucket: b.name, key, mode: 'COMPLIANCE', retainFor: { days: 1 } })),
+      await rejection(
+        putRetention(s3, { bucket: b.name, key, mode: 'COMPLIANCE', retainFor: { days: 1 } }),
+      ),
     ).toMatchObject({ code: 'ERR_S3ENC_LOCK_COMPLIANCE_NOT_ACKNOWLEDGED' });
     expect(await listVersions(s3, { bucket: b.name, key })).toEqual([]);
 
@@ -274,7 +344,9 @@ describe('COMPLIANCE retention (own bucket: it cannot be emptied before the rete
       await rejection(deleteVersion(s3, { ...address, bypassGovernanceRetention: true })),
     ).toMatchObject({ code: 'ERR_S3ENC_LOCK_COMPLIANCE_IMMUTABLE' });
     expect(
-      await rejection(deleteVersion(s3, { ...address, bypassGovernanceRetention: true, checkLockFirst: false })),
+      await rejection(
+        deleteVersion(s3, { ...address, bypassGovernanceRetention: true, checkLockFirst: false }),
+      ),
     ).toMatchObject({ code: 'ERR_S3ENC_OBJECT_LOCKED' });
     expect(
       await rejection(
@@ -303,10 +375,14 @@ describe('COMPLIANCE retention (own bucket: it cannot be emptied before the rete
         ),
       ),
     ).toBeTruthy();
-    expect((await getRetention(s3, address))?.retainUntil.getTime()).toBe(Math.ceil(retainUntil.getTime() / 1000) * 1000);
+    expect((await getRetention(s3, address))?.retainUntil.getTime()).toBe(
+      Math.ceil(retainUntil.getTime() / 1000) * 1000,
+    );
     // Extending a COMPLIANCE retention is irreversible too, so it also needs the acknowledgement.
     expect(
-      await rejection(extendRetention(s3, { ...address, retainUntil: new Date(retainUntil.getTime() + 1_000) })),
+      await rejection(
+        extendRetention(s3, { ...address, retainUntil: new Date(retainUntil.getTime() + 1_000) }),
+      ),
     ).toMatchObject({ code: 'ERR_S3ENC_LOCK_COMPLIANCE_NOT_ACKNOWLEDGED' });
     const extended = await extendRetention(s3, {
       ...address,
@@ -316,7 +392,9 @@ describe('COMPLIANCE retention (own bucket: it cannot be emptied before the rete
     expect(extended.mode).toBe('COMPLIANCE');
 
     // Once expired, the version can be deleted without any option.
-    await new Promise((r) => setTimeout(r, Math.max(0, extended.retainUntil.getTime() - Date.now()) + 1_500));
+    await new Promise((r) =>
+      setTimeout(r, Math.max(0, extended.retainUntil.getTime() - Date.now()) + 1_500),
+    );
     await deleteVersion(s3, address);
     expect(await listVersions(s3, { bucket: b.name, key })).toEqual([]);
   });

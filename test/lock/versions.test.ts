@@ -2,7 +2,11 @@
 // version id, restore a previous version (CopyObject and the multipart UploadPartCopy path,
 // awkward keys, SSE-C sources), versioning on/off and MFA Delete status.
 import { createHash, randomBytes } from 'node:crypto';
-import { DeleteObjectCommand, HeadObjectCommand, PutObjectLegalHoldCommand } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  PutObjectLegalHoldCommand,
+} from '@aws-sdk/client-s3';
 import {
   deleteVersion,
   enableVersioning,
@@ -66,7 +70,8 @@ describe('listVersions', () => {
 
     // One entry per page: same result through pagination.
     const paged: string[] = [];
-    for await (const e of iterateVersions(s3, { bucket: b, key: 'doc', pageSize: 1 })) paged.push(e.versionId);
+    for await (const e of iterateVersions(s3, { bucket: b, key: 'doc', pageSize: 1 }))
+      paged.push(e.versionId);
     expect(paged.sort()).toEqual(all.map((e) => e.versionId).sort());
     expect(await listVersions(s3, { bucket: b, key: 'missing' })).toEqual([]);
   });
@@ -83,7 +88,11 @@ describe('get, head and delete by version id', () => {
     const got = await getVersion(s3, { bucket: b, key: 'gh', versionId: v1 });
     expect(Buffer.from(await got.Body!.transformToByteArray())).toEqual(old);
     const head = await headVersion(s3, { bucket: b, key: 'gh', versionId: v1 });
-    expect(head).toMatchObject({ versionId: v1, size: 300, lock: { mode: undefined, legalHold: false } });
+    expect(head).toMatchObject({
+      versionId: v1,
+      size: 300,
+      lock: { mode: undefined, legalHold: false },
+    });
 
     for (const call of [
       () => headVersion(s3, { bucket: b, key: 'gh', versionId: marker }),
@@ -97,10 +106,14 @@ describe('get, head and delete by version id', () => {
       });
     }
     const missing = '00000000-0000-0000-0000-000000000000';
-    expect(await rejection(headVersion(s3, { bucket: b, key: 'gh', versionId: missing }))).toMatchObject({
+    expect(
+      await rejection(headVersion(s3, { bucket: b, key: 'gh', versionId: missing })),
+    ).toMatchObject({
       code: 'ERR_S3ENC_NO_SUCH_VERSION',
     });
-    expect(await rejection(getVersion(s3, { bucket: b, key: 'gh', versionId: missing }))).toMatchObject({
+    expect(
+      await rejection(getVersion(s3, { bucket: b, key: 'gh', versionId: missing })),
+    ).toMatchObject({
       code: 'ERR_S3ENC_NO_SUCH_VERSION',
     });
 
@@ -122,7 +135,10 @@ describe('restoreVersion', () => {
   it('copies an old version as the new current one, keeping metadata', async () => {
     const b = versioned.name;
     const old = randomBytes(4096);
-    const v1 = await put(s3, b, 'r', old, { ContentType: 'application/x-test', Metadata: { tag: 'first' } });
+    const v1 = await put(s3, b, 'r', old, {
+      ContentType: 'application/x-test',
+      Metadata: { tag: 'first' },
+    });
     await put(s3, b, 'r', 'overwritten', { Metadata: { tag: 'second' } });
     await s3.send(new DeleteObjectCommand({ Bucket: b, Key: 'r' }));
 
@@ -154,7 +170,10 @@ describe('restoreVersion', () => {
   it('uses UploadPartCopy above the threshold, with the same bytes', async () => {
     const b = versioned.name;
     const old = randomBytes(12 * 1024 * 1024 + 12345);
-    const v1 = await put(s3, b, 'big', old, { ContentType: 'application/x-big', Metadata: { m: '1' } });
+    const v1 = await put(s3, b, 'big', old, {
+      ContentType: 'application/x-big',
+      Metadata: { m: '1' },
+    });
     await put(s3, b, 'big', 'small now');
     const out = await restoreVersion(s3, {
       bucket: b,
@@ -166,7 +185,9 @@ describe('restoreVersion', () => {
     });
     expect(out).toMatchObject({ multipart: true, size: old.length });
     const now = await read(s3, b, 'big');
-    expect(createHash('sha256').update(now).digest('hex')).toBe(createHash('sha256').update(old).digest('hex'));
+    expect(createHash('sha256').update(now).digest('hex')).toBe(
+      createHash('sha256').update(old).digest('hex'),
+    );
     const head = await s3.send(new HeadObjectCommand({ Bucket: b, Key: 'big' }));
     expect(head.ETag).toMatch(/-3"$/); // three parts
     expect(head.ContentType).toBe('application/x-big');
@@ -181,15 +202,29 @@ describe('restoreVersion', () => {
     const v1 = await put(s3, b, 'ssec', old, ssec);
     await put(s3, b, 'ssec', 'plain now');
 
-    expect(await rejection(restoreVersion(s3, { bucket: b, key: 'ssec', versionId: v1 }))).toMatchObject({
+    expect(
+      await rejection(restoreVersion(s3, { bucket: b, key: 'ssec', versionId: v1 })),
+    ).toMatchObject({
       name: 'S3RequestError',
       statusCode: 400,
       message: expect.stringContaining('sourceSseCustomerKey'),
     });
-    const viaGet = await getVersion(s3, { bucket: b, key: 'ssec', versionId: v1, sseCustomerKey: key });
+    const viaGet = await getVersion(s3, {
+      bucket: b,
+      key: 'ssec',
+      versionId: v1,
+      sseCustomerKey: key,
+    });
     expect(Buffer.from(await viaGet.Body!.transformToByteArray()).equals(old)).toBe(true);
-    expect((await headVersion(s3, { bucket: b, key: 'ssec', versionId: v1, sseCustomerKey: key })).size).toBe(2000);
-    const out = await restoreVersion(s3, { bucket: b, key: 'ssec', versionId: v1, sourceSseCustomerKey: key });
+    expect(
+      (await headVersion(s3, { bucket: b, key: 'ssec', versionId: v1, sseCustomerKey: key })).size,
+    ).toBe(2000);
+    const out = await restoreVersion(s3, {
+      bucket: b,
+      key: 'ssec',
+      versionId: v1,
+      sourceSseCustomerKey: key,
+    });
     // The new version is SSE-C with the same key (the default), so it needs the key to read.
     expect(await read(s3, b, 'ssec', ssec)).toEqual(old);
     expect(await rejection(read(s3, b, 'ssec'))).toBeTruthy();
@@ -208,7 +243,10 @@ describe('restoreVersion', () => {
       partSize: 5 * 1024 * 1024,
     });
     expect(out2.multipart).toBe(true);
-    const restored = await read(s3, b, 'ssec-big', { SSECustomerAlgorithm: 'AES256', SSECustomerKey: key2.toString('base64') });
+    const restored = await read(s3, b, 'ssec-big', {
+      SSECustomerAlgorithm: 'AES256',
+      SSECustomerKey: key2.toString('base64'),
+    });
     // Buffer.equals, not toEqual: a deep compare of megabytes blocks the event loop for a minute.
     expect(restored.equals(big)).toBe(true);
     expect(out.versionId).toBeDefined();
@@ -224,9 +262,17 @@ describe('restoreVersion', () => {
       versionId: v1,
       objectLock: { mode: 'GOVERNANCE', retainFor: { days: 1 }, legalHold: true },
     });
-    const head = await headVersion(s3, { bucket: b, key: 'lock-restore', versionId: out.versionId! });
+    const head = await headVersion(s3, {
+      bucket: b,
+      key: 'lock-restore',
+      versionId: out.versionId!,
+    });
     expect(head.lock).toMatchObject({ mode: 'GOVERNANCE', legalHold: true });
-    expect(await rejection(deleteVersion(s3, { bucket: b, key: 'lock-restore', versionId: out.versionId! }))).toMatchObject({
+    expect(
+      await rejection(
+        deleteVersion(s3, { bucket: b, key: 'lock-restore', versionId: out.versionId! }),
+      ),
+    ).toMatchObject({
       code: 'ERR_S3ENC_LOCK_LEGAL_HOLD_ACTIVE',
     });
     await s3.send(
@@ -243,7 +289,10 @@ describe('restoreVersion', () => {
 describe('versioning and MFA Delete status', () => {
   it('enables and suspends versioning; an Object Lock bucket cannot be suspended', async () => {
     const b = plain.name;
-    expect(await getVersioning(s3, { bucket: b })).toEqual({ status: 'Unversioned', mfaDelete: 'Disabled' });
+    expect(await getVersioning(s3, { bucket: b })).toEqual({
+      status: 'Unversioned',
+      mfaDelete: 'Disabled',
+    });
     await enableVersioning(s3, { bucket: b });
     expect((await getVersioning(s3, { bucket: b })).status).toBe('Enabled');
     await suspendVersioning(s3, { bucket: b });
@@ -256,22 +305,34 @@ describe('versioning and MFA Delete status', () => {
     expect((await getVersioning(s3, { bucket: lockBucket.name })).status).toBe('Enabled');
   });
 
-  it.skipIf(env.external)('MinIO accepts an MFA token and an MfaDelete change but does not implement MFA Delete', async () => {
-    const b = plain.name;
-    await enableVersioning(s3, {
-      bucket: b,
-      mfaDelete: 'Enabled',
-      mfa: { serialNumber: 'arn:aws:iam::123456789012:mfa/root-account-mfa-device', tokenCode: '123456' },
-    });
-    // Observed: the request succeeds and MFA Delete stays off (AWS would check the token).
-    expect(await getVersioning(s3, { bucket: b })).toEqual({ status: 'Enabled', mfaDelete: 'Disabled' });
-    const v = await put(s3, b, 'mfa', 'x');
-    await deleteVersion(s3, {
-      bucket: b,
-      key: 'mfa',
-      versionId: v,
-      mfa: { serialNumber: 'arn:aws:iam::123456789012:mfa/root-account-mfa-device', tokenCode: '000000' },
-    });
-    expect(await listVersions(s3, { bucket: b, key: 'mfa' })).toEqual([]);
-  });
+  it.skipIf(env.external)(
+    'MinIO accepts an MFA token and an MfaDelete change but does not implement MFA Delete',
+    async () => {
+      const b = plain.name;
+      await enableVersioning(s3, {
+        bucket: b,
+        mfaDelete: 'Enabled',
+        mfa: {
+          serialNumber: 'arn:aws:iam::123456789012:mfa/root-account-mfa-device',
+          tokenCode: '123456',
+        },
+      });
+      // Observed: the request succeeds and MFA Delete stays off (AWS would check the token).
+      expect(await getVersioning(s3, { bucket: b })).toEqual({
+        status: 'Enabled',
+        mfaDelete: 'Disabled',
+      });
+      const v = await put(s3, b, 'mfa', 'x');
+      await deleteVersion(s3, {
+        bucket: b,
+        key: 'mfa',
+        versionId: v,
+        mfa: {
+          serialNumber: 'arn:aws:iam::123456789012:mfa/root-account-mfa-device',
+          tokenCode: '000000',
+        },
+      });
+      expect(await listVersions(s3, { bucket: b, key: 'mfa' })).toEqual([]);
+    },
+  );
 });

@@ -13,7 +13,14 @@ import {
 } from '@aws-sdk/client-s3';
 import type { InvalidArgumentError } from '@s3enc/core';
 import { argError, mapS3Error, s3ErrorName } from './errors.js';
-import { checkComplianceAcknowledged, checkMode, checkName, checkPeriod, type RetentionMode, type RetentionPeriod } from './validate.js';
+import {
+  checkComplianceAcknowledged,
+  checkMode,
+  checkName,
+  checkPeriod,
+  type RetentionMode,
+  type RetentionPeriod,
+} from './validate.js';
 
 /** A bucket's default retention: applied to every new version that does not set its own. */
 export interface DefaultRetention {
@@ -32,7 +39,10 @@ export interface BucketObjectLockStatus {
 /** @internal */
 export function checkDefaultRetention(value: unknown, acknowledged: unknown): DefaultRetention {
   if (value === null || typeof value !== 'object') {
-    throw argError('ERR_S3ENC_LOCK_INVALID_RETENTION', 'defaultRetention must be { mode, retainFor: { days } | { years } }');
+    throw argError(
+      'ERR_S3ENC_LOCK_INVALID_RETENTION',
+      'defaultRetention must be { mode, retainFor: { days } | { years } }',
+    );
   }
   const v = value as { mode?: unknown; retainFor?: unknown; retainUntil?: unknown };
   if (v.retainUntil !== undefined) {
@@ -55,7 +65,10 @@ export function checkDefaultRetention(value: unknown, acknowledged: unknown): De
  *   default retention.
  * @throws S3RequestError for any other failure (e.g. `ERR_S3ENC_NO_SUCH_BUCKET`).
  */
-export async function getBucketObjectLock(s3: S3Client, o: { bucket: string }): Promise<BucketObjectLockStatus> {
+export async function getBucketObjectLock(
+  s3: S3Client,
+  o: { bucket: string },
+): Promise<BucketObjectLockStatus> {
   const bucket = checkName(o.bucket, 'bucket');
   let out;
   try {
@@ -73,7 +86,8 @@ export async function getBucketObjectLock(s3: S3Client, o: { bucket: string }): 
   if (rule?.Mode !== undefined) {
     const mode = rule.Mode === 'COMPLIANCE' ? 'COMPLIANCE' : 'GOVERNANCE';
     if (rule.Days !== undefined) defaultRetention = { mode, retainFor: { days: rule.Days } };
-    else if (rule.Years !== undefined) defaultRetention = { mode, retainFor: { years: rule.Years } };
+    else if (rule.Years !== undefined)
+      defaultRetention = { mode, retainFor: { years: rule.Years } };
   }
   return { enabled, defaultRetention };
 }
@@ -93,10 +107,10 @@ export async function assertObjectLockEnabled(s3: S3Client, o: { bucket: string 
 /** @internal */
 export function lockNotEnabled(bucket: string): InvalidArgumentError {
   return argError(
-      'ERR_S3ENC_LOCK_NOT_ENABLED',
-      `Bucket ${bucket} does not have Object Lock enabled, so retention and legal holds cannot be set. ` +
-        'Create the bucket with createObjectLockBucket (or CreateBucket with ObjectLockEnabledForBucket), ' +
-        'or enable Object Lock on this versioned bucket with PutObjectLockConfiguration (irreversible)',
+    'ERR_S3ENC_LOCK_NOT_ENABLED',
+    `Bucket ${bucket} does not have Object Lock enabled, so retention and legal holds cannot be set. ` +
+      'Create the bucket with createObjectLockBucket (or CreateBucket with ObjectLockEnabledForBucket), ' +
+      'or enable Object Lock on this versioned bucket with PutObjectLockConfiguration (irreversible)',
   );
 }
 
@@ -133,15 +147,24 @@ export interface PutBucketDefaultRetentionOptions {
  *   (after reading the configuration) when the bucket lacks Object Lock.
  * @throws S3RequestError when S3 refuses.
  */
-export async function putBucketDefaultRetention(s3: S3Client, o: PutBucketDefaultRetentionOptions): Promise<void> {
+export async function putBucketDefaultRetention(
+  s3: S3Client,
+  o: PutBucketDefaultRetentionOptions,
+): Promise<void> {
   const bucket = checkName(o.bucket, 'bucket');
-  const rule = o.defaultRetention === null ? undefined : toRule(checkDefaultRetention(o.defaultRetention, o.acknowledgeComplianceIsIrreversible));
+  const rule =
+    o.defaultRetention === null
+      ? undefined
+      : toRule(checkDefaultRetention(o.defaultRetention, o.acknowledgeComplianceIsIrreversible));
   await assertObjectLockEnabled(s3, { bucket });
   try {
     await s3.send(
       new PutObjectLockConfigurationCommand({
         Bucket: bucket,
-        ObjectLockConfiguration: rule === undefined ? { ObjectLockEnabled: 'Enabled' } : { ObjectLockEnabled: 'Enabled', Rule: rule },
+        ObjectLockConfiguration:
+          rule === undefined
+            ? { ObjectLockEnabled: 'Enabled' }
+            : { ObjectLockEnabled: 'Enabled', Rule: rule },
       }),
     );
   } catch (err) {
@@ -176,10 +199,15 @@ export interface CreateObjectLockBucketOptions {
  * @throws InvalidArgumentError (before any request) for an invalid default retention.
  * @throws S3RequestError when S3 refuses (e.g. the bucket exists).
  */
-export async function createObjectLockBucket(s3: S3Client, o: CreateObjectLockBucketOptions): Promise<void> {
+export async function createObjectLockBucket(
+  s3: S3Client,
+  o: CreateObjectLockBucketOptions,
+): Promise<void> {
   const bucket = checkName(o.bucket, 'bucket');
   const defaultRetention =
-    o.defaultRetention === undefined ? undefined : checkDefaultRetention(o.defaultRetention, o.acknowledgeComplianceIsIrreversible);
+    o.defaultRetention === undefined
+      ? undefined
+      : checkDefaultRetention(o.defaultRetention, o.acknowledgeComplianceIsIrreversible);
   const region = o.region ?? (await s3.config.region());
   const input: CreateBucketCommandInput = { Bucket: bucket, ObjectLockEnabledForBucket: true };
   if (region !== 'us-east-1' && region !== '') {
@@ -191,6 +219,10 @@ export async function createObjectLockBucket(s3: S3Client, o: CreateObjectLockBu
     throw mapS3Error(err, `CreateBucket ${bucket}`);
   }
   if (defaultRetention !== undefined) {
-    await putBucketDefaultRetention(s3, { bucket, defaultRetention, acknowledgeComplianceIsIrreversible: true });
+    await putBucketDefaultRetention(s3, {
+      bucket,
+      defaultRetention,
+      acknowledgeComplianceIsIrreversible: true,
+    });
   }
 }

@@ -35,7 +35,11 @@ export type LockS3ErrorCode =
   | 'ERR_S3ENC_S3_REQUEST';
 
 /** @internal */
-export function argError(code: LockArgumentErrorCode, message: string, cause?: unknown): InvalidArgumentError {
+export function argError(
+  code: LockArgumentErrorCode,
+  message: string,
+  cause?: unknown,
+): InvalidArgumentError {
   return new InvalidArgumentError(message, cause === undefined ? { code } : { code, cause });
 }
 
@@ -88,7 +92,10 @@ export function mapS3Error(err: unknown, what: string): S3EncError {
   const make = (code: LockS3ErrorCode, message: string): S3RequestError =>
     new S3RequestError(code, message, { cause: err, statusCode });
   if (isDeleteMarkerError(err)) {
-    return make('ERR_S3ENC_VERSION_IS_DELETE_MARKER', `${what} failed: the version is a delete marker, which has no content`);
+    return make(
+      'ERR_S3ENC_VERSION_IS_DELETE_MARKER',
+      `${what} failed: the version is a delete marker, which has no content`,
+    );
   }
   switch (name) {
     case 'NoSuchVersion':
@@ -106,10 +113,16 @@ export function mapS3Error(err: unknown, what: string): S3EncError {
     (name !== undefined && lockedNames.has(name)) ||
     ((name === 'AccessDenied' || name === 'InvalidRequest') && lockWords.test(detail))
   ) {
-    return make('ERR_S3ENC_OBJECT_LOCKED', `${what} refused by S3: the version is protected by Object Lock${detail}`);
+    return make(
+      'ERR_S3ENC_OBJECT_LOCKED',
+      `${what} refused by S3: the version is protected by Object Lock${detail}`,
+    );
   }
   if (name !== undefined && notSupportedNames.has(name)) {
-    return make('ERR_S3ENC_NOT_SUPPORTED_BY_ENDPOINT', `${what} is not supported by this endpoint${detail}`);
+    return make(
+      'ERR_S3ENC_NOT_SUPPORTED_BY_ENDPOINT',
+      `${what} is not supported by this endpoint${detail}`,
+    );
   }
   if (name === 'AccessDenied' || statusCode === 403) {
     return make('ERR_S3ENC_ACCESS_DENIED', `${what} was denied${detail}`);

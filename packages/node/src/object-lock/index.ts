@@ -1,5 +1,9 @@
 // Object Lock, versioning and MFA Delete helpers (docs/object-lock.md). Internal helpers stay unexported.
-export { lockParamsFor, type ObjectLockPutOptions, type ObjectLockPutParams } from './lock-params.js';
+export {
+  lockParamsFor,
+  type ObjectLockPutOptions,
+  type ObjectLockPutParams,
+} from './lock-params.js';
 export {
   assertObjectLockEnabled,
   createObjectLockBucket,

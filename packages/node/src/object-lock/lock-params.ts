@@ -4,7 +4,13 @@
  */
 import type { ObjectLockLegalHoldStatus, ObjectLockMode } from '@aws-sdk/client-s3';
 import { argError } from './errors.js';
-import { checkComplianceAcknowledged, checkMode, resolveRetainUntil, type RetentionMode, type RetentionPeriod } from './validate.js';
+import {
+  checkComplianceAcknowledged,
+  checkMode,
+  resolveRetainUntil,
+  type RetentionMode,
+  type RetentionPeriod,
+} from './validate.js';
 
 /**
  * Object Lock settings for a new object version: a retention (mode plus `retainUntil` or
@@ -52,13 +58,18 @@ export interface ObjectLockPutParams {
  *   `ERR_S3ENC_LOCK_COMPLIANCE_NOT_ACKNOWLEDGED` for COMPLIANCE without
  *   `acknowledgeComplianceIsIrreversible: true`.
  */
-export function lockParamsFor(options: ObjectLockPutOptions, now: Date = new Date()): ObjectLockPutParams {
+export function lockParamsFor(
+  options: ObjectLockPutOptions,
+  now: Date = new Date(),
+): ObjectLockPutParams {
   if (options === null || typeof options !== 'object') {
     throw argError('ERR_S3ENC_LOCK_INVALID_RETENTION', 'Object Lock options must be an object');
   }
   const params: ObjectLockPutParams = {};
   const wantsRetention =
-    options.mode !== undefined || options.retainUntil !== undefined || options.retainFor !== undefined;
+    options.mode !== undefined ||
+    options.retainUntil !== undefined ||
+    options.retainFor !== undefined;
   if (wantsRetention) {
     if (options.mode === undefined) {
       throw argError(

@@ -32,7 +32,10 @@ export function mfaHeaderValue(mfa: MfaToken): string {
     );
   }
   if (typeof tokenCode !== 'string' || !/^[0-9]{6,8}$/.test(tokenCode)) {
-    throw argError('ERR_S3ENC_MFA_INVALID', 'mfa.tokenCode must be the 6 to 8 digit code shown by the device, as a string');
+    throw argError(
+      'ERR_S3ENC_MFA_INVALID',
+      'mfa.tokenCode must be the 6 to 8 digit code shown by the device, as a string',
+    );
   }
   return `${serialNumber} ${tokenCode}`;
 }

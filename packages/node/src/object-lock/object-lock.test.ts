@@ -45,7 +45,8 @@ describe('lockParamsFor', () => {
     expect(lockParamsFor({ legalHold: true }, now)).toEqual({ ObjectLockLegalHoldStatus: 'ON' });
     expect(lockParamsFor({ legalHold: false }, now)).toEqual({ ObjectLockLegalHoldStatus: 'OFF' });
     expect(
-      lockParamsFor({ mode: 'GOVERNANCE', retainFor: { days: 1 }, legalHold: true }, now).ObjectLockLegalHoldStatus,
+      lockParamsFor({ mode: 'GOVERNANCE', retainFor: { days: 1 }, legalHold: true }, now)
+        .ObjectLockLegalHoldStatus,
     ).toBe('ON');
   });
 
@@ -56,30 +57,72 @@ describe('lockParamsFor', () => {
     expect(() =>
       lockParamsFor(
         // A truthy non-boolean is not an acknowledgement.
-        { mode: 'COMPLIANCE', retainFor: { days: 1 }, acknowledgeComplianceIsIrreversible: 'yes' as unknown as boolean },
+        {
+          mode: 'COMPLIANCE',
+          retainFor: { days: 1 },
+          acknowledgeComplianceIsIrreversible: 'yes' as unknown as boolean,
+        },
         now,
       ),
     ).toThrow(expect.objectContaining({ code: 'ERR_S3ENC_LOCK_COMPLIANCE_NOT_ACKNOWLEDGED' }));
     expect(
-      lockParamsFor({ mode: 'COMPLIANCE', retainFor: { days: 1 }, acknowledgeComplianceIsIrreversible: true }, now)
-        .ObjectLockMode,
+      lockParamsFor(
+        { mode: 'COMPLIANCE', retainFor: { days: 1 }, acknowledgeComplianceIsIrreversible: true },
+        now,
+      ).ObjectLockMode,
     ).toBe('COMPLIANCE');
   });
 
   it.each([
-    ['a past date', { mode: 'GOVERNANCE', retainUntil: new Date('2025-01-01T00:00:00Z') }, 'ERR_S3ENC_LOCK_RETAIN_UNTIL_IN_PAST'],
+    [
+      'a past date',
+      { mode: 'GOVERNANCE', retainUntil: new Date('2025-01-01T00:00:00Z') },
+      'ERR_S3ENC_LOCK_RETAIN_UNTIL_IN_PAST',
+    ],
     ['now', { mode: 'GOVERNANCE', retainUntil: now }, 'ERR_S3ENC_LOCK_RETAIN_UNTIL_IN_PAST'],
-    ['a lowercase mode', { mode: 'governance', retainFor: { days: 1 } }, 'ERR_S3ENC_LOCK_UNKNOWN_MODE'],
+    [
+      'a lowercase mode',
+      { mode: 'governance', retainFor: { days: 1 } },
+      'ERR_S3ENC_LOCK_UNKNOWN_MODE',
+    ],
     ['an unknown mode', { mode: 'LEGAL', retainFor: { days: 1 } }, 'ERR_S3ENC_LOCK_UNKNOWN_MODE'],
     ['a mode without a date', { mode: 'GOVERNANCE' }, 'ERR_S3ENC_LOCK_INVALID_RETENTION'],
     ['a date without a mode', { retainFor: { days: 1 } }, 'ERR_S3ENC_LOCK_INVALID_RETENTION'],
-    ['both retainUntil and retainFor', { mode: 'GOVERNANCE', retainUntil: new Date('2027-01-01'), retainFor: { days: 1 } }, 'ERR_S3ENC_LOCK_INVALID_RETENTION'],
-    ['an invalid Date', { mode: 'GOVERNANCE', retainUntil: new Date('nope') }, 'ERR_S3ENC_LOCK_INVALID_RETENTION'],
-    ['a date string', { mode: 'GOVERNANCE', retainUntil: '2027-01-01' }, 'ERR_S3ENC_LOCK_INVALID_RETENTION'],
-    ['zero days', { mode: 'GOVERNANCE', retainFor: { days: 0 } }, 'ERR_S3ENC_LOCK_INVALID_RETENTION'],
-    ['fractional days', { mode: 'GOVERNANCE', retainFor: { days: 1.5 } }, 'ERR_S3ENC_LOCK_INVALID_RETENTION'],
-    ['days and years', { mode: 'GOVERNANCE', retainFor: { days: 1, years: 1 } }, 'ERR_S3ENC_LOCK_INVALID_RETENTION'],
-    ['too many days', { mode: 'GOVERNANCE', retainFor: { days: 36_501 } }, 'ERR_S3ENC_LOCK_INVALID_RETENTION'],
+    [
+      'both retainUntil and retainFor',
+      { mode: 'GOVERNANCE', retainUntil: new Date('2027-01-01'), retainFor: { days: 1 } },
+      'ERR_S3ENC_LOCK_INVALID_RETENTION',
+    ],
+    [
+      'an invalid Date',
+      { mode: 'GOVERNANCE', retainUntil: new Date('nope') },
+      'ERR_S3ENC_LOCK_INVALID_RETENTION',
+    ],
+    [
+      'a date string',
+      { mode: 'GOVERNANCE', retainUntil: '2027-01-01' },
+      'ERR_S3ENC_LOCK_INVALID_RETENTION',
+    ],
+    [
+      'zero days',
+      { mode: 'GOVERNANCE', retainFor: { days: 0 } },
+      'ERR_S3ENC_LOCK_INVALID_RETENTION',
+    ],
+    [
+      'fractional days',
+      { mode: 'GOVERNANCE', retainFor: { days: 1.5 } },
+      'ERR_S3ENC_LOCK_INVALID_RETENTION',
+    ],
+    [
+      'days and years',
+      { mode: 'GOVERNANCE', retainFor: { days: 1, years: 1 } },
+      'ERR_S3ENC_LOCK_INVALID_RETENTION',
+    ],
+    [
+      'too many days',
+      { mode: 'GOVERNANCE', retainFor: { days: 36_501 } },
+      'ERR_S3ENC_LOCK_INVALID_RETENTION',
+    ],
     ['empty options', {}, 'ERR_S3ENC_LOCK_INVALID_RETENTION'],
     ['a non-boolean legal hold', { legalHold: 'ON' }, 'ERR_S3ENC_INVALID_ARGUMENT'],
   ])('refuses %s', (_label, options, code) => {
@@ -93,18 +136,23 @@ describe('lockParamsFor', () => {
   });
 
   it('checks the mode before the acknowledgement (an unknown mode is not mistaken for COMPLIANCE)', () => {
-    expect(() => lockParamsFor({ mode: 'compliance' as never, retainFor: { days: 1 } }, now)).toThrow(
-      expect.objectContaining({ code: 'ERR_S3ENC_LOCK_UNKNOWN_MODE' }),
-    );
+    expect(() =>
+      lockParamsFor({ mode: 'compliance' as never, retainFor: { days: 1 } }, now),
+    ).toThrow(expect.objectContaining({ code: 'ERR_S3ENC_LOCK_UNKNOWN_MODE' }));
   });
 });
 
 describe('mfaHeaderValue', () => {
   it('joins serial and code with one space', () => {
-    expect(mfaHeaderValue({ serialNumber: 'arn:aws:iam::123456789012:mfa/root-device', tokenCode: '123456' })).toBe(
-      'arn:aws:iam::123456789012:mfa/root-device 123456',
+    expect(
+      mfaHeaderValue({
+        serialNumber: 'arn:aws:iam::123456789012:mfa/root-device',
+        tokenCode: '123456',
+      }),
+    ).toBe('arn:aws:iam::123456789012:mfa/root-device 123456');
+    expect(mfaHeaderValue({ serialNumber: 'GAHT12345678', tokenCode: '00001234' })).toBe(
+      'GAHT12345678 00001234',
     );
-    expect(mfaHeaderValue({ serialNumber: 'GAHT12345678', tokenCode: '00001234' })).toBe('GAHT12345678 00001234');
   });
 
   it.each([
@@ -160,8 +208,19 @@ function capturingClient(respond: Responder): { s3: S3Client; sent: Sent[] } {
   s3.middlewareStack.add(
     (_next) => async (args) => {
       const req = args.request as HttpRequest;
-      const body = typeof req.body === 'string' ? req.body : req.body instanceof Uint8Array ? Buffer.from(req.body).toString() : '';
-      const s: Sent = { method: req.method, path: req.path, query: { ...req.query }, headers: { ...req.headers }, body };
+      const body =
+        typeof req.body === 'string'
+          ? req.body
+          : req.body instanceof Uint8Array
+            ? Buffer.from(req.body).toString()
+            : '';
+      const s: Sent = {
+        method: req.method,
+        path: req.path,
+        query: { ...req.query },
+        headers: { ...req.headers },
+        body,
+      };
       sent.push(s);
       const r = respond(s);
       return {
@@ -178,7 +237,10 @@ function capturingClient(respond: Responder): { s3: S3Client; sent: Sent[] } {
   return { s3, sent };
 }
 
-const mfa = { serialNumber: 'arn:aws:iam::123456789012:mfa/root-account-mfa-device', tokenCode: '654321' };
+const mfa = {
+  serialNumber: 'arn:aws:iam::123456789012:mfa/root-account-mfa-device',
+  tokenCode: '654321',
+};
 const mfaHeader = 'arn:aws:iam::123456789012:mfa/root-account-mfa-device 654321';
 const noLockConfig = {
   status: 404,
@@ -216,7 +278,9 @@ describe('MFA header on requests', () => {
   });
 
   it('suspendVersioning sends the token after checking the bucket has no Object Lock', async () => {
-    const { s3, sent } = capturingClient((r) => ('object-lock' in r.query ? noLockConfig : { status: 200 }));
+    const { s3, sent } = capturingClient((r) =>
+      'object-lock' in r.query ? noLockConfig : { status: 200 },
+    );
     await suspendVersioning(s3, { bucket: 'b', mfa });
     expect(sent.map((s) => s.method)).toEqual(['GET', 'PUT']);
     expect(sent[1]?.headers['x-amz-mfa']).toBe(mfaHeader);
@@ -226,11 +290,18 @@ describe('MFA header on requests', () => {
   it('sends nothing when the token is malformed or missing for an MFA Delete change', async () => {
     const { s3, sent } = capturingClient(() => ({ status: 200 }));
     await expect(
-      deleteVersion(s3, { bucket: 'b', key: 'k', versionId: 'v1', mfa: { serialNumber: 'x', tokenCode: '1' } }),
+      deleteVersion(s3, {
+        bucket: 'b',
+        key: 'k',
+        versionId: 'v1',
+        mfa: { serialNumber: 'x', tokenCode: '1' },
+      }),
     ).rejects.toMatchObject({ code: 'ERR_S3ENC_MFA_INVALID' });
-    await expect(enableVersioning(s3, { bucket: 'b', mfaDelete: 'Enabled' })).rejects.toMatchObject({
-      code: 'ERR_S3ENC_MFA_REQUIRED',
-    });
+    await expect(enableVersioning(s3, { bucket: 'b', mfaDelete: 'Enabled' })).rejects.toMatchObject(
+      {
+        code: 'ERR_S3ENC_MFA_REQUIRED',
+      },
+    );
     expect(sent).toHaveLength(0);
   });
 });
@@ -247,13 +318,21 @@ describe('guards before the request', () => {
   });
 
   it('refuses to delete a GOVERNANCE version without the bypass, and sends the bypass when given', async () => {
-    const { s3, sent } = capturingClient((r) => (r.method === 'HEAD' ? locked('GOVERNANCE', '2030-01-01T00:00:00Z') : { status: 204 }));
-    await expect(deleteVersion(s3, { bucket: 'b', key: 'k', versionId: 'v1' }, now)).rejects.toMatchObject({
+    const { s3, sent } = capturingClient((r) =>
+      r.method === 'HEAD' ? locked('GOVERNANCE', '2030-01-01T00:00:00Z') : { status: 204 },
+    );
+    await expect(
+      deleteVersion(s3, { bucket: 'b', key: 'k', versionId: 'v1' }, now),
+    ).rejects.toMatchObject({
       name: 'InvalidArgumentError',
       code: 'ERR_S3ENC_LOCK_GOVERNED_VERSION',
     });
     expect(sent.map((s) => s.method)).toEqual(['HEAD']);
-    await deleteVersion(s3, { bucket: 'b', key: 'k', versionId: 'v1', bypassGovernanceRetention: true }, now);
+    await deleteVersion(
+      s3,
+      { bucket: 'b', key: 'k', versionId: 'v1', bypassGovernanceRetention: true },
+      now,
+    );
     expect(sent.at(-1)?.method).toBe('DELETE');
     expect(sent.at(-1)?.headers['x-amz-bypass-governance-retention']).toBe('true');
   });
@@ -261,17 +340,27 @@ describe('guards before the request', () => {
   it('refuses COMPLIANCE and legal hold deletes even with the bypass', async () => {
     const c = capturingClient(() => locked('COMPLIANCE', '2030-01-01T00:00:00Z'));
     await expect(
-      deleteVersion(c.s3, { bucket: 'b', key: 'k', versionId: 'v1', bypassGovernanceRetention: true }, now),
+      deleteVersion(
+        c.s3,
+        { bucket: 'b', key: 'k', versionId: 'v1', bypassGovernanceRetention: true },
+        now,
+      ),
     ).rejects.toMatchObject({ code: 'ERR_S3ENC_LOCK_COMPLIANCE_IMMUTABLE' });
     const h = capturingClient(() => locked('GOVERNANCE', '2020-01-01T00:00:00Z', 'ON'));
     await expect(
-      deleteVersion(h.s3, { bucket: 'b', key: 'k', versionId: 'v1', bypassGovernanceRetention: true }, now),
+      deleteVersion(
+        h.s3,
+        { bucket: 'b', key: 'k', versionId: 'v1', bypassGovernanceRetention: true },
+        now,
+      ),
     ).rejects.toMatchObject({ code: 'ERR_S3ENC_LOCK_LEGAL_HOLD_ACTIVE' });
     expect([...c.sent, ...h.sent].every((s) => s.method === 'HEAD')).toBe(true);
   });
 
   it('lets an expired retention be deleted without the bypass', async () => {
-    const { s3, sent } = capturingClient((r) => (r.method === 'HEAD' ? locked('COMPLIANCE', '2026-01-15T11:59:59Z') : { status: 204 }));
+    const { s3, sent } = capturingClient((r) =>
+      r.method === 'HEAD' ? locked('COMPLIANCE', '2026-01-15T11:59:59Z') : { status: 204 },
+    );
     await deleteVersion(s3, { bucket: 'b', key: 'k', versionId: 'v1' }, now);
     expect(sent.map((s) => s.method)).toEqual(['HEAD', 'DELETE']);
     expect(sent[1]?.headers['x-amz-bypass-governance-retention']).toBeUndefined();
@@ -280,13 +369,27 @@ describe('guards before the request', () => {
   it('sends nothing for COMPLIANCE retention or default retention without the acknowledgement', async () => {
     const { s3, sent } = capturingClient(() => ({ status: 200 }));
     await expect(
-      putRetention(s3, { bucket: 'b', key: 'k', versionId: 'v1', mode: 'COMPLIANCE', retainFor: { days: 1 } }),
+      putRetention(s3, {
+        bucket: 'b',
+        key: 'k',
+        versionId: 'v1',
+        mode: 'COMPLIANCE',
+        retainFor: { days: 1 },
+      }),
     ).rejects.toMatchObject({ code: 'ERR_S3ENC_LOCK_COMPLIANCE_NOT_ACKNOWLEDGED' });
     await expect(
-      putBucketDefaultRetention(s3, { bucket: 'b', defaultRetention: { mode: 'COMPLIANCE', retainFor: { days: 1 } } }),
+      putBucketDefaultRetention(s3, {
+        bucket: 'b',
+        defaultRetention: { mode: 'COMPLIANCE', retainFor: { days: 1 } },
+      }),
     ).rejects.toMatchObject({ code: 'ERR_S3ENC_LOCK_COMPLIANCE_NOT_ACKNOWLEDGED' });
     await expect(
-      putRetention(s3, { bucket: 'b', key: 'k', mode: 'GOVERNANCE', retainUntil: new Date(Date.now() - 1000) }),
+      putRetention(s3, {
+        bucket: 'b',
+        key: 'k',
+        mode: 'GOVERNANCE',
+        retainUntil: new Date(Date.now() - 1000),
+      }),
     ).rejects.toMatchObject({ code: 'ERR_S3ENC_LOCK_RETAIN_UNTIL_IN_PAST' });
     expect(sent).toHaveLength(0);
   });
@@ -295,7 +398,10 @@ describe('guards before the request', () => {
     const { s3, sent } = capturingClient(() => noLockConfig);
     await expect(
       putRetention(s3, { bucket: 'b', key: 'k', mode: 'GOVERNANCE', retainFor: { days: 1 } }),
-    ).rejects.toMatchObject({ code: 'ERR_S3ENC_LOCK_NOT_ENABLED', message: expect.stringContaining('createObjectLockBucket') });
+    ).rejects.toMatchObject({
+      code: 'ERR_S3ENC_LOCK_NOT_ENABLED',
+      message: expect.stringContaining('createObjectLockBucket'),
+    });
     expect(sent).toHaveLength(1);
     expect(sent[0]?.query).toHaveProperty('object-lock');
   });
@@ -303,11 +409,16 @@ describe('guards before the request', () => {
   it('restoreVersion checks SSE-C keys and Object Lock options before any request', async () => {
     const { s3, sent } = capturingClient(() => ({ status: 200 }));
     const address = { bucket: 'b', key: 'k', versionId: 'v1' };
-    await expect(restoreVersion(s3, { ...address, sourceSseCustomerKey: new Uint8Array(31) })).rejects.toMatchObject({
+    await expect(
+      restoreVersion(s3, { ...address, sourceSseCustomerKey: new Uint8Array(31) }),
+    ).rejects.toMatchObject({
       code: 'ERR_S3ENC_INVALID_SSE_C_KEY',
     });
     await expect(
-      restoreVersion(s3, { ...address, objectLock: { mode: 'COMPLIANCE', retainFor: { days: 1 } } }),
+      restoreVersion(s3, {
+        ...address,
+        objectLock: { mode: 'COMPLIANCE', retainFor: { days: 1 } },
+      }),
     ).rejects.toMatchObject({ code: 'ERR_S3ENC_LOCK_COMPLIANCE_NOT_ACKNOWLEDGED' });
     await expect(restoreVersion(s3, { ...address, partSize: 1024 })).rejects.toMatchObject({
       code: 'ERR_S3ENC_INVALID_ARGUMENT',
@@ -318,18 +429,38 @@ describe('guards before the request', () => {
   it('restoreVersion sends the copy-source SSE-C headers and re-encrypts with the same key by default', async () => {
     const { s3, sent } = capturingClient((r): ReturnType<Responder> =>
       r.method === 'HEAD'
-        ? { status: 200, headers: { 'content-length': '10', etag: '"abc"', 'x-amz-server-side-encryption-customer-algorithm': 'AES256' } }
-        : { status: 200, headers: { 'x-amz-version-id': 'v2' }, body: '<CopyObjectResult><ETag>"abc"</ETag></CopyObjectResult>' },
+        ? {
+            status: 200,
+            headers: {
+              'content-length': '10',
+              etag: '"abc"',
+              'x-amz-server-side-encryption-customer-algorithm': 'AES256',
+            },
+          }
+        : {
+            status: 200,
+            headers: { 'x-amz-version-id': 'v2' },
+            body: '<CopyObjectResult><ETag>"abc"</ETag></CopyObjectResult>',
+          },
     );
     const key = Buffer.alloc(32, 9);
-    const out = await restoreVersion(s3, { bucket: 'b', key: 'dir/a b', versionId: 'v1', sourceSseCustomerKey: key });
+    const out = await restoreVersion(s3, {
+      bucket: 'b',
+      key: 'dir/a b',
+      versionId: 'v1',
+      sourceSseCustomerKey: key,
+    });
     expect(out).toEqual({ versionId: 'v2', sourceVersionId: 'v1', size: 10, multipart: false });
     const copy = sent[1]!;
     expect(copy.method).toBe('PUT');
     expect(copy.headers['x-amz-copy-source']).toBe('b/dir/a%20b?versionId=v1');
     expect(copy.headers['x-amz-copy-source-if-match']).toBe('"abc"');
-    expect(copy.headers['x-amz-copy-source-server-side-encryption-customer-algorithm']).toBe('AES256');
-    expect(copy.headers['x-amz-copy-source-server-side-encryption-customer-key']).toBe(key.toString('base64'));
+    expect(copy.headers['x-amz-copy-source-server-side-encryption-customer-algorithm']).toBe(
+      'AES256',
+    );
+    expect(copy.headers['x-amz-copy-source-server-side-encryption-customer-key']).toBe(
+      key.toString('base64'),
+    );
     expect(copy.headers['x-amz-server-side-encryption-customer-key']).toBe(key.toString('base64'));
     expect(copy.headers['x-amz-metadata-directive']).toBe('COPY');
   });
@@ -338,12 +469,16 @@ describe('guards before the request', () => {
     const { s3, sent } = capturingClient(() => ({ status: 200 }));
     const ac = new AbortController();
     ac.abort();
-    await expect(restoreVersion(s3, { bucket: 'b', key: 'k', versionId: 'v1', signal: ac.signal })).rejects.toMatchObject({
+    await expect(
+      restoreVersion(s3, { bucket: 'b', key: 'k', versionId: 'v1', signal: ac.signal }),
+    ).rejects.toMatchObject({
       name: 'AbortError',
       code: 'ERR_S3ENC_ABORTED',
     });
     expect(sent).toHaveLength(0);
-    await expect(listVersions(s3, { bucket: 'b', key: 'k', signal: ac.signal })).rejects.toMatchObject({
+    await expect(
+      listVersions(s3, { bucket: 'b', key: 'k', signal: ac.signal }),
+    ).rejects.toMatchObject({
       code: 'ERR_S3ENC_ABORTED',
     });
   });

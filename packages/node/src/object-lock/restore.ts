@@ -16,7 +16,11 @@ import {
 } from '@aws-sdk/client-s3';
 import { AbortError, S3EncError, S3RequestError } from '@s3enc/core';
 import { argError, mapS3Error } from './errors.js';
-import { lockParamsFor, type ObjectLockPutOptions, type ObjectLockPutParams } from './lock-params.js';
+import {
+  lockParamsFor,
+  type ObjectLockPutOptions,
+  type ObjectLockPutParams,
+} from './lock-params.js';
 import { toSseCustomerKey, type SseCustomerKeyInput } from '../sse.js';
 import { copySourceSseCParams, sseCParams } from './sse-c.js';
 import { checkVersionAddress, headVersion, type VersionIdAddress } from './versions.js';
@@ -72,7 +76,10 @@ export function copySourceFor(o: VersionIdAddress): string {
 
 function checkSize(value: unknown, what: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw argError('ERR_S3ENC_INVALID_ARGUMENT', `${what} must be a whole number from ${min} to ${max}`);
+    throw argError(
+      'ERR_S3ENC_INVALID_ARGUMENT',
+      `${what} must be a whole number from ${min} to ${max}`,
+    );
   }
   return value;
 }
@@ -103,14 +110,23 @@ function serverSideEncryptionOf(h: HeadObjectCommandOutput) {
  *   marker, `ERR_S3ENC_NO_SUCH_VERSION`, or any refused copy (a multipart copy is aborted).
  * @throws AbortError when `signal` aborts (a multipart copy is aborted).
  */
-export async function restoreVersion(s3: S3Client, o: RestoreVersionOptions): Promise<RestoreVersionResult> {
+export async function restoreVersion(
+  s3: S3Client,
+  o: RestoreVersionOptions,
+): Promise<RestoreVersionResult> {
   const address = checkVersionAddress(o);
-  const threshold = checkSize(o.multipartThreshold ?? MAX_COPY_OBJECT_SIZE, 'multipartThreshold', 0, MAX_COPY_OBJECT_SIZE);
+  const threshold = checkSize(
+    o.multipartThreshold ?? MAX_COPY_OBJECT_SIZE,
+    'multipartThreshold',
+    0,
+    MAX_COPY_OBJECT_SIZE,
+  );
   const concurrency = checkSize(o.concurrency ?? 4, 'concurrency', 1, 64);
   if (o.partSize !== undefined) checkSize(o.partSize, 'partSize', MIN_PART, MAX_PART);
   const lock: ObjectLockPutParams = o.objectLock === undefined ? {} : lockParamsFor(o.objectLock);
   // Validated (and read from file / environment) once, before any request.
-  const sourceKey = o.sourceSseCustomerKey === undefined ? undefined : toSseCustomerKey(o.sourceSseCustomerKey);
+  const sourceKey =
+    o.sourceSseCustomerKey === undefined ? undefined : toSseCustomerKey(o.sourceSseCustomerKey);
   const targetKey = o.sseCustomerKey === undefined ? sourceKey : toSseCustomerKey(o.sseCustomerKey);
   const sourceSseC = copySourceSseCParams(sourceKey);
   const targetSseC = sseCParams(targetKey);
@@ -118,7 +134,10 @@ export async function restoreVersion(s3: S3Client, o: RestoreVersionOptions): Pr
 
   let head;
   try {
-    head = await headVersion(s3, { ...o, ...(sourceKey === undefined ? {} : { sseCustomerKey: sourceKey }) });
+    head = await headVersion(s3, {
+      ...o,
+      ...(sourceKey === undefined ? {} : { sseCustomerKey: sourceKey }),
+    });
   } catch (err) {
     // S3 refuses HEAD of an SSE-C object without its key with a bare 400.
     if (err instanceof S3RequestError && err.statusCode === 400 && sourceKey === undefined) {
@@ -157,7 +176,12 @@ export async function restoreVersion(s3: S3Client, o: RestoreVersionOptions): Pr
         }),
         abortSignal,
       );
-      return { versionId: out.VersionId, sourceVersionId: address.VersionId, size: head.size, multipart: false };
+      return {
+        versionId: out.VersionId,
+        sourceVersionId: address.VersionId,
+        size: head.size,
+        multipart: false,
+      };
     } catch (err) {
       throw failure(err, o.signal, what);
     }
@@ -165,7 +189,8 @@ export async function restoreVersion(s3: S3Client, o: RestoreVersionOptions): Pr
 
   let partSize = o.partSize ?? 512 * MiB;
   partSize = Math.max(partSize, Math.ceil(head.size / MAX_PARTS / MiB) * MiB);
-  if (partSize > MAX_PART) throw argError('ERR_S3ENC_INVALID_ARGUMENT', 'The object is too large for a multipart copy');
+  if (partSize > MAX_PART)
+    throw argError('ERR_S3ENC_INVALID_ARGUMENT', 'The object is too large for a multipart copy');
   const partCount = Math.max(1, Math.ceil(head.size / partSize));
 
   let UploadId: string | undefined;
@@ -215,7 +240,9 @@ export async function restoreVersion(s3: S3Client, o: RestoreVersionOptions): Pr
       }
     };
     // allSettled, not all: every worker must stop before the upload is aborted.
-    const results = await Promise.allSettled(Array.from({ length: Math.min(concurrency, partCount) }, worker));
+    const results = await Promise.allSettled(
+      Array.from({ length: Math.min(concurrency, partCount) }, worker),
+    );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
     const done = await s3.send(
@@ -228,11 +255,18 @@ export async function restoreVersion(s3: S3Client, o: RestoreVersionOptions): Pr
       }),
       abortSignal,
     );
-    return { versionId: done.VersionId, sourceVersionId: address.VersionId, size: head.size, multipart: true };
+    return {
+      versionId: done.VersionId,
+      sourceVersionId: address.VersionId,
+      size: head.size,
+      multipart: true,
+    };
   } catch (err) {
     if (UploadId !== undefined) {
       await s3
-        .send(new AbortMultipartUploadCommand({ Bucket: address.Bucket, Key: address.Key, UploadId }))
+        .send(
+          new AbortMultipartUploadCommand({ Bucket: address.Bucket, Key: address.Key, UploadId }),
+        )
         .catch(() => undefined);
     }
     throw failure(err, o.signal, what);
@@ -240,6 +274,7 @@ export async function restoreVersion(s3: S3Client, o: RestoreVersionOptions): Pr
 }
 
 function failure(err: unknown, signal: AbortSignal | undefined, what: string): S3EncError {
-  if (signal?.aborted === true && !(err instanceof S3EncError)) return new AbortError(undefined, { cause: err });
+  if (signal?.aborted === true && !(err instanceof S3EncError))
+    return new AbortError(undefined, { cause: err });
   return mapS3Error(err, what);
 }

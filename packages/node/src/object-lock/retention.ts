@@ -61,8 +61,13 @@ export interface ExtendRetentionOptions extends VersionAddress {
 }
 
 /** @internal */
-export function checkAddress(o: VersionAddress): { Bucket: string; Key: string; VersionId?: string } {
-  if (o === null || typeof o !== 'object') throw argError('ERR_S3ENC_INVALID_ARGUMENT', 'options must be an object');
+export function checkAddress(o: VersionAddress): {
+  Bucket: string;
+  Key: string;
+  VersionId?: string;
+} {
+  if (o === null || typeof o !== 'object')
+    throw argError('ERR_S3ENC_INVALID_ARGUMENT', 'options must be an object');
   const Bucket = checkName(o.bucket, 'bucket');
   const Key = checkName(o.key, 'key');
   if (o.versionId === undefined) return { Bucket, Key };
@@ -81,7 +86,10 @@ function describe(a: { Bucket: string; Key: string; VersionId?: string }): strin
  * @throws InvalidArgumentError `ERR_S3ENC_LOCK_NOT_ENABLED` when the bucket lacks Object Lock.
  * @throws S3RequestError e.g. `ERR_S3ENC_NO_SUCH_VERSION`, `ERR_S3ENC_NO_SUCH_KEY`.
  */
-export async function getRetention(s3: S3Client, o: VersionAddress): Promise<RetentionInfo | undefined> {
+export async function getRetention(
+  s3: S3Client,
+  o: VersionAddress,
+): Promise<RetentionInfo | undefined> {
   const address = checkAddress(o);
   try {
     const out = await s3.send(new GetObjectRetentionCommand(address));
@@ -118,7 +126,11 @@ function isMissingBucketLock(err: unknown): boolean {
  *   and `bypassGovernanceRetention` is not true).
  * @throws S3RequestError when S3 refuses.
  */
-export async function putRetention(s3: S3Client, o: PutRetentionOptions, now: Date = new Date()): Promise<RetentionInfo> {
+export async function putRetention(
+  s3: S3Client,
+  o: PutRetentionOptions,
+  now: Date = new Date(),
+): Promise<RetentionInfo> {
   const address = checkAddress(o);
   const mode = checkMode(o.mode);
   const retainUntil = resolveRetainUntil(o, now);
@@ -198,7 +210,10 @@ export async function extendRetention(
   checkComplianceAcknowledged(current.mode, o.acknowledgeComplianceIsIrreversible);
   try {
     await s3.send(
-      new PutObjectRetentionCommand({ ...address, Retention: { Mode: current.mode, RetainUntilDate: retainUntil } }),
+      new PutObjectRetentionCommand({
+        ...address,
+        Retention: { Mode: current.mode, RetainUntilDate: retainUntil },
+      }),
     );
   } catch (err) {
     throw mapS3Error(err, `PutObjectRetention of ${describe(address)}`);
@@ -251,7 +266,11 @@ export async function removeRetention(
   }
   try {
     await s3.send(
-      new PutObjectRetentionCommand({ ...address, Retention: {}, ...(active ? { BypassGovernanceRetention: true } : {}) }),
+      new PutObjectRetentionCommand({
+        ...address,
+        Retention: {},
+        ...(active ? { BypassGovernanceRetention: true } : {}),
+      }),
     );
   } catch (err) {
     throw mapS3Error(err, `PutObjectRetention (remove) of ${describe(address)}`);
@@ -275,10 +294,16 @@ export interface PutLegalHoldOptions extends VersionAddress {
  */
 export async function putLegalHold(s3: S3Client, o: PutLegalHoldOptions): Promise<void> {
   const address = checkAddress(o);
-  if (typeof o.legalHold !== 'boolean') throw argError('ERR_S3ENC_INVALID_ARGUMENT', 'legalHold must be true or false');
+  if (typeof o.legalHold !== 'boolean')
+    throw argError('ERR_S3ENC_INVALID_ARGUMENT', 'legalHold must be true or false');
   await assertObjectLockEnabled(s3, { bucket: address.Bucket });
   try {
-    await s3.send(new PutObjectLegalHoldCommand({ ...address, LegalHold: { Status: o.legalHold ? 'ON' : 'OFF' } }));
+    await s3.send(
+      new PutObjectLegalHoldCommand({
+        ...address,
+        LegalHold: { Status: o.legalHold ? 'ON' : 'OFF' },
+      }),
+    );
   } catch (err) {
     throw mapS3Error(err, `PutObjectLegalHold of ${describe(address)}`);
   }

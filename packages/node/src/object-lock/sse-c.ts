@@ -5,9 +5,11 @@
 import { toSseCustomerKey, type SseCustomerKeyInput } from '../sse.js';
 
 /** @internal Fields addressing an SSE-C object (GET/HEAD) or encrypting a new one (PUT/copy target). */
-export function sseCParams(
-  k: SseCustomerKeyInput | undefined,
-): { SSECustomerAlgorithm?: string; SSECustomerKey?: string; SSECustomerKeyMD5?: string } {
+export function sseCParams(k: SseCustomerKeyInput | undefined): {
+  SSECustomerAlgorithm?: string;
+  SSECustomerKey?: string;
+  SSECustomerKeyMD5?: string;
+} {
   if (k === undefined) return {};
   return toSseCustomerKey(k).requestParams();
 }

@@ -51,13 +51,19 @@ export function checkComplianceAcknowledged(mode: RetentionMode, acknowledged: u
 /** @internal Checks a retention period and returns it with its unit. */
 export function checkPeriod(period: unknown): { days: number } | { years: number } {
   if (period === null || typeof period !== 'object') {
-    throw argError('ERR_S3ENC_LOCK_INVALID_RETENTION', 'retainFor must be { days: n } or { years: n }');
+    throw argError(
+      'ERR_S3ENC_LOCK_INVALID_RETENTION',
+      'retainFor must be { days: n } or { years: n }',
+    );
   }
   const p = period as { days?: unknown; years?: unknown };
   const hasDays = p.days !== undefined;
   const hasYears = p.years !== undefined;
   if (hasDays === hasYears) {
-    throw argError('ERR_S3ENC_LOCK_INVALID_RETENTION', 'retainFor must have exactly one of days or years');
+    throw argError(
+      'ERR_S3ENC_LOCK_INVALID_RETENTION',
+      'retainFor must have exactly one of days or years',
+    );
   }
   const [value, unit, max] = hasDays
     ? [p.days, 'days', MAX_RETENTION_DAYS]
@@ -85,7 +91,10 @@ export function addPeriod(now: Date, period: { days: number } | { years: number 
  * S3 keeps retain-until dates to the second, so the result is rounded UP to a whole second
  * (never shorter than asked).
  */
-export function resolveRetainUntil(o: { retainUntil?: unknown; retainFor?: unknown }, now: Date): Date {
+export function resolveRetainUntil(
+  o: { retainUntil?: unknown; retainFor?: unknown },
+  now: Date,
+): Date {
   const hasUntil = o.retainUntil !== undefined;
   const hasFor = o.retainFor !== undefined;
   if (hasUntil === hasFor) {

@@ -1,7 +1,11 @@
 /**
  * Bucket versioning: enable, suspend, read the status and the MFA Delete status.
  */
-import { GetBucketVersioningCommand, PutBucketVersioningCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetBucketVersioningCommand,
+  PutBucketVersioningCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { getBucketObjectLock } from './bucket.js';
 import { argError, mapS3Error } from './errors.js';
 import { mfaHeaderValue, type MfaToken } from './mfa.js';
@@ -33,13 +37,14 @@ function versioningInput(o: VersioningChangeOptions, status: 'Enabled' | 'Suspen
   if (o.mfaDelete !== undefined && o.mfa === undefined) {
     throw argError(
       'ERR_S3ENC_MFA_REQUIRED',
-      'Changing MFA Delete needs the root user\'s MFA device: pass mfa: { serialNumber, tokenCode }',
+      "Changing MFA Delete needs the root user's MFA device: pass mfa: { serialNumber, tokenCode }",
     );
   }
   const MFA = o.mfa === undefined ? undefined : mfaHeaderValue(o.mfa);
   return {
     Bucket: bucket,
-    VersioningConfiguration: o.mfaDelete === undefined ? { Status: status } : { Status: status, MFADelete: o.mfaDelete },
+    VersioningConfiguration:
+      o.mfaDelete === undefined ? { Status: status } : { Status: status, MFADelete: o.mfaDelete },
     ...(MFA === undefined ? {} : { MFA }),
   };
 }
@@ -98,7 +103,8 @@ export async function getVersioning(
   const bucket = checkName(o.bucket, 'bucket');
   try {
     const out = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
-    const status: VersioningStatus = out.Status === 'Enabled' || out.Status === 'Suspended' ? out.Status : 'Unversioned';
+    const status: VersioningStatus =
+      out.Status === 'Enabled' || out.Status === 'Suspended' ? out.Status : 'Unversioned';
     return { status, mfaDelete: out.MFADelete === 'Enabled' ? 'Enabled' : 'Disabled' };
   } catch (err) {
     throw mapS3Error(err, `GetBucketVersioning of bucket ${bucket}`);
@@ -111,6 +117,9 @@ export async function getVersioning(
  *
  * @throws S3RequestError when the request fails.
  */
-export async function getMfaDeleteStatus(s3: S3Client, o: { bucket: string }): Promise<MfaDeleteStatus> {
+export async function getMfaDeleteStatus(
+  s3: S3Client,
+  o: { bucket: string },
+): Promise<MfaDeleteStatus> {
   return (await getVersioning(s3, o)).mfaDelete;
 }

@@ -60,7 +60,10 @@ export interface ListVersionsOptions {
  * @throws InvalidArgumentError for bad options; S3RequestError when a page fails; AbortError
  *   when `signal` aborts.
  */
-export async function* iterateVersions(s3: S3Client, o: ListVersionsOptions): AsyncGenerator<VersionEntry, void, undefined> {
+export async function* iterateVersions(
+  s3: S3Client,
+  o: ListVersionsOptions,
+): AsyncGenerator<VersionEntry, void, undefined> {
   const Bucket = checkName(o.bucket, 'bucket');
   const key = checkName(o.key, 'key');
   const pageSize = o.pageSize ?? 1000;
@@ -70,11 +73,18 @@ export async function* iterateVersions(s3: S3Client, o: ListVersionsOptions): As
   let KeyMarker: string | undefined;
   let VersionIdMarker: string | undefined;
   for (;;) {
-    if (o.signal?.aborted === true) throw new AbortError('ListObjectVersions was aborted', { cause: o.signal.reason });
+    if (o.signal?.aborted === true)
+      throw new AbortError('ListObjectVersions was aborted', { cause: o.signal.reason });
     let page;
     try {
       page = await s3.send(
-        new ListObjectVersionsCommand({ Bucket, Prefix: key, MaxKeys: pageSize, KeyMarker, VersionIdMarker }),
+        new ListObjectVersionsCommand({
+          Bucket,
+          Prefix: key,
+          MaxKeys: pageSize,
+          KeyMarker,
+          VersionIdMarker,
+        }),
         o.signal === undefined ? {} : { abortSignal: o.signal },
       );
     } catch (err) {
@@ -83,17 +93,33 @@ export async function* iterateVersions(s3: S3Client, o: ListVersionsOptions): As
     const entries: VersionEntry[] = [];
     let passedKey = false;
     for (const v of page.Versions ?? []) {
-      if (v.Key !== key) { passedKey ||= v.Key !== undefined && v.Key > key; continue; }
+      if (v.Key !== key) {
+        passedKey ||= v.Key !== undefined && v.Key > key;
+        continue;
+      }
       entries.push({
-        key, versionId: v.VersionId ?? 'null', isLatest: v.IsLatest === true, isDeleteMarker: false,
-        lastModified: v.LastModified, size: v.Size, eTag: v.ETag,
+        key,
+        versionId: v.VersionId ?? 'null',
+        isLatest: v.IsLatest === true,
+        isDeleteMarker: false,
+        lastModified: v.LastModified,
+        size: v.Size,
+        eTag: v.ETag,
       });
     }
     for (const m of page.DeleteMarkers ?? []) {
-      if (m.Key !== key) { passedKey ||= m.Key !== undefined && m.Key > key; continue; }
+      if (m.Key !== key) {
+        passedKey ||= m.Key !== undefined && m.Key > key;
+        continue;
+      }
       entries.push({
-        key, versionId: m.VersionId ?? 'null', isLatest: m.IsLatest === true, isDeleteMarker: true,
-        lastModified: m.LastModified, size: undefined, eTag: undefined,
+        key,
+        versionId: m.VersionId ?? 'null',
+        isLatest: m.IsLatest === true,
+        isDeleteMarker: true,
+        lastModified: m.LastModified,
+        size: undefined,
+        eTag: undefined,
       });
     }
     entries.sort(newestFirst);
@@ -124,8 +150,13 @@ export async function listVersions(s3: S3Client, o: ListVersionsOptions): Promis
 }
 
 /** @internal */
-export function checkVersionAddress(o: VersionIdAddress): { Bucket: string; Key: string; VersionId: string } {
-  if (o === null || typeof o !== 'object') throw argError('ERR_S3ENC_INVALID_ARGUMENT', 'options must be an object');
+export function checkVersionAddress(o: VersionIdAddress): {
+  Bucket: string;
+  Key: string;
+  VersionId: string;
+} {
+  if (o === null || typeof o !== 'object')
+    throw argError('ERR_S3ENC_INVALID_ARGUMENT', 'options must be an object');
   return {
     Bucket: checkName(o.bucket, 'bucket'),
     Key: checkName(o.key, 'key'),
@@ -165,8 +196,12 @@ export interface ReadVersionOptions extends VersionIdAddress {
 
 function lockStateOf(h: HeadObjectCommandOutput): VersionLockState {
   return {
-    mode: h.ObjectLockMode === 'GOVERNANCE' || h.ObjectLockMode === 'COMPLIANCE' ? h.ObjectLockMode : undefined,
-    retainUntil: h.ObjectLockRetainUntilDate === undefined ? undefined : new Date(h.ObjectLockRetainUntilDate),
+    mode:
+      h.ObjectLockMode === 'GOVERNANCE' || h.ObjectLockMode === 'COMPLIANCE'
+        ? h.ObjectLockMode
+        : undefined,
+    retainUntil:
+      h.ObjectLockRetainUntilDate === undefined ? undefined : new Date(h.ObjectLockRetainUntilDate),
     legalHold: h.ObjectLockLegalHoldStatus === 'ON',
   };
 }
@@ -188,10 +223,14 @@ export async function headVersion(s3: S3Client, o: ReadVersionOptions): Promise<
   } catch (err) {
     if (s3ErrorStatus(err) === 404 && !isDeleteMarkerError(err)) {
       // HEAD answers carry no error body: a 404 is the version (or the key) not existing.
-      throw new S3RequestError('ERR_S3ENC_NO_SUCH_VERSION', `HeadObject of ${describe(address)} failed: no such version`, {
-        cause: err,
-        statusCode: 404,
-      });
+      throw new S3RequestError(
+        'ERR_S3ENC_NO_SUCH_VERSION',
+        `HeadObject of ${describe(address)} failed: no such version`,
+        {
+          cause: err,
+          statusCode: 404,
+        },
+      );
     }
     throw mapS3Error(err, `HeadObject of ${describe(address)}`);
   }
@@ -212,7 +251,10 @@ export async function headVersion(s3: S3Client, o: ReadVersionOptions): Promise<
  * @returns the SDK response; consume or destroy `Body`.
  * @throws S3RequestError `ERR_S3ENC_VERSION_IS_DELETE_MARKER`, `ERR_S3ENC_NO_SUCH_VERSION`, …
  */
-export async function getVersion(s3: S3Client, o: ReadVersionOptions): Promise<GetObjectCommandOutput> {
+export async function getVersion(
+  s3: S3Client,
+  o: ReadVersionOptions,
+): Promise<GetObjectCommandOutput> {
   const address = checkVersionAddress(o);
   try {
     return await s3.send(
@@ -248,13 +290,17 @@ export interface DeleteVersionResult {
 }
 
 /** @internal Lock state of a version, or undefined when it cannot be read (or it is a delete marker). */
-async function readLockState(s3: S3Client, a: { Bucket: string; Key: string; VersionId: string }): Promise<VersionLockState | undefined> {
+async function readLockState(
+  s3: S3Client,
+  a: { Bucket: string; Key: string; VersionId: string },
+): Promise<VersionLockState | undefined> {
   try {
     const h = await s3.send(new HeadObjectCommand(a));
     return lockStateOf(h);
   } catch (err) {
     if (isDeleteMarkerError(err) || s3ErrorStatus(err) === 404) return undefined;
-    if (s3ErrorStatus(err) !== 400 && s3ErrorStatus(err) !== 403) throw mapS3Error(err, `HeadObject of ${describe(a)}`);
+    if (s3ErrorStatus(err) !== 400 && s3ErrorStatus(err) !== 403)
+      throw mapS3Error(err, `HeadObject of ${describe(a)}`);
   }
   // HEAD of an SSE-C version needs its key; the lock APIs do not.
   try {
@@ -304,21 +350,32 @@ export async function deleteVersion(
         ...(bypass ? { BypassGovernanceRetention: true } : {}),
       }),
     );
-    return { versionId: out.VersionId ?? address.VersionId, wasDeleteMarker: out.DeleteMarker === true };
+    return {
+      versionId: out.VersionId ?? address.VersionId,
+      wasDeleteMarker: out.DeleteMarker === true,
+    };
   } catch (err) {
     throw mapS3Error(err, `DeleteObject of ${describe(address)}`);
   }
 }
 
 /** @internal Throws the typed error for a delete that the lock state forbids. */
-export function assertDeletable(lock: VersionLockState, bypass: boolean, what: string, now: Date): void {
+export function assertDeletable(
+  lock: VersionLockState,
+  bypass: boolean,
+  what: string,
+  now: Date,
+): void {
   if (lock.legalHold) {
     throw argError(
       'ERR_S3ENC_LOCK_LEGAL_HOLD_ACTIVE',
       `${what} is under a legal hold and cannot be deleted: release it with putLegalHold({ legalHold: false }) first`,
     );
   }
-  const active = lock.mode !== undefined && lock.retainUntil !== undefined && lock.retainUntil.getTime() > now.getTime();
+  const active =
+    lock.mode !== undefined &&
+    lock.retainUntil !== undefined &&
+    lock.retainUntil.getTime() > now.getTime();
   if (!active) return;
   const until = lock.retainUntil!.toISOString();
   if (lock.mode === 'COMPLIANCE') {
