@@ -30,10 +30,11 @@ try {
   const file = join(dir, 'data.bin');
   await writeRandomFile(file, SIZE);
   const clients: Record<HandlerKind, EncryptedS3Client> = {
+    auto: new EncryptedS3Client({ s3: s3Settings(env), keyring: keyring(), concurrency: CONCURRENCY, partSize: PART }),
     undici: new EncryptedS3Client({ s3: { ...s3Settings(env), handler: 'undici' }, keyring: keyring(), concurrency: CONCURRENCY, partSize: PART }),
     'node-https': new EncryptedS3Client({ s3: { ...s3Settings(env), handler: 'node-https' }, keyring: keyring(), concurrency: CONCURRENCY, partSize: PART }),
   };
-  const enc = clients.undici;
+  const enc = clients.auto;
   const official = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
   const officialKeyring = new RawAesKeyringNode({
     keyName: 'bench',
@@ -54,7 +55,7 @@ try {
   const putPlain = await row('put: plain lib-storage Upload', () =>
     new Upload({ client: plain, params: { Bucket: bucket, Key: 'plain', Body: createReadStream(file) }, partSize: PART, queueSize: CONCURRENCY }).done(),
   );
-  const putEnc = await row('put: s3enc EncryptedS3Client.put', () => enc.put(bucket, 'enc', { path: file }));
+  const putEnc = await row('put: s3enc EncryptedS3Client.put (default handler)', () => enc.put(bucket, 'enc', { path: file }));
   const putOfficial = await row('put: encryptStream -> lib-storage Upload', () =>
     new Upload({
       client: plain,
@@ -70,13 +71,14 @@ try {
       queueSize: CONCURRENCY,
     }).done(),
   );
-  const putNodeHttps = await row('put: s3enc with node:https handler', () => clients['node-https'].put(bucket, 'enc-nh', { path: file }));
+  const putNodeHttps = await row('put: s3enc, node:https handler only', () => clients['node-https'].put(bucket, 'enc-nh', { path: file }));
+  const putUndici = await row('put: s3enc, undici handler only', () => clients.undici.put(bucket, 'enc-un', { path: file }));
 
   // ---- downloads ----
   const getPlain = await row('get: plain GetObject stream (ciphertext)', async () =>
     drain((await plain.send(new GetObjectCommand({ Bucket: bucket, Key: 'enc' }))).Body as AsyncIterable<Uint8Array>),
   );
-  const getEnc = await row('get: s3enc EncryptedS3Client.get', async () => drain((await enc.get(bucket, 'enc')).body));
+  const getEnc = await row('get: s3enc EncryptedS3Client.get (default handler)', async () => drain((await enc.get(bucket, 'enc')).body));
   // Our engine with crypto off: the same parallel ranged GETs over the plaintext object
   // (same bytes, 0.01 % smaller than the ciphertext), no header, no decryption.
   const getNoCrypto = await row('get: s3enc engine, crypto off', async () => drain((await enc.get(bucket, 'plain', { allowPlaintext: true })).body));
@@ -88,7 +90,8 @@ try {
     });
     return n;
   });
-  const getNodeHttps = await row('get: s3enc with node:https handler', async () => drain((await clients['node-https'].get(bucket, 'enc')).body));
+  const getNodeHttps = await row('get: s3enc, node:https handler only', async () => drain((await clients['node-https'].get(bucket, 'enc')).body));
+  const getUndici = await row('get: s3enc, undici handler only', async () => drain((await clients.undici.get(bucket, 'enc')).body));
 
   console.log(`\nobject ${SIZE / MiB} MiB, part ${PART / MiB} MiB, concurrency ${CONCURRENCY}, best of ${REPS}; MinIO + TLS on this machine (${(await import('node:os')).cpus().length} cores)\n`);
   for (const [n, r] of rows) console.log(`${n.padEnd(52)} ${r.toFixed(0).padStart(6)} MB/s`);
@@ -99,8 +102,8 @@ try {
   console.log(`  encrypted get / our engine, crypto off            ${ratio(getEnc, getNoCrypto)}  (>= 0.90)`);
   console.log(`  encrypted put / encryptStream -> Upload           ${ratio(putEnc, putOfficial)}  (>= 2)`);
   console.log(`  encrypted get / GetObject -> decryptUnsigned...   ${ratio(getEnc, getOfficial)}  (>= 2)`);
-  console.log(`  undici / node:https handler, put                  ${ratio(putEnc, putNodeHttps)}`);
-  console.log(`  undici / node:https handler, get                  ${ratio(getEnc, getNodeHttps)}`);
+  console.log(`  undici / node:https handler, put                  ${ratio(putUndici, putNodeHttps)}`);
+  console.log(`  undici / node:https handler, get                  ${ratio(getUndici, getNodeHttps)}`);
   for (const c of Object.values(clients)) c.destroy();
   plain.destroy();
 } catch (err) {

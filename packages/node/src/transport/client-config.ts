@@ -10,10 +10,14 @@ import type { HttpHandler } from '@smithy/protocol-http';
 import { InvalidArgumentError } from '@s3enc/core';
 import { UndiciHttpHandler } from './undici-handler.js';
 import { HardenedNodeHttpHandler } from './node-https-handler.js';
+import { RoutingHttpHandler } from './routing-handler.js';
 import { assertHttpsEndpoint, assertNoWeakening, type TlsOptions } from './tls-policy.js';
 
-/** Which hardened handler to use. 'undici' is the default (see docs/transfer.md for figures). */
-export type HandlerKind = 'undici' | 'node-https';
+/**
+ * Which hardened handler to use. 'auto' (default) sends uploads through node:https and the rest
+ * through undici, the faster of each in bench/transfer-handlers.ts (docs/transfer.md).
+ */
+export type HandlerKind = 'auto' | 'undici' | 'node-https';
 
 /** Transport options shared by the S3 and KMS client factories. */
 export interface TransportOptions extends TlsOptions {
@@ -26,7 +30,7 @@ export interface TransportOptions extends TlsOptions {
   forcePathStyle?: boolean | undefined;
   /** Parallel requests the caller intends; the keep-alive pool is sized from it. Default 8. */
   concurrency?: number | undefined;
-  /** Handler implementation. Default 'undici'. */
+  /** Handler implementation. Default 'auto'. */
   handler?: HandlerKind | undefined;
   /** SDK attempts per request (first try included). Default 5. */
   maxAttempts?: number | undefined;
@@ -47,7 +51,8 @@ export function createHttpHandler(o: TransportOptions = {}): HttpHandler<object>
     connections,
     requestTimeout: o.requestTimeout,
   };
-  const kind = o.handler ?? 'undici';
+  const kind = o.handler ?? 'auto';
+  if (kind === 'auto') return new RoutingHttpHandler(common);
   if (kind === 'undici') return new UndiciHttpHandler(common);
   if (kind === 'node-https') return new HardenedNodeHttpHandler(common);
   throw new InvalidArgumentError(`unknown handler '${String(kind)}'`);

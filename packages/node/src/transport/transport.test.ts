@@ -13,6 +13,7 @@ import { buildKmsClientConfig, buildS3ClientConfig, createHttpHandler } from './
 import { enforceHttpsOnly } from './https-only.js';
 import { UndiciHttpHandler } from './undici-handler.js';
 import { HardenedNodeHttpHandler } from './node-https-handler.js';
+import { RoutingHttpHandler } from './routing-handler.js';
 
 let dir: string;
 let server: Server;
@@ -62,6 +63,7 @@ async function text(r: Readable): Promise<string> {
 describe.each([
   ['undici', (ca: string) => new UndiciHttpHandler({ ca })],
   ['node-https', (ca: string) => new HardenedNodeHttpHandler({ ca })],
+  ['routing (default)', (ca: string) => new RoutingHttpHandler({ ca })],
 ])('%s handler', (_name, make) => {
   it('talks TLS to a server signed by the given CA, with bodies and query strings', async () => {
     const h = make(caPem);
