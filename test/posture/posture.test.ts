@@ -99,6 +99,10 @@ describe('auditBucket', () => {
     }
   });
 
+  it('a bucket that does not exist is an error, not a report', async () => {
+    await expect(auditBucket(s3, `s3enc-posture-missing-${Date.now().toString(36)}`)).rejects.toMatchObject({ code: 'ERR_S3ENC_NO_SUCH_BUCKET' });
+  });
+
   it('reads a lifecycle rule for noncurrent versions', async () => {
     const name = await bucket({ versioning: true });
     await s3.send(

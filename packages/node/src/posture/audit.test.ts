@@ -124,6 +124,15 @@ describe('auditBucket', () => {
     expect(find(r3, 'public-access-block.account')).toMatchObject({ status: 'fail', evidence: ['Account 111122223333 Block Public Access: not configured (nothing blocked)'] });
   });
 
+  it('a missing bucket or a dead endpoint is an error, not a report', async () => {
+    const missing = fakeS3(Object.fromEntries(Object.keys(fresh).map((k) => [k, sdkError('NoSuchBucket', 404)])));
+    await expect(auditBucket(missing.s3, 'bkt')).rejects.toMatchObject({ code: 'ERR_S3ENC_NO_SUCH_BUCKET' });
+    await expect(hardenBucket(missing.s3, 'bkt')).rejects.toMatchObject({ code: 'ERR_S3ENC_NO_SUCH_BUCKET' });
+    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const dead = fakeS3(Object.fromEntries(Object.keys(fresh).map((k) => [k, down])));
+    await expect(auditBucket(dead.s3, 'bkt')).rejects.toMatchObject({ code: 'ERR_S3ENC_S3_REQUEST' });
+  });
+
   it('rejects unusable expectations before any request', async () => {
     const { s3, sent } = fakeS3(fresh);
     await expect(auditBucket(s3, 'bkt', { sourceIpRanges: ['10.0.0.0/33'] })).rejects.toMatchObject({ code: 'ERR_S3ENC_AUDIT_EXPECTATIONS' });

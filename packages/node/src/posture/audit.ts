@@ -27,7 +27,7 @@ import { analysePolicy, lintPolicy, type PolicyAnalysis, type PolicyCheckResult 
 import { parsePolicy } from './policy/parse.js';
 import type { ParsedPolicy } from './policy/types.js';
 import { summarise, toJson, type AuditCheckId, type AuditReport, type Finding, type FindingFix, type FindingStatus } from './report.js';
-import { readSetting, type ReadOutcome } from './s3-read.js';
+import { assertReachable, readSetting, type ReadOutcome } from './s3-read.js';
 
 /** What the bucket is expected to look like. Every field is optional. */
 export interface AuditExpectations {
@@ -375,8 +375,10 @@ function validateExpectations(exp: AuditExpectations): void {
 
 /**
  * Audits `bucket`. Never throws for a single unreadable setting; throws
- * `InvalidArgumentError` only for unusable arguments (`ERR_S3ENC_INVALID_ARGUMENT` for the
- * bucket, `ERR_S3ENC_AUDIT_EXPECTATIONS` for the expectations).
+ * `InvalidArgumentError` for unusable arguments (`ERR_S3ENC_INVALID_ARGUMENT` for the
+ * bucket, `ERR_S3ENC_AUDIT_EXPECTATIONS` for the expectations), and `S3RequestError` when
+ * there is nothing to audit: `ERR_S3ENC_NO_SUCH_BUCKET`, or `ERR_S3ENC_S3_REQUEST` when every
+ * read fails with the same error (endpoint down, credentials rejected).
  */
 export async function auditBucket(s3: S3Client, bucket: string, options: AuditOptions = {}): Promise<AuditReport> {
   if (typeof bucket !== 'string' || bucket === '') throw new InvalidArgumentError('auditBucket: bucket must be a non-empty string');
@@ -395,6 +397,8 @@ export async function auditBucket(s3: S3Client, bucket: string, options: AuditOp
     readSetting(() => s3.send(new GetBucketLifecycleConfigurationCommand(B))),
     readSetting(() => s3.send(new GetBucketReplicationCommand(B))),
   ]);
+
+  assertReachable(bucket, [policy, enc, pab, own, ver, lock, log, life, repl]);
 
   policyFindings(ctx, policy, options);
   const { kms } = encryptionFinding(ctx, enc);

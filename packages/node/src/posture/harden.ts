@@ -22,11 +22,11 @@ import {
   type S3Client,
   type ServerSideEncryptionRule,
 } from '@aws-sdk/client-s3';
-import { InvalidArgumentError } from '@s3enc/core';
+import { InvalidArgumentError, S3RequestError } from '@s3enc/core';
 import { buildBucketPolicy, type BucketPolicyOptions } from './policy/build.js';
 import type { JsonValue } from './policy/types.js';
 import { toJson } from './report.js';
-import { classifyError, readSetting, type ReadOutcome } from './s3-read.js';
+import { assertBucketExists, classifyError, readSetting, type ReadOutcome } from './s3-read.js';
 
 /** The settings hardenBucket manages. */
 export type HardenSetting = 'versioning' | 'default-encryption' | 'public-access-block' | 'ownership-controls' | 'bucket-policy';
@@ -93,7 +93,8 @@ type Plan =
   | { readonly change: false; readonly before: JsonValue; readonly reason: string }
   | { readonly change: true; readonly before: JsonValue; readonly after: JsonValue; readonly reason: string; readonly write: () => Promise<unknown> };
 
-function unreadable(setting: HardenSetting, r: Exclude<ReadOutcome<unknown>, { kind: 'ok' | 'not-configured' }>): PlannedChange {
+function unreadable(setting: HardenSetting, r: Exclude<ReadOutcome<unknown>, { kind: 'ok' | 'not-configured' }>, bucket: string): PlannedChange {
+  assertBucketExists(bucket, [r]);
   const status: ChangeStatus = r.kind === 'unsupported' ? 'unsupported' : r.kind === 'access-denied' ? 'access-denied' : 'failed';
   const reason = r.kind === 'unsupported' ? 'not supported by this endpoint' : r.kind === 'access-denied' ? 'access denied reading the setting' : 'the setting could not be read';
   return { setting, status, before: null, after: null, reason, error: { code: r.code, message: r.kind === 'error' ? r.message : reason } };
@@ -103,8 +104,9 @@ function unreadable(setting: HardenSetting, r: Exclude<ReadOutcome<unknown>, { k
  * Plans (and with `apply: true` performs) the hardening of `bucket`. Settings are handled one
  * by one; a failure of one (including an existing bucket policy that does not parse, or
  * unusable `policy` options) is reported as a `failed` change with the error code, and does
- * not stop the others. Throws only for an empty bucket name or an unknown setting
- * (`InvalidArgumentError`).
+ * not stop the others. Throws for an empty bucket name or an unknown setting
+ * (`InvalidArgumentError`), and `S3RequestError` `ERR_S3ENC_NO_SUCH_BUCKET` when the bucket
+ * does not exist.
  */
 export async function hardenBucket(s3: S3Client, bucket: string, options: HardenOptions = {}): Promise<HardenResult> {
   if (typeof bucket !== 'string' || bucket === '') throw new InvalidArgumentError('hardenBucket: bucket must be a non-empty string');
@@ -117,7 +119,7 @@ export async function hardenBucket(s3: S3Client, bucket: string, options: Harden
   const planners: Record<HardenSetting, () => Promise<Plan | PlannedChange>> = {
     versioning: async () => {
       const r = await readSetting(() => s3.send(new GetBucketVersioningCommand(B)));
-      if (r.kind !== 'ok' && r.kind !== 'not-configured') return unreadable('versioning', r);
+      if (r.kind !== 'ok' && r.kind !== 'not-configured') return unreadable('versioning', r, bucket);
       const status = r.kind === 'ok' ? r.value.Status : undefined;
       if (status === 'Enabled') return { change: false, before: 'Enabled', reason: 'versioning is enabled' };
       return {
@@ -131,7 +133,7 @@ export async function hardenBucket(s3: S3Client, bucket: string, options: Harden
     },
     'default-encryption': async () => {
       const r = await readSetting(() => s3.send(new GetBucketEncryptionCommand(B)));
-      if (r.kind !== 'ok' && r.kind !== 'not-configured') return unreadable('default-encryption', r);
+      if (r.kind !== 'ok' && r.kind !== 'not-configured') return unreadable('default-encryption', r, bucket);
       const rule = r.kind === 'ok' ? r.value.ServerSideEncryptionConfiguration?.Rules?.[0] : undefined;
       const before = rule === undefined ? null : toJson(rule);
       const algo = rule?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm;
@@ -154,7 +156,7 @@ export async function hardenBucket(s3: S3Client, bucket: string, options: Harden
     },
     'public-access-block': async () => {
       const r = await readSetting(async () => (await s3.send(new GetPublicAccessBlockCommand(B))).PublicAccessBlockConfiguration);
-      if (r.kind !== 'ok' && r.kind !== 'not-configured') return unreadable('public-access-block', r);
+      if (r.kind !== 'ok' && r.kind !== 'not-configured') return unreadable('public-access-block', r, bucket);
       const cur = r.kind === 'ok' ? (r.value ?? {}) : {};
       const want = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
       const before = r.kind === 'ok' ? toJson(cur) : null;
@@ -163,7 +165,7 @@ export async function hardenBucket(s3: S3Client, bucket: string, options: Harden
     },
     'ownership-controls': async () => {
       const r = await readSetting(() => s3.send(new GetBucketOwnershipControlsCommand(B)));
-      if (r.kind !== 'ok' && r.kind !== 'not-configured') return unreadable('ownership-controls', r);
+      if (r.kind !== 'ok' && r.kind !== 'not-configured') return unreadable('ownership-controls', r, bucket);
       const cur = r.kind === 'ok' ? r.value.OwnershipControls?.Rules?.[0]?.ObjectOwnership : undefined;
       if (cur === 'BucketOwnerEnforced') return { change: false, before: cur, reason: 'ACLs are disabled' };
       return {
@@ -176,7 +178,7 @@ export async function hardenBucket(s3: S3Client, bucket: string, options: Harden
     },
     'bucket-policy': async () => {
       const r = await readSetting(async () => (await s3.send(new GetBucketPolicyCommand(B))).Policy);
-      if (r.kind !== 'ok' && r.kind !== 'not-configured') return unreadable('bucket-policy', r);
+      if (r.kind !== 'ok' && r.kind !== 'not-configured') return unreadable('bucket-policy', r, bucket);
       const existing = r.kind === 'ok' ? r.value : undefined;
       const built = buildBucketPolicy({ ...options.policy, bucket, existingPolicy: existing, dropStaleStatements: false });
       const before = existing === undefined || existing === '' ? null : (JSON.parse(existing) as JsonValue);
@@ -196,6 +198,7 @@ export async function hardenBucket(s3: S3Client, bucket: string, options: Harden
     try {
       plan = await planners[setting]();
     } catch (err) {
+      if (err instanceof S3RequestError) throw err; // no bucket / no endpoint: nothing to harden
       // e.g. an existing bucket policy that does not parse: report it, keep going.
       const code = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'ERR_S3ENC_HARDEN';
       const message = err instanceof Error ? err.message : String(err);

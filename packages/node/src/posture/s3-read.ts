@@ -5,6 +5,8 @@
  * configured.
  */
 
+import { S3RequestError } from '@s3enc/core';
+
 /** The outcome of reading one setting. */
 export type ReadOutcome<T> =
   | { readonly kind: 'ok'; readonly value: T }
@@ -45,6 +47,26 @@ export function classifyError(err: unknown): Exclude<ReadOutcome<never>, { kind:
   }
   const message = typeof e.message === 'string' ? e.message : String(err);
   return { kind: 'error', code, message };
+}
+
+/**
+ * Throws when the failures say the bucket or the endpoint is not there at all, which is not
+ * a finding about one setting: NoSuchBucket → `ERR_S3ENC_NO_SUCH_BUCKET`; every read failing
+ * with the same unexpected error (a dead endpoint, bad credentials) → `ERR_S3ENC_S3_REQUEST`.
+ */
+export function assertReachable(bucket: string, outcomes: readonly ReadOutcome<unknown>[]): void {
+  assertBucketExists(bucket, outcomes);
+  const errors = outcomes.filter((o): o is Extract<ReadOutcome<unknown>, { kind: 'error' }> => o.kind === 'error');
+  if (outcomes.length > 0 && errors.length === outcomes.length && errors.every((e) => e.code === errors[0]!.code)) {
+    throw new S3RequestError('ERR_S3ENC_S3_REQUEST', `Could not read bucket ${bucket}: ${errors[0]!.code}: ${errors[0]!.message}`);
+  }
+}
+
+/** Throws `ERR_S3ENC_NO_SUCH_BUCKET` when a read answered NoSuchBucket. */
+export function assertBucketExists(bucket: string, outcomes: readonly ReadOutcome<unknown>[]): void {
+  if (outcomes.some((o) => o.kind === 'error' && o.code === 'NoSuchBucket')) {
+    throw new S3RequestError('ERR_S3ENC_NO_SUCH_BUCKET', `Bucket ${bucket} does not exist`, { statusCode: 404 });
+  }
 }
 
 /** Runs `read` and classifies its failure. */
