@@ -483,3 +483,55 @@ describe('guards before the request', () => {
     });
   });
 });
+
+describe('listVersions requests', () => {
+  const v = (key: string, id: string, latest: boolean, modified: string) =>
+    `<Version><Key>${key}</Key><VersionId>${id}</VersionId><IsLatest>${latest}</IsLatest><LastModified>${modified}</LastModified><ETag>"e"</ETag><Size>3</Size></Version>`;
+  const m = (key: string, id: string, latest: boolean, modified: string) =>
+    `<DeleteMarker><Key>${key}</Key><VersionId>${id}</VersionId><IsLatest>${latest}</IsLatest><LastModified>${modified}</LastModified></DeleteMarker>`;
+  const page = (truncated: boolean, body: string, next = '') =>
+    '<?xml version="1.0" encoding="UTF-8"?><ListVersionsResult><IsTruncated>' +
+    String(truncated) +
+    '</IsTruncated>' +
+    (next === ''
+      ? ''
+      : `<NextKeyMarker>${next}</NextKeyMarker><NextVersionIdMarker>vm</NextVersionIdMarker>`) +
+    body +
+    '</ListVersionsResult>';
+
+  it('keeps only the exact key, orders markers among versions, passes opaque markers back, stops past the key', async () => {
+    const pages = [
+      page(
+        true,
+        v('doc', 'v3', true, '2026-01-03T00:00:00Z') +
+          m('doc', 'm1', false, '2026-01-02T00:00:00Z'),
+        'doc[opaque]',
+      ),
+      page(
+        true,
+        v('doc', 'v1', false, '2026-01-01T00:00:00Z') +
+          v('doc-2', 'x1', true, '2026-01-05T00:00:00Z'),
+        'doc-2[opaque]',
+      ),
+      page(false, v('doc-3', 'never', true, '2026-01-05T00:00:00Z')),
+    ];
+    let n = 0;
+    const { s3, sent } = capturingClient(() => ({
+      status: 200,
+      headers: { 'content-type': 'application/xml' },
+      body: pages[n++]!,
+    }));
+    const out = await listVersions(s3, { bucket: 'b', key: 'doc', pageSize: 2 });
+    expect(out.map((e) => [e.versionId, e.isDeleteMarker, e.isLatest])).toEqual([
+      ['v3', false, true],
+      ['m1', true, false],
+      ['v1', false, false],
+    ]);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]?.query).toMatchObject({ prefix: 'doc', 'max-keys': '2' });
+    expect(sent[1]?.query).toMatchObject({
+      'key-marker': 'doc[opaque]',
+      'version-id-marker': 'vm',
+    });
+  });
+});
