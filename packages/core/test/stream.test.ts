@@ -75,6 +75,16 @@ describe('streams', () => {
     await expect(collect(encryptStream(bytes(1), { keyring: keyring(), frameLength: 0 }))).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 
+  it('destroys a Node Readable source when the stream fails', async () => {
+    const src = Readable.from(chunked(bytes(1000), 10));
+    const r = decryptStream(src, { keyring: keyring() });
+    await expect(collect(r)).rejects.toBeInstanceOf(Error);
+    expect(src.destroyed).toBe(true);
+    const src2 = Readable.from(chunked(bytes(1000), 10));
+    await expect(collect(encryptStream(src2, { keyring: keyring(), encryptionContext: { 'aws-crypto-x': 'y' } }))).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(src2.destroyed).toBe(true);
+  });
+
   it('property: round trip across sizes, chunkings and frame lengths (stream and session APIs agree)', async () => {
     await fc.assert(
       fc.asyncProperty(
