@@ -132,6 +132,16 @@ describe('compatibility with @aws-crypto/client-node', () => {
     const r2 = await collectUntilError(decryptStream(msg.subarray(0, msg.length - 3), { keyring: keyring() }));
     expect(r2.error).toBeInstanceOf(IntegrityError);
     expect(r2.out.length).toBe(0);
+    // Endless bytes after a signed message: the reader stops after the largest possible footer.
+    let fed = 0;
+    const endless = (async function* () {
+      yield msg;
+      for (; fed < 64 * 1024 * 1024; fed += 4096) yield Buffer.alloc(4096);
+    })();
+    const r4 = await collectUntilError(decryptStream(endless, { keyring: keyring() }));
+    expect((r4.error as IntegrityError).code).toBe('ERR_S3ENC_SIGNATURE_MISMATCH');
+    expect(r4.out.length).toBe(0);
+    expect(fed).toBeLessThan(256 * 1024);
     // With the explicit option, frames are released as they verify, and the signature still checked.
     const r3 = await collectUntilError(decryptStream(bad, { keyring: keyring(), releaseUnverifiedPlaintext: true }));
     expect(r3.error).toBeInstanceOf(IntegrityError);
