@@ -55,7 +55,7 @@ async function parent(): Promise<void> {
           else reject(new Error(`child ${op} exited ${code}`));
         });
       });
-    console.log(`concurrency ${CONCURRENCY}, part ${PART / MiB} MiB, download chunk ${PART / MiB} MiB (expected bound ≈ 2 × concurrency × part = ${(2 * CONCURRENCY * PART) / MiB} MiB over baseline)\n`);
+    console.log(`concurrency ${CONCURRENCY}, part ${PART / MiB} MiB, download chunk ${PART / MiB} MiB (buffers held: concurrency × (plaintext piece + part) = ${(2 * CONCURRENCY * PART) / MiB} MiB; the rest of the delta is TLS/SDK buffers and garbage awaiting collection)\n`);
     console.log(`${'size'.padEnd(10)}${'operation'.padEnd(12)}${'baseline'.padStart(10)}${'peak RSS'.padStart(10)}${'delta'.padStart(10)}${'MB/s'.padStart(8)}`);
     for (const size of sizes) {
       const file = join(dir, `data-${size}`);
