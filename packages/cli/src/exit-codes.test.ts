@@ -70,6 +70,14 @@ describe('reportFor maps every family to its documented exit code', () => {
     );
   });
 
+  it('a missing Region, however wrapped, is a usage error with a hint', () => {
+    const e = new S3RequestError('ERR_S3ENC_S3_REQUEST', 'GetObject failed: Error', {
+      cause: new Error('Region is missing'),
+    });
+    expect(reportFor(e)).toMatchObject({ exitCode: 2, message: 'no AWS Region configured' });
+    expect(reportFor(e).hint).toMatch(/--region/);
+  });
+
   it('reports Node system errors by their code', () => {
     const e = Object.assign(new Error("ENOENT: no such file or directory, open 'x'"), {
       code: 'ENOENT',

@@ -131,6 +131,17 @@ export function reportFor(err: unknown): ErrorReport {
 }
 
 function reportForInner(err: unknown): ErrorReport {
+  // Configuration the SDK could not resolve: a usage problem, whatever wraps it.
+  for (const e of causeChain(err)) {
+    if (e instanceof Error && /^Region is missing/.test(e.message)) {
+      return {
+        exitCode: ExitCode.USAGE,
+        code: err instanceof S3EncError ? err.code : 'ERR_S3ENC_CLI_NO_REGION',
+        message: 'no AWS Region configured',
+        hint: 'Pass --region REGION, set AWS_REGION, or use a profile (--profile / AWS_PROFILE) that has a region.',
+      };
+    }
+  }
   if (err instanceof AbortError) {
     return {
       exitCode: ExitCode.INTERRUPTED,

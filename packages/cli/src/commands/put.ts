@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
-import type { ChecksumAlgorithm } from '@s3enc/core';
+import { AbortError, type ChecksumAlgorithm } from '@s3enc/core';
 import type { PutOptions, PutSource, ServerSideEncryption } from '@s3enc/node';
 import {
   boolOpt,
@@ -114,13 +114,25 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
 
   const progress = createProgress(ctx.out, `put ${label}`, size);
   let source: PutSource;
+  let stream: Readable | undefined;
   if (from === '-') {
-    source = ctx.out.interactive
+    stream = ctx.out.interactive
       ? ctx.io.stdin.pipe(counting(progress))
-      : (ctx.io.stdin as Readable);
+      : (ctx.io.stdin);
+    source = stream;
+  } else if (ctx.out.interactive) {
+    stream = createReadStream(from).pipe(counting(progress));
+    source = stream;
   } else {
-    source = ctx.out.interactive ? createReadStream(from).pipe(counting(progress)) : { path: from };
+    source = { path: from };
   }
+  // A stream that stalls (stdin with no more input yet) would keep the upload waiting after
+  // Ctrl-C: destroying it makes the library fail the read and abort the multipart upload.
+  const onAbort = () => {
+    stream?.destroy(new AbortError('interrupted'));
+    if (stream !== ctx.io.stdin) ctx.io.stdin.destroy();
+  };
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
 
   const { client, close } = await openClient(settingsOf(ctx), {
     keys,
@@ -165,6 +177,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
         `  stored ${formatBytes(r.ciphertextSize)} in ${r.parts} part${r.parts === 1 ? '' : 's'}, data key wrapped by ${r.keyIds.join(', ')}`,
     );
   } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
     progress.finish();
     close();
   }
