@@ -116,9 +116,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   let source: PutSource;
   let stream: Readable | undefined;
   if (from === '-') {
-    stream = ctx.out.interactive
-      ? ctx.io.stdin.pipe(counting(progress))
-      : (ctx.io.stdin);
+    stream = ctx.out.interactive ? ctx.io.stdin.pipe(counting(progress)) : ctx.io.stdin;
     source = stream;
   } else if (ctx.out.interactive) {
     stream = createReadStream(from).pipe(counting(progress));
