@@ -37,7 +37,11 @@ describe('configuration', () => {
       creds,
       `[minio]\naws_access_key_id = ${env.s3.credentials.accessKeyId}\naws_secret_access_key = ${env.s3.credentials.secretAccessKey}\n`,
     );
-    const profileEnv = { ...cli, AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: creds };
+    const profileEnv: Record<string, string> = {
+      ...cli,
+      AWS_CONFIG_FILE: config,
+      AWS_SHARED_CREDENTIALS_FILE: creds,
+    };
     delete profileEnv.AWS_ACCESS_KEY_ID;
     delete profileEnv.AWS_SECRET_ACCESS_KEY;
     delete profileEnv.AWS_REGION;

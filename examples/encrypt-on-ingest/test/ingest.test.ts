@@ -50,7 +50,7 @@ function eventFor(o: {
     fixture
       .replaceAll('__STAGING_BUCKET__', o.bucket)
       // S3 notifications URL-encode the key, with '+' for spaces.
-      .replace('__KEY__', encodeURIComponent(o.key).replace(/%20/g, '+'))
+      .replace('__KEY__', encodeURIComponent(o.key).replace(/%20/g, '+').replace(/%2F/g, '/'))
       .replace('__ETAG__', o.etag)
       .replace('__VERSION_ID__', o.versionId),
   );
