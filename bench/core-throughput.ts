@@ -24,8 +24,11 @@ import {
 } from '../packages/core/src/index.js';
 
 const MiB = 1024 * 1024;
-const arg = (name: string, def: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def;
-const sizes = arg('sizes', '64,1024').split(',').map((s) => Number(s) * MiB);
+const arg = (name: string, def: string) =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def;
+const sizes = arg('sizes', '64,1024')
+  .split(',')
+  .map((s) => Number(s) * MiB);
 const frameSweep = arg('frames', '65536,131072,262144,524288,1048576').split(',').map(Number);
 const REPS = Number(arg('reps', '3'));
 
@@ -92,12 +95,18 @@ type Row = [string, number, number | string];
 const rows: Row[] = [];
 const mbps = (bytes: number, s: number) => bytes / MiB / s;
 
-console.log(`node ${process.version}, ${process.arch}, reps=${REPS} (best of, interleaved), default frame ${DEFAULT_FRAME_LENGTH}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `node ${process.version}, ${process.arch}, reps=${REPS} (best of, interleaved), default frame ${DEFAULT_FRAME_LENGTH}, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 
 // 1. Frame-length sweep on 64 MiB: ours (session API) encrypt and decrypt vs raw.
 {
   const p = randomFillSync(Buffer.allocUnsafe(64 * MiB));
-  console.log('\nframe length sweep, 64 MiB, session API (MiB/s; in parentheses the ratio to raw node:crypto over the same bytes)');
+  console.log(
+    '\nframe length sweep, 64 MiB, session API (MiB/s; in parentheses the ratio to raw node:crypto over the same bytes)',
+  );
   for (const F of frameSweep) {
     const s = await beginEncryption({ keyring: ours(), frameLength: F });
     const d = await beginDecryption({ keyring: ours(), header: s.header });
@@ -168,14 +177,19 @@ for (const size of sizes) {
   // other with ours again right next to it.
   const suiteId = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
   const theirsEnc = (frameLength: number) =>
-    pipeline(chunks(p), client.encryptStream(theirs(), { frameLength, suiteId }) as unknown as NodeJS.ReadWriteStream, sink());
+    pipeline(
+      chunks(p),
+      client.encryptStream(theirs(), { frameLength, suiteId }) as unknown as NodeJS.ReadWriteStream,
+      sink(),
+    );
   const theirsDec = (m: Uint8Array) =>
     pipeline(
       chunks(Buffer.from(m.buffer, m.byteOffset, m.byteLength)),
       client.decryptUnsignedMessageStream(theirs()) as unknown as NodeJS.ReadWriteStream,
       sink(),
     );
-  const ourEnc = () => pipeline(encryptStream(chunks(p), { keyring: ours(), frameLength: F }), sink());
+  const ourEnc = () =>
+    pipeline(encryptStream(chunks(p), { keyring: ours(), frameLength: F }), sink());
   const ourDec = () => pipeline(decryptStream(msgChunks(), { keyring: ours() }), sink());
   const cmp: Record<string, number> = {};
   for (const tf of [F, 4096]) {
@@ -186,24 +200,46 @@ for (const size of sizes) {
   }
 
   const ratio = (base: number, t: number) => (base / t).toFixed(3) + ' of raw';
-  const slower = (theirsT: number, oursT: number) => (theirsT / oursT).toFixed(2) + 'x our stream time';
+  const slower = (theirsT: number, oursT: number) =>
+    (theirsT / oursT).toFixed(2) + 'x our stream time';
   rows.push(
     [`${label} raw node:crypto AES-256-GCM encrypt`, mbps(size, tRawE!), '1.000'],
-    [`${label} s3enc sealFramesInto (F=${F / 1024} KiB, reused buffer)`, mbps(size, tEI!), ratio(tRawE!, tEI!)],
+    [
+      `${label} s3enc sealFramesInto (F=${F / 1024} KiB, reused buffer)`,
+      mbps(size, tEI!),
+      ratio(tRawE!, tEI!),
+    ],
     [`${label} s3enc encryptStream`, mbps(size, tSE!), ratio(tRawE!, tSE!)],
     [`${label} s3enc sealFrames (fresh output buffer)`, mbps(size, tE!), ratio(tRawE!, tE!)],
-    [`${label} aws-crypto encryptStream (same F) vs ours`, mbps(size, cmp[`te${F}`]!), slower(cmp[`te${F}`]!, cmp[`oe${F}`]!)],
-    [`${label} aws-crypto encryptStream (4 KiB) vs ours`, mbps(size, cmp.te4096!), slower(cmp.te4096!, cmp.oe4096!)],
+    [
+      `${label} aws-crypto encryptStream (same F) vs ours`,
+      mbps(size, cmp[`te${F}`]!),
+      slower(cmp[`te${F}`]!, cmp[`oe${F}`]!),
+    ],
+    [
+      `${label} aws-crypto encryptStream (4 KiB) vs ours`,
+      mbps(size, cmp.te4096!),
+      slower(cmp.te4096!, cmp.oe4096!),
+    ],
     [`${label} raw node:crypto AES-256-GCM decrypt`, mbps(size, tRawD!), '1.000'],
     [`${label} s3enc openFramesInto (reused buffer)`, mbps(size, tDI!), ratio(tRawD!, tDI!)],
     [`${label} s3enc decryptStream`, mbps(size, tSD!), ratio(tRawD!, tSD!)],
     [`${label} s3enc openFrames (fresh output buffer)`, mbps(size, tD!), ratio(tRawD!, tD!)],
-    [`${label} aws-crypto decryptUnsignedMessageStream (same F) vs ours`, mbps(size, cmp[`td${F}`]!), slower(cmp[`td${F}`]!, cmp[`od${F}`]!)],
-    [`${label} aws-crypto decryptUnsignedMessageStream (4 KiB) vs ours`, mbps(size, cmp.td4096!), slower(cmp.td4096!, cmp.od4096!)],
+    [
+      `${label} aws-crypto decryptUnsignedMessageStream (same F) vs ours`,
+      mbps(size, cmp[`td${F}`]!),
+      slower(cmp[`td${F}`]!, cmp[`od${F}`]!),
+    ],
+    [
+      `${label} aws-crypto decryptUnsignedMessageStream (4 KiB) vs ours`,
+      mbps(size, cmp.td4096!),
+      slower(cmp.td4096!, cmp.od4096!),
+    ],
   );
   s.destroy();
   d.destroy();
 }
 
 console.log('\nthroughput (MiB/s) and ratios, measured in this run');
-for (const [name, v, r] of rows) console.log(`  ${name.padEnd(62)} ${v.toFixed(0).padStart(6)}  ${r}`);
+for (const [name, v, r] of rows)
+  console.log(`  ${name.padEnd(62)} ${v.toFixed(0).padStart(6)}  ${r}`);

@@ -59,7 +59,11 @@ describe('KMS keyring (local-kms over TLS)', () => {
   const p = Buffer.from('kms wrapped plaintext '.repeat(1000));
 
   it('wraps under two keys; either key alone decrypts', async () => {
-    const both = kmsKeyring({ generatorKeyId: primary.arn, keyIds: [secondary.arn], clientProvider });
+    const both = kmsKeyring({
+      generatorKeyId: primary.arn,
+      keyIds: [secondary.arn],
+      clientProvider,
+    });
     const { msg, keyIds } = await seal(both, p);
     expect(keyIds).toEqual([primary.arn, secondary.arn]);
     const info = describeMessage(msg);
@@ -76,11 +80,15 @@ describe('KMS keyring (local-kms over TLS)', () => {
   it('a key that did not wrap the data key cannot decrypt', async () => {
     const { msg } = await seal(kmsKeyring({ generatorKeyId: primary.arn, clientProvider }), p);
     const other = kmsKeyring({ generatorKeyId: secondary.arn, clientProvider });
-    await expect(beginDecryption({ keyring: other, header: msg })).rejects.toBeInstanceOf(KeyUnwrapError);
+    await expect(beginDecryption({ keyring: other, header: msg })).rejects.toBeInstanceOf(
+      KeyUnwrapError,
+    );
   });
 
   it('the encryption context is bound by KMS: a required mismatch fails before any KMS call', async () => {
-    const { msg } = await seal(kmsKeyring({ generatorKeyId: primary.arn, clientProvider }), p, { tenant: 'a' });
+    const { msg } = await seal(kmsKeyring({ generatorKeyId: primary.arn, clientProvider }), p, {
+      tenant: 'a',
+    });
     let calls = 0;
     // Count the requests that reach KMS (the keyring may ask for clients up front).
     const counted = Object.create(client) as typeof client;
@@ -90,18 +98,32 @@ describe('KMS keyring (local-kms over TLS)', () => {
       return send(command);
     }) as typeof client.send;
     const counting = kmsKeyring({ generatorKeyId: primary.arn, clientProvider: () => counted });
-    await expect(beginDecryption({ keyring: counting, header: msg, requiredEncryptionContext: { tenant: 'b' } })).rejects.toMatchObject({
+    await expect(
+      beginDecryption({
+        keyring: counting,
+        header: msg,
+        requiredEncryptionContext: { tenant: 'b' },
+      }),
+    ).rejects.toMatchObject({
       code: 'ERR_S3ENC_CONTEXT_MISMATCH',
     });
     expect(calls).toBe(0);
     // The same keyring does reach KMS when the context matches.
-    const d = await beginDecryption({ keyring: counting, header: msg, requiredEncryptionContext: { tenant: 'a' } });
+    const d = await beginDecryption({
+      keyring: counting,
+      header: msg,
+      requiredEncryptionContext: { tenant: 'a' },
+    });
     d.destroy();
     expect(calls).toBe(1);
   });
 
   it('streams through KMS and interoperates with @aws-crypto/client-node both ways', async () => {
-    const ours = kmsKeyring({ generatorKeyId: primary.arn, keyIds: [secondary.arn], clientProvider });
+    const ours = kmsKeyring({
+      generatorKeyId: primary.arn,
+      keyIds: [secondary.arn],
+      clientProvider,
+    });
     const ct = await collect(encryptStream(p, { keyring: ours, frameLength: 1024 }));
     const kms = new KMS({
       endpoint: env.kms.endpoint,
@@ -109,14 +131,19 @@ describe('KMS keyring (local-kms over TLS)', () => {
       credentials: env.kms.credentials,
       requestHandler: { httpsAgent: makeHttpsAgent(env) },
     });
-    const theirKeyring = new KmsKeyringNode({ generatorKeyId: primary.arn, clientProvider: () => kms });
+    const theirKeyring = new KmsKeyringNode({
+      generatorKeyId: primary.arn,
+      clientProvider: () => kms,
+    });
     const r = await oracle.decrypt(theirKeyring, ct);
     expect(Buffer.from(r.plaintext).equals(p)).toBe(true);
     const { result } = await oracle.encrypt(theirKeyring, p, {
       frameLength: 2048,
       suiteId: AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY,
     });
-    expect((await collect(decryptStream(Buffer.from(result), { keyring: ours }))).equals(p)).toBe(true);
+    expect((await collect(decryptStream(Buffer.from(result), { keyring: ours }))).equals(p)).toBe(
+      true,
+    );
   });
 
   it('kmsClientConfig builds its own clients', async () => {

@@ -29,7 +29,9 @@ async function* fromWeb(s: ReadableStream<Uint8Array>): AsyncGenerator<Buffer> {
   }
 }
 
-async function* fromIterable(it: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<Buffer> {
+async function* fromIterable(
+  it: AsyncIterable<unknown> | Iterable<unknown>,
+): AsyncGenerator<Buffer> {
   for await (const c of it) yield asBuf(c);
 }
 
@@ -38,12 +40,16 @@ export function chunksOf(source: ByteSource): AsyncIterable<Buffer> {
   if (source instanceof Uint8Array) {
     return fromIterable([asBuf(source)]);
   }
-  if (typeof source === 'string') throw new InvalidArgumentError('source must be bytes, not a string');
+  if (typeof source === 'string')
+    throw new InvalidArgumentError('source must be bytes, not a string');
   if (source instanceof Readable) return fromIterable(source);
-  if (typeof ReadableStream !== 'undefined' && source instanceof ReadableStream) return fromWeb(source);
+  if (typeof ReadableStream !== 'undefined' && source instanceof ReadableStream)
+    return fromWeb(source);
   if (source !== null && typeof source === 'object') {
     if (Symbol.asyncIterator in source) return fromIterable(source);
     if (Symbol.iterator in source) return fromIterable(source);
   }
-  throw new InvalidArgumentError('source must be a Buffer/Uint8Array, Node Readable, web ReadableStream or (async) iterable');
+  throw new InvalidArgumentError(
+    'source must be a Buffer/Uint8Array, Node Readable, web ReadableStream or (async) iterable',
+  );
 }

@@ -18,10 +18,15 @@ export function decryptRange(
   layout: MessageLayout,
 ): Buffer {
   if (layout.frameLength !== session.frameLength || layout.headerLength !== session.headerLength) {
-    throw new InvalidArgumentError('layout does not match the session', { code: 'ERR_S3ENC_LAYOUT_MISMATCH' });
+    throw new InvalidArgumentError('layout does not match the session', {
+      code: 'ERR_S3ENC_LAYOUT_MISMATCH',
+    });
   }
   const fr = frameRangeFor(range, layout);
-  if (!(cipherBytes instanceof Uint8Array) || cipherBytes.byteLength !== fr.cipherEnd - fr.cipherStart) {
+  if (
+    !(cipherBytes instanceof Uint8Array) ||
+    cipherBytes.byteLength !== fr.cipherEnd - fr.cipherStart
+  ) {
     throw new InvalidArgumentError(
       `cipherBytes must be exactly the ${fr.cipherEnd - fr.cipherStart} bytes at ${fr.cipherStart} (frameRangeFor)`,
       { code: 'ERR_S3ENC_RANGE_LENGTH' },

@@ -18,7 +18,14 @@ import { FrameOpener, asBuffer, type DecipherFactory, type OpenResult } from './
 import { deriveFrameKey, derivesOwnKey, type FrameKey } from './frame-key.js';
 import { parseHeaderFull, suiteOf } from './header.js';
 import { MAX_FRAME_LENGTH } from './sizes.js';
-import type { CommitmentPolicy, DecryptionSession, EncryptionContext, HeaderInfo, Keyring, OpenedFrames } from './types.js';
+import type {
+  CommitmentPolicy,
+  DecryptionSession,
+  EncryptionContext,
+  HeaderInfo,
+  Keyring,
+  OpenedFrames,
+} from './types.js';
 
 /** Options of {@link beginDecryption}. */
 export interface BeginDecryptionOptions {
@@ -82,7 +89,9 @@ class Session implements DecryptionSession {
   /** @internal the opener, for streams (they check signatures themselves). */
   opener(): FrameOpener {
     if (this.#opener === undefined) {
-      throw new InvalidArgumentError('The decryption session was destroyed', { code: 'ERR_S3ENC_SESSION_DESTROYED' });
+      throw new InvalidArgumentError('The decryption session was destroyed', {
+        code: 'ERR_S3ENC_SESSION_DESTROYED',
+      });
     }
     return this.#opener;
   }
@@ -95,30 +104,47 @@ class Session implements DecryptionSession {
         'Signed messages cannot be read frame by frame before the signature is checked; use decryptStream or releaseUnverifiedPlaintext',
       );
     }
-    if (!(ciphertext instanceof Uint8Array)) throw new InvalidArgumentError('ciphertext must be a Uint8Array');
+    if (!(ciphertext instanceof Uint8Array))
+      throw new InvalidArgumentError('ciphertext must be a Uint8Array');
     return toOpened(opener.open(firstSeq, ciphertext));
   }
 
-  openFramesInto(out: Uint8Array, offset: number, firstSeq: number, ciphertext: Uint8Array): Omit<OpenedFrames, 'plaintext'> & { bytes: number } {
+  openFramesInto(
+    out: Uint8Array,
+    offset: number,
+    firstSeq: number,
+    ciphertext: Uint8Array,
+  ): Omit<OpenedFrames, 'plaintext'> & { bytes: number } {
     const opener = this.opener();
     if (this.info.signed && !this.#allowUnverified) {
-      throw new FormatError('ERR_S3ENC_SIGNED_MESSAGE', 'Signed messages cannot be read frame by frame before the signature is checked');
+      throw new FormatError(
+        'ERR_S3ENC_SIGNED_MESSAGE',
+        'Signed messages cannot be read frame by frame before the signature is checked',
+      );
     }
     if (!(ciphertext instanceof Uint8Array) || !(out instanceof Uint8Array)) {
       throw new InvalidArgumentError('ciphertext and out must be Uint8Array');
     }
-    if (!Number.isSafeInteger(offset) || offset < 0) throw new InvalidArgumentError('offset must be a non-negative integer');
+    if (!Number.isSafeInteger(offset) || offset < 0)
+      throw new InvalidArgumentError('offset must be a non-negative integer');
     const r = opener.open(firstSeq, ciphertext);
     if (offset + r.plainLength > out.byteLength) {
       for (const p of r.plaintext) p.fill(0);
-      throw new InvalidArgumentError(`out needs ${r.plainLength} bytes at offset ${offset}`, { code: 'ERR_S3ENC_BUFFER_TOO_SMALL' });
+      throw new InvalidArgumentError(`out needs ${r.plainLength} bytes at offset ${offset}`, {
+        code: 'ERR_S3ENC_BUFFER_TOO_SMALL',
+      });
     }
     let o = offset;
     for (const p of r.plaintext) {
       out.set(p, o);
       o += p.length;
     }
-    return { bytes: r.plainLength, frames: r.frames, final: r.final, ...(r.final ? { finalLength: r.finalLength! } : {}) };
+    return {
+      bytes: r.plainLength,
+      frames: r.frames,
+      final: r.final,
+      ...(r.final ? { finalLength: r.finalLength! } : {}),
+    };
   }
 
   destroy(): void {
@@ -133,7 +159,11 @@ class Session implements DecryptionSession {
   }
 
   toJSON(): Record<string, unknown> {
-    return { messageId: this.info.messageId, suiteId: this.info.suiteId, frameLength: this.frameLength };
+    return {
+      messageId: this.info.messageId,
+      suiteId: this.info.suiteId,
+      frameLength: this.frameLength,
+    };
   }
 }
 
@@ -145,8 +175,14 @@ export type InternalDecryptionSession = DecryptionSession & {
 
 /** @internal */
 export function toOpened(r: OpenResult): OpenedFrames {
-  const plaintext = r.plaintext.length === 1 ? r.plaintext[0]! : Buffer.concat(r.plaintext, r.plainLength);
-  return { plaintext, frames: r.frames, final: r.final, ...(r.final ? { finalLength: r.finalLength! } : {}) };
+  const plaintext =
+    r.plaintext.length === 1 ? r.plaintext[0]! : Buffer.concat(r.plaintext, r.plainLength);
+  return {
+    plaintext,
+    frames: r.frames,
+    final: r.final,
+    ...(r.final ? { finalLength: r.finalLength! } : {}),
+  };
 }
 
 /**
@@ -161,7 +197,9 @@ export function toOpened(r: OpenResult): OpenedFrames {
 export async function beginDecryption(o: BeginDecryptionOptions): Promise<DecryptionSession> {
   if (o === null || typeof o !== 'object') throw new InvalidArgumentError('options are required');
   if (!(o.keyring instanceof KeyringNode)) {
-    throw new InvalidArgumentError('keyring must be a KeyringNode (kmsKeyring, rawAesKeyring, multiKeyring)');
+    throw new InvalidArgumentError(
+      'keyring must be a KeyringNode (kmsKeyring, rawAesKeyring, multiKeyring)',
+    );
   }
   const policy = o.commitmentPolicy ?? 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT';
   if (!POLICIES.includes(policy)) throw new InvalidArgumentError('unknown commitmentPolicy');
@@ -172,16 +210,26 @@ export async function beginDecryption(o: BeginDecryptionOptions): Promise<Decryp
   const required = checkEncryptionContext(o.requiredEncryptionContext, 'requiredEncryptionContext');
 
   const parsed = parseHeaderFull(o.header);
-  if (parsed === undefined) throw new FormatError('ERR_S3ENC_TRUNCATED_HEADER', 'Incomplete message header');
+  if (parsed === undefined)
+    throw new FormatError('ERR_S3ENC_TRUNCATED_HEADER', 'Incomplete message header');
   const { info, raw, headerLength } = parsed;
   if (!info.committing && policy === 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT') {
-    throw new FormatError('ERR_S3ENC_COMMITMENT_POLICY', 'The message suite does not commit to its key; the commitment policy forbids it');
+    throw new FormatError(
+      'ERR_S3ENC_COMMITMENT_POLICY',
+      'The message suite does not commit to its key; the commitment policy forbids it',
+    );
   }
   if (info.frameLength > MAX_FRAME_LENGTH) {
-    throw new FormatError('ERR_S3ENC_FRAME_TOO_LARGE', `The message frame length exceeds ${MAX_FRAME_LENGTH} bytes`);
+    throw new FormatError(
+      'ERR_S3ENC_FRAME_TOO_LARGE',
+      `The message frame length exceeds ${MAX_FRAME_LENGTH} bytes`,
+    );
   }
   if (info.encryptedDataKeys.length > maxEdks) {
-    throw new FormatError('ERR_S3ENC_TOO_MANY_DATA_KEYS', `The message lists more than ${maxEdks} encrypted data keys`);
+    throw new FormatError(
+      'ERR_S3ENC_TOO_MANY_DATA_KEYS',
+      `The message lists more than ${maxEdks} encrypted data keys`,
+    );
   }
   requireContext(info.encryptionContext, required);
 
@@ -194,7 +242,11 @@ export async function beginDecryption(o: BeginDecryptionOptions): Promise<Decryp
       encryptedDataKeys: messageHeader.encryptedDataKeys,
     });
   } catch (cause) {
-    throw new KeyUnwrapError('ERR_S3ENC_NO_DATA_KEY', 'No keyring entry could unwrap the data key', { cause });
+    throw new KeyUnwrapError(
+      'ERR_S3ENC_NO_DATA_KEY',
+      'No keyring entry could unwrap the data key',
+      { cause },
+    );
   }
   const helper = getDecryptionHelper(material);
   let frameKey: FrameKey | undefined;
@@ -210,7 +262,9 @@ export async function beginDecryption(o: BeginDecryptionOptions): Promise<Decryp
           messageHeader.version === MessageFormat.V2 ? messageHeader.suiteData : undefined,
         );
       } catch (cause) {
-        throw new IntegrityError('ERR_S3ENC_COMMITMENT_MISMATCH', 'Message authentication failed', { cause });
+        throw new IntegrityError('ERR_S3ENC_COMMITMENT_MISMATCH', 'Message authentication failed', {
+          cause,
+        });
       }
     }
     const headerBytes = asBuffer(o.header).subarray(0, headerLength);
@@ -221,7 +275,9 @@ export async function beginDecryption(o: BeginDecryptionOptions): Promise<Decryp
       d.update(Buffer.alloc(0));
       d.final();
     } catch (cause) {
-      throw new IntegrityError('ERR_S3ENC_HEADER_TAG_MISMATCH', 'Message authentication failed', { cause });
+      throw new IntegrityError('ERR_S3ENC_HEADER_TAG_MISMATCH', 'Message authentication failed', {
+        cause,
+      });
     }
     let verifier: SignatureVerifier | undefined;
     if (helper.getVerify !== undefined) {

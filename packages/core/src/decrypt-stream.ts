@@ -6,7 +6,11 @@
 import { Readable } from 'node:stream';
 import { ByteQueue } from './byte-queue.js';
 import { chunksOf, type ByteSource } from './byte-source.js';
-import { beginDecryption, type BeginDecryptionOptions, type InternalDecryptionSession } from './decrypt-session.js';
+import {
+  beginDecryption,
+  type BeginDecryptionOptions,
+  type InternalDecryptionSession,
+} from './decrypt-session.js';
 import { DEFAULT_MAX_ENCRYPTED_DATA_KEYS } from './encrypt-session.js';
 import { FormatError, IntegrityError } from './errors.js';
 import { parseHeaderFull } from './header.js';
@@ -17,9 +21,14 @@ export type DecryptStreamOptions = Omit<BeginDecryptionOptions, 'header'>;
 /** Larger than any header with <= 3 data keys could be; stops a hostile header from filling memory. */
 const MAX_HEADER_BYTES = 1024 * 1024;
 
-const truncated = (): IntegrityError => new IntegrityError('ERR_S3ENC_TRUNCATED', 'Message is truncated');
+const truncated = (): IntegrityError =>
+  new IntegrityError('ERR_S3ENC_TRUNCATED', 'Message is truncated');
 
-async function* decryptChunks(source: ByteSource, o: DecryptStreamOptions, out: Readable): AsyncGenerator<Buffer> {
+async function* decryptChunks(
+  source: ByteSource,
+  o: DecryptStreamOptions,
+  out: Readable,
+): AsyncGenerator<Buffer> {
   const it = chunksOf(source)[Symbol.asyncIterator]();
   try {
     yield* decryptFrom(it, o, out);
@@ -29,7 +38,11 @@ async function* decryptChunks(source: ByteSource, o: DecryptStreamOptions, out: 
   }
 }
 
-async function* decryptFrom(it: AsyncIterator<Buffer>, o: DecryptStreamOptions, out: Readable): AsyncGenerator<Buffer> {
+async function* decryptFrom(
+  it: AsyncIterator<Buffer>,
+  o: DecryptStreamOptions,
+  out: Readable,
+): AsyncGenerator<Buffer> {
   const q = new ByteQueue();
   const more = async (): Promise<boolean> => {
     const r = await it.next();
@@ -47,7 +60,10 @@ async function* decryptFrom(it: AsyncIterator<Buffer>, o: DecryptStreamOptions, 
     }
     if (headerLength === undefined && !(await more())) throw truncated();
   }
-  const session = (await beginDecryption({ ...o, header: q.peek(headerLength) })) as InternalDecryptionSession;
+  const session = (await beginDecryption({
+    ...o,
+    header: q.peek(headerLength),
+  })) as InternalDecryptionSession;
   q.take(headerLength);
   out.emit('header', session.info);
   const opener = session.opener();

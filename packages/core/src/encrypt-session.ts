@@ -14,7 +14,11 @@ import {
   KeyringNode,
   type NodeEncryptionMaterial,
 } from '@aws-crypto/material-management-node';
-import { MessageIdLength, serializeFactory, serializeMessageHeaderAuth } from '@aws-crypto/serialize';
+import {
+  MessageIdLength,
+  serializeFactory,
+  serializeMessageHeaderAuth,
+} from '@aws-crypto/serialize';
 import { checkEncryptionContext, rejectReservedKeys } from './encryption-context.js';
 import { InvalidArgumentError, KeyUnwrapError } from './errors.js';
 import { deriveFrameKey, type FrameKey } from './frame-key.js';
@@ -48,7 +52,9 @@ export interface BeginEncryptionOptions {
 
 function checkKeyring(k: unknown): asserts k is Keyring {
   if (!(k instanceof KeyringNode)) {
-    throw new InvalidArgumentError('keyring must be a KeyringNode (kmsKeyring, rawAesKeyring, multiKeyring)');
+    throw new InvalidArgumentError(
+      'keyring must be a KeyringNode (kmsKeyring, rawAesKeyring, multiKeyring)',
+    );
   }
 }
 
@@ -84,37 +90,54 @@ class Session implements EncryptionSession {
 
   #live(): FrameSealer {
     if (this.#sealer === undefined) {
-      throw new InvalidArgumentError('The encryption session was destroyed', { code: 'ERR_S3ENC_SESSION_DESTROYED' });
+      throw new InvalidArgumentError('The encryption session was destroyed', {
+        code: 'ERR_S3ENC_SESSION_DESTROYED',
+      });
     }
     return this.#sealer;
   }
 
   sealFrames(firstSeq: number, plaintext: Uint8Array, final: boolean): Buffer {
     const sealer = this.#live();
-    if (!(plaintext instanceof Uint8Array)) throw new InvalidArgumentError('plaintext must be a Uint8Array');
+    if (!(plaintext instanceof Uint8Array))
+      throw new InvalidArgumentError('plaintext must be a Uint8Array');
     if (!final && (plaintext.byteLength === 0 || plaintext.byteLength % this.frameLength !== 0)) {
-      throw new InvalidArgumentError('A non-final plaintext must be a positive multiple of the frame length', {
-        code: 'ERR_S3ENC_MISALIGNED_FRAMES',
-      });
+      throw new InvalidArgumentError(
+        'A non-final plaintext must be a positive multiple of the frame length',
+        {
+          code: 'ERR_S3ENC_MISALIGNED_FRAMES',
+        },
+      );
     }
     const out = Buffer.allocUnsafe(sealer.sealedLength(plaintext.byteLength, final));
     const n = sealer.sealInto(out, 0, firstSeq, plaintext, final);
     return n === out.length ? out : out.subarray(0, n);
   }
 
-  sealFramesInto(out: Uint8Array, offset: number, firstSeq: number, plaintext: Uint8Array, final: boolean): number {
+  sealFramesInto(
+    out: Uint8Array,
+    offset: number,
+    firstSeq: number,
+    plaintext: Uint8Array,
+    final: boolean,
+  ): number {
     const sealer = this.#live();
     if (!(plaintext instanceof Uint8Array) || !(out instanceof Uint8Array)) {
       throw new InvalidArgumentError('plaintext and out must be Uint8Array');
     }
     if (!final && (plaintext.byteLength === 0 || plaintext.byteLength % this.frameLength !== 0)) {
-      throw new InvalidArgumentError('A non-final plaintext must be a positive multiple of the frame length', {
-        code: 'ERR_S3ENC_MISALIGNED_FRAMES',
-      });
+      throw new InvalidArgumentError(
+        'A non-final plaintext must be a positive multiple of the frame length',
+        {
+          code: 'ERR_S3ENC_MISALIGNED_FRAMES',
+        },
+      );
     }
     const need = sealer.sealedLength(plaintext.byteLength, final);
     if (!Number.isSafeInteger(offset) || offset < 0 || offset + need > out.byteLength) {
-      throw new InvalidArgumentError(`out needs ${need} bytes at offset ${offset}`, { code: 'ERR_S3ENC_BUFFER_TOO_SMALL' });
+      throw new InvalidArgumentError(`out needs ${need} bytes at offset ${offset}`, {
+        code: 'ERR_S3ENC_BUFFER_TOO_SMALL',
+      });
     }
     return sealer.sealInto(asBuffer(out), offset, firstSeq, plaintext, final);
   }
@@ -136,7 +159,12 @@ class Session implements EncryptionSession {
   }
 
   toJSON(): Record<string, unknown> {
-    return { messageId: this.messageId.toString('hex'), suiteId: this.suiteId, frameLength: this.frameLength, keyIds: this.keyIds };
+    return {
+      messageId: this.messageId.toString('hex'),
+      suiteId: this.suiteId,
+      frameLength: this.frameLength,
+      keyIds: this.keyIds,
+    };
   }
 }
 
@@ -166,21 +194,30 @@ export async function beginEncryption(o: BeginEncryptionOptions): Promise<Encryp
   const suite = new NodeAlgorithmSuite(SUITE_ID);
   let material: NodeEncryptionMaterial;
   try {
-    material = await new NodeDefaultCryptographicMaterialsManager(o.keyring).getEncryptionMaterials({
-      suite,
-      encryptionContext: { ...ec },
-      commitmentPolicy: AwsCommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT,
-    });
+    material = await new NodeDefaultCryptographicMaterialsManager(o.keyring).getEncryptionMaterials(
+      {
+        suite,
+        encryptionContext: { ...ec },
+        commitmentPolicy: AwsCommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT,
+      },
+    );
   } catch (cause) {
-    throw new KeyUnwrapError('ERR_S3ENC_DATA_KEY_UNAVAILABLE', 'The keyring could not produce a data key', { cause });
+    throw new KeyUnwrapError(
+      'ERR_S3ENC_DATA_KEY_UNAVAILABLE',
+      'The keyring could not produce a data key',
+      { cause },
+    );
   }
   const helper = getEncryptHelper(material);
   let frameKey: FrameKey | undefined;
   try {
     if (material.encryptedDataKeys.length > maxEdks) {
-      throw new InvalidArgumentError(`The keyring wrapped the data key ${material.encryptedDataKeys.length} times; maxEncryptedDataKeys is ${maxEdks}`, {
-        code: 'ERR_S3ENC_TOO_MANY_DATA_KEYS',
-      });
+      throw new InvalidArgumentError(
+        `The keyring wrapped the data key ${material.encryptedDataKeys.length} times; maxEncryptedDataKeys is ${maxEdks}`,
+        {
+          code: 'ERR_S3ENC_TOO_MANY_DATA_KEYS',
+        },
+      );
     }
     const messageId = randomBytes(MessageIdLength.V2);
     frameKey = deriveFrameKey(material, messageId);
@@ -200,7 +237,11 @@ export async function beginEncryption(o: BeginEncryptionOptions): Promise<Encryp
     auth.setAAD(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
     auth.update(Buffer.alloc(0));
     auth.final();
-    const tail = serializeMessageHeaderAuth({ headerIv, headerAuthTag: auth.getAuthTag(), messageHeader });
+    const tail = serializeMessageHeaderAuth({
+      headerIv,
+      headerAuthTag: auth.getAuthTag(),
+      messageHeader,
+    });
     const header = Buffer.concat([body, tail]);
     const cipherFor: CipherFactory = getCipher;
     return new Session({

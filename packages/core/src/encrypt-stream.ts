@@ -1,13 +1,21 @@
 /** Streaming encryption: any byte source in, a Node Readable of the message out. */
 import { Readable } from 'node:stream';
 import { chunksOf, type ByteSource } from './byte-source.js';
-import { beginEncryption, type BeginEncryptionOptions, type InternalEncryptionSession } from './encrypt-session.js';
+import {
+  beginEncryption,
+  type BeginEncryptionOptions,
+  type InternalEncryptionSession,
+} from './encrypt-session.js';
 import type { EncryptionSession } from './types.js';
 
 /** Options of {@link encryptStream}: those of beginEncryption. */
 export type EncryptStreamOptions = BeginEncryptionOptions;
 
-async function* encryptChunks(source: ByteSource, o: EncryptStreamOptions, out: Readable): AsyncGenerator<Buffer> {
+async function* encryptChunks(
+  source: ByteSource,
+  o: EncryptStreamOptions,
+  out: Readable,
+): AsyncGenerator<Buffer> {
   const chunks = chunksOf(source);
   let session: InternalEncryptionSession;
   try {

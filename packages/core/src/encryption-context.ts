@@ -12,12 +12,16 @@ export const RESERVED_CONTEXT_PREFIX = 'aws-crypto-';
 export function checkEncryptionContext(ec: unknown, name = 'encryptionContext'): EncryptionContext {
   if (ec === undefined) return Object.freeze({});
   if (ec === null || typeof ec !== 'object' || Array.isArray(ec)) {
-    throw new InvalidArgumentError(`${name} must be an object of string pairs`, { code: 'ERR_S3ENC_INVALID_CONTEXT' });
+    throw new InvalidArgumentError(`${name} must be an object of string pairs`, {
+      code: 'ERR_S3ENC_INVALID_CONTEXT',
+    });
   }
   const out: EncryptionContext = {};
   for (const [k, v] of Object.entries(ec)) {
     if (k.length === 0 || typeof v !== 'string') {
-      throw new InvalidArgumentError(`${name} must map non-empty keys to strings`, { code: 'ERR_S3ENC_INVALID_CONTEXT' });
+      throw new InvalidArgumentError(`${name} must map non-empty keys to strings`, {
+        code: 'ERR_S3ENC_INVALID_CONTEXT',
+      });
     }
     out[k] = v;
   }
@@ -42,7 +46,10 @@ export function rejectReservedKeys(ec: EncryptionContext): void {
 export function requireContext(actual: EncryptionContext, required: EncryptionContext): void {
   for (const [k, v] of Object.entries(required)) {
     if (!Object.hasOwn(actual, k) || actual[k] !== v) {
-      throw new KeyUnwrapError('ERR_S3ENC_CONTEXT_MISMATCH', 'The message encryption context does not match the required context');
+      throw new KeyUnwrapError(
+        'ERR_S3ENC_CONTEXT_MISMATCH',
+        'The message encryption context does not match the required context',
+      );
     }
   }
 }

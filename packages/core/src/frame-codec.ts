@@ -5,7 +5,10 @@
  * builds it (we fill a per-message template instead of allocating per frame).
  * @internal
  */
-import type { AwsEsdkJsCipherGCM, AwsEsdkJsDecipherGCM } from '@aws-crypto/material-management-node';
+import type {
+  AwsEsdkJsCipherGCM,
+  AwsEsdkJsDecipherGCM,
+} from '@aws-crypto/material-management-node';
 import { ContentAADString, SequenceIdentifier } from '@aws-crypto/serialize';
 import { IntegrityError, InvalidArgumentError } from './errors.js';
 import { FINAL_FRAME_OVERHEAD, FRAME_OVERHEAD, MAX_FRAME_SEQ } from './sizes.js';
@@ -85,14 +88,23 @@ export class FrameSealer {
    * Seals `plain` as frames from `firstSeq` into `out` at `offset`; returns the bytes written.
    * Throws InvalidArgumentError when `plain` is not whole frames (non-final) or seq overflows.
    */
-  sealInto(out: Buffer, offset: number, firstSeq: number, plain: Uint8Array, final: boolean): number {
+  sealInto(
+    out: Buffer,
+    offset: number,
+    firstSeq: number,
+    plain: Uint8Array,
+    final: boolean,
+  ): number {
     const F = this.frameLength;
     plain = asBuffer(plain);
     checkSeq(firstSeq);
     if (!final && (plain.byteLength === 0 || plain.byteLength % F !== 0)) {
-      throw new InvalidArgumentError('A non-final plaintext must be a positive multiple of the frame length', {
-        code: 'ERR_S3ENC_MISALIGNED_FRAMES',
-      });
+      throw new InvalidArgumentError(
+        'A non-final plaintext must be a positive multiple of the frame length',
+        {
+          code: 'ERR_S3ENC_MISALIGNED_FRAMES',
+        },
+      );
     }
     const n = Math.floor(plain.byteLength / F);
     checkSeq(firstSeq + n - (final ? 0 : 1));
@@ -109,7 +121,9 @@ export class FrameSealer {
   sealPieces(seq: number, plain: Uint8Array, final: boolean): Buffer[] {
     checkSeq(seq);
     if (final ? plain.byteLength > this.frameLength : plain.byteLength !== this.frameLength) {
-      throw new InvalidArgumentError('Frame content has the wrong length', { code: 'ERR_S3ENC_MISALIGNED_FRAMES' });
+      throw new InvalidArgumentError('Frame content has the wrong length', {
+        code: 'ERR_S3ENC_MISALIGNED_FRAMES',
+      });
     }
     const iv = frameIv(seq);
     const head = Buffer.allocUnsafe(final ? 24 : 16);
@@ -152,7 +166,8 @@ export interface OpenResult {
   finalLength?: number;
 }
 
-const fail = (code: string, message = 'Message authentication failed'): IntegrityError => new IntegrityError(code, message);
+const fail = (code: string, message = 'Message authentication failed'): IntegrityError =>
+  new IntegrityError(code, message);
 
 /** Opens frames of one message. */
 export class FrameOpener {
@@ -176,7 +191,8 @@ export class FrameOpener {
     if (dv.getUint32(0) !== FINAL_MARKER) return this.frameLength + FRAME_OVERHEAD;
     if (avail < 24) return undefined;
     const len = dv.getUint32(20);
-    if (len > this.frameLength) throw fail('ERR_S3ENC_BAD_FRAME', 'Final frame longer than the frame length');
+    if (len > this.frameLength)
+      throw fail('ERR_S3ENC_BAD_FRAME', 'Final frame longer than the frame length');
     return len + FINAL_FRAME_OVERHEAD;
   }
 
@@ -197,7 +213,8 @@ export class FrameOpener {
       while (o < buf.length) {
         if (final) throw fail('ERR_S3ENC_TRAILING_DATA', 'Data after the final frame');
         const size = this.frameSizeAt(buf, o);
-        if (size === undefined || o + size > buf.length) throw fail('ERR_S3ENC_TRUNCATED', 'Message is truncated');
+        if (size === undefined || o + size > buf.length)
+          throw fail('ERR_S3ENC_TRUNCATED', 'Message is truncated');
         const r = this.openFrame(seq, [buf.subarray(o, o + size)], out);
         plainLength += r.length;
         o += size;
@@ -211,7 +228,13 @@ export class FrameOpener {
       for (const b of out) b.fill(0);
       throw e;
     }
-    return { plaintext: out, plainLength, frames: seq - firstSeq, final, ...(final ? { finalLength } : {}) };
+    return {
+      plaintext: out,
+      plainLength,
+      frames: seq - firstSeq,
+      final,
+      ...(final ? { finalLength } : {}),
+    };
   }
 
   /**
@@ -220,22 +243,29 @@ export class FrameOpener {
    * verified; returns the content length and whether it was the final frame. Throws
    * IntegrityError.
    */
-  openFrame(seq: number, pieces: readonly Buffer[], out: Buffer[]): { length: number; final: boolean } {
+  openFrame(
+    seq: number,
+    pieces: readonly Buffer[],
+    out: Buffer[],
+  ): { length: number; final: boolean } {
     const size = pieces.reduce((n, b) => n + b.length, 0);
     const head = gather(pieces, 0, Math.min(24, size));
     const isFinal = head.length >= 4 && head.readUInt32BE(0) === FINAL_MARKER;
     const headLength = isFinal ? 24 : 16;
     if (size < headLength + TAG_LENGTH) throw fail('ERR_S3ENC_TRUNCATED', 'Message is truncated');
     let p = isFinal ? 4 : 0;
-    if (head.readUInt32BE(p) !== seq) throw fail('ERR_S3ENC_FRAME_SEQUENCE', 'Frame out of sequence');
+    if (head.readUInt32BE(p) !== seq)
+      throw fail('ERR_S3ENC_FRAME_SEQUENCE', 'Frame out of sequence');
     p += 4;
     const iv = head.subarray(p, p + IV_LENGTH);
     if (iv.readUInt32BE(0) !== 0 || iv.readUInt32BE(4) !== 0 || iv.readUInt32BE(8) !== seq) {
       throw fail('ERR_S3ENC_BAD_FRAME', 'Frame IV does not match its sequence number');
     }
     const len = isFinal ? head.readUInt32BE(20) : this.frameLength;
-    if (len > this.frameLength) throw fail('ERR_S3ENC_BAD_FRAME', 'Final frame longer than the frame length');
-    if (size !== headLength + len + TAG_LENGTH) throw fail('ERR_S3ENC_TRUNCATED', 'Message is truncated');
+    if (len > this.frameLength)
+      throw fail('ERR_S3ENC_BAD_FRAME', 'Final frame longer than the frame length');
+    if (size !== headLength + len + TAG_LENGTH)
+      throw fail('ERR_S3ENC_TRUNCATED', 'Message is truncated');
     const d = this.decipherFor(iv);
     d.setAAD(this.aad.for(seq, isFinal, len));
     d.setAuthTag(gather(pieces, headLength + len, size));

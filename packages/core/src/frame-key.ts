@@ -6,7 +6,11 @@
  */
 import { createCipheriv, createDecipheriv, timingSafeEqual } from 'node:crypto';
 import { HKDF } from '@aws-crypto/hkdf-node';
-import { unwrapDataKey, type NodeDecryptionMaterial, type NodeEncryptionMaterial } from '@aws-crypto/material-management-node';
+import {
+  unwrapDataKey,
+  type NodeDecryptionMaterial,
+  type NodeEncryptionMaterial,
+} from '@aws-crypto/material-management-node';
 import { kdfCommitKeyInfo } from '@aws-crypto/serialize';
 import { IntegrityError } from './errors.js';
 import type { CipherFactory, DecipherFactory } from './frame-codec.js';
@@ -22,8 +26,18 @@ export interface FrameKey {
 }
 
 /** True for the suites this module derives keys for (committing, HKDF-SHA512, AES-256-GCM). */
-export function derivesOwnKey(suite: { commitment: string; kdfHash?: string; encryption: string; keyLengthBytes: number }): boolean {
-  return suite.commitment === 'KEY' && suite.kdfHash === 'sha512' && suite.encryption === 'aes-256-gcm' && suite.keyLengthBytes === 32;
+export function derivesOwnKey(suite: {
+  commitment: string;
+  kdfHash?: string;
+  encryption: string;
+  keyLengthBytes: number;
+}): boolean {
+  return (
+    suite.commitment === 'KEY' &&
+    suite.kdfHash === 'sha512' &&
+    suite.encryption === 'aes-256-gcm' &&
+    suite.keyLengthBytes === 32
+  );
 }
 
 /**
@@ -45,7 +59,8 @@ export function deriveFrameKey(
     commitment = hkdf.expand(prk, 32, commitLabel);
     if (
       expectedCommitment !== undefined &&
-      (expectedCommitment.byteLength !== commitment.length || !timingSafeEqual(commitment, expectedCommitment))
+      (expectedCommitment.byteLength !== commitment.length ||
+        !timingSafeEqual(commitment, expectedCommitment))
     ) {
       throw new IntegrityError('ERR_S3ENC_COMMITMENT_MISMATCH', 'Message authentication failed');
     }
@@ -55,7 +70,8 @@ export function deriveFrameKey(
   }
   let live = true;
   const check = (): Buffer => {
-    if (!live) throw new IntegrityError('ERR_S3ENC_SESSION_DESTROYED', 'The frame key was destroyed');
+    if (!live)
+      throw new IntegrityError('ERR_S3ENC_SESSION_DESTROYED', 'The frame key was destroyed');
     return key;
   };
   return {

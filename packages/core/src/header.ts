@@ -2,12 +2,20 @@
  * Header parsing and description (docs/FORMAT.md, "Header"). Deserialisation is
  * `@aws-crypto/serialize`'s; this file maps its results and errors to ours.
  */
-import { NodeAlgorithmSuite, type AlgorithmSuiteIdentifier } from '@aws-crypto/material-management-node';
-import { ContentType, deserializeFactory, type HeaderInfo as AwsHeaderInfo } from '@aws-crypto/serialize';
+import {
+  NodeAlgorithmSuite,
+  type AlgorithmSuiteIdentifier,
+} from '@aws-crypto/material-management-node';
+import {
+  ContentType,
+  deserializeFactory,
+  type HeaderInfo as AwsHeaderInfo,
+} from '@aws-crypto/serialize';
 import { FormatError, InvalidArgumentError } from './errors.js';
 import type { HeaderInfo } from './types.js';
 
-const toUtf8 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+const toUtf8 = (b: Uint8Array): string =>
+  Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 const deserialize = deserializeFactory(toUtf8, NodeAlgorithmSuite);
 
 /** A parsed header: our description plus what the decryptor needs. @internal */
@@ -20,7 +28,8 @@ export interface ParsedHeader {
 }
 
 function asBytes(bytes: Uint8Array): Uint8Array {
-  if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError('header bytes must be a Uint8Array');
+  if (!(bytes instanceof Uint8Array))
+    throw new InvalidArgumentError('header bytes must be a Uint8Array');
   return bytes;
 }
 
@@ -30,17 +39,27 @@ function asBytes(bytes: Uint8Array): Uint8Array {
  * not a header this library can read. Makes no key or network call.
  * @internal use {@link parseHeader} from outside the package.
  */
-export function parseHeaderFull(bytes: Uint8Array, maxEncryptedDataKeys: number | false = false): ParsedHeader | undefined {
+export function parseHeaderFull(
+  bytes: Uint8Array,
+  maxEncryptedDataKeys: number | false = false,
+): ParsedHeader | undefined {
   const buf = asBytes(bytes);
   if (buf.byteLength >= 1 && buf[0] !== 0x01 && buf[0] !== 0x02) {
-    throw new FormatError('ERR_S3ENC_UNSUPPORTED_FORMAT', 'Not an AWS Encryption SDK message (unknown version)');
+    throw new FormatError(
+      'ERR_S3ENC_UNSUPPORTED_FORMAT',
+      'Not an AWS Encryption SDK message (unknown version)',
+    );
   }
   let raw: AwsHeaderInfo | false;
   try {
     raw = deserialize.deserializeMessageHeader(buf, { maxEncryptedDataKeys });
   } catch (cause) {
     if (cause instanceof Error && cause.message.includes('maxEncryptedDataKeys')) {
-      throw new FormatError('ERR_S3ENC_TOO_MANY_DATA_KEYS', `The message lists more than ${maxEncryptedDataKeys} encrypted data keys`, { cause });
+      throw new FormatError(
+        'ERR_S3ENC_TOO_MANY_DATA_KEYS',
+        `The message lists more than ${maxEncryptedDataKeys} encrypted data keys`,
+        { cause },
+      );
     }
     throw new FormatError('ERR_S3ENC_BAD_HEADER', 'Malformed message header', { cause });
   }
@@ -62,7 +81,11 @@ export function parseHeaderFull(bytes: Uint8Array, maxEncryptedDataKeys: number 
     encryptionContext: Object.freeze({ ...h.encryptionContext }),
     encryptedDataKeys: Object.freeze(
       h.encryptedDataKeys.map((k) =>
-        Object.freeze({ providerId: k.providerId, providerInfo: k.providerInfo, keyId: keyIdOf(k) }),
+        Object.freeze({
+          providerId: k.providerId,
+          providerInfo: k.providerInfo,
+          keyId: keyIdOf(k),
+        }),
       ),
     ),
     committing: suite.commitment === 'KEY',
@@ -76,7 +99,9 @@ export function parseHeaderFull(bytes: Uint8Array, maxEncryptedDataKeys: number 
  * `bytes` holds only part of a header (read more and call again); throws FormatError when the
  * bytes are not a framed AWS Encryption SDK message.
  */
-export function parseHeader(bytes: Uint8Array): { headerLength: number; info: HeaderInfo } | undefined {
+export function parseHeader(
+  bytes: Uint8Array,
+): { headerLength: number; info: HeaderInfo } | undefined {
   const p = parseHeaderFull(bytes);
   return p === undefined ? undefined : { headerLength: p.headerLength, info: p.info };
 }
@@ -88,7 +113,8 @@ export function parseHeader(bytes: Uint8Array): { headerLength: number; info: He
  */
 export function describeMessage(bytes: Uint8Array): HeaderInfo {
   const p = parseHeaderFull(bytes);
-  if (p === undefined) throw new FormatError('ERR_S3ENC_TRUNCATED_HEADER', 'Incomplete message header');
+  if (p === undefined)
+    throw new FormatError('ERR_S3ENC_TRUNCATED_HEADER', 'Incomplete message header');
   return p.info;
 }
 
@@ -96,7 +122,11 @@ export function describeMessage(bytes: Uint8Array): HeaderInfo {
  * A readable id for an encrypted data key: the KMS key ARN, or `namespace/keyName` for a raw
  * AES key (whose provider info also carries binary IV and tag lengths). @internal
  */
-export function keyIdOf(k: { providerId: string; providerInfo: string; rawInfo?: Uint8Array }): string {
+export function keyIdOf(k: {
+  providerId: string;
+  providerInfo: string;
+  rawInfo?: Uint8Array;
+}): string {
   const raw = k.rawInfo;
   if (k.providerId !== 'aws-kms' && raw !== undefined && raw.byteLength >= 20) {
     const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);

@@ -17,7 +17,9 @@ import { InvalidArgumentError } from './errors.js';
 import type { Keyring } from './types.js';
 
 /** A KMS client: an AWS SDK v3 `KMSClient` (anything with `send`) or an aggregated `KMS`. */
-export type KmsClientLike = { send(command: never, ...rest: never[]): Promise<unknown> } | { generateDataKey: unknown; decrypt: unknown; encrypt: unknown };
+export type KmsClientLike =
+  | { send(command: never, ...rest: never[]): Promise<unknown> }
+  | { generateDataKey: unknown; decrypt: unknown; encrypt: unknown };
 
 /** Returns the KMS client for a Region, or false to skip keys in that Region. */
 export type KmsClientProvider = (region: string) => KmsClientLike | false;
@@ -37,16 +39,25 @@ export interface KmsKeyringOptions {
 
 type AwsKmsClient = ReturnType<KmsNodeClientSupplier>;
 
-const aggregated = KMS.prototype as unknown as Record<'encrypt' | 'decrypt' | 'generateDataKey', (this: unknown, a: unknown) => Promise<unknown>>;
+const aggregated = KMS.prototype as unknown as Record<
+  'encrypt' | 'decrypt' | 'generateDataKey',
+  (this: unknown, a: unknown) => Promise<unknown>
+>;
 
 /** Gives a bare `KMSClient` the three methods the keyring calls, without copying its state. */
 function adaptClient(c: KmsClientLike): AwsKmsClient {
   const rec = c as Record<string, unknown>;
-  if (typeof rec.generateDataKey === 'function' && typeof rec.decrypt === 'function' && typeof rec.encrypt === 'function') {
+  if (
+    typeof rec.generateDataKey === 'function' &&
+    typeof rec.decrypt === 'function' &&
+    typeof rec.encrypt === 'function'
+  ) {
     return c as unknown as AwsKmsClient;
   }
   if (typeof rec.send !== 'function') {
-    throw new InvalidArgumentError('clientProvider must return a KMS client (a KMSClient or KMS) or false');
+    throw new InvalidArgumentError(
+      'clientProvider must return a KMS client (a KMSClient or KMS) or false',
+    );
   }
   const w = Object.create(c) as Record<string, unknown>;
   w.encrypt = (a: unknown) => aggregated.encrypt.call(c, a);
@@ -56,7 +67,8 @@ function adaptClient(c: KmsClientLike): AwsKmsClient {
 }
 
 function checkArn(name: string, v: unknown): string {
-  if (typeof v !== 'string' || v.length === 0) throw new InvalidArgumentError(`${name} must be a non-empty KMS key id`);
+  if (typeof v !== 'string' || v.length === 0)
+    throw new InvalidArgumentError(`${name} must be a non-empty KMS key id`);
   return v;
 }
 
@@ -74,7 +86,8 @@ export function kmsKeyring(o: KmsKeyringOptions): Keyring {
   let clientProvider: KmsNodeClientSupplier;
   if (o.clientProvider !== undefined) {
     const p = o.clientProvider;
-    if (typeof p !== 'function') throw new InvalidArgumentError('clientProvider must be a function');
+    if (typeof p !== 'function')
+      throw new InvalidArgumentError('clientProvider must be a function');
     const cache = new Map<string, AwsKmsClient | false>();
     clientProvider = (region: string) => {
       let c = cache.get(region);
@@ -119,7 +132,9 @@ function keyFromFile(path: string): Buffer {
   if (/^[0-9a-fA-F]{64}$/.test(text)) key = Buffer.from(text, 'hex');
   else if (/^[A-Za-z0-9+/]{43}=$/.test(text)) key = Buffer.from(text, 'base64');
   if (key === undefined || key.length !== 32) {
-    throw new InvalidArgumentError('keyFile must hold a 256-bit key (32 bytes, hex or base64)', { code: 'ERR_S3ENC_INVALID_KEY' });
+    throw new InvalidArgumentError('keyFile must hold a 256-bit key (32 bytes, hex or base64)', {
+      code: 'ERR_S3ENC_INVALID_KEY',
+    });
   }
   return key;
 }
@@ -132,9 +147,16 @@ function keyFromFile(path: string): Buffer {
 export function rawAesKeyring(o: RawAesKeyringOptions): Keyring {
   if (o === null || typeof o !== 'object') throw new InvalidArgumentError('options are required');
   if ((o.key === undefined) === (o.keyFile === undefined)) {
-    throw new InvalidArgumentError('give exactly one of key and keyFile', { code: 'ERR_S3ENC_INVALID_KEY' });
+    throw new InvalidArgumentError('give exactly one of key and keyFile', {
+      code: 'ERR_S3ENC_INVALID_KEY',
+    });
   }
-  if (typeof o.keyName !== 'string' || o.keyName.length === 0 || typeof o.keyNamespace !== 'string' || o.keyNamespace.length === 0) {
+  if (
+    typeof o.keyName !== 'string' ||
+    o.keyName.length === 0 ||
+    typeof o.keyNamespace !== 'string' ||
+    o.keyNamespace.length === 0
+  ) {
     throw new InvalidArgumentError('keyName and keyNamespace must be non-empty strings');
   }
   if (o.keyNamespace.startsWith('aws-kms')) {
@@ -144,7 +166,9 @@ export function rawAesKeyring(o: RawAesKeyringOptions): Keyring {
   let key: Uint8Array;
   if (o.key !== undefined) {
     if (!(o.key instanceof Uint8Array) || o.key.byteLength !== 32) {
-      throw new InvalidArgumentError('key must be 32 bytes (AES-256)', { code: 'ERR_S3ENC_INVALID_KEY' });
+      throw new InvalidArgumentError('key must be 32 bytes (AES-256)', {
+        code: 'ERR_S3ENC_INVALID_KEY',
+      });
     }
     key = new Uint8Array(o.key);
   } else {

@@ -109,15 +109,26 @@ export function regularFrameCount(plaintextSize: number, frameLength: number): n
  * bytes: H + floor(P/F)·(F+32) + (P mod F) + 40. Returns; throws InvalidArgumentError on a bad
  * argument, FormatError (ERR_S3ENC_MESSAGE_TOO_LARGE) when the frame count would overflow.
  */
-export function ciphertextSize(plaintextSize: number, frameLength: number, headerLength: number): number {
+export function ciphertextSize(
+  plaintextSize: number,
+  frameLength: number,
+  headerLength: number,
+): number {
   checkSize('plaintextSize', plaintextSize);
   checkFrameLength(frameLength);
   checkSize('headerLength', headerLength);
   const n = regularFrameCount(plaintextSize, frameLength);
   if (n + 1 > MAX_FRAME_SEQ) {
-    throw new FormatError('ERR_S3ENC_MESSAGE_TOO_LARGE', 'Plaintext needs more frames than the format allows');
+    throw new FormatError(
+      'ERR_S3ENC_MESSAGE_TOO_LARGE',
+      'Plaintext needs more frames than the format allows',
+    );
   }
-  const size = headerLength + n * (frameLength + FRAME_OVERHEAD) + (plaintextSize - n * frameLength) + FINAL_FRAME_OVERHEAD;
+  const size =
+    headerLength +
+    n * (frameLength + FRAME_OVERHEAD) +
+    (plaintextSize - n * frameLength) +
+    FINAL_FRAME_OVERHEAD;
   if (!Number.isSafeInteger(size)) {
     throw new FormatError('ERR_S3ENC_MESSAGE_TOO_LARGE', 'Message size is not a safe integer');
   }
@@ -129,19 +140,29 @@ export function ciphertextSize(plaintextSize: number, frameLength: number, heade
  * in the final frame. Returns P; throws FormatError (ERR_S3ENC_BAD_MESSAGE_SIZE) when no
  * framed message with this F and H has that size.
  */
-export function plaintextSize(ciphertextSize: number, frameLength: number, headerLength: number): number {
+export function plaintextSize(
+  ciphertextSize: number,
+  frameLength: number,
+  headerLength: number,
+): number {
   checkSize('ciphertextSize', ciphertextSize);
   checkFrameLength(frameLength);
   checkSize('headerLength', headerLength);
   const body = ciphertextSize - headerLength - FINAL_FRAME_OVERHEAD;
   if (body < 0) {
-    throw new FormatError('ERR_S3ENC_BAD_MESSAGE_SIZE', 'Message is too short to hold a final frame');
+    throw new FormatError(
+      'ERR_S3ENC_BAD_MESSAGE_SIZE',
+      'Message is too short to hold a final frame',
+    );
   }
   const stride = frameLength + FRAME_OVERHEAD;
   const n = Math.floor(body / stride);
   const r = body - n * stride;
   if (r > frameLength) {
-    throw new FormatError('ERR_S3ENC_BAD_MESSAGE_SIZE', 'Message size does not match its frame length');
+    throw new FormatError(
+      'ERR_S3ENC_BAD_MESSAGE_SIZE',
+      'Message size does not match its frame length',
+    );
   }
   return n * frameLength + r;
 }
@@ -164,7 +185,10 @@ export function frameCounts(layout: MessageLayout): { regularFrames: number; fin
   if (layout.ciphertextSize !== undefined) {
     const p = plaintextSize(layout.ciphertextSize, F, layout.headerLength);
     if (p !== P) {
-      throw new FormatError('ERR_S3ENC_BAD_MESSAGE_SIZE', 'Ciphertext size does not match plaintext size');
+      throw new FormatError(
+        'ERR_S3ENC_BAD_MESSAGE_SIZE',
+        'Ciphertext size does not match plaintext size',
+      );
     }
     const body = layout.ciphertextSize - layout.headerLength - FINAL_FRAME_OVERHEAD;
     const n = Math.floor(body / (F + FRAME_OVERHEAD));
@@ -200,7 +224,9 @@ export function frameRangeFor(range: ByteRange, layout: MessageLayout): FrameRan
   const stride = F + FRAME_OVERHEAD;
   const cipherStart = H + (firstFrame - 1) * stride;
   const cipherEnd =
-    lastFrame === finalSeq ? H + n * stride + finalLength + FINAL_FRAME_OVERHEAD : H + lastFrame * stride;
+    lastFrame === finalSeq
+      ? H + n * stride + finalLength + FINAL_FRAME_OVERHEAD
+      : H + lastFrame * stride;
   return { firstFrame, lastFrame, cipherStart, cipherEnd };
 }
 
@@ -246,7 +272,9 @@ export function planParts(o: PlanPartsOptions): PartPlan[] {
     });
   }
   if (parts.length > maxParts) {
-    throw new InvalidArgumentError('Message does not fit in maxParts parts', { code: 'ERR_S3ENC_TOO_MANY_PARTS' });
+    throw new InvalidArgumentError('Message does not fit in maxParts parts', {
+      code: 'ERR_S3ENC_TOO_MANY_PARTS',
+    });
   }
   return parts;
 }

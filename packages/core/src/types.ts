@@ -82,7 +82,13 @@ export interface EncryptionSession {
    * Throws InvalidArgumentError (ERR_S3ENC_BUFFER_TOO_SMALL) when `out` lacks room; nothing
    * is written then.
    */
-  sealFramesInto(out: Uint8Array, offset: number, firstSeq: number, plaintext: Uint8Array, final: boolean): number;
+  sealFramesInto(
+    out: Uint8Array,
+    offset: number,
+    firstSeq: number,
+    plaintext: Uint8Array,
+    final: boolean,
+  ): number;
   /** Drops the derived key and zeroes the data key. Idempotent. */
   destroy(): void;
 }
@@ -121,7 +127,12 @@ export interface DecryptionSession {
    * returns the counts; `out` is untouched on failure. Throws IntegrityError as `openFrames`,
    * and InvalidArgumentError (ERR_S3ENC_BUFFER_TOO_SMALL) when the plaintext does not fit.
    */
-  openFramesInto(out: Uint8Array, offset: number, firstSeq: number, ciphertext: Uint8Array): Omit<OpenedFrames, 'plaintext'> & { bytes: number };
+  openFramesInto(
+    out: Uint8Array,
+    offset: number,
+    firstSeq: number,
+    ciphertext: Uint8Array,
+  ): Omit<OpenedFrames, 'plaintext'> & { bytes: number };
   /** Drops the derived key and zeroes the data key. Idempotent. */
   destroy(): void;
 }

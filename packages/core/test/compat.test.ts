@@ -41,7 +41,11 @@ function sizesFor(F: number): number[] {
 }
 
 async function ours(p: Buffer, F: number, ec?: Record<string, string>): Promise<Buffer> {
-  const s = await beginEncryption({ keyring: keyring(), frameLength: F, ...(ec ? { encryptionContext: ec } : {}) });
+  const s = await beginEncryption({
+    keyring: keyring(),
+    frameLength: F,
+    ...(ec ? { encryptionContext: ec } : {}),
+  });
   try {
     return Buffer.concat([s.header, s.sealFrames(1, p, true)]);
   } finally {
@@ -100,7 +104,12 @@ describe('compatibility with @aws-crypto/client-node', () => {
 
   it('our encryptStream output is read by the oracle decryptUnsignedMessageStream', async () => {
     const p = bytes(5 * MiB + 3, 42);
-    const ct = await collect(encryptStream(Readable.from([p.subarray(0, 1000), p.subarray(1000)]), { keyring: keyring(), frameLength: 65536 }));
+    const ct = await collect(
+      encryptStream(Readable.from([p.subarray(0, 1000), p.subarray(1000)]), {
+        keyring: keyring(),
+        frameLength: 65536,
+      }),
+    );
     const out = await collect(oracle.decryptUnsignedMessageStream(oracleKeyring()).end(ct));
     expect(out.equals(p)).toBe(true);
   });
@@ -108,7 +117,10 @@ describe('compatibility with @aws-crypto/client-node', () => {
   it('reads signed 0x0578 messages, releasing plaintext only after the signature verifies', async () => {
     const F = 512;
     const p = bytes(3 * F + 5, 5);
-    const { result } = await oracle.encrypt(oracleKeyring(), p, { frameLength: F, encryptionContext: { a: 'b' } });
+    const { result } = await oracle.encrypt(oracleKeyring(), p, {
+      frameLength: F,
+      encryptionContext: { a: 'b' },
+    });
     const msg = Buffer.from(result);
     const info = describeMessage(msg);
     expect(info.suiteId).toBe(0x0578);
@@ -117,9 +129,19 @@ describe('compatibility with @aws-crypto/client-node', () => {
 
     // Frame-by-frame reading refuses unless explicitly allowed.
     const d = await beginDecryption({ keyring: keyring(), header: msg });
-    expect(() => d.openFrames(1, msg.subarray(d.headerLength, d.headerLength + F + 32))).toThrow(FormatError);
-    const d2 = await beginDecryption({ keyring: keyring(), header: msg, releaseUnverifiedPlaintext: true });
-    expect(d2.openFrames(1, msg.subarray(d2.headerLength, d2.headerLength + F + 32)).plaintext.equals(p.subarray(0, F))).toBe(true);
+    expect(() => d.openFrames(1, msg.subarray(d.headerLength, d.headerLength + F + 32))).toThrow(
+      FormatError,
+    );
+    const d2 = await beginDecryption({
+      keyring: keyring(),
+      header: msg,
+      releaseUnverifiedPlaintext: true,
+    });
+    expect(
+      d2
+        .openFrames(1, msg.subarray(d2.headerLength, d2.headerLength + F + 32))
+        .plaintext.equals(p.subarray(0, F)),
+    ).toBe(true);
 
     // A bad signature: nothing is emitted at all.
     const bad = Buffer.from(msg);
@@ -129,7 +151,9 @@ describe('compatibility with @aws-crypto/client-node', () => {
     expect((r.error as IntegrityError).code).toBe('ERR_S3ENC_SIGNATURE_MISMATCH');
     expect(r.out.length).toBe(0);
     // Truncated footer.
-    const r2 = await collectUntilError(decryptStream(msg.subarray(0, msg.length - 3), { keyring: keyring() }));
+    const r2 = await collectUntilError(
+      decryptStream(msg.subarray(0, msg.length - 3), { keyring: keyring() }),
+    );
     expect(r2.error).toBeInstanceOf(IntegrityError);
     expect(r2.out.length).toBe(0);
     // Endless bytes after a signed message: the reader stops after the largest possible footer.
@@ -143,7 +167,9 @@ describe('compatibility with @aws-crypto/client-node', () => {
     expect(r4.out.length).toBe(0);
     expect(fed).toBeLessThan(256 * 1024);
     // With the explicit option, frames are released as they verify, and the signature still checked.
-    const r3 = await collectUntilError(decryptStream(bad, { keyring: keyring(), releaseUnverifiedPlaintext: true }));
+    const r3 = await collectUntilError(
+      decryptStream(bad, { keyring: keyring(), releaseUnverifiedPlaintext: true }),
+    );
     expect(r3.error).toBeInstanceOf(IntegrityError);
     expect(r3.out.equals(p)).toBe(true);
   });
@@ -160,12 +186,19 @@ describe('compatibility with @aws-crypto/client-node', () => {
     const denied = await collectUntilError(decryptStream(msg, { keyring: keyring() }));
     expect((denied.error as FormatError).code).toBe('ERR_S3ENC_COMMITMENT_POLICY');
     expect(denied.out.length).toBe(0);
-    const ok = await collect(decryptStream(msg, { keyring: keyring(), commitmentPolicy: 'REQUIRE_ENCRYPT_ALLOW_DECRYPT' }));
+    const ok = await collect(
+      decryptStream(msg, { keyring: keyring(), commitmentPolicy: 'REQUIRE_ENCRYPT_ALLOW_DECRYPT' }),
+    );
     expect(ok.equals(p)).toBe(true);
     // Signed legacy suite too.
     const signed = await legacyOracle.encrypt(oracleKeyring(), p, { frameLength: 1024 });
     expect(describeMessage(signed.result).suiteId).toBe(0x0378);
-    const ok2 = await collect(decryptStream(signed.result, { keyring: keyring(), commitmentPolicy: 'FORBID_ENCRYPT_ALLOW_DECRYPT' }));
+    const ok2 = await collect(
+      decryptStream(signed.result, {
+        keyring: keyring(),
+        commitmentPolicy: 'FORBID_ENCRYPT_ALLOW_DECRYPT',
+      }),
+    );
     expect(ok2.equals(p)).toBe(true);
   });
 });

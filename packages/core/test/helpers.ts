@@ -4,8 +4,10 @@ import { rawAesKeyring } from '../src/keyrings.js';
 
 export const KEY = Buffer.alloc(32, 7);
 export const OTHER_KEY = Buffer.alloc(32, 9);
-export const keyring = () => rawAesKeyring({ key: KEY, keyName: 'test-key', keyNamespace: 's3enc-test' });
-export const wrongKeyring = () => rawAesKeyring({ key: OTHER_KEY, keyName: 'test-key', keyNamespace: 's3enc-test' });
+export const keyring = () =>
+  rawAesKeyring({ key: KEY, keyName: 'test-key', keyNamespace: 's3enc-test' });
+export const wrongKeyring = () =>
+  rawAesKeyring({ key: OTHER_KEY, keyName: 'test-key', keyNamespace: 's3enc-test' });
 
 /** Deterministic pseudo-random bytes. */
 export function bytes(n: number, seed = 1): Buffer {

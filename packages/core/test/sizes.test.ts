@@ -12,7 +12,13 @@ import { FormatError, InvalidArgumentError } from '../src/errors.js';
 
 /** Lay out a message frame by frame, as a reference independent of the formulas. */
 function layout(P: number, F: number, H: number, fullFinal = false) {
-  const frames: { seq: number; start: number; end: number; plainStart: number; plainEnd: number }[] = [];
+  const frames: {
+    seq: number;
+    start: number;
+    end: number;
+    plainStart: number;
+    plainEnd: number;
+  }[] = [];
   let off = H;
   let plain = 0;
   let seq = 1;
@@ -87,12 +93,19 @@ describe('sizes', () => {
         for (let P = 0; P <= 25; P++) {
           const H = 11;
           const l = layout(P, F, H, fullFinal);
-          const lay = { frameLength: F, headerLength: H, plaintextSize: P, ...(fullFinal ? { ciphertextSize: l.size } : {}) };
+          const lay = {
+            frameLength: F,
+            headerLength: H,
+            plaintextSize: P,
+            ...(fullFinal ? { ciphertextSize: l.size } : {}),
+          };
           for (let s = 0; s <= P; s++) {
             for (let e = s; e <= P; e++) {
               const r = frameRangeFor({ start: s, end: e }, lay);
               const touched = l.frames.filter((f) =>
-                e > s ? f.plainStart < e && f.plainEnd > s : f.plainStart <= s && (s < f.plainEnd || f === l.frames.at(-1)),
+                e > s
+                  ? f.plainStart < e && f.plainEnd > s
+                  : f.plainStart <= s && (s < f.plainEnd || f === l.frames.at(-1)),
               );
               const first = touched[0]!;
               const last = touched.at(-1)!;
@@ -113,7 +126,9 @@ describe('sizes', () => {
     expect(() => frameRangeFor({ start: 3, end: 2 }, lay)).toThrow(InvalidArgumentError);
     expect(() => frameRangeFor({ start: 0, end: 11 }, lay)).toThrow(InvalidArgumentError);
     expect(() => frameRangeFor({ start: -1, end: 1 }, lay)).toThrow(InvalidArgumentError);
-    expect(() => frameRangeFor({ start: 0, end: 10 }, { ...lay, ciphertextSize: 9 })).toThrow(FormatError);
+    expect(() => frameRangeFor({ start: 0, end: 10 }, { ...lay, ciphertextSize: 9 })).toThrow(
+      FormatError,
+    );
   });
 
   it('planParts produces contiguous parts of whole frames within the limits', () => {
@@ -123,7 +138,14 @@ describe('sizes', () => {
           for (const minPartSize of [0, 50]) {
             for (const maxParts of [1, 3, 10_000]) {
               const H = 5;
-              const parts = planParts({ plaintextSize: P, frameLength: F, headerLength: H, partSize, minPartSize, maxParts });
+              const parts = planParts({
+                plaintextSize: P,
+                frameLength: F,
+                headerLength: H,
+                partSize,
+                minPartSize,
+                maxParts,
+              });
               const total = ciphertextSize(P, F, H);
               const totalFrames = Math.floor(P / F) + 1;
               expect(parts.length).toBeGreaterThanOrEqual(1);
@@ -140,7 +162,9 @@ describe('sizes', () => {
                 const isLast = i === parts.length - 1;
                 expect(p.includesFinalFrame).toBe(isLast);
                 // Parts end on frame boundaries.
-                expect(p.cipherEnd).toBe(isLast ? total : frameOffset(p.firstFrame + p.frameCount, F, H));
+                expect(p.cipherEnd).toBe(
+                  isLast ? total : frameOffset(p.firstFrame + p.frameCount, F, H),
+                );
                 expect(p.plainEnd - p.plainStart).toBe(isLast ? P - plain : p.frameCount * F);
                 if (!isLast) {
                   expect(p.cipherEnd - p.cipherStart).toBeGreaterThanOrEqual(minPartSize);
@@ -162,7 +186,12 @@ describe('sizes', () => {
 
   it('planParts uses partSize / (F + 32) frames per part by default', () => {
     const F = 1024 * 1024;
-    const parts = planParts({ plaintextSize: 100 * F, frameLength: F, headerLength: 177, partSize: 8 * (F + 32) });
+    const parts = planParts({
+      plaintextSize: 100 * F,
+      frameLength: F,
+      headerLength: 177,
+      partSize: 8 * (F + 32),
+    });
     expect(parts[0]!.frameCount).toBe(8);
     expect(parts).toHaveLength(13);
     expect(parts[12]!.frameCount).toBe(101 - 96);

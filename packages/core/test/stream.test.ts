@@ -57,7 +57,11 @@ describe('streams', () => {
   });
 
   it('emits the session and header events', async () => {
-    const s = encryptStream(bytes(10), { keyring: keyring(), frameLength: 4, encryptionContext: { k: 'v' } });
+    const s = encryptStream(bytes(10), {
+      keyring: keyring(),
+      frameLength: 4,
+      encryptionContext: { k: 'v' },
+    });
     let session: EncryptionSession | undefined;
     s.on('session', (x: EncryptionSession) => (session = x));
     const ct = await collect(s);
@@ -70,9 +74,15 @@ describe('streams', () => {
   });
 
   it('fails the stream (not a sync throw) on bad input', async () => {
-    await expect(collect(encryptStream('text' as unknown as Buffer, { keyring: keyring() }))).rejects.toBeInstanceOf(InvalidArgumentError);
-    await expect(collect(encryptStream(Readable.from(['str']), { keyring: keyring() }))).rejects.toBeInstanceOf(InvalidArgumentError);
-    await expect(collect(encryptStream(bytes(1), { keyring: keyring(), frameLength: 0 }))).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(
+      collect(encryptStream('text' as unknown as Buffer, { keyring: keyring() })),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(
+      collect(encryptStream(Readable.from(['str']), { keyring: keyring() })),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(
+      collect(encryptStream(bytes(1), { keyring: keyring(), frameLength: 0 })),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 
   it('destroys a Node Readable source when the stream fails', async () => {
@@ -81,7 +91,11 @@ describe('streams', () => {
     await expect(collect(r)).rejects.toBeInstanceOf(Error);
     expect(src.destroyed).toBe(true);
     const src2 = Readable.from(chunked(bytes(1000), 10));
-    await expect(collect(encryptStream(src2, { keyring: keyring(), encryptionContext: { 'aws-crypto-x': 'y' } }))).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(
+      collect(
+        encryptStream(src2, { keyring: keyring(), encryptionContext: { 'aws-crypto-x': 'y' } }),
+      ),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
     expect(src2.destroyed).toBe(true);
   });
 
@@ -99,7 +113,9 @@ describe('streams', () => {
             pieces.push(p.subarray(o, o + len));
             o += len;
           }
-          const ct = await collect(encryptStream(Readable.from(pieces), { keyring: keyring(), frameLength: F }));
+          const ct = await collect(
+            encryptStream(Readable.from(pieces), { keyring: keyring(), frameLength: F }),
+          );
           const d = await beginDecryption({ keyring: keyring(), header: ct });
           expect(ct.length).toBe(ciphertextSize(n, F, d.headerLength));
           const r = d.openFrames(1, ct.subarray(d.headerLength));
@@ -129,7 +145,9 @@ describe('sessions', () => {
     expect(s.sealFrames(1, p, true).equals(whole)).toBe(true);
     const out = Buffer.alloc(whole.length + 10, 0xee);
     expect(s.sealFramesInto(out, 3, 1, p.subarray(0, 2 * F), false)).toBe(a.length);
-    expect(s.sealFramesInto(out, 3 + a.length, 3, p.subarray(2 * F), true)).toBe(whole.length - a.length);
+    expect(s.sealFramesInto(out, 3 + a.length, 3, p.subarray(2 * F), true)).toBe(
+      whole.length - a.length,
+    );
     expect(out.subarray(3, 3 + whole.length).equals(whole)).toBe(true);
     expect(out[2]).toBe(0xee);
     expect(out[3 + whole.length]).toBe(0xee);
@@ -147,7 +165,10 @@ describe('sessions', () => {
     const p = bytes(5 * F + 3);
     const s = await beginEncryption({ keyring: keyring(), frameLength: F });
     const msg = Buffer.concat([s.header, s.sealFrames(1, p, true)]);
-    const d = await beginDecryption({ keyring: keyring(), header: msg.subarray(0, s.headerLength) });
+    const d = await beginDecryption({
+      keyring: keyring(),
+      header: msg.subarray(0, s.headerLength),
+    });
     const H = d.headerLength;
     const mid = d.openFrames(2, msg.subarray(H + 48, H + 3 * 48));
     expect(mid).toMatchObject({ frames: 2, final: false });
@@ -156,10 +177,17 @@ describe('sessions', () => {
     expect(last).toMatchObject({ frames: 1, final: true, finalLength: 3 });
     expect(d.openFrames(3, Buffer.alloc(0))).toMatchObject({ frames: 0, final: false });
     const into = Buffer.alloc(p.length + 4, 0xaa);
-    expect(d.openFramesInto(into, 2, 1, msg.subarray(H))).toMatchObject({ bytes: p.length, frames: 6, final: true, finalLength: 3 });
+    expect(d.openFramesInto(into, 2, 1, msg.subarray(H))).toMatchObject({
+      bytes: p.length,
+      frames: 6,
+      final: true,
+      finalLength: 3,
+    });
     expect(into.subarray(2, 2 + p.length).equals(p)).toBe(true);
     expect(into[1]).toBe(0xaa);
-    expect(() => d.openFramesInto(Buffer.alloc(10), 0, 1, msg.subarray(H))).toThrow(InvalidArgumentError);
+    expect(() => d.openFramesInto(Buffer.alloc(10), 0, 1, msg.subarray(H))).toThrow(
+      InvalidArgumentError,
+    );
     const bad = Buffer.from(msg.subarray(H));
     bad[bad.length - 1]! ^= 1;
     const untouched = Buffer.alloc(p.length, 0x55);
@@ -183,7 +211,11 @@ describe('sessions', () => {
 
   it('rawAesKeyring reads key files (raw, hex, base64) and refuses bad keys', async () => {
     const dir = mkdtempSync(join(tmpdir(), 's3enc-key-'));
-    const files = { raw: KEY, hex: Buffer.from(KEY.toString('hex') + '\n'), b64: Buffer.from(KEY.toString('base64')) };
+    const files = {
+      raw: KEY,
+      hex: Buffer.from(KEY.toString('hex') + '\n'),
+      b64: Buffer.from(KEY.toString('base64')),
+    };
     const s = await beginEncryption({ keyring: keyring(), frameLength: 16 });
     const msg = Buffer.concat([s.header, s.sealFrames(1, bytes(20), true)]);
     for (const [name, content] of Object.entries(files)) {
@@ -194,9 +226,15 @@ describe('sessions', () => {
       expect(d.openFrames(1, msg.subarray(d.headerLength)).plaintext.equals(bytes(20))).toBe(true);
     }
     writeFileSync(join(dir, 'short'), Buffer.alloc(16));
-    expect(() => rawAesKeyring({ keyFile: join(dir, 'short'), keyName: 'a', keyNamespace: 'b' })).toThrow(InvalidArgumentError);
-    expect(() => rawAesKeyring({ key: Buffer.alloc(16), keyName: 'a', keyNamespace: 'b' })).toThrow(InvalidArgumentError);
-    expect(() => rawAesKeyring({ key: KEY, keyFile: 'x', keyName: 'a', keyNamespace: 'b' })).toThrow(InvalidArgumentError);
+    expect(() =>
+      rawAesKeyring({ keyFile: join(dir, 'short'), keyName: 'a', keyNamespace: 'b' }),
+    ).toThrow(InvalidArgumentError);
+    expect(() => rawAesKeyring({ key: Buffer.alloc(16), keyName: 'a', keyNamespace: 'b' })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() =>
+      rawAesKeyring({ key: KEY, keyFile: 'x', keyName: 'a', keyNamespace: 'b' }),
+    ).toThrow(InvalidArgumentError);
   });
 
   it('the caller key buffer is not zeroed or kept: zeroing it afterwards does not break the keyring', async () => {

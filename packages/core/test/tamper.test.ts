@@ -3,7 +3,11 @@
  * whatever the stream emitted before failing must be whole, authenticated frames only.
  */
 import { describe, expect, it } from 'vitest';
-import { KeyringNode, type NodeDecryptionMaterial, type NodeEncryptionMaterial } from '@aws-crypto/material-management-node';
+import {
+  KeyringNode,
+  type NodeDecryptionMaterial,
+  type NodeEncryptionMaterial,
+} from '@aws-crypto/material-management-node';
 import {
   beginDecryption,
   beginEncryption,
@@ -36,7 +40,10 @@ function assertOnlyAuthenticated(out: Buffer, p: Buffer, limitFrames: number) {
   expect(out.length).toBeLessThanOrEqual(Math.min(p.length, limitFrames * F));
 }
 
-async function run(msg: Buffer, opts: Parameters<typeof decryptStream>[1] = { keyring: keyring() }) {
+async function run(
+  msg: Buffer,
+  opts: Parameters<typeof decryptStream>[1] = { keyring: keyring() },
+) {
   return collectUntilError(decryptStream(msg, opts));
 }
 
@@ -72,7 +79,10 @@ describe('tamper matrix', () => {
         expect(r.error, `byte ${i} bit ${bit}`).toBeInstanceOf(S3EncError);
         if (i < H) {
           headerFlips++;
-          const ok = r.error instanceof FormatError || r.error instanceof KeyUnwrapError || r.error instanceof IntegrityError;
+          const ok =
+            r.error instanceof FormatError ||
+            r.error instanceof KeyUnwrapError ||
+            r.error instanceof IntegrityError;
           expect(ok, `byte ${i} bit ${bit}: ${String(r.error)}`).toBe(true);
           expect(r.out.length).toBe(0);
         } else {
@@ -135,7 +145,9 @@ describe('tamper matrix', () => {
     for (const [name, t, before] of cases) {
       const r = await run(t);
       expect(r.error, name).toBeInstanceOf(IntegrityError);
-      expect(['ERR_S3ENC_FRAME_SEQUENCE', 'ERR_S3ENC_TRUNCATED']).toContain((r.error as IntegrityError).code);
+      expect(['ERR_S3ENC_FRAME_SEQUENCE', 'ERR_S3ENC_TRUNCATED']).toContain(
+        (r.error as IntegrityError).code,
+      );
       assertOnlyAuthenticated(r.out, p, before);
     }
   });
@@ -147,7 +159,9 @@ describe('tamper matrix', () => {
       expect((r.error as IntegrityError).code).toBe('ERR_S3ENC_TRAILING_DATA');
     }
     const d = await beginDecryption({ keyring: keyring(), header: msg });
-    expect(() => d.openFrames(1, Buffer.concat([msg.subarray(d.headerLength), Buffer.from([1])]))).toThrow(IntegrityError);
+    expect(() =>
+      d.openFrames(1, Buffer.concat([msg.subarray(d.headerLength), Buffer.from([1])])),
+    ).toThrow(IntegrityError);
   });
 
   it("another message's header grafted on the body fails before any plaintext", async () => {
@@ -164,8 +178,14 @@ describe('tamper matrix', () => {
     const r = await run(msg, { keyring: wrongKeyring() });
     expect(r.error).toBeInstanceOf(KeyUnwrapError);
     expect((r.error as KeyUnwrapError).code).toBe('ERR_S3ENC_NO_DATA_KEY');
-    const other = rawAesKeyring({ key: Buffer.alloc(32, 7), keyName: 'other-name', keyNamespace: 's3enc-test' });
-    expect(((await run(msg, { keyring: other })).error as KeyUnwrapError).code).toBe('ERR_S3ENC_NO_DATA_KEY');
+    const other = rawAesKeyring({
+      key: Buffer.alloc(32, 7),
+      keyName: 'other-name',
+      keyNamespace: 's3enc-test',
+    });
+    expect(((await run(msg, { keyring: other })).error as KeyUnwrapError).code).toBe(
+      'ERR_S3ENC_NO_DATA_KEY',
+    );
   });
 
   it('a wrong required context fails before the keyring is asked', async () => {
@@ -194,14 +214,24 @@ describe('tamper matrix', () => {
   });
 
   it('too many encrypted data keys are refused before any keyring call', async () => {
-    const ks = [1, 2, 3, 4].map((i) => rawAesKeyring({ key: Buffer.alloc(32, i), keyName: `k${i}`, keyNamespace: 'ns' }));
-    const s = await beginEncryption({ keyring: multiKeyring({ generator: ks[0]!, children: ks.slice(1) }), frameLength: F, maxEncryptedDataKeys: 4 });
+    const ks = [1, 2, 3, 4].map((i) =>
+      rawAesKeyring({ key: Buffer.alloc(32, i), keyName: `k${i}`, keyNamespace: 'ns' }),
+    );
+    const s = await beginEncryption({
+      keyring: multiKeyring({ generator: ks[0]!, children: ks.slice(1) }),
+      frameLength: F,
+      maxEncryptedDataKeys: 4,
+    });
     const msg = Buffer.concat([s.header, s.sealFrames(1, p, true)]);
     const spy = new SpyKeyring();
-    await expect(beginDecryption({ keyring: spy, header: msg })).rejects.toMatchObject({ code: 'ERR_S3ENC_TOO_MANY_DATA_KEYS' });
+    await expect(beginDecryption({ keyring: spy, header: msg })).rejects.toMatchObject({
+      code: 'ERR_S3ENC_TOO_MANY_DATA_KEYS',
+    });
     expect(spy.calls).toBe(0);
     // The default cap also applies on encrypt.
-    await expect(beginEncryption({ keyring: multiKeyring({ generator: ks[0]!, children: ks.slice(1) }) })).rejects.toMatchObject({
+    await expect(
+      beginEncryption({ keyring: multiKeyring({ generator: ks[0]!, children: ks.slice(1) }) }),
+    ).rejects.toMatchObject({
       code: 'ERR_S3ENC_TOO_MANY_DATA_KEYS',
     });
     // Any one of the keys decrypts when the cap allows.
@@ -210,14 +240,22 @@ describe('tamper matrix', () => {
   });
 
   it('reserved context keys are refused on encrypt', async () => {
-    await expect(beginEncryption({ keyring: keyring(), encryptionContext: { 'aws-crypto-public-key': 'x' } })).rejects.toMatchObject({
+    await expect(
+      beginEncryption({ keyring: keyring(), encryptionContext: { 'aws-crypto-public-key': 'x' } }),
+    ).rejects.toMatchObject({
       code: 'ERR_S3ENC_RESERVED_CONTEXT_KEY',
     });
   });
 
   it('a stream stops reading a header with too many data keys, and a huge frame length, early', async () => {
-    const ks = [1, 2, 3, 4].map((i) => rawAesKeyring({ key: Buffer.alloc(32, i), keyName: `k${i}`, keyNamespace: 'ns' }));
-    const s = await beginEncryption({ keyring: multiKeyring({ generator: ks[0]!, children: ks.slice(1) }), frameLength: F, maxEncryptedDataKeys: 4 });
+    const ks = [1, 2, 3, 4].map((i) =>
+      rawAesKeyring({ key: Buffer.alloc(32, i), keyName: `k${i}`, keyNamespace: 'ns' }),
+    );
+    const s = await beginEncryption({
+      keyring: multiKeyring({ generator: ks[0]!, children: ks.slice(1) }),
+      frameLength: F,
+      maxEncryptedDataKeys: 4,
+    });
     // Feed the header one byte at a time and count how far the reader got.
     let fed = 0;
     const src = (async function* () {
@@ -242,7 +280,11 @@ describe('tamper matrix', () => {
 
   it('an endless header is cut off', async () => {
     // Version 2, suite 0x0478, message id, then a context of 65535 bytes that never ends.
-    const start = Buffer.concat([Buffer.from([2, 0x04, 0x78]), Buffer.alloc(32), Buffer.from([0xff, 0xff])]);
+    const start = Buffer.concat([
+      Buffer.from([2, 0x04, 0x78]),
+      Buffer.alloc(32),
+      Buffer.from([0xff, 0xff]),
+    ]);
     let fed = 0;
     const src = (async function* () {
       yield start;
