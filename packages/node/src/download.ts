@@ -101,6 +101,18 @@ async function readBody(res: GetObjectCommandOutput): Promise<Buffer> {
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
+/** Copies the body into `out`; returns the byte count (more than `out` holds is counted, not written). */
+async function readBodyInto(res: GetObjectCommandOutput, out: Buffer): Promise<number> {
+  const body = res.Body as AsyncIterable<Uint8Array> | undefined;
+  let n = 0;
+  if (body === undefined) return 0;
+  for await (const c of body) {
+    if (n + c.byteLength <= out.length) out.set(c, n);
+    n += c.byteLength;
+  }
+  return n;
+}
+
 function totalFromContentRange(cr: string | undefined): number | undefined {
   const m = cr === undefined ? null : /\/(\d+)\s*$/.exec(cr);
   return m === null ? undefined : Number(m[1]);
@@ -312,7 +324,12 @@ export async function prepareRead(ctx: ClientContext, bucket: string, key: strin
       plan.push({ firstSeq: seq, lastSeq: last, cipherStart: frameStart(seq), cipherEnd: frameEnd(last) });
     }
 
+    // Receive buffers are reused across chunks (one per request in flight): the ciphertext is
+    // only needed until its frames are opened, and reuse spares the GC a large allocation per chunk.
+    const spare: Buffer[] = [];
     const fetchChunk = async (c: Chunk, abort: AbortSignal): Promise<{ offset: number; data: Buffer }> => {
+      const want = c.cipherEnd - c.cipherStart;
+      let pooled: Buffer | undefined;
       const bytes =
         c.preloaded ??
         (await withRetries(
@@ -321,18 +338,25 @@ export async function prepareRead(ctx: ClientContext, bucket: string, key: strin
               new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${c.cipherStart}-${c.cipherEnd - 1}`, ...pin, ...ssec }),
               { abortSignal: abort },
             );
-            const b = await readBody(res);
-            if (b.length !== c.cipherEnd - c.cipherStart) {
+            pooled ??= spare.pop();
+            if (pooled === undefined || pooled.length < want) pooled = Buffer.allocUnsafe(want);
+            const got = await readBodyInto(res, pooled);
+            if (got !== want) {
               throw new IntegrityError('ERR_S3ENC_TRUNCATED', 'The object ended before its final frame');
             }
-            return b;
+            return pooled.subarray(0, want);
           },
           4,
           abort,
         ).catch((err: unknown) => {
           throw toS3Error(err, 'GetObject', GET_CODES, signal);
         }));
-      const opened = session.openFrames(c.firstSeq, bytes);
+      let opened: ReturnType<typeof session.openFrames>;
+      try {
+        opened = session.openFrames(c.firstSeq, bytes);
+      } finally {
+        if (pooled !== undefined && spare.length < concurrency) spare.push(pooled);
+      }
       if (c.lastSeq === finalSeq && !opened.final) {
         throw new IntegrityError('ERR_S3ENC_TRUNCATED', 'The message has no final frame');
       }
