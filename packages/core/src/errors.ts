@@ -65,9 +65,6 @@ export class InsecureTransportError extends S3EncError {
  */
 export class FormatError extends S3EncError {
   static override readonly brand: symbol = Symbol.for('s3enc.error.format');
-  constructor(code: string, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-  }
 }
 
 /**
@@ -76,9 +73,6 @@ export class FormatError extends S3EncError {
  */
 export class KeyUnwrapError extends S3EncError {
   static override readonly brand: symbol = Symbol.for('s3enc.error.key-unwrap');
-  constructor(code: string, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-  }
 }
 
 /**
@@ -88,9 +82,6 @@ export class KeyUnwrapError extends S3EncError {
  */
 export class IntegrityError extends S3EncError {
   static override readonly brand: symbol = Symbol.for('s3enc.error.integrity');
-  constructor(code: string, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-  }
 }
 
 /** An S3 request failed after retries, or S3 answered something the transfer cannot use. */
