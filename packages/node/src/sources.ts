@@ -33,7 +33,8 @@ export interface ResolvedSource {
   readonly size: number | undefined;
   /**
    * Yields pieces of exactly `pieceSize` bytes, then one last piece of 0..pieceSize−1 bytes
-   * (flagged `last`). Throws AbortError when `signal` fires, and InvalidArgumentError
+   * (flagged `last`). A piece's `data` stays valid until the generator is resumed twice more
+   * (stream and file sources recycle two buffers): consume or copy it before then. Throws AbortError when `signal` fires, and InvalidArgumentError
    * (`ERR_S3ENC_SIZE_MISMATCH`) when a source announced a size and delivered another.
    */
   pieces(pieceSize: number, signal?: AbortSignal): AsyncGenerator<SourcePiece, void, undefined>;
@@ -127,10 +128,11 @@ function fileSource(path: string, size: number): ResolvedSource {
       try {
         let index = 0;
         let off = 0;
+        const ring = [Buffer.allocUnsafe(Math.min(pieceSize, size)), Buffer.allocUnsafe(Math.min(pieceSize, size))];
         for (;;) {
           checkAbort(signal);
           const want = Math.min(pieceSize, size - off);
-          const buf = Buffer.allocUnsafe(want);
+          const buf = ring[index % 2]!.subarray(0, want);
           let got = 0;
           while (got < want) {
             const { bytesRead } = await fh.read(buf, got, want - got, off + got);
@@ -163,7 +165,8 @@ function iterableSource(it: AsyncIterable<unknown>, size: number | undefined): R
       used = true;
       let index = 0;
       let offset = 0;
-      let buf = Buffer.allocUnsafe(pieceSize);
+      const ring: Buffer[] = [Buffer.allocUnsafe(pieceSize)];
+      let buf = ring[0]!;
       let fill = 0;
       for await (const raw of it) {
         checkAbort(signal);
@@ -180,7 +183,8 @@ function iterableSource(it: AsyncIterable<unknown>, size: number | undefined): R
           if (fill === pieceSize) {
             yield { index: index++, offset, data: buf, last: false };
             offset += pieceSize;
-            buf = Buffer.allocUnsafe(pieceSize);
+            ring[index % 2] ??= Buffer.allocUnsafe(pieceSize);
+            buf = ring[index % 2]!;
             fill = 0;
           }
         }
