@@ -25,6 +25,7 @@ import {
   FRAME_OVERHEAD,
   FINAL_FRAME_OVERHEAD,
   planParts,
+  ciphertextSize,
   type ChecksumAlgorithm,
   type ChecksumType,
   type EncryptionContext,
@@ -148,13 +149,7 @@ export async function putObject(ctx: ClientContext, bucket: string, key: string,
     const F = session.frameLength;
     const H = session.headerLength;
     const stride = F + FRAME_OVERHEAD;
-    // Frames per part: as planParts decides for a known size (it grows for huge objects), or
-    // from the target part size for a stream of unknown length.
-    let framesPerPart = Math.max(Math.floor(partSize / stride), Math.ceil(MIN_PART_SIZE / stride), 1);
-    if (src.size !== undefined) {
-      const plan = planParts({ plaintextSize: src.size, frameLength: F, headerLength: H, partSize, maxParts: MAX_PARTS, minPartSize: MIN_PART_SIZE });
-      if (plan.length > 1) framesPerPart = plan[0]!.frameCount;
-    }
+    const framesPerPart = framesPerPartFor({ size: src.size, frameLength: F, headerLength: H, partSize });
     const pieceSize = framesPerPart * F;
     const pieces = src.pieces(pieceSize, signal);
     const first = await pieces.next();
@@ -359,6 +354,28 @@ export async function putObject(ctx: ClientContext, bucket: string, key: string,
   } finally {
     session.destroy();
   }
+}
+
+/** S3's largest object: 5 TiB. */
+export const MAX_OBJECT_SIZE = 5 * 1024 ** 4;
+
+/**
+ * Frames per multipart part: as planParts decides for a known size (the part grows so the
+ * object fits in 10,000 parts), or from the target part size for a stream of unknown length.
+ * @throws InvalidArgumentError (ERR_S3ENC_OBJECT_TOO_LARGE) when the ciphertext would exceed 5 TiB.
+ * @internal exported for tests.
+ */
+export function framesPerPartFor(o: { size: number | undefined; frameLength: number; headerLength: number; partSize: number }): number {
+  const stride = o.frameLength + FRAME_OVERHEAD;
+  let k = Math.max(Math.floor(o.partSize / stride), Math.ceil(MIN_PART_SIZE / stride), 1);
+  if (o.size !== undefined) {
+    if (ciphertextSize(o.size, o.frameLength, o.headerLength) > MAX_OBJECT_SIZE) {
+      throw new InvalidArgumentError('the encrypted object would exceed S3\'s 5 TiB limit', { code: 'ERR_S3ENC_OBJECT_TOO_LARGE' });
+    }
+    const plan = planParts({ plaintextSize: o.size, frameLength: o.frameLength, headerLength: o.headerLength, partSize: o.partSize, maxParts: MAX_PARTS, minPartSize: MIN_PART_SIZE });
+    if (plan.length > 1) k = plan[0]!.frameCount;
+  }
+  return k;
 }
 
 /** AbortMultipartUpload, retried; never throws (the original failure matters more). */
