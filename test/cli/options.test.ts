@@ -142,6 +142,37 @@ describe('keys and versions', () => {
   });
 });
 
+describe('checksums and content type', () => {
+  it.each(['SHA256', 'CRC32', 'CRC64NVME'])(
+    '--checksum-algorithm %s is what S3 stores',
+    async (alg) => {
+      const put = await runCli(
+        ['put', '-', url(`sum-${alg}.bin`), '--checksum-algorithm', alg.toLowerCase(), '--json'],
+        {
+          env: cli,
+          input: randomBytes(1000),
+        },
+      );
+      expect(put.code, put.stderr).toBe(0);
+      expect(JSON.parse(put.out).checksum.algorithm).toBe(alg);
+    },
+  );
+  it('--content-type is stored; an unknown algorithm is a usage error', async () => {
+    const put = await runCli(
+      ['put', '-', url('typed.json'), '--content-type', 'application/json'],
+      { env: cli, input: '{}' },
+    );
+    expect(put.code, put.stderr).toBe(0);
+    const h = await runCli(['head', url('typed.json'), '--json'], { env: cli });
+    expect(JSON.parse(h.out).contentType).toBe('application/json');
+    const bad = await runCli(['put', '-', url('x'), '--checksum-algorithm', 'MD5'], {
+      env: cli,
+      input: 'x',
+    });
+    expect(bad.code).toBe(2);
+  });
+});
+
 describe('server-side encryption as a second layer', () => {
   it('--sse aws:kms and --sse AES256 are reported by head', async () => {
     for (const [sse, type] of [

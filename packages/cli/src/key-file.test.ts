@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UsageError } from './cli-errors.js';
+import { keyNameFor, keyringFromKeyFile } from './key-file.js';
+import { mfaOf, sseCKeyOf } from './common.js';
+
+const dir = mkdtempSync(join(tmpdir(), 's3enc-keyfile-'));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('key files', () => {
+  const key = randomBytes(32);
+  it('reads raw, hex and base64 files to the same key id', async () => {
+    const ids = [];
+    for (const [name, data] of [
+      ['raw', key],
+      ['hex', Buffer.from(`${key.toString('hex')}\n`)],
+      ['b64', Buffer.from(key.toString('base64'))],
+    ] as const) {
+      const p = join(dir, name);
+      writeFileSync(p, data);
+      ids.push((await keyringFromKeyFile(p)).keyId);
+    }
+    expect(new Set(ids).size).toBe(1);
+    expect(ids[0]).toBe(`s3enc-raw-aes/${keyNameFor(key)}`);
+    expect(ids[0]).toMatch(/^s3enc-raw-aes\/sha256:[0-9a-f]{16}$/);
+    expect(ids[0]).not.toContain(key.toString('hex').slice(0, 16));
+  });
+  it('rejects a file that holds no AES-256 key, and a missing file', async () => {
+    const p = join(dir, 'short');
+    writeFileSync(p, randomBytes(16));
+    await expect(keyringFromKeyFile(p)).rejects.toThrow(UsageError);
+    await expect(keyringFromKeyFile(join(dir, 'nope'))).rejects.toMatchObject({
+      code: 'ERR_S3ENC_CLI_FILE',
+    });
+  });
+});
+
+describe('--sse-c-key and --mfa', () => {
+  it('reads an SSE-C key only from fileb://, exactly 32 bytes', async () => {
+    const p = join(dir, 'ssec');
+    writeFileSync(p, randomBytes(32));
+    expect((await sseCKeyOf({ 'sse-c-key': `fileb://${p}` }))?.key.length).toBe(32);
+    expect(await sseCKeyOf({})).toBeUndefined();
+    await expect(sseCKeyOf({ 'sse-c-key': Buffer.alloc(32).toString('base64') })).rejects.toThrow(
+      /fileb:\/\//,
+    );
+    await expect(sseCKeyOf({ 'sse-c': 'AES256' })).rejects.toThrow(UsageError);
+    await expect(sseCKeyOf({ 'sse-c': 'DES', 'sse-c-key': `fileb://${p}` })).rejects.toThrow(
+      /AES256/,
+    );
+    const short = join(dir, 'ssec-short');
+    writeFileSync(short, randomBytes(31));
+    await expect(sseCKeyOf({ 'sse-c-key': `fileb://${short}` })).rejects.toThrow(/32 bytes/);
+  });
+  it('splits --mfa into serial and code', () => {
+    expect(mfaOf({ mfa: 'arn:aws:iam::123456789012:mfa/me 123456' })).toEqual({
+      serialNumber: 'arn:aws:iam::123456789012:mfa/me',
+      tokenCode: '123456',
+    });
+    expect(mfaOf({})).toBeUndefined();
+    expect(() => mfaOf({ mfa: '123456' })).toThrow(UsageError);
+  });
+});
