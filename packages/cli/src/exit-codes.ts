@@ -120,6 +120,10 @@ const CODE_HINTS: Record<string, string> = {
   ERR_S3ENC_LOCK_GOVERNED_VERSION:
     'The version is under GOVERNANCE retention: add --bypass-governance-retention (needs s3:BypassGovernanceRetention), or wait until it expires (`s3enc lock show`).',
   ERR_S3ENC_MFA_REQUIRED: 'The bucket has MFA Delete enabled: add --mfa "SERIAL CODE".',
+  ERR_S3ENC_OBJECT_EXISTS:
+    'The object exists and --no-overwrite was given: choose another key, or drop --no-overwrite to replace it.',
+  ERR_S3ENC_NOT_ENCRYPTED:
+    'The object is not an s3enc object (see `s3enc head`); read it with an ordinary S3 client.',
   ERR_S3ENC_CLI_FILE_EXISTS: 'Choose another target, or remove the file first.',
 };
 
