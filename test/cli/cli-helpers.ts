@@ -36,11 +36,15 @@ export function ensureCliBuilt(): void {
   if (distIsFresh()) return;
   const lock = '/tmp/s3enc-cli-build.lock';
   closeSync(openSync(lock, 'a'));
-  const script = `cd ${JSON.stringify(ROOT)} && for p in core node cli; do (cd packages/$p && ${JSON.stringify(join(ROOT, 'node_modules/.bin/tsup'))} --silent) || exit 1; done`;
-  const r = spawnSync('flock', [lock, 'sh', '-c', distIsFresh() ? 'true' : script], {
-    encoding: 'utf8',
-    stdio: 'pipe',
-  });
+  // Checked again under the lock: another test file may have built while this one waited.
+  const tsup = JSON.stringify(join(ROOT, 'node_modules/.bin/tsup'));
+  const script = [
+    `cd ${JSON.stringify(ROOT)}`,
+    'stale() { for p in core node cli; do d=packages/$p/dist/index.js; [ -f "$d" ] || return 0; ' +
+      '[ -n "$(find packages/$p/src -type f -newer "$d" ! -name "*.test.ts" | head -1)" ] && return 0; done; return 1; }',
+    `if stale; then for p in core node cli; do (cd packages/$p && ${tsup} --silent) || exit 1; done; fi`,
+  ].join('\n');
+  const r = spawnSync('flock', [lock, 'sh', '-c', script], { encoding: 'utf8', stdio: 'pipe' });
   if (r.status !== 0) throw new Error(`building the CLI failed:\n${r.stdout}\n${r.stderr}`);
 }
 
