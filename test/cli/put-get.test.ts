@@ -119,6 +119,21 @@ describe('put and get round trips', () => {
     expect(get.stderr).toBe('');
   });
 
+  it('--quiet prints nothing; --json with get to stdout puts the result on stderr', async () => {
+    const data = Buffer.from('quiet please');
+    const put = await runCli(['put', '-', url('quiet.txt'), '--quiet'], { env: cli, input: data });
+    expect(put.code, put.stderr).toBe(0);
+    expect(put.out + put.stderr).toBe('');
+    const get = await runCli(['get', url('quiet.txt'), '-', '--json'], { env: cli });
+    expect(get.code, get.stderr).toBe(0);
+    expect(get.stdout.equals(data)).toBe(true);
+    expect(JSON.parse(get.stderr)).toMatchObject({
+      ok: true,
+      plaintextSize: data.length,
+      path: null,
+    });
+  });
+
   it('an empty file round-trips', async () => {
     const src = file('empty.txt', Buffer.alloc(0));
     expect((await runCli(['put', src, url('empty.txt')], { env: cli })).code).toBe(0);
