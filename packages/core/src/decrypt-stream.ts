@@ -65,12 +65,13 @@ async function* decryptFrom(
     header: q.peek(headerLength),
   })) as InternalDecryptionSession;
   q.take(headerLength);
-  out.emit('header', session.info);
-  const opener = session.opener();
-  const verifier = session.verifier;
-  const hold = verifier !== undefined && o.releaseUnverifiedPlaintext !== true;
   const held: Buffer[] = [];
   try {
+    // Inside the try: a throwing listener must not keep the session (and its key) alive.
+    out.emit('header', session.info);
+    const opener = session.opener();
+    const verifier = session.verifier;
+    const hold = verifier !== undefined && o.releaseUnverifiedPlaintext !== true;
     let seq = 1;
     for (;;) {
       const size = q.length > 0 ? opener.frameSizeAt(q.peek(Math.min(24, q.length))) : undefined;

@@ -51,8 +51,17 @@ export function deriveFrameKey(
   expectedCommitment?: Uint8Array,
 ): FrameKey {
   const { keyLabel, commitLabel } = kdfCommitKeyInfo(material.suite);
-  const dk = unwrapDataKey(material.getUnencryptedDataKey());
-  const prk = hkdf.extract(dk, messageId);
+  const held = material.getUnencryptedDataKey();
+  const dk = unwrapDataKey(held);
+  // On Node 20+ the material keeps a KeyObject and unwrapDataKey exports a fresh copy of the
+  // data key: that copy is ours to zero. The material's own Uint8Array is not.
+  const ownsCopy = dk !== held;
+  let prk: Buffer;
+  try {
+    prk = hkdf.extract(dk, messageId);
+  } finally {
+    if (ownsCopy) dk.fill(0);
+  }
   let key: Buffer;
   let commitment: Buffer;
   try {

@@ -14,4 +14,5 @@ export * from './decrypt-range.js';
 export * from './encrypt-stream.js';
 export * from './decrypt-stream.js';
 export * from './keyrings.js';
+export { enforceHttpsOnly, hasMiddlewareStack, type WithMiddlewareStack } from './https-only.js';
 export type { ByteSource } from './byte-source.js';

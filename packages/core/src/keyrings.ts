@@ -13,7 +13,8 @@ import {
   type KmsNodeClientSupplier,
 } from '@aws-crypto/kms-keyring-node';
 import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
-import { InvalidArgumentError } from './errors.js';
+import { InsecureTransportError, InvalidArgumentError } from './errors.js';
+import { enforceHttpsOnly, hasMiddlewareStack } from './https-only.js';
 import type { Keyring } from './types.js';
 
 /** A KMS client: an AWS SDK v3 `KMSClient` (anything with `send`) or an aggregated `KMS`. */
@@ -46,6 +47,8 @@ const aggregated = KMS.prototype as unknown as Record<
 
 /** Gives a bare `KMSClient` the three methods the keyring calls, without copying its state. */
 function adaptClient(c: KmsClientLike): AwsKmsClient {
+  // The data key travels in KMS answers: every client the keyring uses is https-only.
+  if (hasMiddlewareStack(c)) enforceHttpsOnly(c);
   const rec = c as Record<string, unknown>;
   if (
     typeof rec.generateDataKey === 'function' &&
@@ -70,6 +73,46 @@ function checkArn(name: string, v: unknown): string {
   if (typeof v !== 'string' || v.length === 0)
     throw new InvalidArgumentError(`${name} must be a non-empty KMS key id`);
   return v;
+}
+
+const WEAKENING_KEYS = ['rejectUnauthorized', 'checkServerIdentity', 'tls', 'insecure'];
+
+/**
+ * Refuses KMS client settings that could send a data key in clear text or to an unverified
+ * server. A custom transport belongs in a client passed through `clientProvider` (e.g. one
+ * built with @s3enc/node's `buildKmsClientConfig`), which is then held to https as well.
+ */
+function checkKmsClientConfig(config: Record<string, unknown>): Record<string, unknown> {
+  if (config === null || typeof config !== 'object') {
+    throw new InvalidArgumentError('kmsClientConfig must be an object');
+  }
+  const endpoint = config.endpoint;
+  if (endpoint !== undefined) {
+    const protocol =
+      typeof endpoint === 'string' || endpoint instanceof URL
+        ? new URL(String(endpoint)).protocol
+        : (endpoint as { protocol?: unknown }).protocol;
+    if (protocol !== 'https:' && protocol !== 'https') {
+      throw new InsecureTransportError('kmsClientConfig.endpoint must be an https:// URL');
+    }
+  }
+  for (const k of WEAKENING_KEYS) {
+    const v = config[k];
+    const weakens =
+      k === 'rejectUnauthorized' || k === 'tls' ? v === false : v !== undefined && v !== false;
+    if (weakens) {
+      throw new InsecureTransportError(
+        `kmsClientConfig: certificate verification cannot be disabled ('${k}'); pass a client with a private CA through clientProvider instead`,
+        { code: 'ERR_S3ENC_TLS_VERIFICATION_REQUIRED' },
+      );
+    }
+  }
+  if ('requestHandler' in config) {
+    throw new InvalidArgumentError(
+      'kmsClientConfig.requestHandler is not accepted; pass a client with your transport through clientProvider',
+    );
+  }
+  return config;
 }
 
 /**
@@ -99,7 +142,13 @@ export function kmsKeyring(o: KmsKeyringOptions): Keyring {
       return c;
     };
   } else {
-    clientProvider = cacheClients(getClient(KMS, o.kmsClientConfig ?? {}));
+    const config = checkKmsClientConfig(o.kmsClientConfig ?? {});
+    const make = getClient(KMS, config);
+    clientProvider = cacheClients((region: string) => {
+      const c = make(region);
+      if (c !== false && hasMiddlewareStack(c)) enforceHttpsOnly(c);
+      return c;
+    });
   }
   // The builder returns a MultiKeyringNode (a KeyringNode) made by @aws-crypto's own factory.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment

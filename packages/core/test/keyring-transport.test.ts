@@ -1,0 +1,88 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KMS } from '@aws-crypto/kms-keyring-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beginEncryption, InsecureTransportError, kmsKeyring, S3EncError } from '../src/index.js';
+
+const ARN = 'arn:aws:kms:us-east-1:111122223333:key/11111111-2222-3333-4444-555555555555';
+const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+
+/** A clear-text "KMS" that only counts what reaches it. */
+let server: Server;
+let hits = 0;
+let url = '';
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    hits++;
+    req.resume();
+    res.statusCode = 500;
+    res.end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+});
+
+/** Walks an error's cause chain. */
+function chain(e: unknown): unknown[] {
+  const out: unknown[] = [];
+  for (
+    let c = e;
+    c !== undefined && c !== null && out.length < 10;
+    c = (c as { cause?: unknown }).cause
+  )
+    out.push(c);
+  return out;
+}
+
+describe('KMS keyrings are https-only', () => {
+  it('refuses an http:// endpoint in kmsClientConfig before any request', () => {
+    expect(() =>
+      kmsKeyring({ generatorKeyId: ARN, kmsClientConfig: { endpoint: url, credentials } }),
+    ).toThrow(InsecureTransportError);
+    expect(hits).toBe(0);
+  });
+
+  it('refuses settings that disable certificate verification, and custom handlers', () => {
+    expect(() =>
+      kmsKeyring({ generatorKeyId: ARN, kmsClientConfig: { rejectUnauthorized: false } }),
+    ).toThrow(InsecureTransportError);
+    expect(() =>
+      kmsKeyring({ generatorKeyId: ARN, kmsClientConfig: { requestHandler: {} } }),
+    ).toThrow(S3EncError);
+  });
+
+  it('stops a provided client pointed at http:// before a byte leaves', async () => {
+    const client = new KMS({ region: 'us-east-1', endpoint: url, credentials, maxAttempts: 1 });
+    const keyring = kmsKeyring({ generatorKeyId: ARN, clientProvider: () => client });
+    const err = await beginEncryption({ keyring }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(S3EncError);
+    expect(chain(err).some((c) => c instanceof InsecureTransportError)).toBe(true);
+    expect(hits).toBe(0);
+  });
+
+  it('stops a client the keyring builds when the endpoint comes from the environment', async () => {
+    const saved = process.env.AWS_ENDPOINT_URL_KMS;
+    process.env.AWS_ENDPOINT_URL_KMS = url;
+    try {
+      const keyring = kmsKeyring({
+        generatorKeyId: ARN,
+        kmsClientConfig: { credentials, maxAttempts: 1 },
+      });
+      const err = await beginEncryption({ keyring }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(chain(err).some((c) => c instanceof InsecureTransportError)).toBe(true);
+      expect(hits).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_KMS;
+      else process.env.AWS_ENDPOINT_URL_KMS = saved;
+    }
+  });
+});
