@@ -20,12 +20,37 @@ const chunked = (u: (c: Uint8Array) => void) => () => {
 
 const rows: [string, number][] = [];
 for (const alg of CHECKSUM_ALGORITHMS) {
-  rows.push([`s3enc ${alg}`, await mbps(() => { const c = createChecksum(alg); chunked((d) => c.update(d))(); c.digest(); })]);
+  rows.push([
+    `s3enc ${alg}`,
+    await mbps(() => {
+      const c = createChecksum(alg);
+      chunked((d) => c.update(d))();
+      c.digest();
+    }),
+  ]);
 }
 let v = 0;
 rows.push(['js crc32 slicing-by-8', await mbps(chunked((d) => (v = crc32Js(d, v))))]);
 rows.push(['js crc32c slicing-by-8', await mbps(chunked((d) => (v = crc32cJs(d, v))))]);
-rows.push(['@aws-sdk Crc32cJs (byte-at-a-time)', await mbps(async () => { const h = new Crc32cJs(); chunked((d) => { h.update(d); })(); await h.digest(); })]);
-rows.push(['@aws-sdk Crc64NvmeJs', await mbps(async () => { const h = new Crc64NvmeJs(); chunked((d) => { h.update(d); })(); await h.digest(); })]);
+rows.push([
+  '@aws-sdk Crc32cJs (byte-at-a-time)',
+  await mbps(async () => {
+    const h = new Crc32cJs();
+    chunked((d) => {
+      h.update(d);
+    })();
+    await h.digest();
+  }),
+]);
+rows.push([
+  '@aws-sdk Crc64NvmeJs',
+  await mbps(async () => {
+    const h = new Crc64NvmeJs();
+    chunked((d) => {
+      h.update(d);
+    })();
+    await h.digest();
+  }),
+]);
 console.log('implementations:', crcImplementations);
 for (const [n, r] of rows) console.log(`${n.padEnd(40)} ${r.toFixed(0).padStart(7)} MB/s`);

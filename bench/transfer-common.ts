@@ -11,7 +11,8 @@ import type { TestEnv } from '../test/harness/types.js';
 
 export const MiB = 1024 * 1024;
 
-export const keyring = () => rawAesKeyring({ key: Buffer.alloc(32, 9), keyName: 'bench', keyNamespace: 's3enc-bench' });
+export const keyring = () =>
+  rawAesKeyring({ key: Buffer.alloc(32, 9), keyName: 'bench', keyNamespace: 's3enc-bench' });
 
 /** The S3 client a user has today: the SDK's default node:https handler, trusting the test CA. */
 export function plainS3(env: TestEnv): S3Client {
@@ -25,7 +26,13 @@ export function plainS3(env: TestEnv): S3Client {
 }
 
 export function s3Settings(env: TestEnv) {
-  return { endpoint: env.s3.endpoint, region: env.s3.region, credentials: env.s3.credentials, forcePathStyle: env.s3.forcePathStyle, ca: env.ca };
+  return {
+    endpoint: env.s3.endpoint,
+    region: env.s3.region,
+    credentials: env.s3.credentials,
+    forcePathStyle: env.s3.forcePathStyle,
+    ca: env.ca,
+  };
 }
 
 export async function makeBucket(s3: S3Client, name: string): Promise<string> {
@@ -52,7 +59,11 @@ export async function drain(stream: AsyncIterable<unknown>): Promise<number> {
 }
 
 /** Best of `reps` runs of `fn`, in MB/s for `bytes`. */
-export async function mbps(bytes: number, reps: number, fn: () => Promise<unknown>): Promise<number> {
+export async function mbps(
+  bytes: number,
+  reps: number,
+  fn: () => Promise<unknown>,
+): Promise<number> {
   let best = Infinity;
   for (let i = 0; i < reps; i++) {
     const t = process.hrtime.bigint();

@@ -16,29 +16,53 @@ try {
   const setup = plainS3(env);
   const bucket = await makeBucket(setup, `handlers-${Date.now().toString(36)}`);
   const kinds: HandlerKind[] = ['undici', 'node-https'];
-  const clients = Object.fromEntries(kinds.map((k) => [k, new S3Client(buildS3ClientConfig({ ...s3Settings(env), handler: k, concurrency: 4 }))])) as Record<HandlerKind, S3Client>;
+  const clients = Object.fromEntries(
+    kinds.map((k) => [
+      k,
+      new S3Client(buildS3ClientConfig({ ...s3Settings(env), handler: k, concurrency: 4 })),
+    ]),
+  ) as Record<HandlerKind, S3Client>;
   const total: Record<string, number> = {};
   const pool = async (fn: (i: number) => Promise<unknown>) => {
     let next = 0;
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      while (next < N) await fn(next++);
-    }));
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < N) await fn(next++);
+      }),
+    );
   };
   for (let r = 0; r < ROUNDS; r++) {
     for (const k of r % 2 ? [...kinds].reverse() : kinds) {
       const c = clients[k];
       let t = performance.now();
-      await pool((i) => c.send(new PutObjectCommand({ Bucket: bucket, Key: `${k}/${i}`, Body: BODY, ContentLength: BODY.length })));
+      await pool((i) =>
+        c.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: `${k}/${i}`,
+            Body: BODY,
+            ContentLength: BODY.length,
+          }),
+        ),
+      );
       total[`put ${k}`] = (total[`put ${k}`] ?? 0) + (performance.now() - t);
       t = performance.now();
-      await pool(async (i) => drain((await c.send(new GetObjectCommand({ Bucket: bucket, Key: `${k}/${i}` }))).Body as AsyncIterable<Uint8Array>));
+      await pool(async (i) =>
+        drain(
+          (await c.send(new GetObjectCommand({ Bucket: bucket, Key: `${k}/${i}` })))
+            .Body as AsyncIterable<Uint8Array>,
+        ),
+      );
       total[`get ${k}`] = (total[`get ${k}`] ?? 0) + (performance.now() - t);
     }
   }
   const bytes = ROUNDS * N * BODY.length;
   console.log(`${ROUNDS} rounds × ${N} × 8 MiB, 4 in flight, alternating order`);
-  for (const [name, ms] of Object.entries(total)) console.log(`${name.padEnd(18)} ${(bytes / 1e6 / (ms / 1000)).toFixed(0).padStart(6)} MB/s`);
-  console.log(`undici / node:https  put ${(total['put node-https']! / total['put undici']!).toFixed(2)}  get ${(total['get node-https']! / total['get undici']!).toFixed(2)}`);
+  for (const [name, ms] of Object.entries(total))
+    console.log(`${name.padEnd(18)} ${(bytes / 1e6 / (ms / 1000)).toFixed(0).padStart(6)} MB/s`);
+  console.log(
+    `undici / node:https  put ${(total['put node-https']! / total['put undici']!).toFixed(2)}  get ${(total['get node-https']! / total['get undici']!).toFixed(2)}`,
+  );
   for (const c of Object.values(clients)) c.destroy();
   setup.destroy();
 } finally {

@@ -3,7 +3,12 @@
 // request's body or response, and count bytes per request. Requests are forwarded unchanged
 // (Host header included, so SigV4 signatures stay valid) over TLS to the real endpoint.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent as HttpsAgent, createServer, request as httpsRequest, type Server } from 'node:https';
+import {
+  Agent as HttpsAgent,
+  createServer,
+  request as httpsRequest,
+  type Server,
+} from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -55,7 +60,10 @@ function matches(m: Match, req: IncomingMessage): boolean {
   return true;
 }
 
-export async function startFaultProxy(o: { upstream: string; upstreamCa: string }): Promise<FaultProxy> {
+export async function startFaultProxy(o: {
+  upstream: string;
+  upstreamCa: string;
+}): Promise<FaultProxy> {
   const dir = mkdtempSync(join(tmpdir(), 's3enc-fault-proxy-'));
   const certs = await makeCerts(dir);
   const up = new URL(o.upstream);
@@ -95,7 +103,9 @@ export async function startFaultProxy(o: { upstream: string; upstreamCa: string 
       req.on('end', () => {
         rec.status = fault.status ?? 503;
         res.writeHead(rec.status, { 'content-type': 'application/xml', connection: 'close' });
-        res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>ServiceUnavailable</Code><Message>injected</Message></Error>');
+        res.end(
+          '<?xml version="1.0" encoding="UTF-8"?><Error><Code>ServiceUnavailable</Code><Message>injected</Message></Error>',
+        );
       });
       return;
     }
@@ -140,7 +150,10 @@ export async function startFaultProxy(o: { upstream: string; upstreamCa: string 
     req.on('end', () => upstream.end());
   };
 
-  const server: Server = createServer({ cert: certs.cert, key: certs.key, minVersion: 'TLSv1.2' }, handler);
+  const server: Server = createServer(
+    { cert: certs.cert, key: certs.key, minVersion: 'TLSv1.2' },
+    handler,
+  );
   server.on('connection', (s: Socket) => {
     if (down) {
       s.destroy();

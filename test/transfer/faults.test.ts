@@ -8,7 +8,16 @@ import { InsecureTransportError } from '@s3enc/core';
 import { EncryptedS3Client } from '@s3enc/node';
 import { createTestBucket, getTestEnv, type TestBucket } from '../harness/env.js';
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy.js';
-import { data, F, kmsSettings, makeClient, MiB, openUploads, s3Settings, testKeyring } from './helpers.js';
+import {
+  data,
+  F,
+  kmsSettings,
+  makeClient,
+  MiB,
+  openUploads,
+  s3Settings,
+  testKeyring,
+} from './helpers.js';
 
 const env = getTestEnv();
 let bucket: TestBucket;
@@ -20,7 +29,10 @@ beforeAll(async () => {
   bucket = await createTestBucket(env, { prefix: 'transfer-fault' });
   proxy = await startFaultProxy({ upstream: env.s3.endpoint, upstreamCa: env.ca });
   client = new EncryptedS3Client({
-    s3: { ...s3Settings(env, { endpoint: proxy.endpoint, ca: [env.ca, proxy.ca] }), maxAttempts: 4 },
+    s3: {
+      ...s3Settings(env, { endpoint: proxy.endpoint, ca: [env.ca, proxy.ca] }),
+      maxAttempts: 4,
+    },
     keyring: testKeyring(),
     frameLength: F,
     partSize: 5 * MiB,
@@ -39,7 +51,9 @@ const partUrl = (n: number) => new RegExp(`partNumber=${n}(&|$)`);
 describe('upload faults', () => {
   it('a connection cut mid-part is retried with the same bytes', async () => {
     const plain = data(12 * MiB);
-    proxy.setFaults([{ kind: 'cut-request', match: { method: 'PUT', url: partUrl(2) }, afterBytes: 1 * MiB }]);
+    proxy.setFaults([
+      { kind: 'cut-request', match: { method: 'PUT', url: partUrl(2) }, afterBytes: 1 * MiB },
+    ]);
     const put = await client.put(bucket.name, 'f/cut', plain, { concurrency: 2 });
     expect(proxy.fired()).toEqual([1]);
     expect(put.parts).toBe(3);
@@ -48,13 +62,17 @@ describe('upload faults', () => {
   });
   it('a 5xx on a part is retried', async () => {
     const plain = data(11 * MiB);
-    proxy.setFaults([{ kind: 'status', match: { method: 'PUT', url: partUrl(1) }, status: 503, times: 2 }]);
+    proxy.setFaults([
+      { kind: 'status', match: { method: 'PUT', url: partUrl(1) }, status: 503, times: 2 },
+    ]);
     await client.put(bucket.name, 'f/503', plain);
     expect(proxy.fired()).toEqual([2]);
     expect((await (await direct.get(bucket.name, 'f/503')).bytes()).equals(plain)).toBe(true);
   });
   it('a part that keeps failing gives a typed error and no orphaned upload', async () => {
-    proxy.setFaults([{ kind: 'status', match: { method: 'PUT', url: partUrl(2) }, status: 500, times: 1000 }]);
+    proxy.setFaults([
+      { kind: 'status', match: { method: 'PUT', url: partUrl(2) }, status: 500, times: 1000 },
+    ]);
     const err = await client.put(bucket.name, 'f/dead', data(11 * MiB)).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'S3RequestError', statusCode: 500 });
     proxy.setFaults([]);
@@ -62,8 +80,12 @@ describe('upload faults', () => {
     expect(proxy.requests.length).toBe(0);
   });
   it('CompleteMultipartUpload failing aborts the upload', async () => {
-    proxy.setFaults([{ kind: 'status', match: { method: 'POST', url: /uploadId=/ }, status: 500, times: 1000 }]);
-    await expect(client.put(bucket.name, 'f/complete', data(6 * MiB))).rejects.toMatchObject({ name: 'S3RequestError' });
+    proxy.setFaults([
+      { kind: 'status', match: { method: 'POST', url: /uploadId=/ }, status: 500, times: 1000 },
+    ]);
+    await expect(client.put(bucket.name, 'f/complete', data(6 * MiB))).rejects.toMatchObject({
+      name: 'S3RequestError',
+    });
     proxy.setFaults([]);
     expect(await openUploads(direct.s3, bucket.name)).toBe(0);
   });
@@ -94,7 +116,9 @@ describe('KMS faults', () => {
   it('KMS unavailable: put and get fail with KeyUnwrapError, no upload is started', async () => {
     kmsProxy.setDown(true);
     try {
-      await expect(kc.put(bucket.name, 'kms/down', data(11 * MiB))).rejects.toMatchObject({ name: 'KeyUnwrapError' });
+      await expect(kc.put(bucket.name, 'kms/down', data(11 * MiB))).rejects.toMatchObject({
+        name: 'KeyUnwrapError',
+      });
       await expect(kc.get(bucket.name, 'kms/ok')).rejects.toMatchObject({ name: 'KeyUnwrapError' });
       expect(await openUploads(direct.s3, bucket.name)).toBe(0);
     } finally {
@@ -109,16 +133,34 @@ describe('download faults', () => {
     await direct.put(bucket.name, 'd/obj', plain);
   });
   it('a response cut mid-chunk is refetched', async () => {
-    proxy.setFaults([{ kind: 'cut-response', match: { method: 'GET', url: /^\/[^?]*d\/obj/ }, nth: 2, afterBytes: 100_000 }]);
+    proxy.setFaults([
+      {
+        kind: 'cut-response',
+        match: { method: 'GET', url: /^\/[^?]*d\/obj/ },
+        nth: 2,
+        afterBytes: 100_000,
+      },
+    ]);
     const got = await client.get(bucket.name, 'd/obj', { chunkSize: 1 * MiB, concurrency: 3 });
     expect((await got.bytes()).equals(plain)).toBe(true);
     expect(proxy.fired()).toEqual([1]);
   });
   it('a tampered frame: the stream emits only verified plaintext, then IntegrityError; no file is left', async () => {
-    const raw = Buffer.from(await (await direct.s3.send(new GetObjectCommand({ Bucket: bucket.name, Key: 'd/obj' }))).Body!.transformToByteArray());
+    const raw = Buffer.from(
+      await (
+        await direct.s3.send(new GetObjectCommand({ Bucket: bucket.name, Key: 'd/obj' }))
+      ).Body!.transformToByteArray(),
+    );
     const bad = Buffer.from(raw);
     bad[4 * MiB] = bad[4 * MiB]! ^ 1;
-    await direct.s3.send(new PutObjectCommand({ Bucket: bucket.name, Key: 'd/bad', Body: bad, Metadata: { 's3enc-format': 'aws-encryption-sdk', 's3enc-format-version': '2' } }));
+    await direct.s3.send(
+      new PutObjectCommand({
+        Bucket: bucket.name,
+        Key: 'd/bad',
+        Body: bad,
+        Metadata: { 's3enc-format': 'aws-encryption-sdk', 's3enc-format-version': '2' },
+      }),
+    );
     const got = await direct.get(bucket.name, 'd/bad', { chunkSize: 1 * MiB, concurrency: 2 });
     const seen: Buffer[] = [];
     const err = await (async () => {
@@ -129,27 +171,46 @@ describe('download faults', () => {
     expect(emitted.length).toBeLessThan(4 * MiB);
     expect(emitted.equals(plain.subarray(0, emitted.length))).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 's3enc-fault-'));
-    await expect(direct.getToFile(bucket.name, 'd/bad', join(dir, 'out'))).rejects.toMatchObject({ name: 'IntegrityError' });
+    await expect(direct.getToFile(bucket.name, 'd/bad', join(dir, 'out'))).rejects.toMatchObject({
+      name: 'IntegrityError',
+    });
     expect(readdirSync(dir)).toEqual([]);
     // truncated object: final frame missing
-    await direct.s3.send(new PutObjectCommand({ Bucket: bucket.name, Key: 'd/trunc', Body: raw.subarray(0, raw.length - 40) }));
-    await expect(direct.getToFile(bucket.name, 'd/trunc', join(dir, 'out'))).rejects.toMatchObject({ name: expect.stringMatching(/IntegrityError|FormatError/) });
+    await direct.s3.send(
+      new PutObjectCommand({
+        Bucket: bucket.name,
+        Key: 'd/trunc',
+        Body: raw.subarray(0, raw.length - 40),
+      }),
+    );
+    await expect(direct.getToFile(bucket.name, 'd/trunc', join(dir, 'out'))).rejects.toMatchObject({
+      name: expect.stringMatching(/IntegrityError|FormatError/),
+    });
     expect(readdirSync(dir)).toEqual([]);
   });
   it('a download that keeps failing leaves no partial file', async () => {
-    proxy.setFaults([{ kind: 'cut-response', match: { method: 'GET' }, nth: 2, times: 1000, afterBytes: 1000 }]);
+    proxy.setFaults([
+      { kind: 'cut-response', match: { method: 'GET' }, nth: 2, times: 1000, afterBytes: 1000 },
+    ]);
     const dir = mkdtempSync(join(tmpdir(), 's3enc-fault-'));
-    await expect(client.getToFile(bucket.name, 'd/obj', join(dir, 'out'), { chunkSize: 1 * MiB })).rejects.toMatchObject({ name: 'S3RequestError' });
+    await expect(
+      client.getToFile(bucket.name, 'd/obj', join(dir, 'out'), { chunkSize: 1 * MiB }),
+    ).rejects.toMatchObject({ name: 'S3RequestError' });
     expect(readdirSync(dir)).toEqual([]);
     proxy.setFaults([]);
   });
   it('an overwrite during a download fails it cleanly (pinned to the first ETag)', async () => {
     const big = data(8 * MiB);
     await direct.put(bucket.name, 'd/moving', big);
-    const got = await direct.get(bucket.name, 'd/moving', { chunkSize: 256 * 1024, concurrency: 1 });
+    const got = await direct.get(bucket.name, 'd/moving', {
+      chunkSize: 256 * 1024,
+      concurrency: 1,
+    });
     const it = got.body[Symbol.asyncIterator]();
     const first = await it.next();
-    expect((first.value as Buffer).equals(big.subarray(0, (first.value as Buffer).length))).toBe(true);
+    expect((first.value as Buffer).equals(big.subarray(0, (first.value as Buffer).length))).toBe(
+      true,
+    );
     await direct.put(bucket.name, 'd/moving', data(8 * MiB));
     const err = await (async () => {
       for (;;) if ((await it.next()).done) return undefined;
@@ -170,22 +231,55 @@ describe('transport policy end to end', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     port = (srv.address() as { port: number }).port;
   });
-  afterAll(() => new Promise<void>((r) => srv.close(() => { r(); })));
+  afterAll(
+    () =>
+      new Promise<void>((r) =>
+        srv.close(() => {
+          r();
+        }),
+      ),
+  );
   it('http:// S3 or KMS endpoints are refused at construction, before a byte leaves', async () => {
-    expect(() => new EncryptedS3Client({ s3: { endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1' }, keyring: testKeyring() })).toThrow(InsecureTransportError);
     expect(
-      () => new EncryptedS3Client({ s3: s3Settings(env), kmsKeyIds: [env.kmsKeys.primary.arn], kms: { endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1' } }),
+      () =>
+        new EncryptedS3Client({
+          s3: { endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1' },
+          keyring: testKeyring(),
+        }),
+    ).toThrow(InsecureTransportError);
+    expect(
+      () =>
+        new EncryptedS3Client({
+          s3: s3Settings(env),
+          kmsKeyIds: [env.kmsKeys.primary.arn],
+          kms: { endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1' },
+        }),
     ).toThrow(expect.objectContaining({ code: 'ERR_S3ENC_INSECURE_TRANSPORT' }));
-    expect(() => new EncryptedS3Client({ s3: { ...s3Settings(env), rejectUnauthorized: false } as never, keyring: testKeyring() })).toThrow(InsecureTransportError);
+    expect(
+      () =>
+        new EncryptedS3Client({
+          s3: { ...s3Settings(env), rejectUnauthorized: false } as never,
+          keyring: testKeyring(),
+        }),
+    ).toThrow(InsecureTransportError);
     // an S3Client built by the caller with an http:// endpoint: refused per request
-    const plainClient = new S3Client({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', forcePathStyle: true, credentials: env.s3.credentials, maxAttempts: 1 });
+    const plainClient = new S3Client({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: env.s3.credentials,
+      maxAttempts: 1,
+    });
     const c = new EncryptedS3Client({ s3: plainClient, keyring: testKeyring() });
     await expect(c.put('b', 'k', 'secret')).rejects.toBeInstanceOf(InsecureTransportError);
     await expect(c.get('b', 'k')).rejects.toBeInstanceOf(InsecureTransportError);
     expect(connections).toBe(0);
   });
   it('a server whose certificate is not trusted is refused', async () => {
-    const c = new EncryptedS3Client({ s3: { ...s3Settings(env), ca: undefined, maxAttempts: 1 }, keyring: testKeyring() });
+    const c = new EncryptedS3Client({
+      s3: { ...s3Settings(env), ca: undefined, maxAttempts: 1 },
+      keyring: testKeyring(),
+    });
     await expect(c.put(bucket.name, 'k', 'x')).rejects.toMatchObject({ name: 'S3RequestError' });
     c.destroy();
   });

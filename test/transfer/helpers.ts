@@ -30,10 +30,18 @@ export function kmsSettings(env: TestEnv, extra: { endpoint?: string; ca?: strin
   };
 }
 
-export const testKeyring = () => rawAesKeyring({ key: Buffer.alloc(32, 7), keyName: 'transfer-test', keyNamespace: 's3enc-tests' });
+export const testKeyring = () =>
+  rawAesKeyring({
+    key: Buffer.alloc(32, 7),
+    keyName: 'transfer-test',
+    keyNamespace: 's3enc-tests',
+  });
 
 /** A client with a raw AES keyring (no KMS traffic) unless kms: true. */
-export function makeClient(env: TestEnv, o: Partial<EncryptedS3ClientOptions> & { kms?: boolean } = {}): EncryptedS3Client {
+export function makeClient(
+  env: TestEnv,
+  o: Partial<EncryptedS3ClientOptions> & { kms?: boolean } = {},
+): EncryptedS3Client {
   const { kms, ...rest } = o;
   const base: EncryptedS3ClientOptions = kms
     ? { s3: s3Settings(env), kmsKeyIds: [env.kmsKeys.primary.arn], kms: kmsSettings(env) }

@@ -82,7 +82,8 @@ type Crc32Fn = (data: Uint8Array, prev?: number) => number;
 const zlibCrc32 = (zlib as unknown as { crc32?: (d: Uint8Array, v?: number) => number }).crc32;
 
 /** CRC32 of `data`, continuing from the finished value `prev` (zlib when available). */
-export const crc32: Crc32Fn = typeof zlibCrc32 === 'function' ? (d, p = 0) => zlibCrc32(d, p) : crc32Js;
+export const crc32: Crc32Fn =
+  typeof zlibCrc32 === 'function' ? (d, p = 0) => zlibCrc32(d, p) : crc32Js;
 
 function loadNativeCrc32c(): Crc32Fn | undefined {
   if (process.env.S3ENC_NO_NATIVE_CRC === '1') return undefined;

@@ -12,7 +12,14 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { InvalidArgumentError } from './errors.js';
-import { combineCrcDigests, Crc32Engine, Crc64Nvme, crc32, crc32c, type CrcEngine } from './checksum-crc.js';
+import {
+  combineCrcDigests,
+  Crc32Engine,
+  Crc64Nvme,
+  crc32,
+  crc32c,
+  type CrcEngine,
+} from './checksum-crc.js';
 
 /** The checksum algorithms S3 accepts. */
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
@@ -21,7 +28,13 @@ export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA
 export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE';
 
 /** Every supported algorithm, in S3's spelling. */
-export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
+export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = [
+  'CRC32',
+  'CRC32C',
+  'CRC64NVME',
+  'SHA1',
+  'SHA256',
+];
 
 /** The default algorithm for uploads (CRC32C: native speed; see docs/transfer.md). */
 export const DEFAULT_CHECKSUM_ALGORITHM: ChecksumAlgorithm = 'CRC32C';
@@ -39,9 +52,12 @@ export interface Checksum {
  */
 export function assertChecksumAlgorithm(a: unknown): asserts a is ChecksumAlgorithm {
   if (!CHECKSUM_ALGORITHMS.includes(a as ChecksumAlgorithm)) {
-    throw new InvalidArgumentError(`checksum algorithm must be one of ${CHECKSUM_ALGORITHMS.join(', ')}`, {
-      code: 'ERR_S3ENC_INVALID_CHECKSUM_ALGORITHM',
-    });
+    throw new InvalidArgumentError(
+      `checksum algorithm must be one of ${CHECKSUM_ALGORITHMS.join(', ')}`,
+      {
+        code: 'ERR_S3ENC_INVALID_CHECKSUM_ALGORITHM',
+      },
+    );
   }
 }
 
@@ -88,7 +104,10 @@ export function createChecksum(algorithm: ChecksumAlgorithm): Checksum {
 }
 
 /** The raw digest of `data` (or of several chunks, in order). */
-export function checksumOf(algorithm: ChecksumAlgorithm, data: Uint8Array | readonly Uint8Array[]): Buffer {
+export function checksumOf(
+  algorithm: ChecksumAlgorithm,
+  data: Uint8Array | readonly Uint8Array[],
+): Buffer {
   const c = createChecksum(algorithm);
   if (data instanceof Uint8Array) c.update(data);
   else for (const d of data) c.update(d);
@@ -97,7 +116,8 @@ export function checksumOf(algorithm: ChecksumAlgorithm, data: Uint8Array | read
 
 /** Whether S3 supports `type` for `algorithm` on a multipart upload. */
 export function supportsChecksumType(algorithm: ChecksumAlgorithm, type: ChecksumType): boolean {
-  if (type === 'FULL_OBJECT') return algorithm === 'CRC32' || algorithm === 'CRC32C' || algorithm === 'CRC64NVME';
+  if (type === 'FULL_OBJECT')
+    return algorithm === 'CRC32' || algorithm === 'CRC32C' || algorithm === 'CRC64NVME';
   return algorithm !== 'CRC64NVME';
 }
 
@@ -137,8 +157,13 @@ export function combinePartChecksums(
   assertChecksumAlgorithm(algorithm);
   if (parts.length === 0) throw new InvalidArgumentError('at least one part is required');
   if (!o.multipart) {
-    if (parts.length !== 1) throw new InvalidArgumentError('a single-part object has exactly one part');
-    return { algorithm, type: 'FULL_OBJECT', value: Buffer.from(parts[0]!.digest).toString('base64') };
+    if (parts.length !== 1)
+      throw new InvalidArgumentError('a single-part object has exactly one part');
+    return {
+      algorithm,
+      type: 'FULL_OBJECT',
+      value: Buffer.from(parts[0]!.digest).toString('base64'),
+    };
   }
   const type = o.type ?? defaultChecksumType(algorithm);
   if (!supportsChecksumType(algorithm, type)) {
@@ -150,16 +175,23 @@ export function combinePartChecksums(
   if (type === 'COMPOSITE') {
     const c = createChecksum(algorithm);
     for (const p of parts) c.update(p.digest);
-    return { algorithm, type, value: `${c.digest().toString('base64')}-${parts.length}`, parts: b64parts };
+    return {
+      algorithm,
+      type,
+      value: `${c.digest().toString('base64')}-${parts.length}`,
+      parts: b64parts,
+    };
   }
   const crcAlg = algorithm as 'CRC32' | 'CRC32C' | 'CRC64NVME';
   let acc: Buffer = Buffer.from(parts[0]!.digest);
-  for (let i = 1; i < parts.length; i++) acc = combineCrcDigests(crcAlg, acc, parts[i]!.digest, parts[i]!.size);
+  for (let i = 1; i < parts.length; i++)
+    acc = combineCrcDigests(crcAlg, acc, parts[i]!.digest, parts[i]!.size);
   return { algorithm, type, value: acc.toString('base64'), parts: b64parts };
 }
 
 /** A byte source for {@link computeS3Checksum}. */
-export type ChecksumSource = Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array> | { path: string };
+export type ChecksumSource =
+  Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array> | { path: string };
 
 /** Options of {@link computeS3Checksum}. */
 export interface ComputeS3ChecksumOptions {
@@ -179,8 +211,14 @@ async function* chunksOf(source: ChecksumSource): AsyncGenerator<Uint8Array> {
     yield source;
     return;
   }
-  if (typeof source === 'object' && source !== null && 'path' in source && typeof source.path === 'string') {
-    for await (const c of createReadStream(source.path, { highWaterMark: 1 << 20 })) yield c as Buffer;
+  if (
+    typeof source === 'object' &&
+    source !== null &&
+    'path' in source &&
+    typeof source.path === 'string'
+  ) {
+    for await (const c of createReadStream(source.path, { highWaterMark: 1 << 20 }))
+      yield c as Buffer;
     return;
   }
   yield* source as AsyncIterable<Uint8Array>;
@@ -193,14 +231,19 @@ async function* chunksOf(source: ChecksumSource): AsyncGenerator<Uint8Array> {
  * @throws InvalidArgumentError for a bad algorithm/type/plan; file-system errors as thrown by
  *   `fs` for an unreadable path.
  */
-export async function computeS3Checksum(source: ChecksumSource, o: ComputeS3ChecksumOptions): Promise<S3Checksum> {
+export async function computeS3Checksum(
+  source: ChecksumSource,
+  o: ComputeS3ChecksumOptions,
+): Promise<S3Checksum> {
   assertChecksumAlgorithm(o.algorithm);
   const multipart = o.partSizes !== undefined || o.partSize !== undefined;
   if (o.partSize !== undefined && (!Number.isSafeInteger(o.partSize) || o.partSize < 1)) {
     throw new InvalidArgumentError('partSize must be a positive integer');
   }
   const sizeOf = (i: number): number =>
-    o.partSizes !== undefined ? (o.partSizes[i] ?? Number.POSITIVE_INFINITY) : (o.partSize ?? Number.POSITIVE_INFINITY);
+    o.partSizes !== undefined
+      ? (o.partSizes[i] ?? Number.POSITIVE_INFINITY)
+      : (o.partSize ?? Number.POSITIVE_INFINITY);
   const parts: PartDigest[] = [];
   let cur = createChecksum(o.algorithm);
   let curSize = 0;
@@ -229,18 +272,23 @@ export async function computeS3Checksum(source: ChecksumSource, o: ComputeS3Chec
 
 /** The subset of a GetObjectAttributes response this module reads. */
 export interface ObjectAttributesLike {
-  Checksum?: {
-    ChecksumCRC32?: string | undefined;
-    ChecksumCRC32C?: string | undefined;
-    ChecksumCRC64NVME?: string | undefined;
-    ChecksumSHA1?: string | undefined;
-    ChecksumSHA256?: string | undefined;
-    ChecksumType?: string | undefined;
-  } | undefined;
-  ObjectParts?: {
-    TotalPartsCount?: number | undefined;
-    Parts?: readonly { PartNumber?: number | undefined; Size?: number | undefined }[] | undefined;
-  } | undefined;
+  Checksum?:
+    | {
+        ChecksumCRC32?: string | undefined;
+        ChecksumCRC32C?: string | undefined;
+        ChecksumCRC64NVME?: string | undefined;
+        ChecksumSHA1?: string | undefined;
+        ChecksumSHA256?: string | undefined;
+        ChecksumType?: string | undefined;
+      }
+    | undefined;
+  ObjectParts?:
+    | {
+        TotalPartsCount?: number | undefined;
+        Parts?:
+          readonly { PartNumber?: number | undefined; Size?: number | undefined }[] | undefined;
+      }
+    | undefined;
   ObjectSize?: number | undefined;
 }
 
@@ -265,7 +313,10 @@ export interface ChecksumVerification {
  * @throws InvalidArgumentError (`ERR_S3ENC_NO_CHECKSUM`) when the attributes carry no checksum,
  *   or (`ERR_S3ENC_INVALID_ARGUMENT`) when a composite checksum lacks its part sizes.
  */
-export async function verifyFileChecksum(path: string, attributes: ObjectAttributesLike): Promise<ChecksumVerification> {
+export async function verifyFileChecksum(
+  path: string,
+  attributes: ObjectAttributesLike,
+): Promise<ChecksumVerification> {
   const c = attributes.Checksum;
   const found = (
     [
@@ -277,7 +328,9 @@ export async function verifyFileChecksum(path: string, attributes: ObjectAttribu
     ] as const
   ).find(([, v]) => typeof v === 'string' && v !== '');
   if (found === undefined) {
-    throw new InvalidArgumentError('the object has no checksum to verify against', { code: 'ERR_S3ENC_NO_CHECKSUM' });
+    throw new InvalidArgumentError('the object has no checksum to verify against', {
+      code: 'ERR_S3ENC_NO_CHECKSUM',
+    });
   }
   const [algorithm, expected] = found as readonly [ChecksumAlgorithm, string];
   const { stat } = await import('node:fs/promises');
@@ -285,7 +338,14 @@ export async function verifyFileChecksum(path: string, attributes: ObjectAttribu
   const composite = /-\d+$/.test(expected) || c?.ChecksumType === 'COMPOSITE';
   const type: ChecksumType = composite ? 'COMPOSITE' : 'FULL_OBJECT';
   if (attributes.ObjectSize !== undefined && attributes.ObjectSize !== size) {
-    return { ok: false, algorithm, type, expected, actual: '', sizeMismatch: { expected: attributes.ObjectSize, actual: size } };
+    return {
+      ok: false,
+      algorithm,
+      type,
+      expected,
+      actual: '',
+      sizeMismatch: { expected: attributes.ObjectSize, actual: size },
+    };
   }
   let actual: S3Checksum;
   if (!composite) {
@@ -293,16 +353,23 @@ export async function verifyFileChecksum(path: string, attributes: ObjectAttribu
     actual = await computeS3Checksum({ path }, { algorithm });
   } else {
     const total = attributes.ObjectParts?.TotalPartsCount ?? Number(expected.split('-').pop());
-    const listed = [...(attributes.ObjectParts?.Parts ?? [])].sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
+    const listed = [...(attributes.ObjectParts?.Parts ?? [])].sort(
+      (a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0),
+    );
     if (listed.length !== total || listed.some((p) => p.Size === undefined)) {
       throw new InvalidArgumentError(
         'a composite checksum needs every part size: request ObjectParts (paginate with PartNumberMarker) in GetObjectAttributes',
       );
     }
-    actual = await computeS3Checksum({ path }, { algorithm, partSizes: listed.map((p) => p.Size!), type: 'COMPOSITE' });
+    actual = await computeS3Checksum(
+      { path },
+      { algorithm, partSizes: listed.map((p) => p.Size!), type: 'COMPOSITE' },
+    );
   }
   // GetObjectAttributes reports composite checksums without the `-N` suffix (S3 and MinIO);
   // HeadObject/GetObject include it. Compare with the suffix only when both carry it.
-  const ok = /-\d+$/.test(expected) ? actual.value === expected : actual.value.replace(/-\d+$/, '') === expected;
+  const ok = /-\d+$/.test(expected)
+    ? actual.value === expected
+    : actual.value.replace(/-\d+$/, '') === expected;
   return { ok, algorithm, type, expected, actual: actual.value };
 }

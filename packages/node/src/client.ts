@@ -30,7 +30,11 @@ import {
 } from './context.js';
 import { prepareRead, type GetOptions, type ObjectFacts } from './download.js';
 import { headObject, type HeadResult } from './head.js';
-import { buildKmsClientConfig, buildS3ClientConfig, type TransportOptions } from './transport/client-config.js';
+import {
+  buildKmsClientConfig,
+  buildS3ClientConfig,
+  type TransportOptions,
+} from './transport/client-config.js';
 import { enforceHttpsOnly } from './transport/https-only.js';
 import { putObject, type PutOptions, type PutResult } from './upload.js';
 import type { PutSource } from './sources.js';
@@ -111,10 +115,14 @@ export class EncryptedS3Client {
    *   InvalidArgumentError for missing keys or bad options. No request is made.
    */
   constructor(options: EncryptedS3ClientOptions) {
-    if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options are required');
+    if (options === null || typeof options !== 'object')
+      throw new InvalidArgumentError('options are required');
     const concurrency = checkInt('concurrency', options.concurrency, 1, 64) ?? DEFAULT_CONCURRENCY;
-    const partSize = checkInt('partSize', options.partSize, MIN_PART_SIZE, 5 * 1024 ** 3) ?? DEFAULT_PART_SIZE;
-    const downloadChunkSize = checkInt('downloadChunkSize', options.downloadChunkSize, 1, 1024 ** 3) ?? DEFAULT_DOWNLOAD_CHUNK_SIZE;
+    const partSize =
+      checkInt('partSize', options.partSize, MIN_PART_SIZE, 5 * 1024 ** 3) ?? DEFAULT_PART_SIZE;
+    const downloadChunkSize =
+      checkInt('downloadChunkSize', options.downloadChunkSize, 1, 1024 ** 3) ??
+      DEFAULT_DOWNLOAD_CHUNK_SIZE;
     const checksumAlgorithm = options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM;
     assertChecksumAlgorithm(checksumAlgorithm);
 
@@ -135,7 +143,8 @@ export class EncryptedS3Client {
     }
     if (keyring === undefined) {
       const ids = options.kmsKeyIds;
-      if (ids === undefined || ids.length === 0) throw new InvalidArgumentError('a keyring or kmsKeyIds is required');
+      if (ids === undefined || ids.length === 0)
+        throw new InvalidArgumentError('a keyring or kmsKeyIds is required');
       const kms = options.kms;
       let clientProvider: (region: string) => KMSClient;
       if (kms instanceof KMSClient) {
@@ -144,7 +153,8 @@ export class EncryptedS3Client {
       } else {
         // Validate now, so an http:// KMS endpoint fails at construction.
         buildKmsClientConfig(kms ?? {});
-        clientProvider = (region) => new KMSClient(buildKmsClientConfig({ ...kms, region: kms?.region ?? region }));
+        clientProvider = (region) =>
+          new KMSClient(buildKmsClientConfig({ ...kms, region: kms?.region ?? region }));
       }
       keyring = kmsKeyring({ generatorKeyId: ids[0]!, keyIds: ids.slice(1), clientProvider });
     }
@@ -221,10 +231,19 @@ export class EncryptedS3Client {
    *
    * @throws as {@link get}, plus file-system errors.
    */
-  async getToFile(bucket: string, key: string, path: string, options: GetOptions = {}): Promise<GetToFileResult> {
-    if (typeof path !== 'string' || path === '') throw new InvalidArgumentError('path must be a non-empty string');
+  async getToFile(
+    bucket: string,
+    key: string,
+    path: string,
+    options: GetOptions = {},
+  ): Promise<GetToFileResult> {
+    if (typeof path !== 'string' || path === '')
+      throw new InvalidArgumentError('path must be a non-empty string');
     const read = await prepareRead(this.#ctx, bucket, key, options);
-    const tmp = join(dirname(path), `.${basename(path)}.s3enc-${randomBytes(6).toString('hex')}.tmp`);
+    const tmp = join(
+      dirname(path),
+      `.${basename(path)}.s3enc-${randomBytes(6).toString('hex')}.tmp`,
+    );
     let written = 0;
     try {
       const fh = await open(tmp, 'wx', 0o600);
@@ -232,7 +251,12 @@ export class EncryptedS3Client {
         for await (const c of read.chunks()) {
           let off = 0;
           while (off < c.data.length) {
-            const { bytesWritten } = await fh.write(c.data, off, c.data.length - off, c.offset - read.range.start + off);
+            const { bytesWritten } = await fh.write(
+              c.data,
+              off,
+              c.data.length - off,
+              c.offset - read.range.start + off,
+            );
             off += bytesWritten;
           }
           written += c.data.length;

@@ -36,7 +36,12 @@ export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_DOWNLOAD_CHUNK_SIZE = 8 * 1024 * 1024;
 
 /** @throws InvalidArgumentError unless `v` is undefined or a safe integer in [min, max]. */
-export function checkInt(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+export function checkInt(
+  name: string,
+  v: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
     throw new InvalidArgumentError(`${name} must be an integer in ${min}..${max}`);
@@ -46,6 +51,8 @@ export function checkInt(name: string, v: unknown, min: number, max = Number.MAX
 
 /** @throws InvalidArgumentError for an empty or non-string bucket or key. */
 export function checkBucketKey(bucket: unknown, key: unknown): void {
-  if (typeof bucket !== 'string' || bucket === '') throw new InvalidArgumentError('bucket must be a non-empty string');
-  if (typeof key !== 'string' || key === '') throw new InvalidArgumentError('key must be a non-empty string');
+  if (typeof bucket !== 'string' || bucket === '')
+    throw new InvalidArgumentError('bucket must be a non-empty string');
+  if (typeof key !== 'string' || key === '')
+    throw new InvalidArgumentError('key must be a non-empty string');
 }

@@ -5,7 +5,11 @@
  * required.
  * @internal — reached through EncryptedS3Client.get / getToFile / head.
  */
-import { GetObjectCommand, HeadObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  type GetObjectCommandOutput,
+} from '@aws-sdk/client-s3';
 import {
   AbortError,
   FormatError,
@@ -68,9 +72,15 @@ export interface ObjectFacts {
   readonly storedSize: number;
   readonly contentType: string | undefined;
   readonly sse:
-    | { type: 'SSE-KMS' | 'SSE-S3' | 'SSE-C'; kmsKeyId?: string | undefined; bucketKey?: boolean | undefined }
+    | {
+        type: 'SSE-KMS' | 'SSE-S3' | 'SSE-C';
+        kmsKeyId?: string | undefined;
+        bucketKey?: boolean | undefined;
+      }
     | undefined;
-  readonly lock: { mode?: string | undefined; retainUntil?: Date | undefined; legalHold?: boolean | undefined } | undefined;
+  readonly lock:
+    | { mode?: string | undefined; retainUntil?: Date | undefined; legalHold?: boolean | undefined }
+    | undefined;
   /** The object carries the s3enc metadata marker. */
   readonly marker: boolean;
 }
@@ -86,11 +96,15 @@ export interface OpenedObject {
   ssec: Record<string, string>;
 }
 
-const GET_CODES = { PreconditionFailed: 'ERR_S3ENC_OBJECT_CHANGED', '412': 'ERR_S3ENC_OBJECT_CHANGED' };
+const GET_CODES = {
+  PreconditionFailed: 'ERR_S3ENC_OBJECT_CHANGED',
+  '412': 'ERR_S3ENC_OBJECT_CHANGED',
+};
 const MAX_HEADER_BYTES = 1024 * 1024;
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) throw new AbortError('The download was aborted', { cause: signal.reason });
+  if (signal?.aborted === true)
+    throw new AbortError('The download was aborted', { cause: signal.reason });
 }
 
 async function readBody(res: GetObjectCommandOutput): Promise<Buffer> {
@@ -118,7 +132,12 @@ function totalFromContentRange(cr: string | undefined): number | undefined {
   return m === null ? undefined : Number(m[1]);
 }
 
-function factsOf(bucket: string, key: string, r: Partial<GetObjectCommandOutput>, storedSize: number): ObjectFacts {
+function factsOf(
+  bucket: string,
+  key: string,
+  r: Partial<GetObjectCommandOutput>,
+  storedSize: number,
+): ObjectFacts {
   let sse: ObjectFacts['sse'];
   if (r.SSECustomerAlgorithm !== undefined) sse = { type: 'SSE-C' };
   else if (r.ServerSideEncryption === 'aws:kms' || r.ServerSideEncryption === 'aws:kms:dsse') {
@@ -126,7 +145,11 @@ function factsOf(bucket: string, key: string, r: Partial<GetObjectCommandOutput>
   } else if (r.ServerSideEncryption === 'AES256') sse = { type: 'SSE-S3' };
   const lock =
     r.ObjectLockMode !== undefined || r.ObjectLockLegalHoldStatus !== undefined
-      ? { mode: r.ObjectLockMode, retainUntil: r.ObjectLockRetainUntilDate, legalHold: r.ObjectLockLegalHoldStatus === 'ON' }
+      ? {
+          mode: r.ObjectLockMode,
+          retainUntil: r.ObjectLockRetainUntilDate,
+          legalHold: r.ObjectLockLegalHoldStatus === 'ON',
+        }
       : undefined;
   return {
     bucket,
@@ -149,15 +172,28 @@ function factsOf(bucket: string, key: string, r: Partial<GetObjectCommandOutput>
  * @throws S3RequestError (ERR_S3ENC_NO_SUCH_KEY, ERR_S3ENC_ACCESS_DENIED, ERR_S3ENC_OBJECT_CHANGED…);
  *   FormatError when the object carries our marker but its header is malformed.
  */
-export async function openObject(ctx: ClientContext, bucket: string, key: string, o: ReadOptions, firstBytes: number): Promise<OpenedObject> {
+export async function openObject(
+  ctx: ClientContext,
+  bucket: string,
+  key: string,
+  o: ReadOptions,
+  firstBytes: number,
+): Promise<OpenedObject> {
   checkBucketKey(bucket, key);
   throwIfAborted(o.signal);
-  const ssec = o.sseCustomerKey === undefined ? {} : toSseCustomerKey(o.sseCustomerKey).requestParams();
+  const ssec =
+    o.sseCustomerKey === undefined ? {} : toSseCustomerKey(o.sseCustomerKey).requestParams();
   const ranged = async (start: number, end: number, pin: OpenedObject['pin']) =>
     withRetries(
       async () => {
         const res = await ctx.s3.send(
-          new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end - 1}`, ...pin, ...ssec }),
+          new GetObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Range: `bytes=${start}-${end - 1}`,
+            ...pin,
+            ...ssec,
+          }),
           { abortSignal: o.signal },
         );
         return { res, bytes: await readBody(res) };
@@ -176,7 +212,9 @@ export async function openObject(ctx: ClientContext, bucket: string, key: string
     // An empty object cannot satisfy a range: describe it with HeadObject.
     if (err instanceof S3RequestError && err.statusCode === 416) {
       const h = await ctx.s3
-        .send(new HeadObjectCommand({ Bucket: bucket, Key: key, ...basePin, ...ssec }), { abortSignal: o.signal })
+        .send(new HeadObjectCommand({ Bucket: bucket, Key: key, ...basePin, ...ssec }), {
+          abortSignal: o.signal,
+        })
         .catch((e: unknown) => {
           throw toS3Error(e, 'HeadObject', {}, o.signal);
         });
@@ -203,7 +241,10 @@ export async function openObject(ctx: ClientContext, bucket: string, key: string
     head = Buffer.concat([head, more.bytes]);
   }
   if (header === undefined && facts.marker) {
-    throw new FormatError('ERR_S3ENC_BAD_HEADER', 'The object carries the s3enc marker but its header cannot be parsed');
+    throw new FormatError(
+      'ERR_S3ENC_BAD_HEADER',
+      'The object carries the s3enc marker but its header cannot be parsed',
+    );
   }
   return { facts, head, header, pin, ssec };
 }
@@ -244,16 +285,24 @@ interface Chunk {
  *   unless `allowPlaintext`; KeyUnwrapError from the keyring; InvalidArgumentError
  *   (ERR_S3ENC_INVALID_RANGE) for a range outside the plaintext; S3RequestError.
  */
-export async function prepareRead(ctx: ClientContext, bucket: string, key: string, o: GetOptions): Promise<PreparedRead> {
+export async function prepareRead(
+  ctx: ClientContext,
+  bucket: string,
+  key: string,
+  o: GetOptions,
+): Promise<PreparedRead> {
   const d = ctx.defaults;
   const concurrency = checkInt('concurrency', o.concurrency, 1, 64) ?? d.concurrency;
   const chunkSize = checkInt('chunkSize', o.chunkSize, 1, 1024 ** 3) ?? d.downloadChunkSize;
   if (o.range !== undefined) {
-    if (typeof o.range !== 'object' || o.range === null) throw new InvalidArgumentError('range must be { start, end }');
+    if (typeof o.range !== 'object' || o.range === null)
+      throw new InvalidArgumentError('range must be { start, end }');
     checkInt('range.start', o.range.start, 0);
     checkInt('range.end', o.range.end, 0);
     if (o.range.start > o.range.end) {
-      throw new InvalidArgumentError('range must satisfy start <= end', { code: 'ERR_S3ENC_INVALID_RANGE' });
+      throw new InvalidArgumentError('range must satisfy start <= end', {
+        code: 'ERR_S3ENC_INVALID_RANGE',
+      });
     }
   }
   // A full read fetches a whole chunk with the header; a range read only what the header needs.
@@ -274,8 +323,12 @@ export async function prepareRead(ctx: ClientContext, bucket: string, key: strin
   const session = await beginDecryption({
     keyring: ctx.keyring,
     header: opened.head.subarray(0, opened.header.headerLength),
-    ...(o.encryptionContext !== undefined ? { requiredEncryptionContext: o.encryptionContext } : {}),
-    ...((o.commitmentPolicy ?? d.commitmentPolicy) !== undefined ? { commitmentPolicy: (o.commitmentPolicy ?? d.commitmentPolicy)! } : {}),
+    ...(o.encryptionContext !== undefined
+      ? { requiredEncryptionContext: o.encryptionContext }
+      : {}),
+    ...((o.commitmentPolicy ?? d.commitmentPolicy) !== undefined
+      ? { commitmentPolicy: (o.commitmentPolicy ?? d.commitmentPolicy)! }
+      : {}),
     ...((o.maxEncryptedDataKeys ?? d.maxEncryptedDataKeys) !== undefined
       ? { maxEncryptedDataKeys: (o.maxEncryptedDataKeys ?? d.maxEncryptedDataKeys)! }
       : {}),
@@ -294,7 +347,10 @@ export async function prepareRead(ctx: ClientContext, bucket: string, key: strin
     const P = plaintextSizeOf(C, F, H);
     const layout = { frameLength: F, headerLength: H, plaintextSize: P, ciphertextSize: C };
     const range = o.range ?? { start: 0, end: P };
-    if (range.end > P) throw new InvalidArgumentError('range must end at or before the plaintext size', { code: 'ERR_S3ENC_INVALID_RANGE' });
+    if (range.end > P)
+      throw new InvalidArgumentError('range must end at or before the plaintext size', {
+        code: 'ERR_S3ENC_INVALID_RANGE',
+      });
     const fr = frameRangeFor(range, layout);
     const { regularFrames } = frameCounts(layout);
     const finalSeq = regularFrames + 1;
@@ -321,13 +377,21 @@ export async function prepareRead(ctx: ClientContext, bucket: string, key: strin
     }
     for (; seq <= lastFrame; seq += perChunk) {
       const last = Math.min(lastFrame, seq + perChunk - 1);
-      plan.push({ firstSeq: seq, lastSeq: last, cipherStart: frameStart(seq), cipherEnd: frameEnd(last) });
+      plan.push({
+        firstSeq: seq,
+        lastSeq: last,
+        cipherStart: frameStart(seq),
+        cipherEnd: frameEnd(last),
+      });
     }
 
     // Receive buffers are reused across chunks (one per request in flight): the ciphertext is
     // only needed until its frames are opened, and reuse spares the GC a large allocation per chunk.
     const spare: Buffer[] = [];
-    const fetchChunk = async (c: Chunk, abort: AbortSignal): Promise<{ offset: number; data: Buffer }> => {
+    const fetchChunk = async (
+      c: Chunk,
+      abort: AbortSignal,
+    ): Promise<{ offset: number; data: Buffer }> => {
       const want = c.cipherEnd - c.cipherStart;
       let pooled: Buffer | undefined;
       const bytes =
@@ -335,14 +399,23 @@ export async function prepareRead(ctx: ClientContext, bucket: string, key: strin
         (await withRetries(
           async () => {
             const res = await ctx.s3.send(
-              new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${c.cipherStart}-${c.cipherEnd - 1}`, ...pin, ...ssec }),
+              new GetObjectCommand({
+                Bucket: bucket,
+                Key: key,
+                Range: `bytes=${c.cipherStart}-${c.cipherEnd - 1}`,
+                ...pin,
+                ...ssec,
+              }),
               { abortSignal: abort },
             );
             pooled ??= spare.pop();
             if (pooled === undefined || pooled.length < want) pooled = Buffer.allocUnsafe(want);
             const got = await readBodyInto(res, pooled);
             if (got !== want) {
-              throw new IntegrityError('ERR_S3ENC_TRUNCATED', 'The object ended before its final frame');
+              throw new IntegrityError(
+                'ERR_S3ENC_TRUNCATED',
+                'The object ended before its final frame',
+              );
             }
             return pooled.subarray(0, want);
           },
@@ -361,7 +434,10 @@ export async function prepareRead(ctx: ClientContext, bucket: string, key: strin
         throw new IntegrityError('ERR_S3ENC_TRUNCATED', 'The message has no final frame');
       }
       if (opened.frames !== c.lastSeq - c.firstSeq + 1) {
-        throw new IntegrityError('ERR_S3ENC_FRAME_SEQUENCE', 'The message frames do not match its size');
+        throw new IntegrityError(
+          'ERR_S3ENC_FRAME_SEQUENCE',
+          'The message frames do not match its size',
+        );
       }
       const base = (c.firstSeq - 1) * F;
       const from = Math.max(range.start, base) - base;
@@ -370,7 +446,14 @@ export async function prepareRead(ctx: ClientContext, bucket: string, key: strin
     };
 
     const chunks = () =>
-      orderedPrefetch(plan.length, concurrency, (i, abort) => fetchChunk(plan[i]!, abort), signal, range.start === range.end, close);
+      orderedPrefetch(
+        plan.length,
+        concurrency,
+        (i, abort) => fetchChunk(plan[i]!, abort),
+        signal,
+        range.start === range.end,
+        close,
+      );
     return { facts, encrypted: true, header: session.info, plaintextSize: P, range, chunks, close };
   } catch (err) {
     close();
@@ -378,20 +461,38 @@ export async function prepareRead(ctx: ClientContext, bucket: string, key: strin
   }
 }
 
-function plaintextRead(ctx: ClientContext, opened: OpenedObject, o: GetOptions, chunkSize: number, concurrency: number): PreparedRead {
+function plaintextRead(
+  ctx: ClientContext,
+  opened: OpenedObject,
+  o: GetOptions,
+  chunkSize: number,
+  concurrency: number,
+): PreparedRead {
   const { facts, pin, ssec } = opened;
   const P = facts.storedSize;
   const range = o.range ?? { start: 0, end: P };
-  if (range.end > P) throw new InvalidArgumentError('range must end at or before the object size', { code: 'ERR_S3ENC_INVALID_RANGE' });
+  if (range.end > P)
+    throw new InvalidArgumentError('range must end at or before the object size', {
+      code: 'ERR_S3ENC_INVALID_RANGE',
+    });
   const count = Math.ceil((range.end - range.start) / chunkSize);
-  const fetchChunk = async (i: number, abort: AbortSignal): Promise<{ offset: number; data: Buffer }> => {
+  const fetchChunk = async (
+    i: number,
+    abort: AbortSignal,
+  ): Promise<{ offset: number; data: Buffer }> => {
     const off = range.start + i * chunkSize;
     const end = Math.min(range.end, off + chunkSize);
     if (end <= opened.head.length) return { offset: off, data: opened.head.subarray(off, end) };
     const data = await withRetries(
       async () => {
         const res = await ctx.s3.send(
-          new GetObjectCommand({ Bucket: facts.bucket, Key: facts.key, Range: `bytes=${off}-${end - 1}`, ...pin, ...ssec }),
+          new GetObjectCommand({
+            Bucket: facts.bucket,
+            Key: facts.key,
+            Range: `bytes=${off}-${end - 1}`,
+            ...pin,
+            ...ssec,
+          }),
           { abortSignal: abort },
         );
         return readBody(res);
@@ -401,7 +502,8 @@ function plaintextRead(ctx: ClientContext, opened: OpenedObject, o: GetOptions, 
     ).catch((err: unknown) => {
       throw toS3Error(err, 'GetObject', GET_CODES, o.signal);
     });
-    if (data.length !== end - off) throw new S3RequestError('ERR_S3ENC_S3_REQUEST', 'GetObject returned a short range');
+    if (data.length !== end - off)
+      throw new S3RequestError('ERR_S3ENC_S3_REQUEST', 'GetObject returned a short range');
     return { offset: off, data };
   };
   return {

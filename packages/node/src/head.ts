@@ -29,7 +29,10 @@ export interface EnvelopeDescription {
 
 /** What `head` returns. */
 export type HeadResult = ObjectFacts &
-  ({ readonly encrypted: true; readonly envelope: EnvelopeDescription } | { readonly encrypted: false; readonly envelope: undefined });
+  (
+    | { readonly encrypted: true; readonly envelope: EnvelopeDescription }
+    | { readonly encrypted: false; readonly envelope: undefined }
+  );
 
 /**
  * Describes an object.
@@ -38,14 +41,24 @@ export type HeadResult = ObjectFacts &
  * @throws S3RequestError (ERR_S3ENC_NO_SUCH_KEY, ERR_S3ENC_ACCESS_DENIED, …); FormatError when
  *   the object carries our marker but its header or size is malformed.
  */
-export async function headObject(ctx: ClientContext, bucket: string, key: string, o: ReadOptions = {}): Promise<HeadResult> {
+export async function headObject(
+  ctx: ClientContext,
+  bucket: string,
+  key: string,
+  o: ReadOptions = {},
+): Promise<HeadResult> {
   const opened = await openObject(ctx, bucket, key, o, 4096);
   const { facts, header } = opened;
   if (header === undefined) return { ...facts, encrypted: false, envelope: undefined };
   const i = header.info;
   const C = facts.storedSize;
   const P = plaintextSizeOf(C, i.frameLength, header.headerLength);
-  const { regularFrames } = frameCounts({ frameLength: i.frameLength, headerLength: header.headerLength, plaintextSize: P, ciphertextSize: C });
+  const { regularFrames } = frameCounts({
+    frameLength: i.frameLength,
+    headerLength: header.headerLength,
+    plaintextSize: P,
+    ciphertextSize: C,
+  });
   return {
     ...facts,
     encrypted: true,

@@ -28,7 +28,16 @@ export function s3CodeOf(err: unknown): string {
   return 'Error';
 }
 
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ERR_STREAM_PREMATURE_CLOSE']);
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
 
 /** Whether repeating the request may succeed (network failure, 5xx, throttling). */
 export function isTransient(err: unknown, depth = 0): boolean {
@@ -38,8 +47,15 @@ export function isTransient(err: unknown, depth = 0): boolean {
   if (e.name === 'AbortError') return false;
   const status = statusOf(err);
   if (status !== undefined && (status >= 500 || status === 429 || status === 408)) return true;
-  if (typeof e.code === 'string' && (TRANSIENT_CODES.has(e.code) || e.code.startsWith('UND_ERR_'))) return true;
-  if (e.name === 'TimeoutError' || e.name === 'RequestTimeout' || e.name === 'SlowDown' || e.name === 'InternalError') return true;
+  if (typeof e.code === 'string' && (TRANSIENT_CODES.has(e.code) || e.code.startsWith('UND_ERR_')))
+    return true;
+  if (
+    e.name === 'TimeoutError' ||
+    e.name === 'RequestTimeout' ||
+    e.name === 'SlowDown' ||
+    e.name === 'InternalError'
+  )
+    return true;
   return isTransient(e.cause, depth + 1);
 }
 
@@ -47,7 +63,12 @@ export function isTransient(err: unknown, depth = 0): boolean {
  * Wraps an SDK failure of `operation` in an s3enc error (an s3enc error passes through).
  * @param codes S3 error codes (or HTTP statuses as strings) → s3enc codes for this operation.
  */
-export function toS3Error(err: unknown, operation: string, codes: Record<string, string> = {}, signal?: AbortSignal): S3EncError {
+export function toS3Error(
+  err: unknown,
+  operation: string,
+  codes: Record<string, string> = {},
+  signal?: AbortSignal,
+): S3EncError {
   if (err instanceof S3EncError) return err;
   if (signal?.aborted === true || (err as SdkErrorLike | undefined)?.name === 'AbortError') {
     return new AbortError(`${operation} was aborted`, { cause: err });
@@ -60,17 +81,25 @@ export function toS3Error(err: unknown, operation: string, codes: Record<string,
     (name === 'NoSuchKey' || status === 404 ? 'ERR_S3ENC_NO_SUCH_KEY' : undefined) ??
     (name === 'AccessDenied' || status === 403 ? 'ERR_S3ENC_ACCESS_DENIED' : undefined) ??
     'ERR_S3ENC_S3_REQUEST';
-  return new S3RequestError(code, `${operation} failed: ${name}${status === undefined ? '' : ` (HTTP ${status})`}`, {
-    cause: err,
-    statusCode: status,
-  });
+  return new S3RequestError(
+    code,
+    `${operation} failed: ${name}${status === undefined ? '' : ` (HTTP ${status})`}`,
+    {
+      cause: err,
+      statusCode: status,
+    },
+  );
 }
 
 /**
  * Runs `fn` up to `attempts` times while it fails transiently (on top of the SDK's own
  * retries, for failures the SDK does not repeat, such as a body cut mid-read).
  */
-export async function withRetries<T>(fn: (attempt: number) => Promise<T>, attempts: number, signal?: AbortSignal): Promise<T> {
+export async function withRetries<T>(
+  fn: (attempt: number) => Promise<T>,
+  attempts: number,
+  signal?: AbortSignal,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);

@@ -11,7 +11,14 @@ import { resolveSse, SseCustomerKey } from './sse.js';
 async function collect(source: PutSource, pieceSize: number, size?: number) {
   const src = await resolveSource(source, { size });
   const out: { index: number; offset: number; len: number; last: boolean; data: Buffer }[] = [];
-  for await (const p of src.pieces(pieceSize)) out.push({ index: p.index, offset: p.offset, len: p.data.length, last: p.last, data: Buffer.from(p.data) });
+  for await (const p of src.pieces(pieceSize))
+    out.push({
+      index: p.index,
+      offset: p.offset,
+      len: p.data.length,
+      last: p.last,
+      data: Buffer.from(p.data),
+    });
   return { size: src.size, out };
 }
 
@@ -23,13 +30,24 @@ describe('sources → pieces', () => {
     writeFileSync(path, data);
     const kinds: [string, () => PutSource, boolean][] = [
       ['buffer', () => data, true],
-      ['Uint8Array view', () => {
-        const ab = new ArrayBuffer(n + 3);
-        new Uint8Array(ab, 3).set(data);
-        return new Uint8Array(ab, 3, n);
-      }, true],
+      [
+        'Uint8Array view',
+        () => {
+          const ab = new ArrayBuffer(n + 3);
+          new Uint8Array(ab, 3).set(data);
+          return new Uint8Array(ab, 3, n);
+        },
+        true,
+      ],
       ['file', () => ({ path }), true],
-      ['Readable, odd chunks', () => Readable.from(Array.from({ length: Math.ceil(n / 7) }, (_, i) => data.subarray(i * 7, i * 7 + 7))), false],
+      [
+        'Readable, odd chunks',
+        () =>
+          Readable.from(
+            Array.from({ length: Math.ceil(n / 7) }, (_, i) => data.subarray(i * 7, i * 7 + 7)),
+          ),
+        false,
+      ],
       ['Web stream', () => Readable.toWeb(Readable.from(n ? [data] : [])) as PutSource, false],
     ];
     for (const [kind, make, known] of kinds) {
@@ -48,18 +66,28 @@ describe('sources → pieces', () => {
     expect(out[0]!.data.toString()).toBe('/etc/passwd');
   });
   it('an announced size must match', async () => {
-    await expect(collect(Readable.from([Buffer.alloc(10)]), 100, 11)).rejects.toMatchObject({ code: 'ERR_S3ENC_SIZE_MISMATCH' });
-    await expect(resolveSource(Buffer.alloc(3), { size: 4 })).rejects.toMatchObject({ code: 'ERR_S3ENC_SIZE_MISMATCH' });
+    await expect(collect(Readable.from([Buffer.alloc(10)]), 100, 11)).rejects.toMatchObject({
+      code: 'ERR_S3ENC_SIZE_MISMATCH',
+    });
+    await expect(resolveSource(Buffer.alloc(3), { size: 4 })).rejects.toMatchObject({
+      code: 'ERR_S3ENC_SIZE_MISMATCH',
+    });
   });
   it('unsupported sources and non-byte chunks are refused', async () => {
-    await expect(resolveSource(42 as never)).rejects.toMatchObject({ code: 'ERR_S3ENC_INVALID_SOURCE' });
-    await expect(collect(Readable.from([{ a: 1 }], { objectMode: true }), 100)).rejects.toMatchObject({ code: 'ERR_S3ENC_INVALID_SOURCE' });
+    await expect(resolveSource(42 as never)).rejects.toMatchObject({
+      code: 'ERR_S3ENC_INVALID_SOURCE',
+    });
+    await expect(
+      collect(Readable.from([{ a: 1 }], { objectMode: true }), 100),
+    ).rejects.toMatchObject({ code: 'ERR_S3ENC_INVALID_SOURCE' });
   });
   it('an aborted signal stops the generator', async () => {
     const ac = new AbortController();
     ac.abort();
     const src = await resolveSource(Buffer.alloc(1000));
-    await expect(src.pieces(100, ac.signal).next()).rejects.toMatchObject({ code: 'ERR_S3ENC_ABORTED' });
+    await expect(src.pieces(100, ac.signal).next()).rejects.toMatchObject({
+      code: 'ERR_S3ENC_ABORTED',
+    });
   });
 });
 
@@ -67,23 +95,38 @@ describe('SSE options', () => {
   it('SSE-C keys are validated and never printed', () => {
     const key = randomBytes(32);
     const k = new SseCustomerKey(key);
-    for (const s of [inspect(k), JSON.stringify(k), String(k), inspect(resolveSse({ type: 'SSE-C', key: k }).summary)]) {
+    for (const s of [
+      inspect(k),
+      JSON.stringify(k),
+      String(k),
+      inspect(resolveSse({ type: 'SSE-C', key: k }).summary),
+    ]) {
       expect(s).not.toContain(key.toString('base64'));
       expect(s).not.toContain(key.toString('hex'));
     }
     expect(k.requestParams().SSECustomerKeyMD5).toHaveLength(24);
-    expect(() => new SseCustomerKey(Buffer.alloc(31))).toThrow(expect.objectContaining({ code: 'ERR_S3ENC_INVALID_SSE_C_KEY' }));
-    expect(() => new SseCustomerKey({ env: 'S3ENC_DEFINITELY_UNSET' })).toThrow(expect.objectContaining({ code: 'ERR_S3ENC_INVALID_SSE_C_KEY' }));
+    expect(() => new SseCustomerKey(Buffer.alloc(31))).toThrow(
+      expect.objectContaining({ code: 'ERR_S3ENC_INVALID_SSE_C_KEY' }),
+    );
+    expect(() => new SseCustomerKey({ env: 'S3ENC_DEFINITELY_UNSET' })).toThrow(
+      expect.objectContaining({ code: 'ERR_S3ENC_INVALID_SSE_C_KEY' }),
+    );
   });
   it('SSE-KMS and SSE-S3 request fields', () => {
     expect(resolveSse({ type: 'SSE-S3' }).create).toEqual({ ServerSideEncryption: 'AES256' });
-    expect(resolveSse({ type: 'SSE-KMS', keyId: 'k', bucketKey: true, context: { a: 'b' } }).create).toEqual({
+    expect(
+      resolveSse({ type: 'SSE-KMS', keyId: 'k', bucketKey: true, context: { a: 'b' } }).create,
+    ).toEqual({
       ServerSideEncryption: 'aws:kms',
       SSEKMSKeyId: 'k',
       BucketKeyEnabled: true,
       SSEKMSEncryptionContext: Buffer.from('{"a":"b"}').toString('base64'),
     });
-    expect(() => resolveSse({ type: 'SSE-X' } as never)).toThrow(expect.objectContaining({ code: 'ERR_S3ENC_INVALID_SSE' }));
-    expect(() => resolveSse({ type: 'SSE-KMS', keyId: '' })).toThrow(expect.objectContaining({ code: 'ERR_S3ENC_INVALID_SSE' }));
+    expect(() => resolveSse({ type: 'SSE-X' } as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_S3ENC_INVALID_SSE' }),
+    );
+    expect(() => resolveSse({ type: 'SSE-KMS', keyId: '' })).toThrow(
+      expect.objectContaining({ code: 'ERR_S3ENC_INVALID_SSE' }),
+    );
   });
 });

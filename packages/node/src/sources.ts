@@ -49,15 +49,23 @@ export interface SourcePiece {
 }
 
 function isFileSource(s: unknown): s is FileSource {
-  return typeof s === 'object' && s !== null && typeof (s as FileSource).path === 'string' && !(s instanceof Readable);
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    typeof (s as FileSource).path === 'string' &&
+    !(s instanceof Readable)
+  );
 }
 
 function isWebStream(s: unknown): s is ReadableStream<Uint8Array> {
-  return typeof s === 'object' && s !== null && typeof (s as ReadableStream).getReader === 'function';
+  return (
+    typeof s === 'object' && s !== null && typeof (s as ReadableStream).getReader === 'function'
+  );
 }
 
 function checkAbort(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) throw new AbortError('The upload was aborted', { cause: signal.reason });
+  if (signal?.aborted === true)
+    throw new AbortError('The upload was aborted', { cause: signal.reason });
 }
 
 /**
@@ -67,7 +75,10 @@ function checkAbort(signal: AbortSignal | undefined): void {
  * @throws InvalidArgumentError (`ERR_S3ENC_INVALID_SOURCE`) for an unsupported source;
  *   file-system errors for an unreadable file.
  */
-export async function resolveSource(source: PutSource, o: { size?: number | undefined } = {}): Promise<ResolvedSource> {
+export async function resolveSource(
+  source: PutSource,
+  o: { size?: number | undefined } = {},
+): Promise<ResolvedSource> {
   if (o.size !== undefined && (!Number.isSafeInteger(o.size) || o.size < 0)) {
     throw new InvalidArgumentError('size must be a non-negative safe integer');
   }
@@ -77,7 +88,10 @@ export async function resolveSource(source: PutSource, o: { size?: number | unde
   }
   if (isFileSource(source)) {
     const st = await stat(source.path);
-    if (!st.isFile()) throw new InvalidArgumentError('source path is not a regular file', { code: 'ERR_S3ENC_INVALID_SOURCE' });
+    if (!st.isFile())
+      throw new InvalidArgumentError('source path is not a regular file', {
+        code: 'ERR_S3ENC_INVALID_SOURCE',
+      });
     return fileSource(source.path, st.size);
   }
   if (isWebStream(source)) {
@@ -93,9 +107,12 @@ export async function resolveSource(source: PutSource, o: { size?: number | unde
 }
 
 function sizeMismatch(expected: number, actual: number): InvalidArgumentError {
-  return new InvalidArgumentError(`the source delivered ${actual} bytes, not the announced ${expected}`, {
-    code: 'ERR_S3ENC_SIZE_MISMATCH',
-  });
+  return new InvalidArgumentError(
+    `the source delivered ${actual} bytes, not the announced ${expected}`,
+    {
+      code: 'ERR_S3ENC_SIZE_MISMATCH',
+    },
+  );
 }
 
 function bufferSource(buf: Buffer, size: number | undefined): ResolvedSource {
@@ -113,7 +130,12 @@ function bufferSource(buf: Buffer, size: number | undefined): ResolvedSource {
           yield { index, offset: off, data: buf.subarray(off), last: true };
           return;
         }
-        yield { index: index++, offset: off, data: buf.subarray(off, off + pieceSize), last: false };
+        yield {
+          index: index++,
+          offset: off,
+          data: buf.subarray(off, off + pieceSize),
+          last: false,
+        };
         off += pieceSize;
       }
     },
@@ -128,7 +150,10 @@ function fileSource(path: string, size: number): ResolvedSource {
       try {
         let index = 0;
         let off = 0;
-        const ring = [Buffer.allocUnsafe(Math.min(pieceSize, size)), Buffer.allocUnsafe(Math.min(pieceSize, size))];
+        const ring = [
+          Buffer.allocUnsafe(Math.min(pieceSize, size)),
+          Buffer.allocUnsafe(Math.min(pieceSize, size)),
+        ];
         for (;;) {
           checkAbort(signal);
           const want = Math.min(pieceSize, size - off);
@@ -143,7 +168,10 @@ function fileSource(path: string, size: number): ResolvedSource {
           if (last) {
             // The file must not have grown since it was measured.
             const { bytesRead } = await fh.read(Buffer.alloc(1), 0, 1, off + got);
-            if (bytesRead !== 0) throw new InvalidArgumentError('the file changed size during the upload', { code: 'ERR_S3ENC_SIZE_MISMATCH' });
+            if (bytesRead !== 0)
+              throw new InvalidArgumentError('the file changed size during the upload', {
+                code: 'ERR_S3ENC_SIZE_MISMATCH',
+              });
           }
           yield { index: index++, offset: off, data: buf, last };
           off += want;
@@ -161,7 +189,10 @@ function iterableSource(it: AsyncIterable<unknown>, size: number | undefined): R
   return {
     size,
     async *pieces(pieceSize, signal) {
-      if (used) throw new InvalidArgumentError('a stream source can be read only once', { code: 'ERR_S3ENC_INVALID_SOURCE' });
+      if (used)
+        throw new InvalidArgumentError('a stream source can be read only once', {
+          code: 'ERR_S3ENC_INVALID_SOURCE',
+        });
       used = true;
       let index = 0;
       let offset = 0;
@@ -171,9 +202,13 @@ function iterableSource(it: AsyncIterable<unknown>, size: number | undefined): R
       for await (const raw of it) {
         checkAbort(signal);
         let chunk: Buffer;
-        if (raw instanceof Uint8Array) chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+        if (raw instanceof Uint8Array)
+          chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
         else if (typeof raw === 'string') chunk = Buffer.from(raw, 'utf8');
-        else throw new InvalidArgumentError('a stream source yielded something other than bytes', { code: 'ERR_S3ENC_INVALID_SOURCE' });
+        else
+          throw new InvalidArgumentError('a stream source yielded something other than bytes', {
+            code: 'ERR_S3ENC_INVALID_SOURCE',
+          });
         let c = 0;
         while (c < chunk.length) {
           const take = Math.min(pieceSize - fill, chunk.length - c);

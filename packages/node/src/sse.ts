@@ -13,7 +13,12 @@ export type SseCustomerKeyInput = Uint8Array | { file: string } | { env: string 
 
 /** Server-side encryption for `put`. */
 export type ServerSideEncryption =
-  | { type: 'SSE-KMS'; keyId?: string | undefined; bucketKey?: boolean | undefined; context?: Record<string, string> | undefined }
+  | {
+      type: 'SSE-KMS';
+      keyId?: string | undefined;
+      bucketKey?: boolean | undefined;
+      context?: Record<string, string> | undefined;
+    }
   | { type: 'SSE-S3' }
   | { type: 'SSE-C'; key: SseCustomerKeyInput };
 
@@ -37,29 +42,46 @@ export class SseCustomerKey {
       try {
         raw = readFileSync(input.file);
       } catch (cause) {
-        throw new InvalidArgumentError('SSE-C key file cannot be read', { cause, code: 'ERR_S3ENC_INVALID_SSE_C_KEY' });
+        throw new InvalidArgumentError('SSE-C key file cannot be read', {
+          cause,
+          code: 'ERR_S3ENC_INVALID_SSE_C_KEY',
+        });
       }
       bytes = raw.length === 32 ? raw : Buffer.from(raw.toString('utf8').trim(), 'base64');
     } else if ('env' in input && typeof input.env === 'string') {
       const v = process.env[input.env];
       if (v === undefined || v === '') {
-        throw new InvalidArgumentError(`SSE-C key variable ${input.env} is not set`, { code: 'ERR_S3ENC_INVALID_SSE_C_KEY' });
+        throw new InvalidArgumentError(`SSE-C key variable ${input.env} is not set`, {
+          code: 'ERR_S3ENC_INVALID_SSE_C_KEY',
+        });
       }
       bytes = Buffer.from(v.trim(), 'base64');
     } else {
-      throw new InvalidArgumentError('SSE-C key must be 32 bytes, { file } or { env }', { code: 'ERR_S3ENC_INVALID_SSE_C_KEY' });
+      throw new InvalidArgumentError('SSE-C key must be 32 bytes, { file } or { env }', {
+        code: 'ERR_S3ENC_INVALID_SSE_C_KEY',
+      });
     }
     if (bytes.length !== 32) {
       bytes.fill(0);
-      throw new InvalidArgumentError('SSE-C key must be exactly 32 bytes (AES-256)', { code: 'ERR_S3ENC_INVALID_SSE_C_KEY' });
+      throw new InvalidArgumentError('SSE-C key must be exactly 32 bytes (AES-256)', {
+        code: 'ERR_S3ENC_INVALID_SSE_C_KEY',
+      });
     }
     this[kKey] = bytes;
     this.md5 = createHash('md5').update(bytes).digest('base64');
   }
 
   /** @internal The request parameters; only for building S3 requests. */
-  requestParams(): { SSECustomerAlgorithm: 'AES256'; SSECustomerKey: string; SSECustomerKeyMD5: string } {
-    return { SSECustomerAlgorithm: 'AES256', SSECustomerKey: this[kKey].toString('base64'), SSECustomerKeyMD5: this.md5 };
+  requestParams(): {
+    SSECustomerAlgorithm: 'AES256';
+    SSECustomerKey: string;
+    SSECustomerKeyMD5: string;
+  } {
+    return {
+      SSECustomerAlgorithm: 'AES256',
+      SSECustomerKey: this[kKey].toString('base64'),
+      SSECustomerKeyMD5: this.md5,
+    };
   }
 
   toJSON(): string {
@@ -85,7 +107,8 @@ export interface SseParams {
   /** UploadPart (SSE-C only) and GetObject/HeadObject of the written object. */
   perRequest: Record<string, string>;
   /** What `put` reports. */
-  summary: { type: 'SSE-KMS' | 'SSE-S3' | 'SSE-C'; kmsKeyId?: string; bucketKey?: boolean } | undefined;
+  summary:
+    { type: 'SSE-KMS' | 'SSE-S3' | 'SSE-C'; kmsKeyId?: string; bucketKey?: boolean } | undefined;
 }
 
 /**
@@ -96,25 +119,41 @@ export interface SseParams {
 export function resolveSse(sse: ServerSideEncryption | undefined): SseParams {
   if (sse === undefined) return { create: {}, perRequest: {}, summary: undefined };
   if (typeof sse !== 'object' || sse === null) {
-    throw new InvalidArgumentError('sse must be an object with a type', { code: 'ERR_S3ENC_INVALID_SSE' });
+    throw new InvalidArgumentError('sse must be an object with a type', {
+      code: 'ERR_S3ENC_INVALID_SSE',
+    });
   }
   switch (sse.type) {
     case 'SSE-S3':
-      return { create: { ServerSideEncryption: 'AES256' }, perRequest: {}, summary: { type: 'SSE-S3' } };
+      return {
+        create: { ServerSideEncryption: 'AES256' },
+        perRequest: {},
+        summary: { type: 'SSE-S3' },
+      };
     case 'SSE-KMS': {
       const create: Record<string, string | boolean> = { ServerSideEncryption: 'aws:kms' };
       if (sse.keyId !== undefined) {
         if (typeof sse.keyId !== 'string' || sse.keyId === '') {
-          throw new InvalidArgumentError('sse.keyId must be a non-empty string', { code: 'ERR_S3ENC_INVALID_SSE' });
+          throw new InvalidArgumentError('sse.keyId must be a non-empty string', {
+            code: 'ERR_S3ENC_INVALID_SSE',
+          });
         }
         create.SSEKMSKeyId = sse.keyId;
       }
       if (sse.bucketKey !== undefined) create.BucketKeyEnabled = sse.bucketKey;
       if (sse.context !== undefined) {
-        if (typeof sse.context !== 'object' || sse.context === null || Object.values(sse.context).some((v) => typeof v !== 'string')) {
-          throw new InvalidArgumentError('sse.context must map strings to strings', { code: 'ERR_S3ENC_INVALID_SSE' });
+        if (
+          typeof sse.context !== 'object' ||
+          sse.context === null ||
+          Object.values(sse.context).some((v) => typeof v !== 'string')
+        ) {
+          throw new InvalidArgumentError('sse.context must map strings to strings', {
+            code: 'ERR_S3ENC_INVALID_SSE',
+          });
         }
-        create.SSEKMSEncryptionContext = Buffer.from(JSON.stringify(sse.context)).toString('base64');
+        create.SSEKMSEncryptionContext = Buffer.from(JSON.stringify(sse.context)).toString(
+          'base64',
+        );
       }
       const summary: SseParams['summary'] = { type: 'SSE-KMS' };
       if (sse.keyId !== undefined) summary.kmsKeyId = sse.keyId;
@@ -126,6 +165,8 @@ export function resolveSse(sse: ServerSideEncryption | undefined): SseParams {
       return { create: { ...p }, perRequest: { ...p }, summary: { type: 'SSE-C' } };
     }
     default:
-      throw new InvalidArgumentError(`unknown sse.type; use 'SSE-KMS', 'SSE-S3' or 'SSE-C'`, { code: 'ERR_S3ENC_INVALID_SSE' });
+      throw new InvalidArgumentError(`unknown sse.type; use 'SSE-KMS', 'SSE-S3' or 'SSE-C'`, {
+        code: 'ERR_S3ENC_INVALID_SSE',
+      });
   }
 }

@@ -11,10 +11,20 @@ describe('part sizing', () => {
   const H = 400;
   const stride = F + FRAME_OVERHEAD;
   it('whole frames, at least 5 MiB, near the target', () => {
-    const k = framesPerPartFor({ size: undefined, frameLength: F, headerLength: H, partSize: 8 * MiB });
+    const k = framesPerPartFor({
+      size: undefined,
+      frameLength: F,
+      headerLength: H,
+      partSize: 8 * MiB,
+    });
     expect(k * stride).toBeLessThanOrEqual(8 * MiB);
     expect(k * stride).toBeGreaterThanOrEqual(MIN_PART_SIZE);
-    const tiny = framesPerPartFor({ size: undefined, frameLength: 4096, headerLength: H, partSize: 5 * MiB });
+    const tiny = framesPerPartFor({
+      size: undefined,
+      frameLength: 4096,
+      headerLength: H,
+      partSize: 5 * MiB,
+    });
     expect(tiny * (4096 + FRAME_OVERHEAD)).toBeGreaterThanOrEqual(MIN_PART_SIZE);
   });
   for (const size of [100 * GiB, 1024 * GiB, 5 * 1024 * GiB - 64 * GiB]) {
@@ -28,8 +38,8 @@ describe('part sizing', () => {
   it('refuses objects whose ciphertext exceeds 5 TiB', () => {
     const size = MAX_OBJECT_SIZE - 1000;
     expect(ciphertextSize(size, F, H)).toBeGreaterThan(MAX_OBJECT_SIZE);
-    expect(() => framesPerPartFor({ size, frameLength: F, headerLength: H, partSize: 8 * MiB })).toThrow(
-      expect.objectContaining({ code: 'ERR_S3ENC_OBJECT_TOO_LARGE' }),
-    );
+    expect(() =>
+      framesPerPartFor({ size, frameLength: F, headerLength: H, partSize: 8 * MiB }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_S3ENC_OBJECT_TOO_LARGE' }));
   });
 });

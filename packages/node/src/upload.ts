@@ -32,7 +32,13 @@ import {
   type PartDigest,
   type S3Checksum,
 } from '@s3enc/core';
-import { checkBucketKey, checkInt, MAX_PARTS, MIN_PART_SIZE, type ClientContext } from './context.js';
+import {
+  checkBucketKey,
+  checkInt,
+  MAX_PARTS,
+  MIN_PART_SIZE,
+  type ClientContext,
+} from './context.js';
 import { markerMetadata } from './marker.js';
 import { toS3Error, withRetries } from './s3-errors.js';
 import { resolveSource, type PutSource, type SourcePiece } from './sources.js';
@@ -62,11 +68,13 @@ export interface PutOptions {
   /** Content-Type of the stored object (the ciphertext); default application/octet-stream. */
   contentType?: string | undefined;
   /** Object Lock fields passed through to S3 (validated by the object-lock helpers). */
-  objectLock?: {
-    mode?: 'GOVERNANCE' | 'COMPLIANCE' | undefined;
-    retainUntil?: Date | undefined;
-    legalHold?: boolean | undefined;
-  } | undefined;
+  objectLock?:
+    | {
+        mode?: 'GOVERNANCE' | 'COMPLIANCE' | undefined;
+        retainUntil?: Date | undefined;
+        legalHold?: boolean | undefined;
+      }
+    | undefined;
   /** Cancels the upload; the multipart upload is aborted and AbortError thrown. */
   signal?: AbortSignal | undefined;
 }
@@ -89,10 +97,14 @@ export interface PutResult {
   readonly keyIds: readonly string[];
   readonly frameLength: number;
   readonly headerLength: number;
-  readonly sse: { type: 'SSE-KMS' | 'SSE-S3' | 'SSE-C'; kmsKeyId?: string; bucketKey?: boolean } | undefined;
+  readonly sse:
+    { type: 'SSE-KMS' | 'SSE-S3' | 'SSE-C'; kmsKeyId?: string; bucketKey?: boolean } | undefined;
 }
 
-const CHECKSUM_FIELD: Record<ChecksumAlgorithm, 'ChecksumCRC32' | 'ChecksumCRC32C' | 'ChecksumCRC64NVME' | 'ChecksumSHA1' | 'ChecksumSHA256'> = {
+const CHECKSUM_FIELD: Record<
+  ChecksumAlgorithm,
+  'ChecksumCRC32' | 'ChecksumCRC32C' | 'ChecksumCRC64NVME' | 'ChecksumSHA1' | 'ChecksumSHA256'
+> = {
   CRC32: 'ChecksumCRC32',
   CRC32C: 'ChecksumCRC32C',
   CRC64NVME: 'ChecksumCRC64NVME',
@@ -100,13 +112,24 @@ const CHECKSUM_FIELD: Record<ChecksumAlgorithm, 'ChecksumCRC32' | 'ChecksumCRC32
   SHA256: 'ChecksumSHA256',
 };
 
-const PUT_CODES = { PreconditionFailed: 'ERR_S3ENC_OBJECT_EXISTS', '412': 'ERR_S3ENC_OBJECT_EXISTS', ConditionalRequestConflict: 'ERR_S3ENC_OBJECT_EXISTS' };
+const PUT_CODES = {
+  PreconditionFailed: 'ERR_S3ENC_OBJECT_EXISTS',
+  '412': 'ERR_S3ENC_OBJECT_EXISTS',
+  ConditionalRequestConflict: 'ERR_S3ENC_OBJECT_EXISTS',
+};
 
 function linkSignal(outer: AbortSignal | undefined): AbortController {
   const ac = new AbortController();
   if (outer !== undefined) {
     if (outer.aborted) ac.abort(outer.reason);
-    else outer.addEventListener('abort', () => { ac.abort(outer.reason); }, { once: true });
+    else
+      outer.addEventListener(
+        'abort',
+        () => {
+          ac.abort(outer.reason);
+        },
+        { once: true },
+      );
   }
   return ac;
 }
@@ -121,7 +144,13 @@ function linkSignal(outer: AbortSignal | undefined): AbortController {
  *   when S3 fails after retries; AbortError when `signal` fires. A failed multipart upload is
  *   always aborted first, so no parts stay behind.
  */
-export async function putObject(ctx: ClientContext, bucket: string, key: string, source: PutSource, o: PutOptions = {}): Promise<PutResult> {
+export async function putObject(
+  ctx: ClientContext,
+  bucket: string,
+  key: string,
+  source: PutSource,
+  o: PutOptions = {},
+): Promise<PutResult> {
   checkBucketKey(bucket, key);
   const d = ctx.defaults;
   const concurrency = checkInt('concurrency', o.concurrency, 1, 64) ?? d.concurrency;
@@ -130,11 +159,15 @@ export async function putObject(ctx: ClientContext, bucket: string, key: string,
   assertChecksumAlgorithm(algorithm);
   const checksumType = o.checksumType ?? defaultChecksumType(algorithm);
   if (!supportsChecksumType(algorithm, checksumType)) {
-    throw new InvalidArgumentError(`S3 does not support ${checksumType} checksums for ${algorithm}`, { code: 'ERR_S3ENC_INVALID_CHECKSUM_TYPE' });
+    throw new InvalidArgumentError(
+      `S3 does not support ${checksumType} checksums for ${algorithm}`,
+      { code: 'ERR_S3ENC_INVALID_CHECKSUM_TYPE' },
+    );
   }
   const sse = resolveSse(o.sse);
   const lock = lockParams(o.objectLock);
-  if (o.contentType !== undefined && typeof o.contentType !== 'string') throw new InvalidArgumentError('contentType must be a string');
+  if (o.contentType !== undefined && typeof o.contentType !== 'string')
+    throw new InvalidArgumentError('contentType must be a string');
   const ac = linkSignal(o.signal);
   const signal = ac.signal;
   if (signal.aborted) throw new AbortError('The upload was aborted', { cause: signal.reason });
@@ -143,13 +176,20 @@ export async function putObject(ctx: ClientContext, bucket: string, key: string,
   const session = await beginEncryption({
     keyring: ctx.keyring,
     ...(o.encryptionContext !== undefined ? { encryptionContext: o.encryptionContext } : {}),
-    ...((o.frameLength ?? d.frameLength) !== undefined ? { frameLength: (o.frameLength ?? d.frameLength)! } : {}),
+    ...((o.frameLength ?? d.frameLength) !== undefined
+      ? { frameLength: (o.frameLength ?? d.frameLength)! }
+      : {}),
   });
   try {
     const F = session.frameLength;
     const H = session.headerLength;
     const stride = F + FRAME_OVERHEAD;
-    const framesPerPart = framesPerPartFor({ size: src.size, frameLength: F, headerLength: H, partSize });
+    const framesPerPart = framesPerPartFor({
+      size: src.size,
+      frameLength: F,
+      headerLength: H,
+      partSize,
+    });
     const pieceSize = framesPerPart * F;
     const pieces = src.pieces(pieceSize, signal);
     const first = await pieces.next();
@@ -176,7 +216,9 @@ export async function putObject(ctx: ClientContext, bucket: string, key: string,
       // One PutObject: header ‖ every frame, one checksum.
       const body = Buffer.concat([session.header, session.sealFrames(1, first.value.data, true)]);
       const digest = createChecksum(algorithm).update(body).digest();
-      const checksum = combinePartChecksums(algorithm, [{ digest, size: body.length }], { multipart: false });
+      const checksum = combinePartChecksums(algorithm, [{ digest, size: body.length }], {
+        multipart: false,
+      });
       const res = await withRetries(
         () =>
           ctx.s3.send(
@@ -260,13 +302,22 @@ export async function putObject(ctx: ClientContext, bucket: string, key: string,
           if (piece === undefined) return;
           const partNumber = piece.index + 1;
           if (partNumber > MAX_PARTS) {
-            throw new InvalidArgumentError(`the stream needs more than ${MAX_PARTS} parts; raise partSize or pass size`, {
-              code: 'ERR_S3ENC_TOO_MANY_PARTS',
-            });
+            throw new InvalidArgumentError(
+              `the stream needs more than ${MAX_PARTS} parts; raise partSize or pass size`,
+              {
+                code: 'ERR_S3ENC_TOO_MANY_PARTS',
+              },
+            );
           }
           let len = 0;
           if (partNumber === 1) len += session.header.copy(partBuffer, 0);
-          len += session.sealFramesInto(partBuffer, len, piece.index * framesPerPart + 1, piece.data, piece.last);
+          len += session.sealFramesInto(
+            partBuffer,
+            len,
+            piece.index * framesPerPart + 1,
+            piece.data,
+            piece.last,
+          );
           const body = partBuffer.subarray(0, len);
           const digest = createChecksum(algorithm).update(body).digest();
           const b64 = digest.toString('base64');
@@ -323,7 +374,9 @@ export async function putObject(ctx: ClientContext, bucket: string, key: string,
               UploadId: uploadId,
               MultipartUpload: { Parts: results.map((r) => r.part) },
               ChecksumType: checksumType,
-              ...(checksumType === 'FULL_OBJECT' ? { [CHECKSUM_FIELD[algorithm]]: checksum.value } : {}),
+              ...(checksumType === 'FULL_OBJECT'
+                ? { [CHECKSUM_FIELD[algorithm]]: checksum.value }
+                : {}),
               MpuObjectSize: ciphertextSize,
               ...(o.noOverwrite === true ? { IfNoneMatch: '*' } : {}),
               ...sse.perRequest,
@@ -365,24 +418,45 @@ export const MAX_OBJECT_SIZE = 5 * 1024 ** 4;
  * @throws InvalidArgumentError (ERR_S3ENC_OBJECT_TOO_LARGE) when the ciphertext would exceed 5 TiB.
  * @internal exported for tests.
  */
-export function framesPerPartFor(o: { size: number | undefined; frameLength: number; headerLength: number; partSize: number }): number {
+export function framesPerPartFor(o: {
+  size: number | undefined;
+  frameLength: number;
+  headerLength: number;
+  partSize: number;
+}): number {
   const stride = o.frameLength + FRAME_OVERHEAD;
   let k = Math.max(Math.floor(o.partSize / stride), Math.ceil(MIN_PART_SIZE / stride), 1);
   if (o.size !== undefined) {
     if (ciphertextSize(o.size, o.frameLength, o.headerLength) > MAX_OBJECT_SIZE) {
-      throw new InvalidArgumentError('the encrypted object would exceed S3\'s 5 TiB limit', { code: 'ERR_S3ENC_OBJECT_TOO_LARGE' });
+      throw new InvalidArgumentError("the encrypted object would exceed S3's 5 TiB limit", {
+        code: 'ERR_S3ENC_OBJECT_TOO_LARGE',
+      });
     }
-    const plan = planParts({ plaintextSize: o.size, frameLength: o.frameLength, headerLength: o.headerLength, partSize: o.partSize, maxParts: MAX_PARTS, minPartSize: MIN_PART_SIZE });
+    const plan = planParts({
+      plaintextSize: o.size,
+      frameLength: o.frameLength,
+      headerLength: o.headerLength,
+      partSize: o.partSize,
+      maxParts: MAX_PARTS,
+      minPartSize: MIN_PART_SIZE,
+    });
     if (plan.length > 1) k = plan[0]!.frameCount;
   }
   return k;
 }
 
 /** AbortMultipartUpload, retried; never throws (the original failure matters more). */
-async function abortUpload(s3: S3Client, bucket: string, key: string, uploadId: string): Promise<void> {
+async function abortUpload(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  uploadId: string,
+): Promise<void> {
   for (let i = 0; i < 4; i++) {
     try {
-      await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+      await s3.send(
+        new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }),
+      );
       return;
     } catch (err) {
       const name = (err as { name?: string }).name;
@@ -396,7 +470,10 @@ async function abortUpload(s3: S3Client, bucket: string, key: string, uploadId: 
 function checkEcho(res: object, algorithm: ChecksumAlgorithm, expected: string): void {
   const got = (res as Record<string, unknown>)[CHECKSUM_FIELD[algorithm]];
   if (typeof got === 'string' && got !== '' && got !== expected) {
-    throw new IntegrityError('ERR_S3ENC_CHECKSUM_MISMATCH', 'S3 reported a different checksum than the one sent');
+    throw new IntegrityError(
+      'ERR_S3ENC_CHECKSUM_MISMATCH',
+      'S3 reported a different checksum than the one sent',
+    );
   }
 }
 
@@ -404,8 +481,10 @@ function lockParams(l: PutOptions['objectLock']): Record<string, unknown> {
   if (l === undefined) return {};
   const out: Record<string, unknown> = {};
   if (l.mode !== undefined) {
-    if (l.mode !== 'GOVERNANCE' && l.mode !== 'COMPLIANCE') throw new InvalidArgumentError("objectLock.mode must be 'GOVERNANCE' or 'COMPLIANCE'");
-    if (!(l.retainUntil instanceof Date)) throw new InvalidArgumentError('objectLock.retainUntil is required with a mode');
+    if (l.mode !== 'GOVERNANCE' && l.mode !== 'COMPLIANCE')
+      throw new InvalidArgumentError("objectLock.mode must be 'GOVERNANCE' or 'COMPLIANCE'");
+    if (!(l.retainUntil instanceof Date))
+      throw new InvalidArgumentError('objectLock.retainUntil is required with a mode');
     out.ObjectLockMode = l.mode;
     out.ObjectLockRetainUntilDate = l.retainUntil;
   }

@@ -19,7 +19,12 @@ const middleware: FinalizeRequestMiddleware<object, object> = (next) => async (a
 /** The plugin form, for `client.middlewareStack.use(...)`. */
 export const httpsOnlyPlugin: Pluggable<object, object> = {
   applyToStack(stack) {
-    stack.add(middleware, { step: 'finalizeRequest', name: NAME, priority: 'high', override: true });
+    stack.add(middleware, {
+      step: 'finalizeRequest',
+      name: NAME,
+      priority: 'high',
+      override: true,
+    });
   },
 };
 

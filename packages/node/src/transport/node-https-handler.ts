@@ -49,21 +49,31 @@ export class HardenedNodeHttpHandler implements HttpHandler<HardenedNodeHttpHand
     });
   }
 
-  async handle(request: HttpRequest, options?: HttpHandlerOptions): Promise<{ response: HttpResponse }> {
+  async handle(
+    request: HttpRequest,
+    options?: HttpHandlerOptions,
+  ): Promise<{ response: HttpResponse }> {
     if (request.protocol !== 'https:' && request.protocol !== 'https') {
       throw new InsecureTransportError('refusing a request that is not https://');
     }
     return this.inner.handle(request, options);
   }
 
-  updateHttpClientConfig(key: keyof HardenedNodeHttpHandlerOptions, value: HardenedNodeHttpHandlerOptions[typeof key]): void {
+  updateHttpClientConfig(
+    key: keyof HardenedNodeHttpHandlerOptions,
+    value: HardenedNodeHttpHandlerOptions[typeof key],
+  ): void {
     if (key === 'ca' || key === 'minVersion' || key === 'connections') {
       // The agent's TLS settings are fixed at construction, so they cannot drift from policy.
-      throw new InvalidArgumentError(`HardenedNodeHttpHandler: '${key}' is fixed at construction; create a new handler`);
+      throw new InvalidArgumentError(
+        `HardenedNodeHttpHandler: '${key}' is fixed at construction; create a new handler`,
+      );
     }
     (this.options as Record<string, unknown>)[key] = value;
-    if (key === 'connectTimeout') this.inner.updateHttpClientConfig('connectionTimeout', value as number);
-    if (key === 'requestTimeout') this.inner.updateHttpClientConfig('requestTimeout', value as number);
+    if (key === 'connectTimeout')
+      this.inner.updateHttpClientConfig('connectionTimeout', value as number);
+    if (key === 'requestTimeout')
+      this.inner.updateHttpClientConfig('requestTimeout', value as number);
   }
 
   httpHandlerConfigs(): HardenedNodeHttpHandlerOptions {

@@ -43,10 +43,15 @@ export class RoutingHttpHandler implements HttpHandler<RoutingHttpHandlerOptions
   }
 
   handle(request: HttpRequest, options?: HttpHandlerOptions): Promise<{ response: HttpResponse }> {
-    return isUpload(request) ? this.uploads.handle(request, options) : this.others.handle(request, options);
+    return isUpload(request)
+      ? this.uploads.handle(request, options)
+      : this.others.handle(request, options);
   }
 
-  updateHttpClientConfig(key: keyof RoutingHttpHandlerOptions, value: RoutingHttpHandlerOptions[typeof key]): void {
+  updateHttpClientConfig(
+    key: keyof RoutingHttpHandlerOptions,
+    value: RoutingHttpHandlerOptions[typeof key],
+  ): void {
     this.uploads.updateHttpClientConfig(key, value);
     this.others.updateHttpClientConfig(key, value);
     (this.options as Record<string, unknown>)[key] = value;

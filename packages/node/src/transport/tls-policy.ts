@@ -67,10 +67,9 @@ export function assertNoWeakening(options: object | undefined, where: string): v
   if ('minVersion' in o && o.minVersion !== undefined) {
     const mv = o.minVersion;
     if (mv !== 'TLSv1.2' && mv !== 'TLSv1.3') {
-      throw new InsecureTransportError(
-        `${where}: minVersion must be 'TLSv1.2' or 'TLSv1.3'`,
-        { code: 'ERR_S3ENC_TLS_VERSION' },
-      );
+      throw new InsecureTransportError(`${where}: minVersion must be 'TLSv1.2' or 'TLSv1.3'`, {
+        code: 'ERR_S3ENC_TLS_VERSION',
+      });
     }
   }
 }
@@ -100,7 +99,8 @@ function loadOneCa(input: CaInput): string {
  */
 export function resolveTls(options: TlsOptions | undefined, where = 'transport'): ResolvedTls {
   assertNoWeakening(options, where);
-  const cas = options?.ca === undefined ? undefined : Array.isArray(options.ca) ? options.ca : [options.ca];
+  const cas =
+    options?.ca === undefined ? undefined : Array.isArray(options.ca) ? options.ca : [options.ca];
   const ca = cas?.map(loadOneCa);
   if (ca !== undefined) {
     for (const pem of ca) {
@@ -113,7 +113,8 @@ export function resolveTls(options: TlsOptions | undefined, where = 'transport')
 }
 
 /** An endpoint as the AWS SDK may carry it. */
-export type EndpointInput = string | URL | { protocol?: string; hostname?: string; port?: number; path?: string };
+export type EndpointInput =
+  string | URL | { protocol?: string; hostname?: string; port?: number; path?: string };
 
 /**
  * Refuses any endpoint that is not `https:`.
@@ -122,7 +123,10 @@ export type EndpointInput = string | URL | { protocol?: string; hostname?: strin
  * @throws InsecureTransportError (`ERR_S3ENC_INSECURE_TRANSPORT`) for `http:` or any other
  *   non-https scheme; InvalidArgumentError for an unparseable URL.
  */
-export function assertHttpsEndpoint(endpoint: EndpointInput | undefined, service: string): string | undefined {
+export function assertHttpsEndpoint(
+  endpoint: EndpointInput | undefined,
+  service: string,
+): string | undefined {
   if (endpoint === undefined) return undefined;
   let protocol: string | undefined;
   let text: string;

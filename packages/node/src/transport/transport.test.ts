@@ -23,24 +23,75 @@ let caPem: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 's3enc-transport-'));
   const o = (a: string[]) => execFileSync('openssl', a, { cwd: dir, stdio: 'ignore' });
-  o(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=test-ca']);
-  o(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=localhost']);
+  o([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=test-ca',
+  ]);
+  o([
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'srv.key',
+    '-out',
+    'srv.csr',
+    '-subj',
+    '/CN=localhost',
+  ]);
   writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  o(['x509', '-req', '-in', 'srv.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.pem', '-days', '2', '-extfile', 'ext.cnf']);
+  o([
+    'x509',
+    '-req',
+    '-in',
+    'srv.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'srv.pem',
+    '-days',
+    '2',
+    '-extfile',
+    'ext.cnf',
+  ]);
   caPem = readFileSync(join(dir, 'ca.pem'), 'utf8');
-  server = createHttpsServer({ key: readFileSync(join(dir, 'srv.key')), cert: readFileSync(join(dir, 'srv.pem')) }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      res.setHeader('x-echo-len', String(Buffer.concat(chunks).length));
-      res.setHeader('x-path', req.url ?? '');
-      res.end('hello');
-    });
-  });
+  server = createHttpsServer(
+    { key: readFileSync(join(dir, 'srv.key')), cert: readFileSync(join(dir, 'srv.pem')) },
+    (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        res.setHeader('x-echo-len', String(Buffer.concat(chunks).length));
+        res.setHeader('x-path', req.url ?? '');
+        res.end('hello');
+      });
+    },
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as { port: number }).port;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => { r(); })));
+afterAll(
+  () =>
+    new Promise<void>((r) =>
+      server.close(() => {
+        r();
+      }),
+    ),
+);
 
 const req = (body?: unknown) =>
   new HttpRequest({
@@ -50,7 +101,11 @@ const req = (body?: unknown) =>
     method: body === undefined ? 'GET' : 'PUT',
     path: '/a%20b',
     query: { x: 'y z', flag: null as unknown as string },
-    headers: { host: `127.0.0.1:${port}`, expect: '100-continue', ...(body === undefined ? {} : { 'content-length': '3' }) },
+    headers: {
+      host: `127.0.0.1:${port}`,
+      expect: '100-continue',
+      ...(body === undefined ? {} : { 'content-length': '3' }),
+    },
     body,
   });
 
@@ -95,13 +150,19 @@ describe.each([
 
 describe('policy', () => {
   it('refuses http:// endpoints for S3 and KMS at construction', () => {
-    expect(() => buildS3ClientConfig({ endpoint: 'http://127.0.0.1:9000' })).toThrow(InsecureTransportError);
+    expect(() => buildS3ClientConfig({ endpoint: 'http://127.0.0.1:9000' })).toThrow(
+      InsecureTransportError,
+    );
     expect(() => buildKmsClientConfig({ endpoint: 'http://127.0.0.1:4599' })).toThrow(
       expect.objectContaining({ code: 'ERR_S3ENC_INSECURE_TRANSPORT' }),
     );
   });
   it('refuses attempts to disable certificate checks or lower the version', () => {
-    for (const bad of [{ rejectUnauthorized: false }, { checkServerIdentity: () => undefined }, { tls: false }]) {
+    for (const bad of [
+      { rejectUnauthorized: false },
+      { checkServerIdentity: () => undefined },
+      { tls: false },
+    ]) {
       expect(() => buildS3ClientConfig({ endpoint: 'https://x', ...(bad as object) })).toThrow(
         expect.objectContaining({ code: 'ERR_S3ENC_TLS_VERIFICATION_REQUIRED' }),
       );
@@ -126,8 +187,14 @@ describe('policy', () => {
       maxAttempts: 1,
     });
     enforceHttpsOnly(client);
-    await expect(client.send(new ListBucketsCommand({}))).rejects.toBeInstanceOf(InsecureTransportError);
+    await expect(client.send(new ListBucketsCommand({}))).rejects.toBeInstanceOf(
+      InsecureTransportError,
+    );
     expect(connections).toBe(0);
-    await new Promise<void>((r) => srv.close(() => { r(); }));
+    await new Promise<void>((r) =>
+      srv.close(() => {
+        r();
+      }),
+    );
   });
 });

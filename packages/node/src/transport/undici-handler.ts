@@ -21,13 +21,24 @@ export interface UndiciHttpHandlerOptions extends TlsOptions {
   keepAliveTimeout?: number | undefined;
 }
 
-type Config = Required<Pick<UndiciHttpHandlerOptions, 'connections' | 'connectTimeout' | 'requestTimeout' | 'keepAliveTimeout'>> & {
+type Config = Required<
+  Pick<
+    UndiciHttpHandlerOptions,
+    'connections' | 'connectTimeout' | 'requestTimeout' | 'keepAliveTimeout'
+  >
+> & {
   tls: ResolvedTls;
 };
 
 // undici refuses these request headers; the SDK may set them (Expect: 100-continue on large
 // bodies). Content-Length stays: undici checks it against the body.
-const DROPPED_HEADERS = new Set(['expect', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade']);
+const DROPPED_HEADERS = new Set([
+  'expect',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 const SOCKET_CODES: Record<string, string> = {
   UND_ERR_SOCKET: 'ECONNRESET',
@@ -107,7 +118,10 @@ export class UndiciHttpHandler implements HttpHandler<UndiciHttpHandlerOptions> 
     return this.config.connections;
   }
 
-  async handle(request: HttpRequest, options: HttpHandlerOptions = {}): Promise<{ response: HttpResponse }> {
+  async handle(
+    request: HttpRequest,
+    options: HttpHandlerOptions = {},
+  ): Promise<{ response: HttpResponse }> {
     if (request.protocol !== 'https:' && request.protocol !== 'https') {
       throw new InsecureTransportError('refusing a request that is not https://');
     }
@@ -161,7 +175,10 @@ export class UndiciHttpHandler implements HttpHandler<UndiciHttpHandlerOptions> 
     };
   }
 
-  updateHttpClientConfig(key: keyof UndiciHttpHandlerOptions, value: UndiciHttpHandlerOptions[typeof key]): void {
+  updateHttpClientConfig(
+    key: keyof UndiciHttpHandlerOptions,
+    value: UndiciHttpHandlerOptions[typeof key],
+  ): void {
     const next: UndiciHttpHandlerOptions = {
       ...this.httpHandlerConfigs(),
       [key]: value,
@@ -204,5 +221,8 @@ function buildQueryString(query: HttpRequest['query']): string {
 }
 
 function escapeUri(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(s).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
