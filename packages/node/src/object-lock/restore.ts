@@ -15,7 +15,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { AbortError, S3EncError, S3RequestError } from '@s3enc/core';
-import { argError, mapS3Error } from './errors.js';
+import { argError, mapS3Error, s3ErrorName } from './errors.js';
 import {
   lockParamsFor,
   type ObjectLockPutOptions,
@@ -128,8 +128,8 @@ export async function restoreVersion(
   const sourceKey =
     o.sourceSseCustomerKey === undefined ? undefined : toSseCustomerKey(o.sourceSseCustomerKey);
   const targetKey = o.sseCustomerKey === undefined ? sourceKey : toSseCustomerKey(o.sseCustomerKey);
-  const sourceSseC = copySourceSseCParams(sourceKey);
-  const targetSseC = sseCParams(targetKey);
+  const sourceSseC = copySourceSseCParams(s3, sourceKey);
+  const targetSseC = sseCParams(s3, targetKey);
   if (o.signal?.aborted === true) throw new AbortError(undefined, { cause: o.signal.reason });
 
   let head;
@@ -208,17 +208,21 @@ export async function restoreVersion(
         ...sse,
         ...lock,
       }),
-      abortSignal,
+      // No abort signal here: an upload created while the request is cancelled would be
+      // one whose id we never learn, so never abort. The signal is checked right after.
     );
     UploadId = created.UploadId;
     if (UploadId === undefined) throw new Error('CreateMultipartUpload returned no UploadId');
+    o.signal?.throwIfAborted();
     const uploadId = UploadId;
     const parts: CompletedPart[] = new Array<CompletedPart>(partCount);
     let next = 0;
+    // The first failure stops every worker from starting another part copy.
+    let stopped = false;
     const worker = async (): Promise<void> => {
       for (;;) {
         const i = next++;
-        if (i >= partCount) return;
+        if (i >= partCount || stopped) return;
         o.signal?.throwIfAborted();
         const start = i * partSize;
         const end = Math.min(head.size, start + partSize) - 1;
@@ -239,12 +243,22 @@ export async function restoreVersion(
         parts[i] = { PartNumber: i + 1, ETag: out.CopyPartResult?.ETag };
       }
     };
+    const guarded = async (): Promise<void> => {
+      try {
+        await worker();
+      } catch (err) {
+        stopped = true;
+        throw err;
+      }
+    };
     // allSettled, not all: every worker must stop before the upload is aborted.
     const results = await Promise.allSettled(
-      Array.from({ length: Math.min(concurrency, partCount) }, worker),
+      Array.from({ length: Math.min(concurrency, partCount) }, guarded),
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
+    o.signal?.throwIfAborted();
+    // Not cancellable once sent: the outcome of a cancelled Complete would be unknown.
     const done = await s3.send(
       new CompleteMultipartUploadCommand({
         Bucket: address.Bucket,
@@ -253,7 +267,6 @@ export async function restoreVersion(
         MultipartUpload: { Parts: parts },
         ...targetSseC,
       }),
-      abortSignal,
     );
     return {
       versionId: done.VersionId,
@@ -262,15 +275,38 @@ export async function restoreVersion(
       multipart: true,
     };
   } catch (err) {
-    if (UploadId !== undefined) {
-      await s3
-        .send(
-          new AbortMultipartUploadCommand({ Bucket: address.Bucket, Key: address.Key, UploadId }),
-        )
-        .catch(() => undefined);
+    const e = failure(err, o.signal, what);
+    if (
+      UploadId !== undefined &&
+      !(await abortCopyUpload(s3, address.Bucket, address.Key, UploadId))
+    ) {
+      e.message += ` (the multipart copy ${UploadId} could not be aborted: abort it, or let a lifecycle rule for incomplete uploads remove it)`;
     }
-    throw failure(err, o.signal, what);
+    throw e;
   }
+}
+
+/**
+ * Aborts the multipart copy, retrying transient failures, so no parts are left behind.
+ * Returns false when every attempt failed (the caller then names the upload in its error).
+ */
+async function abortCopyUpload(
+  s3: S3Client,
+  Bucket: string,
+  Key: string,
+  UploadId: string,
+): Promise<boolean> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await s3.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }));
+      return true;
+    } catch (err) {
+      // NoSuchUpload: already gone.
+      if (s3ErrorName(err) === 'NoSuchUpload') return true;
+      await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+    }
+  }
+  return false;
 }
 
 function failure(err: unknown, signal: AbortSignal | undefined, what: string): S3EncError {

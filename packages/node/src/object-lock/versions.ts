@@ -217,7 +217,7 @@ export async function headVersion(s3: S3Client, o: ReadVersionOptions): Promise<
   let h: HeadObjectCommandOutput;
   try {
     h = await s3.send(
-      new HeadObjectCommand({ ...address, ...sseCParams(o.sseCustomerKey) }),
+      new HeadObjectCommand({ ...address, ...sseCParams(s3, o.sseCustomerKey) }),
       o.signal === undefined ? {} : { abortSignal: o.signal },
     );
   } catch (err) {
@@ -258,7 +258,7 @@ export async function getVersion(
   const address = checkVersionAddress(o);
   try {
     return await s3.send(
-      new GetObjectCommand({ ...address, ...sseCParams(o.sseCustomerKey) }),
+      new GetObjectCommand({ ...address, ...sseCParams(s3, o.sseCustomerKey) }),
       o.signal === undefined ? {} : { abortSignal: o.signal },
     );
   } catch (err) {
