@@ -149,6 +149,17 @@ describe('every source type', () => {
     });
     expect(await openUploads(client.s3, bucket.name)).toBe(0);
   });
+  it('a body destroyed early (or never read) stops fetching without errors', async () => {
+    const unread = await client.get(bucket.name, 'src/Uint8Array');
+    unread.body.destroy();
+    const partly = await client.get(bucket.name, 'src/Uint8Array', { chunkSize: 64 * 1024 });
+    for await (const c of partly.body) {
+      expect((c as Buffer).length).toBeGreaterThan(0);
+      break; // destroys the stream
+    }
+    expect(partly.body.destroyed).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+  });
   it('Web stream output', async () => {
     const got = await client.get(bucket.name, 'src/Uint8Array');
     const chunks: Uint8Array[] = [];

@@ -205,8 +205,10 @@ export class EncryptedS3Client {
       { objectMode: false, highWaterMark: 1 },
     );
     body.once('close', () => {
-      // Stop fetching if the consumer goes away early.
+      // Stop fetching if the consumer goes away early, and drop the data key even if the
+      // body was never read (a generator that never started runs no finally block).
       void gen.return(undefined).catch(() => undefined);
+      read.close();
     });
     return {
       ...read.facts,
