@@ -160,6 +160,18 @@ describe('every source type', () => {
     expect(partly.body.destroyed).toBe(true);
     await new Promise((r) => setTimeout(r, 50));
   });
+  it('a source that fails mid-stream: ERR_S3ENC_SOURCE_FAILED, no upload left', async () => {
+    const failing = new Readable({
+      read() {
+        this.push(data(6 * MiB));
+        this.destroy(new Error('disk on fire'));
+      },
+    });
+    await expect(client.put(bucket.name, 'src/failing', failing)).rejects.toMatchObject({
+      code: 'ERR_S3ENC_SOURCE_FAILED',
+    });
+    expect(await openUploads(client.s3, bucket.name)).toBe(0);
+  });
   it('Web stream output', async () => {
     const got = await client.get(bucket.name, 'src/Uint8Array');
     const chunks: Uint8Array[] = [];

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import {
   AbortError,
+  S3EncError,
   IntegrityError,
   InvalidArgumentError,
   assertChecksumAlgorithm,
@@ -192,7 +193,7 @@ export async function putObject(
     });
     const pieceSize = framesPerPart * F;
     const pieces = src.pieces(pieceSize, signal);
-    const first = await pieces.next();
+    const first = await pieces.next().catch(sourceFailed);
     if (first.done === true) throw new InvalidArgumentError('the source yielded nothing');
     const common = {
       Bucket: bucket,
@@ -277,7 +278,7 @@ export async function putObject(
           return p;
         }
         if (sourceDone) return undefined;
-        const r = await pieces.next();
+        const r = await pieces.next().catch(sourceFailed);
         if (r.done === true) {
           sourceDone = true;
           return undefined;
@@ -407,6 +408,14 @@ export async function putObject(
   } finally {
     session.destroy();
   }
+}
+
+/** A failure of the caller's source (a stream error, an unreadable file), kept apart from S3 errors. */
+function sourceFailed(err: unknown): never {
+  if (err instanceof S3EncError) throw err;
+  throw new S3EncError('ERR_S3ENC_SOURCE_FAILED', 'Reading the upload source failed', {
+    cause: err,
+  });
 }
 
 /** S3's largest object: 5 TiB. */
