@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // main.ts is the bin's entry: it loads no @s3enc/core until a command (or an error) needs it.
+  entry: ['src/index.ts', 'src/main.ts'],
   format: ['esm'],
   dts: true,
   sourcemap: true,

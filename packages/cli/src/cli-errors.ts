@@ -1,14 +1,29 @@
 /**
- * Errors raised by the CLI itself (argument parsing, local files). They join the library's
- * hierarchy so the one error boundary in `main.ts` treats every failure the same way.
+ * Errors raised by the CLI itself (argument parsing, local files). They carry the library's
+ * `Symbol.for` brands (packages/core/src/errors.ts), so `instanceof S3EncError` and
+ * `instanceof InvalidArgumentError` hold for them and the one error boundary treats every
+ * failure alike — without importing @s3enc/core (and the AWS crypto packages under it) on the
+ * path of `s3enc --help`, `keygen` and usage errors, which then start in half the time.
  */
-import { InvalidArgumentError, S3EncError } from '@s3enc/core';
+const kS3EncError = Symbol.for('s3enc.error');
+const kInvalidArgument = Symbol.for('s3enc.error.invalid-argument');
 
-/** The command line cannot be used as given: unknown option, missing argument, bad value. */
-export class UsageError extends InvalidArgumentError {
-  static override readonly brand: symbol = Symbol.for('s3enc.error.cli-usage');
+abstract class CliError extends Error {
+  /** A stable code such as `ERR_S3ENC_CLI_USAGE`. */
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.name = new.target.name;
+    Object.defineProperty(this, kS3EncError, { value: true });
+  }
+}
+
+/** The command line cannot be used as given: unknown option, missing argument, bad value. An InvalidArgumentError. */
+export class UsageError extends CliError {
   constructor(message: string) {
-    super(message, { code: 'ERR_S3ENC_CLI_USAGE' });
+    super('ERR_S3ENC_CLI_USAGE', message);
+    Object.defineProperty(this, kInvalidArgument, { value: true });
   }
 }
 
@@ -16,6 +31,4 @@ export class UsageError extends InvalidArgumentError {
  * A local file problem the user can fix. Codes: `ERR_S3ENC_CLI_FILE_EXISTS` (the target exists and
  * may not be overwritten), `ERR_S3ENC_CLI_FILE` (cannot read or write a local file).
  */
-export class LocalFileError extends S3EncError {
-  static override readonly brand: symbol = Symbol.for('s3enc.error.cli-local-file');
-}
+export class LocalFileError extends CliError {}

@@ -4,12 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
-import { AbortError } from '@s3enc/core';
 import { GLOBAL_OPTIONS, parseCommandLine, type GlobalOptions, type OptionSpecs } from './args.js';
 import { UsageError } from './cli-errors.js';
 import type { CommandSpec } from './command.js';
 import { COMMANDS, allCommandOptions, findSpec } from './commands.js';
-import { ExitCode, reportFor } from './exit-codes.js';
+import { ExitCode } from './exit-status.js';
 import { Output, colourEnabled, processIo, type CliIo } from './output.js';
 
 export function version(): string {
@@ -77,7 +76,15 @@ function sniffGlobal(argv: string[]): Pick<GlobalOptions, 'json' | 'quiet' | 'de
   };
 }
 
-function printError(io: CliIo, out: Output, err: unknown, debug: boolean, json: boolean): number {
+async function printError(
+  io: CliIo,
+  out: Output,
+  err: unknown,
+  debug: boolean,
+  json: boolean,
+): Promise<number> {
+  // Loaded only on failure: it needs @s3enc/core's error classes.
+  const { reportFor } = await import('./exit-codes.js');
   const r = reportFor(err);
   if (json) {
     const target = out.dataOnStdout ? io.stderr : io.stdout;
@@ -172,10 +179,11 @@ export async function run(
     });
     return code ?? ExitCode.OK;
   } catch (err) {
-    const e =
-      signal.aborted && !(err instanceof UsageError)
-        ? new AbortError('interrupted', { cause: err })
-        : err;
+    let e = err;
+    if (signal.aborted && !(err instanceof UsageError)) {
+      const { AbortError } = await import('@s3enc/core');
+      e = new AbortError('interrupted', { cause: err });
+    }
     return printError(io, out, e, debug, json);
   }
 }
