@@ -38,6 +38,8 @@ export interface ResolvedSource {
    * (`ERR_S3ENC_SIZE_MISMATCH`) when a source announced a size and delivered another.
    */
   pieces(pieceSize: number, signal?: AbortSignal): AsyncGenerator<SourcePiece, void, undefined>;
+  /** Lets go of a stream source that will not be read (destroys it). Idempotent. */
+  release(): void;
 }
 
 /** One piece of plaintext; `data` may be a view into the caller's buffer. */
@@ -95,10 +97,11 @@ export async function resolveSource(
     return fileSource(source.path, st.size);
   }
   if (isWebStream(source)) {
-    return iterableSource(Readable.fromWeb(source as WebReadableStream<Uint8Array>), o.size);
+    const wrapped = Readable.fromWeb(source as WebReadableStream<Uint8Array>);
+    return iterableSource(wrapped, o.size, wrapped);
   }
   if (typeof source === 'object' && source !== null && Symbol.asyncIterator in source) {
-    return iterableSource(source, o.size);
+    return iterableSource(source, o.size, source instanceof Readable ? source : undefined);
   }
   throw new InvalidArgumentError(
     'unsupported source: pass bytes, a string, { path }, a Node Readable, a Web ReadableStream or an async iterable',
@@ -119,6 +122,7 @@ function bufferSource(buf: Buffer, size: number | undefined): ResolvedSource {
   if (size !== undefined && size !== buf.length) throw sizeMismatch(size, buf.length);
   return {
     size: buf.length,
+    release: () => undefined,
     // eslint-disable-next-line @typescript-eslint/require-await -- an async generator to share the interface
     async *pieces(pieceSize, signal) {
       let index = 0;
@@ -145,6 +149,7 @@ function bufferSource(buf: Buffer, size: number | undefined): ResolvedSource {
 function fileSource(path: string, size: number): ResolvedSource {
   return {
     size,
+    release: () => undefined,
     async *pieces(pieceSize, signal) {
       const fh = await open(path, 'r');
       try {
@@ -184,49 +189,128 @@ function fileSource(path: string, size: number): ResolvedSource {
   };
 }
 
-function iterableSource(it: AsyncIterable<unknown>, size: number | undefined): ResolvedSource {
+function iterableSource(
+  it: AsyncIterable<unknown>,
+  size: number | undefined,
+  stream: Readable | undefined,
+): ResolvedSource {
   let used = false;
   return {
     size,
+    release: () => {
+      if (!used) releaseIterable(stream, undefined);
+    },
     async *pieces(pieceSize, signal) {
       if (used)
         throw new InvalidArgumentError('a stream source can be read only once', {
           code: 'ERR_S3ENC_INVALID_SOURCE',
         });
       used = true;
-      let index = 0;
-      let offset = 0;
-      const ring: Buffer[] = [Buffer.allocUnsafe(pieceSize)];
-      let buf = ring[0]!;
-      let fill = 0;
-      for await (const raw of it) {
-        checkAbort(signal);
-        let chunk: Buffer;
-        if (raw instanceof Uint8Array)
-          chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-        else if (typeof raw === 'string') chunk = Buffer.from(raw, 'utf8');
-        else
-          throw new InvalidArgumentError('a stream source yielded something other than bytes', {
-            code: 'ERR_S3ENC_INVALID_SOURCE',
-          });
-        let c = 0;
-        while (c < chunk.length) {
-          const take = Math.min(pieceSize - fill, chunk.length - c);
-          chunk.copy(buf, fill, c, c + take);
-          fill += take;
-          c += take;
-          if (fill === pieceSize) {
-            yield { index: index++, offset, data: buf, last: false };
-            offset += pieceSize;
-            ring[index % 2] ??= Buffer.allocUnsafe(pieceSize);
-            buf = ring[index % 2]!;
-            fill = 0;
+      const iter = it[Symbol.asyncIterator]();
+      let finished = false;
+      // A read that never completes (a stalled stream) must not outlive an abort: the pending
+      // read is raced against the signal, and the stream is destroyed so it lets go.
+      const onAbort = () => {
+        releaseIterable(stream, iter);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        let index = 0;
+        let offset = 0;
+        const ring: Buffer[] = [Buffer.allocUnsafe(pieceSize)];
+        let buf = ring[0]!;
+        let fill = 0;
+        for (;;) {
+          const r = await nextOrAbort(iter, signal);
+          if (r.done === true) break;
+          const raw = r.value;
+          let chunk: Buffer;
+          if (raw instanceof Uint8Array)
+            chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+          else if (typeof raw === 'string') chunk = Buffer.from(raw, 'utf8');
+          else
+            throw new InvalidArgumentError('a stream source yielded something other than bytes', {
+              code: 'ERR_S3ENC_INVALID_SOURCE',
+            });
+          let c = 0;
+          while (c < chunk.length) {
+            const take = Math.min(pieceSize - fill, chunk.length - c);
+            chunk.copy(buf, fill, c, c + take);
+            fill += take;
+            c += take;
+            if (fill === pieceSize) {
+              yield { index: index++, offset, data: buf, last: false };
+              offset += pieceSize;
+              ring[index % 2] ??= Buffer.allocUnsafe(pieceSize);
+              buf = ring[index % 2]!;
+              fill = 0;
+            }
           }
         }
+        finished = true;
+        checkAbort(signal);
+        if (size !== undefined && offset + fill !== size) throw sizeMismatch(size, offset + fill);
+        yield { index, offset, data: buf.subarray(0, fill), last: true };
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        // Stopped early (failure, abort, return): the stream is not read to its end, so let it go.
+        if (!finished) releaseIterable(stream, iter);
       }
-      checkAbort(signal);
-      if (size !== undefined && offset + fill !== size) throw sizeMismatch(size, offset + fill);
-      yield { index, offset, data: buf.subarray(0, fill), last: true };
     },
   };
+}
+
+/** The next item, or an AbortError as soon as `signal` fires (even while the read is pending). */
+function nextOrAbort<T>(
+  iter: AsyncIterator<T>,
+  signal: AbortSignal | undefined,
+): Promise<IteratorResult<T>> {
+  checkAbort(signal);
+  if (signal === undefined) return iter.next();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      reject(new AbortError('The upload was aborted', { cause: signal.reason }));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    iter.next().then(
+      (r) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(r);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err instanceof Error ? err : new Error('source failed', { cause: err }));
+      },
+    );
+  });
+}
+
+/** Destroys a stream source (a Web stream through its Node wrapper) or ends an iterator. */
+function releaseIterable(
+  stream: Readable | undefined,
+  iter: AsyncIterator<unknown> | undefined,
+): void {
+  if (stream !== undefined) {
+    if (!stream.destroyed) stream.destroy();
+    return;
+  }
+  if (iter?.return !== undefined) {
+    // An async generator that is running queues this until its pending step settles.
+    Promise.resolve()
+      .then(() => iter.return!(undefined))
+      .catch(() => undefined);
+  }
+}
+
+/**
+ * Lets go of a stream source `put` will not read (it failed before reading): a Node Readable is
+ * destroyed, an unlocked Web ReadableStream cancelled. Bytes, strings and files need nothing.
+ */
+export function discardSource(source: unknown): void {
+  if (source instanceof Readable) {
+    if (!source.destroyed) source.destroy();
+  } else if (isWebStream(source)) {
+    const ws = source;
+    if (!ws.locked) ws.cancel().catch(() => undefined);
+  }
 }

@@ -1,0 +1,106 @@
+// Upload lifecycle: stalled sources, aborts and failures always settle, abort the multipart
+// upload and release what the upload held (streams, file descriptors, listeners).
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EncryptedS3Client } from '@s3enc/node';
+import { EncryptedS3Client as Client } from '@s3enc/node';
+import { createTestBucket, getTestEnv, type TestBucket } from '../harness/env.js';
+import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy.js';
+import { data, F, makeClient, MiB, openUploads, s3Settings, testKeyring } from './helpers.js';
+
+const env = getTestEnv();
+let bucket: TestBucket;
+let client: EncryptedS3Client;
+let proxy: FaultProxy;
+let proxied: EncryptedS3Client;
+
+beforeAll(async () => {
+  bucket = await createTestBucket(env, { prefix: 'transfer-life' });
+  client = makeClient(env);
+  proxy = await startFaultProxy({ upstream: env.s3.endpoint, upstreamCa: env.ca });
+  proxied = new Client({
+    s3: {
+      ...s3Settings(env, { endpoint: proxy.endpoint, ca: [env.ca, proxy.ca] }),
+      maxAttempts: 2,
+    },
+    keyring: testKeyring(),
+    frameLength: F,
+    partSize: 5 * MiB,
+  });
+});
+afterAll(async () => {
+  client.destroy();
+  proxied.destroy();
+  await proxy.close();
+  await bucket.cleanup();
+});
+
+/** A stream that holds `n` bytes, then stalls forever (never ends). */
+function stalling(n: number): PassThrough {
+  const s = new PassThrough({ highWaterMark: 1024 * 1024 });
+  s.write(data(n));
+  return s;
+}
+
+/** Settles within `ms` or fails the test (instead of hanging it). */
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => {
+        reject(new Error(`did not settle within ${ms} ms`));
+      }, ms).unref(),
+    ),
+  ]);
+}
+
+async function until(cond: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition never became true');
+}
+
+describe('stalled sources', () => {
+  it('abort while the source stalls: AbortError, the multipart upload is aborted', async () => {
+    const ac = new AbortController();
+    const src = stalling(12 * MiB);
+    const p = client.put(bucket.name, 'stall/abort', src, { signal: ac.signal, concurrency: 4 });
+    p.catch(() => undefined);
+    await until(async () => (await openUploads(client.s3, bucket.name)) > 0);
+    ac.abort();
+    await expect(within(p, 10_000)).rejects.toMatchObject({ code: 'ERR_S3ENC_ABORTED' });
+    expect(await openUploads(client.s3, bucket.name)).toBe(0);
+    expect(src.destroyed).toBe(true);
+  });
+  it('abort before the first piece arrives (the source stalls at once)', async () => {
+    const ac = new AbortController();
+    const src = stalling(1024);
+    const p = client.put(bucket.name, 'stall/first', src, { signal: ac.signal });
+    p.catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    ac.abort();
+    await expect(within(p, 10_000)).rejects.toMatchObject({ code: 'ERR_S3ENC_ABORTED' });
+    expect(src.destroyed).toBe(true);
+  });
+  it('a part that fails while the source stalls: typed error, no orphaned upload', async () => {
+    proxy.setFaults([
+      {
+        kind: 'status',
+        match: { method: 'PUT', url: /partNumber=1(&|$)/ },
+        status: 403,
+        times: 1000,
+      },
+    ]);
+    try {
+      const src = stalling(12 * MiB);
+      const p = proxied.put(bucket.name, 'stall/403', src, { concurrency: 4 });
+      await expect(within(p, 15_000)).rejects.toMatchObject({ name: 'S3RequestError' });
+      expect(src.destroyed).toBe(true);
+    } finally {
+      proxy.setFaults([]);
+    }
+    expect(await openUploads(client.s3, bucket.name)).toBe(0);
+  });
+});
