@@ -1,5 +1,8 @@
 // Upload lifecycle: stalled sources, aborts and failures always settle, abort the multipart
 // upload and release what the upload held (streams, file descriptors, listeners).
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EncryptedS3Client } from '@s3enc/node';
@@ -102,5 +105,17 @@ describe('stalled sources', () => {
       proxy.setFaults([]);
     }
     expect(await openUploads(client.s3, bucket.name)).toBe(0);
+  });
+});
+
+describe('resources', () => {
+  it('single-part puts from a path close their file descriptor', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 's3enc-fd-'));
+    const file = join(dir, 'small.bin');
+    writeFileSync(file, data(10_000));
+    await client.put(bucket.name, 'fd/warm', { path: file }); // sockets, lazy modules
+    const before = readdirSync('/proc/self/fd').length;
+    for (let i = 0; i < 20; i++) await client.put(bucket.name, `fd/${i}`, { path: file });
+    expect(readdirSync('/proc/self/fd').length).toBe(before);
   });
 });
