@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { PutObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +122,24 @@ describe('KMS faults', () => {
       });
       await expect(kc.get(bucket.name, 'kms/ok')).rejects.toMatchObject({ name: 'KeyUnwrapError' });
       expect(await openUploads(direct.s3, bucket.name)).toBe(0);
+      // A stream source put never got to read is released, not left open.
+      const stream = new Readable({ read() {} });
+      stream.push(data(1024));
+      await expect(kc.put(bucket.name, 'kms/down-stream', stream)).rejects.toMatchObject({
+        name: 'KeyUnwrapError',
+      });
+      expect(stream.destroyed).toBe(true);
+      let cancelled = false;
+      const web = new ReadableStream<Uint8Array>({
+        cancel() {
+          cancelled = true;
+        },
+      });
+      await expect(kc.put(bucket.name, 'kms/down-web', web)).rejects.toMatchObject({
+        name: 'KeyUnwrapError',
+      });
+      await new Promise((r) => setTimeout(r, 10));
+      expect(cancelled).toBe(true);
     } finally {
       kmsProxy.setDown(false);
     }

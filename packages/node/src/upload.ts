@@ -42,7 +42,7 @@ import {
 } from './context.js';
 import { markerMetadata } from './marker.js';
 import { toS3Error, withRetries } from './s3-errors.js';
-import { resolveSource, type PutSource, type SourcePiece } from './sources.js';
+import { discardSource, resolveSource, type PutSource, type SourcePiece } from './sources.js';
 import { resolveSse, type ServerSideEncryption } from './sse.js';
 
 /** Options of `EncryptedS3Client.put`. */
@@ -173,14 +173,28 @@ export async function putObject(
   const signal = ac.signal;
   if (signal.aborted) throw new AbortError('The upload was aborted', { cause: signal.reason });
 
-  const src = await resolveSource(source, { size: o.size });
-  const session = await beginEncryption({
-    keyring: ctx.keyring,
-    ...(o.encryptionContext !== undefined ? { encryptionContext: o.encryptionContext } : {}),
-    ...((o.frameLength ?? d.frameLength) !== undefined
-      ? { frameLength: (o.frameLength ?? d.frameLength)! }
-      : {}),
-  });
+  // put owns a stream source from here: if it fails before reading it, the stream is
+  // destroyed (cancelled) rather than left open.
+  let src: Awaited<ReturnType<typeof resolveSource>>;
+  try {
+    src = await resolveSource(source, { size: o.size });
+  } catch (err) {
+    discardSource(source);
+    throw err;
+  }
+  let session: Awaited<ReturnType<typeof beginEncryption>>;
+  try {
+    session = await beginEncryption({
+      keyring: ctx.keyring,
+      ...(o.encryptionContext !== undefined ? { encryptionContext: o.encryptionContext } : {}),
+      ...((o.frameLength ?? d.frameLength) !== undefined
+        ? { frameLength: (o.frameLength ?? d.frameLength)! }
+        : {}),
+    });
+  } catch (err) {
+    src.release();
+    throw err;
+  }
   try {
     const F = session.frameLength;
     const H = session.headerLength;
