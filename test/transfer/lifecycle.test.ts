@@ -3,6 +3,7 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getEventListeners } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EncryptedS3Client } from '@s3enc/node';
@@ -117,5 +118,13 @@ describe('resources', () => {
     const before = readdirSync('/proc/self/fd').length;
     for (let i = 0; i < 20; i++) await client.put(bucket.name, `fd/${i}`, { path: file });
     expect(readdirSync('/proc/self/fd').length).toBe(before);
+  });
+  it('a long-lived signal does not collect a listener per put', async () => {
+    const ac = new AbortController();
+    const baseline = getEventListeners(ac.signal, 'abort').length;
+    for (let i = 0; i < 20; i++)
+      await client.put(bucket.name, `sig/${i}`, data(1000), { signal: ac.signal });
+    await client.put(bucket.name, 'sig/multi', data(11 * MiB), { signal: ac.signal });
+    expect(getEventListeners(ac.signal, 'abort').length).toBe(baseline);
   });
 });

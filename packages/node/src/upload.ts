@@ -119,20 +119,27 @@ const PUT_CODES = {
   ConditionalRequestConflict: 'ERR_S3ENC_OBJECT_EXISTS',
 };
 
-function linkSignal(outer: AbortSignal | undefined): AbortController {
+/** An internal controller that follows `outer`; `unlink()` removes the listener on `outer`. */
+function linkSignal(outer: AbortSignal | undefined): {
+  ac: AbortController;
+  unlink: () => void;
+} {
   const ac = new AbortController();
-  if (outer !== undefined) {
-    if (outer.aborted) ac.abort(outer.reason);
-    else
-      outer.addEventListener(
-        'abort',
-        () => {
-          ac.abort(outer.reason);
-        },
-        { once: true },
-      );
+  if (outer === undefined) return { ac, unlink: () => undefined };
+  if (outer.aborted) {
+    ac.abort(outer.reason);
+    return { ac, unlink: () => undefined };
   }
-  return ac;
+  const onAbort = () => {
+    ac.abort(outer.reason);
+  };
+  outer.addEventListener('abort', onAbort, { once: true });
+  return {
+    ac,
+    unlink: () => {
+      outer.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 /**
@@ -169,265 +176,277 @@ export async function putObject(
   const lock = lockParams(o.objectLock);
   if (o.contentType !== undefined && typeof o.contentType !== 'string')
     throw new InvalidArgumentError('contentType must be a string');
-  const ac = linkSignal(o.signal);
-  const signal = ac.signal;
-  if (signal.aborted) throw new AbortError('The upload was aborted', { cause: signal.reason });
+  if (o.signal?.aborted === true)
+    throw new AbortError('The upload was aborted', { cause: o.signal.reason });
+  const { ac, unlink } = linkSignal(o.signal);
+  try {
+    return await run(ac);
+  } finally {
+    unlink(); // a long-lived caller signal must not collect one listener per put
+  }
 
-  // put owns a stream source from here: if it fails before reading it, the stream is
-  // destroyed (cancelled) rather than left open.
-  let src: Awaited<ReturnType<typeof resolveSource>>;
-  try {
-    src = await resolveSource(source, { size: o.size });
-  } catch (err) {
-    discardSource(source);
-    throw err;
-  }
-  let session: Awaited<ReturnType<typeof beginEncryption>>;
-  try {
-    session = await beginEncryption({
-      keyring: ctx.keyring,
-      ...(o.encryptionContext !== undefined ? { encryptionContext: o.encryptionContext } : {}),
-      ...((o.frameLength ?? d.frameLength) !== undefined
-        ? { frameLength: (o.frameLength ?? d.frameLength)! }
-        : {}),
-    });
-  } catch (err) {
-    src.release();
-    throw err;
-  }
-  try {
-    const F = session.frameLength;
-    const H = session.headerLength;
-    const stride = F + FRAME_OVERHEAD;
-    const framesPerPart = framesPerPartFor({
-      size: src.size,
-      frameLength: F,
-      headerLength: H,
-      partSize,
-    });
-    const pieceSize = framesPerPart * F;
-    const pieces = src.pieces(pieceSize, signal);
+  async function run(ac: AbortController): Promise<PutResult> {
+    const signal = ac.signal;
+
+    // put owns a stream source from here: if it fails before reading it, the stream is
+    // destroyed (cancelled) rather than left open.
+    let src: Awaited<ReturnType<typeof resolveSource>>;
     try {
-      const first = await pieces.next().catch(sourceFailed);
-      if (first.done === true) throw new InvalidArgumentError('the source yielded nothing');
-      const common = {
-        Bucket: bucket,
-        Key: key,
-        Metadata: markerMetadata(),
-        ContentType: o.contentType ?? 'application/octet-stream',
-        ...sse.create,
-        ...lock,
-      };
-      const base = {
-        bucket,
-        key,
-        messageId: session.messageId.toString('hex'),
-        keyIds: [...session.keyIds],
+      src = await resolveSource(source, { size: o.size });
+    } catch (err) {
+      discardSource(source);
+      throw err;
+    }
+    let session: Awaited<ReturnType<typeof beginEncryption>>;
+    try {
+      session = await beginEncryption({
+        keyring: ctx.keyring,
+        ...(o.encryptionContext !== undefined ? { encryptionContext: o.encryptionContext } : {}),
+        ...((o.frameLength ?? d.frameLength) !== undefined
+          ? { frameLength: (o.frameLength ?? d.frameLength)! }
+          : {}),
+      });
+    } catch (err) {
+      src.release();
+      throw err;
+    }
+    try {
+      const F = session.frameLength;
+      const H = session.headerLength;
+      const stride = F + FRAME_OVERHEAD;
+      const framesPerPart = framesPerPartFor({
+        size: src.size,
         frameLength: F,
         headerLength: H,
-        sse: sse.summary,
-      };
-
-      if (first.value.last) {
-        // One PutObject: header ‖ every frame, one checksum.
-        const body = Buffer.concat([session.header, session.sealFrames(1, first.value.data, true)]);
-        const digest = createChecksum(algorithm).update(body).digest();
-        const checksum = combinePartChecksums(algorithm, [{ digest, size: body.length }], {
-          multipart: false,
-        });
-        const res = await withRetries(
-          () =>
-            ctx.s3.send(
-              new PutObjectCommand({
-                ...common,
-                Body: body,
-                ContentLength: body.length,
-                [CHECKSUM_FIELD[algorithm]]: checksum.value,
-                ...(o.noOverwrite === true ? { IfNoneMatch: '*' } : {}),
-              }),
-              { abortSignal: signal },
-            ),
-          3,
-          signal,
-        ).catch((err: unknown) => {
-          throw toS3Error(err, 'PutObject', PUT_CODES, signal);
-        });
-        checkEcho(res, algorithm, checksum.value);
-        return {
-          ...base,
-          versionId: res.VersionId,
-          etag: res.ETag,
-          plaintextSize: first.value.data.length,
-          ciphertextSize: body.length,
-          multipart: false,
-          parts: 1,
-          checksum,
-        };
-      }
-
-      // Multipart.
-      const created = await ctx.s3
-        .send(
-          new CreateMultipartUploadCommand({
-            ...common,
-            ChecksumAlgorithm: algorithm,
-            ChecksumType: checksumType,
-          }),
-          // Not cancelled mid-flight: S3 could create the upload while we never learn its id.
-        )
-        .catch((err: unknown) => {
-          throw toS3Error(err, 'CreateMultipartUpload', {}, signal);
-        });
-      const uploadId = created.UploadId;
-      if (uploadId === undefined)
-        throw toS3Error(new Error('no UploadId'), 'CreateMultipartUpload');
+        partSize,
+      });
+      const pieceSize = framesPerPart * F;
+      const pieces = src.pieces(pieceSize, signal);
       try {
-        if (signal.aborted)
-          throw new AbortError('The upload was aborted', { cause: signal.reason });
-        const results: { part: CompletedPart; digest: PartDigest; plain: number }[] = [];
-        let failure: Error | undefined;
-        let nextPiece: SourcePiece | undefined = first.value;
-        let sourceDone = false;
-        const take = async (): Promise<SourcePiece | undefined> => {
-          if (nextPiece !== undefined) {
-            const p = nextPiece;
-            nextPiece = undefined;
-            return p;
-          }
-          if (sourceDone) return undefined;
-          const r = await pieces.next().catch(sourceFailed);
-          if (r.done === true) {
-            sourceDone = true;
-            return undefined;
-          }
-          if (r.value.last) sourceDone = true;
-          return r.value;
+        const first = await pieces.next().catch(sourceFailed);
+        if (first.done === true) throw new InvalidArgumentError('the source yielded nothing');
+        const common = {
+          Bucket: bucket,
+          Key: key,
+          Metadata: markerMetadata(),
+          ContentType: o.contentType ?? 'application/octet-stream',
+          ...sse.create,
+          ...lock,
         };
-        // Pulls are serialised so pieces come out in order, one at a time.
-        let pull: Promise<unknown> = Promise.resolve();
-        const nextInOrder = (): Promise<SourcePiece | undefined> => {
-          const p = pull.then(take);
-          pull = p.catch(() => undefined);
-          return p;
+        const base = {
+          bucket,
+          key,
+          messageId: session.messageId.toString('hex'),
+          keyIds: [...session.keyIds],
+          frameLength: F,
+          headerLength: H,
+          sse: sse.summary,
         };
-        // One part buffer per worker, reused: a part's bytes stay untouched until its upload
-        // (retries included) has finished, then the next part is sealed into the same memory.
-        const partCapacity = H + framesPerPart * stride + FINAL_FRAME_OVERHEAD;
-        const worker = async (): Promise<void> => {
-          const partBuffer = Buffer.allocUnsafe(partCapacity);
-          while (failure === undefined) {
-            const piece = await nextInOrder();
-            if (piece === undefined) return;
-            const partNumber = piece.index + 1;
-            if (partNumber > MAX_PARTS) {
-              throw new InvalidArgumentError(
-                `the stream needs more than ${MAX_PARTS} parts; raise partSize or pass size`,
-                {
-                  code: 'ERR_S3ENC_TOO_MANY_PARTS',
-                },
-              );
+
+        if (first.value.last) {
+          // One PutObject: header ‖ every frame, one checksum.
+          const body = Buffer.concat([
+            session.header,
+            session.sealFrames(1, first.value.data, true),
+          ]);
+          const digest = createChecksum(algorithm).update(body).digest();
+          const checksum = combinePartChecksums(algorithm, [{ digest, size: body.length }], {
+            multipart: false,
+          });
+          const res = await withRetries(
+            () =>
+              ctx.s3.send(
+                new PutObjectCommand({
+                  ...common,
+                  Body: body,
+                  ContentLength: body.length,
+                  [CHECKSUM_FIELD[algorithm]]: checksum.value,
+                  ...(o.noOverwrite === true ? { IfNoneMatch: '*' } : {}),
+                }),
+                { abortSignal: signal },
+              ),
+            3,
+            signal,
+          ).catch((err: unknown) => {
+            throw toS3Error(err, 'PutObject', PUT_CODES, signal);
+          });
+          checkEcho(res, algorithm, checksum.value);
+          return {
+            ...base,
+            versionId: res.VersionId,
+            etag: res.ETag,
+            plaintextSize: first.value.data.length,
+            ciphertextSize: body.length,
+            multipart: false,
+            parts: 1,
+            checksum,
+          };
+        }
+
+        // Multipart.
+        const created = await ctx.s3
+          .send(
+            new CreateMultipartUploadCommand({
+              ...common,
+              ChecksumAlgorithm: algorithm,
+              ChecksumType: checksumType,
+            }),
+            // Not cancelled mid-flight: S3 could create the upload while we never learn its id.
+          )
+          .catch((err: unknown) => {
+            throw toS3Error(err, 'CreateMultipartUpload', {}, signal);
+          });
+        const uploadId = created.UploadId;
+        if (uploadId === undefined)
+          throw toS3Error(new Error('no UploadId'), 'CreateMultipartUpload');
+        try {
+          if (signal.aborted)
+            throw new AbortError('The upload was aborted', { cause: signal.reason });
+          const results: { part: CompletedPart; digest: PartDigest; plain: number }[] = [];
+          let failure: Error | undefined;
+          let nextPiece: SourcePiece | undefined = first.value;
+          let sourceDone = false;
+          const take = async (): Promise<SourcePiece | undefined> => {
+            if (nextPiece !== undefined) {
+              const p = nextPiece;
+              nextPiece = undefined;
+              return p;
             }
-            let len = 0;
-            if (partNumber === 1) len += session.header.copy(partBuffer, 0);
-            len += session.sealFramesInto(
-              partBuffer,
-              len,
-              piece.index * framesPerPart + 1,
-              piece.data,
-              piece.last,
-            );
-            const body = partBuffer.subarray(0, len);
-            const digest = createChecksum(algorithm).update(body).digest();
-            const b64 = digest.toString('base64');
-            const res = await withRetries(
-              () =>
-                ctx.s3.send(
-                  new UploadPartCommand({
-                    Bucket: bucket,
-                    Key: key,
-                    UploadId: uploadId,
-                    PartNumber: partNumber,
-                    Body: body,
-                    ContentLength: body.length,
-                    [CHECKSUM_FIELD[algorithm]]: b64,
-                    ...sse.perRequest,
-                  }),
-                  { abortSignal: signal },
-                ),
-              3,
-              signal,
-            ).catch((err: unknown) => {
-              throw toS3Error(err, `UploadPart ${partNumber}`, {}, signal);
-            });
-            checkEcho(res, algorithm, b64);
-            results.push({
-              part: { PartNumber: partNumber, ETag: res.ETag, [CHECKSUM_FIELD[algorithm]]: b64 },
-              digest: { digest, size: body.length },
-              plain: piece.data.length,
-            });
-          }
-        };
-        const workers = Array.from({ length: concurrency }, () =>
-          worker().catch((err: unknown) => {
-            failure ??= err instanceof Error ? err : new Error('upload failed', { cause: err });
-            ac.abort(failure);
-          }),
-        );
-        await Promise.all(workers);
-        if (failure !== undefined) throw failure;
-        results.sort((a, b) => a.part.PartNumber! - b.part.PartNumber!);
-        const checksum = combinePartChecksums(
-          algorithm,
-          results.map((r) => r.digest),
-          { multipart: true, type: checksumType },
-        );
-        const ciphertextSize = results.reduce((s, r) => s + r.digest.size, 0);
-        if (signal.aborted)
-          throw new AbortError('The upload was aborted', { cause: signal.reason });
-        const done = await withRetries(
-          () =>
-            ctx.s3.send(
-              new CompleteMultipartUploadCommand({
-                Bucket: bucket,
-                Key: key,
-                UploadId: uploadId,
-                MultipartUpload: { Parts: results.map((r) => r.part) },
-                ChecksumType: checksumType,
-                ...(checksumType === 'FULL_OBJECT'
-                  ? { [CHECKSUM_FIELD[algorithm]]: checksum.value }
-                  : {}),
-                MpuObjectSize: ciphertextSize,
-                ...(o.noOverwrite === true ? { IfNoneMatch: '*' } : {}),
-                ...sse.perRequest,
-              }),
-              // Not cancelled mid-flight either: the object may or may not exist afterwards.
-            ),
-          3,
-        ).catch((err: unknown) => {
-          throw toS3Error(err, 'CompleteMultipartUpload', PUT_CODES, signal);
-        });
-        if (checksumType === 'FULL_OBJECT') checkEcho(done, algorithm, checksum.value);
-        return {
-          ...base,
-          versionId: done.VersionId,
-          etag: done.ETag,
-          plaintextSize: results.reduce((s, r) => s + r.plain, 0),
-          ciphertextSize,
-          multipart: true,
-          parts: results.length,
-          checksum,
-        };
-      } catch (err) {
-        await abortUpload(ctx.s3, bucket, key, uploadId);
-        throw toS3Error(err, 'multipart upload', {}, o.signal);
+            if (sourceDone) return undefined;
+            const r = await pieces.next().catch(sourceFailed);
+            if (r.done === true) {
+              sourceDone = true;
+              return undefined;
+            }
+            if (r.value.last) sourceDone = true;
+            return r.value;
+          };
+          // Pulls are serialised so pieces come out in order, one at a time.
+          let pull: Promise<unknown> = Promise.resolve();
+          const nextInOrder = (): Promise<SourcePiece | undefined> => {
+            const p = pull.then(take);
+            pull = p.catch(() => undefined);
+            return p;
+          };
+          // One part buffer per worker, reused: a part's bytes stay untouched until its upload
+          // (retries included) has finished, then the next part is sealed into the same memory.
+          const partCapacity = H + framesPerPart * stride + FINAL_FRAME_OVERHEAD;
+          const worker = async (): Promise<void> => {
+            const partBuffer = Buffer.allocUnsafe(partCapacity);
+            while (failure === undefined) {
+              const piece = await nextInOrder();
+              if (piece === undefined) return;
+              const partNumber = piece.index + 1;
+              if (partNumber > MAX_PARTS) {
+                throw new InvalidArgumentError(
+                  `the stream needs more than ${MAX_PARTS} parts; raise partSize or pass size`,
+                  {
+                    code: 'ERR_S3ENC_TOO_MANY_PARTS',
+                  },
+                );
+              }
+              let len = 0;
+              if (partNumber === 1) len += session.header.copy(partBuffer, 0);
+              len += session.sealFramesInto(
+                partBuffer,
+                len,
+                piece.index * framesPerPart + 1,
+                piece.data,
+                piece.last,
+              );
+              const body = partBuffer.subarray(0, len);
+              const digest = createChecksum(algorithm).update(body).digest();
+              const b64 = digest.toString('base64');
+              const res = await withRetries(
+                () =>
+                  ctx.s3.send(
+                    new UploadPartCommand({
+                      Bucket: bucket,
+                      Key: key,
+                      UploadId: uploadId,
+                      PartNumber: partNumber,
+                      Body: body,
+                      ContentLength: body.length,
+                      [CHECKSUM_FIELD[algorithm]]: b64,
+                      ...sse.perRequest,
+                    }),
+                    { abortSignal: signal },
+                  ),
+                3,
+                signal,
+              ).catch((err: unknown) => {
+                throw toS3Error(err, `UploadPart ${partNumber}`, {}, signal);
+              });
+              checkEcho(res, algorithm, b64);
+              results.push({
+                part: { PartNumber: partNumber, ETag: res.ETag, [CHECKSUM_FIELD[algorithm]]: b64 },
+                digest: { digest, size: body.length },
+                plain: piece.data.length,
+              });
+            }
+          };
+          const workers = Array.from({ length: concurrency }, () =>
+            worker().catch((err: unknown) => {
+              failure ??= err instanceof Error ? err : new Error('upload failed', { cause: err });
+              ac.abort(failure);
+            }),
+          );
+          await Promise.all(workers);
+          if (failure !== undefined) throw failure;
+          results.sort((a, b) => a.part.PartNumber! - b.part.PartNumber!);
+          const checksum = combinePartChecksums(
+            algorithm,
+            results.map((r) => r.digest),
+            { multipart: true, type: checksumType },
+          );
+          const ciphertextSize = results.reduce((s, r) => s + r.digest.size, 0);
+          if (signal.aborted)
+            throw new AbortError('The upload was aborted', { cause: signal.reason });
+          const done = await withRetries(
+            () =>
+              ctx.s3.send(
+                new CompleteMultipartUploadCommand({
+                  Bucket: bucket,
+                  Key: key,
+                  UploadId: uploadId,
+                  MultipartUpload: { Parts: results.map((r) => r.part) },
+                  ChecksumType: checksumType,
+                  ...(checksumType === 'FULL_OBJECT'
+                    ? { [CHECKSUM_FIELD[algorithm]]: checksum.value }
+                    : {}),
+                  MpuObjectSize: ciphertextSize,
+                  ...(o.noOverwrite === true ? { IfNoneMatch: '*' } : {}),
+                  ...sse.perRequest,
+                }),
+                // Not cancelled mid-flight either: the object may or may not exist afterwards.
+              ),
+            3,
+          ).catch((err: unknown) => {
+            throw toS3Error(err, 'CompleteMultipartUpload', PUT_CODES, signal);
+          });
+          if (checksumType === 'FULL_OBJECT') checkEcho(done, algorithm, checksum.value);
+          return {
+            ...base,
+            versionId: done.VersionId,
+            etag: done.ETag,
+            plaintextSize: results.reduce((s, r) => s + r.plain, 0),
+            ciphertextSize,
+            multipart: true,
+            parts: results.length,
+            checksum,
+          };
+        } catch (err) {
+          await abortUpload(ctx.s3, bucket, key, uploadId);
+          throw toS3Error(err, 'multipart upload', {}, o.signal);
+        }
+      } finally {
+        // Every path, single PutObject included: closes a file source's descriptor and lets go
+        // of a stream source that was not read to its end.
+        await pieces.return(undefined).catch(() => undefined);
       }
     } finally {
-      // Every path, single PutObject included: closes a file source's descriptor and lets go
-      // of a stream source that was not read to its end.
-      await pieces.return(undefined).catch(() => undefined);
+      session.destroy();
     }
-  } finally {
-    session.destroy();
   }
 }
 
