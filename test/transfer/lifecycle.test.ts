@@ -8,6 +8,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EncryptedS3Client } from '@s3enc/node';
 import { EncryptedS3Client as Client } from '@s3enc/node';
+import { liveDecryptionSessions } from '../../packages/node/src/download.js';
 import { createTestBucket, getTestEnv, type TestBucket } from '../harness/env.js';
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy.js';
 import { data, F, makeClient, MiB, openUploads, s3Settings, testKeyring } from './helpers.js';
@@ -126,5 +127,17 @@ describe('resources', () => {
       await client.put(bucket.name, `sig/${i}`, data(1000), { signal: ac.signal });
     await client.put(bucket.name, 'sig/multi', data(11 * MiB), { signal: ac.signal });
     expect(getEventListeners(ac.signal, 'abort').length).toBe(baseline);
+  });
+  it('a get whose body is dropped unread destroys its data key', async () => {
+    await client.put(bucket.name, 'drop/a', data(100_000));
+    const before = liveDecryptionSessions();
+    const got = await client.get(bucket.name, 'drop/a');
+    expect(liveDecryptionSessions()).toBe(before + 1);
+    got.body.destroy();
+    await new Promise((r) => setImmediate(r));
+    expect(liveDecryptionSessions()).toBe(before);
+    const read = await client.get(bucket.name, 'drop/a');
+    await read.bytes();
+    expect(liveDecryptionSessions()).toBe(before);
   });
 });

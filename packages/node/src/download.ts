@@ -256,6 +256,17 @@ function pinOf(f: ObjectFacts): OpenedObject['pin'] {
   return pin;
 }
 
+/** Decryption sessions (data keys) not yet destroyed. */
+let liveSessions = 0;
+
+/**
+ * How many decryption sessions still hold a data key in this process.
+ * @internal test hook (not exported from the package).
+ */
+export function liveDecryptionSessions(): number {
+  return liveSessions;
+}
+
 /** A plaintext object (allowPlaintext) or an encrypted one, ready to stream. @internal */
 export interface PreparedRead {
   readonly facts: ObjectFacts;
@@ -333,10 +344,12 @@ export async function prepareRead(
       ? { maxEncryptedDataKeys: (o.maxEncryptedDataKeys ?? d.maxEncryptedDataKeys)! }
       : {}),
   });
+  liveSessions++;
   let closed = false;
   const close = () => {
     if (!closed) {
       closed = true;
+      liveSessions--;
       session.destroy();
     }
   };
