@@ -96,6 +96,10 @@ export function decodeEventKey(key: string): string {
   return decodeURIComponent(key.replace(/\+/g, ' '));
 }
 
+function isPreconditionFailed(e: unknown): boolean {
+  return (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412;
+}
+
 function isNoSuchKey(e: unknown): boolean {
   const n = (e as { name?: string }).name;
   return (
@@ -147,6 +151,16 @@ export function createHandler(cfg: IngestConfig): (event: S3Event) => Promise<In
           });
           continue;
         }
+        // Unversioned staging: the key now holds a newer upload than this event's; that upload
+        // has its own event, so this one has nothing left to ingest (and must delete nothing).
+        if (isPreconditionFailed(e)) {
+          outcomes.push({
+            source,
+            status: 'skipped',
+            reason: 'superseded by a newer upload under the same key',
+          });
+          continue;
+        }
         throw e;
       }
       const retainUntil =
@@ -162,14 +176,27 @@ export function createHandler(cfg: IngestConfig): (event: S3Event) => Promise<In
           ...(retainUntil ? { objectLock: { mode: cfg.retentionMode, retainUntil } } : {}),
         },
       );
-      // Only now that the vault holds the object: remove the plaintext (that exact version).
-      await cfg.s3.send(
-        new DeleteObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          ...(got.VersionId ? { VersionId: got.VersionId } : {}),
-        }),
-      );
+      // Only now that the vault holds the object: remove the plaintext — that exact version,
+      // or (unversioned staging) only if it is still the object we read: a newer upload under
+      // the same key must survive until its own event ingests it.
+      try {
+        await cfg.s3.send(
+          new DeleteObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            ...(got.VersionId
+              ? { VersionId: got.VersionId }
+              : got.ETag
+                ? { IfMatch: got.ETag }
+                : {}),
+          }),
+        );
+      } catch (e) {
+        if (!isPreconditionFailed(e)) throw e;
+        console.log(
+          JSON.stringify({ msg: 'newer plaintext left in staging for its own event', source }),
+        );
+      }
       outcomes.push({
         source,
         status: 'ingested',

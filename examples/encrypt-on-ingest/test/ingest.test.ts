@@ -165,6 +165,32 @@ describe('encrypt-on-ingest (bundled handler)', () => {
     expect(again[0]).toMatchObject({ status: 'skipped' });
   });
 
+  it('on an unversioned staging bucket, a stale event never deletes a newer upload', async () => {
+    const plain = await createTestBucket(env, { prefix: 's3enc-ex-staging-plain' });
+    const s3 = makeS3Client(env);
+    try {
+      const key = 'incoming/replaced.txt';
+      const first = await s3.send(
+        new PutObjectCommand({ Bucket: plain.name, Key: key, Body: 'first upload' }),
+      );
+      await s3.send(new PutObjectCommand({ Bucket: plain.name, Key: key, Body: 'second upload' }));
+      const stale = eventFor({
+        bucket: plain.name,
+        key,
+        etag: first.ETag!.replaceAll('"', ''),
+        versionId: '',
+        size: 12,
+      });
+      const out = await handler(stale);
+      expect(out[0]).toMatchObject({ status: 'skipped' });
+      const still = await s3.send(new GetObjectCommand({ Bucket: plain.name, Key: key }));
+      expect(await still.Body!.transformToString()).toBe('second upload');
+    } finally {
+      s3.destroy();
+      await plain.cleanup();
+    }
+  });
+
   it('ignores events other than ObjectCreated', async () => {
     const out = await handler(
       eventFor({

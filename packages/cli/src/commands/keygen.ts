@@ -1,6 +1,6 @@
 /** `s3enc keygen <file>`: a fresh raw AES-256 key, written with mode 0600, never over a file. */
 import { randomBytes } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LocalFileError } from '../cli-errors.js';
 import type { CommandContext } from '../command.js';
@@ -30,9 +30,22 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     await fh.chmod(0o600); // the umask could only have narrowed it; make it exact
     await fh.writeFile(key);
     await fh.sync();
+  } catch (e) {
+    // A short or empty key file would block the name (keygen never overwrites) and could not be
+    // loaded: remove what we created.
+    await fh.close().catch(() => undefined);
+    fh = undefined;
+    await unlink(target).catch(() => undefined);
+    throw new LocalFileError(
+      'ERR_S3ENC_CLI_FILE',
+      `cannot write ${target}: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
   } finally {
     key.fill(0);
-    await fh.close();
+    await fh?.close();
   }
   ctx.out.result(
     { ok: true, keyFile: target, bytes: 32, mode: '0600' },

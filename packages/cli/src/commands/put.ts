@@ -52,6 +52,16 @@ function checksumOf(values: ParsedValues): ChecksumAlgorithm | undefined {
   return c as ChecksumAlgorithm;
 }
 
+/**
+ * `source.pipe(counter)`, but a read error of the source (EACCES, EIO) reaches the counter,
+ * so the library sees a failed source and aborts the upload instead of the process dying of
+ * an unhandled 'error' event.
+ */
+function throughCounter(source: Readable, counter: Transform): Transform {
+  source.once('error', (e) => counter.destroy(e));
+  return source.pipe(counter);
+}
+
 function counting(progress: ProgressReporter): Transform {
   let done = 0;
   return new Transform({
@@ -116,10 +126,10 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   let source: PutSource;
   let stream: Readable | undefined;
   if (from === '-') {
-    stream = ctx.out.interactive ? ctx.io.stdin.pipe(counting(progress)) : ctx.io.stdin;
+    stream = ctx.out.interactive ? throughCounter(ctx.io.stdin, counting(progress)) : ctx.io.stdin;
     source = stream;
   } else if (ctx.out.interactive) {
-    stream = createReadStream(from).pipe(counting(progress));
+    stream = throughCounter(createReadStream(from), counting(progress));
     source = stream;
   } else {
     source = { path: from };
