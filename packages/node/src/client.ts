@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { S3Client } from '@aws-sdk/client-s3';
-import { KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import {
   DEFAULT_CHECKSUM_ALGORITHM,
   InvalidArgumentError,
@@ -30,11 +30,8 @@ import {
 } from './context.js';
 import { prepareRead, type GetOptions, type ObjectFacts } from './download.js';
 import { headObject, type HeadResult } from './head.js';
-import {
-  buildKmsClientConfig,
-  buildS3ClientConfig,
-  type TransportOptions,
-} from './transport/client-config.js';
+import { KmsClientPool } from './kms-clients.js';
+import { buildS3ClientConfig, type TransportOptions } from './transport/client-config.js';
 import { enforceHttpsOnly } from './transport/https-only.js';
 import { putObject, type PutOptions, type PutResult } from './upload.js';
 import type { PutSource } from './sources.js';
@@ -51,7 +48,14 @@ export interface EncryptedS3ClientOptions {
   keyring?: Keyring | undefined;
   /** KMS key ARNs: the first generates each data key, the others also wrap it. */
   kmsKeyIds?: readonly string[] | undefined;
-  /** KMS connection settings for `kmsKeyIds` (defaults: AWS, the key's Region, the default credential chain), or a KMSClient. */
+  /**
+   * KMS connection settings for `kmsKeyIds` (defaults: AWS, each key ARN's own Region, the
+   * default credential chain), or a KMSClient. Each key is asked in its ARN's Region;
+   * `region` only applies to key ids and aliases without one, and an explicit `endpoint`
+   * serves every key. A KMSClient is used for keys in its own Region only — keys in other
+   * Regions get default clients, so pass settings (not a client) for several Regions with a
+   * custom transport.
+   */
   kms?: KMSClient | Omit<TransportOptions, 'concurrency' | 'forcePathStyle'> | undefined;
   /** Parallel part uploads / ranged GETs per transfer. Default 4. */
   concurrency?: number | undefined;
@@ -109,6 +113,7 @@ export class EncryptedS3Client {
   readonly s3: S3Client;
   readonly #ctx: ClientContext;
   readonly #ownsS3: boolean;
+  #kms: KmsClientPool | undefined;
 
   /**
    * @throws InsecureTransportError for an `http://` S3 or KMS endpoint or weakened TLS options;
@@ -145,17 +150,9 @@ export class EncryptedS3Client {
       const ids = options.kmsKeyIds;
       if (ids === undefined || ids.length === 0)
         throw new InvalidArgumentError('a keyring or kmsKeyIds is required');
-      const kms = options.kms;
-      let clientProvider: (region: string) => KMSClient;
-      if (kms instanceof KMSClient) {
-        enforceHttpsOnly(kms);
-        clientProvider = () => kms;
-      } else {
-        // Validate now, so an http:// KMS endpoint fails at construction.
-        buildKmsClientConfig(kms ?? {});
-        clientProvider = (region) =>
-          new KMSClient(buildKmsClientConfig({ ...kms, region: kms?.region ?? region }));
-      }
+      // One client per key Region (see KmsClientPool); closed by destroy().
+      this.#kms = new KmsClientPool(options.kms);
+      const clientProvider = this.#kms.provider;
       keyring = kmsKeyring({ generatorKeyId: ids[0]!, keyIds: ids.slice(1), clientProvider });
     }
     this.#ctx = {
