@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getEventListeners } from 'node:events';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EncryptedS3Client } from '@s3enc/node';
 import { EncryptedS3Client as Client } from '@s3enc/node';
 import { liveDecryptionSessions } from '../../packages/node/src/download.js';
@@ -139,5 +140,16 @@ describe('resources', () => {
     const read = await client.get(bucket.name, 'drop/a');
     await read.bytes();
     expect(liveDecryptionSessions()).toBe(before);
+  });
+  it('destroy() closes the KMS clients the client built', async () => {
+    const kc = makeClient(env, { kms: true });
+    await kc.put(bucket.name, 'kms/destroy', 'x'); // builds the KMS client for the key's Region
+    const spy = vi.spyOn(KMSClient.prototype, 'destroy');
+    try {
+      kc.destroy();
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -291,8 +291,9 @@ export class EncryptedS3Client {
     return headObject(this.#ctx, bucket, key, options);
   }
 
-  /** Closes the S3 client's connections if this client created it. */
+  /** Closes the S3 and KMS clients this client created (never clients you passed in). */
   destroy(): void {
     if (this.#ownsS3) this.s3.destroy();
+    this.#kms?.destroy();
   }
 }
