@@ -22,11 +22,12 @@ export type ServerSideEncryption =
   | { type: 'SSE-S3' }
   | { type: 'SSE-C'; key: SseCustomerKeyInput };
 
-const kKey = Symbol('key');
-
 /** An SSE-C key. Its bytes are reachable only by s3enc; printing it shows `[SseCustomerKey redacted]`. */
 export class SseCustomerKey {
-  private readonly [kKey]: Buffer;
+  // A #private field: not an own property, so spreads, Object.assign, structuredClone and
+  // inspect (even with customInspect: false) never reach it.
+  readonly #key: Buffer;
+  #destroyed = false;
   /** Base64 MD5 of the key, as S3 wants it (not secret: S3 returns it). */
   readonly md5: string;
 
@@ -47,7 +48,12 @@ export class SseCustomerKey {
           code: 'ERR_S3ENC_INVALID_SSE_C_KEY',
         });
       }
-      bytes = raw.length === 32 ? raw : Buffer.from(raw.toString('utf8').trim(), 'base64');
+      if (raw.length === 32) {
+        bytes = raw;
+      } else {
+        bytes = Buffer.from(raw.toString('utf8').trim(), 'base64');
+        raw.fill(0); // the base64 text is the key too
+      }
     } else if ('env' in input && typeof input.env === 'string') {
       const v = process.env[input.env];
       if (v === undefined || v === '') {
@@ -67,7 +73,7 @@ export class SseCustomerKey {
         code: 'ERR_S3ENC_INVALID_SSE_C_KEY',
       });
     }
-    this[kKey] = bytes;
+    this.#key = bytes;
     this.md5 = createHash('md5').update(bytes).digest('base64');
   }
 
@@ -79,9 +85,24 @@ export class SseCustomerKey {
   } {
     return {
       SSECustomerAlgorithm: 'AES256',
-      SSECustomerKey: this[kKey].toString('base64'),
+      SSECustomerKey: this.#bytes().toString('base64'),
       SSECustomerKeyMD5: this.md5,
     };
+  }
+
+  /** Zeroes the key; the object cannot be used for requests afterwards. Idempotent. */
+  destroy(): void {
+    this.#destroyed = true;
+    this.#key.fill(0);
+  }
+
+  #bytes(): Buffer {
+    if (this.#destroyed) {
+      throw new InvalidArgumentError('the SSE-C key was destroyed', {
+        code: 'ERR_S3ENC_INVALID_SSE_C_KEY',
+      });
+    }
+    return this.#key;
   }
 
   toJSON(): string {
