@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-misused-spread -- spreading a key is exactly what is tested */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
