@@ -256,6 +256,64 @@ function pinOf(f: ObjectFacts): OpenedObject['pin'] {
   return pin;
 }
 
+/**
+ * Size of a signed message without its signature footer (u16 length ‖ DER signature), found
+ * from the object's last bytes: the footer length that is consistent with the frame layout.
+ * @throws FormatError (ERR_S3ENC_BAD_MESSAGE_SIZE) when no single footer length fits.
+ * @internal used by head.
+ */
+export async function signedBodySize(
+  ctx: ClientContext,
+  opened: OpenedObject,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  const { facts, header } = opened;
+  const C = facts.storedSize;
+  const n = Math.min(C, 2 + 512);
+  let tail: Buffer;
+  if (opened.head.length >= C) {
+    tail = opened.head.subarray(C - n, C);
+  } else {
+    tail = await withRetries(
+      async () => {
+        const res = await ctx.s3.send(
+          new GetObjectCommand({
+            Bucket: facts.bucket,
+            Key: facts.key,
+            Range: `bytes=${C - n}-${C - 1}`,
+            ...opened.pin,
+            ...opened.ssec,
+          }),
+          { abortSignal: signal },
+        );
+        return readBody(res);
+      },
+      3,
+      signal,
+    ).catch((err: unknown) => {
+      throw toS3Error(err, 'GetObject', GET_CODES, signal);
+    });
+  }
+  const fits: number[] = [];
+  for (let L = 0; L + 2 <= tail.length; L++) {
+    const at = tail.length - L - 2;
+    if (tail.readUInt16BE(at) !== L || (L > 0 && tail[at + 2] !== 0x30)) continue; // DER SEQUENCE
+    try {
+      plaintextSizeOf(C - 2 - L, header!.info.frameLength, header!.headerLength);
+      fits.push(C - 2 - L);
+    } catch {
+      // not a consistent split
+    }
+  }
+  if (fits.length !== 1) {
+    throw new FormatError(
+      'ERR_S3ENC_BAD_MESSAGE_SIZE',
+      'The signed message size does not match its frame length',
+    );
+  }
+  return fits[0]!;
+}
+
 /** Decryption sessions (data keys) not yet destroyed. */
 let liveSessions = 0;
 
@@ -331,6 +389,14 @@ export async function prepareRead(
     return plaintextRead(ctx, opened, o, chunkSize, concurrency);
   }
 
+  if (opened.header.info.signed) {
+    // The signature footer covers the whole message: frames cannot be released one by one
+    // before it is checked, and ranged reads cannot check it at all. (Before any KMS call.)
+    throw new FormatError(
+      'ERR_S3ENC_SIGNED_MESSAGE',
+      'The object uses a signed algorithm suite, which get cannot read frame by frame; fetch it with GetObject and use decryptStream from @s3enc/core',
+    );
+  }
   const session = await beginDecryption({
     keyring: ctx.keyring,
     header: opened.head.subarray(0, opened.header.headerLength),

@@ -5,7 +5,7 @@
  */
 import { frameCounts, plaintextSize as plaintextSizeOf, type EncryptionContext } from '@s3enc/core';
 import type { ClientContext } from './context.js';
-import { openObject, type ObjectFacts, type ReadOptions } from './download.js';
+import { openObject, signedBodySize, type ObjectFacts, type ReadOptions } from './download.js';
 
 /** The envelope of an s3enc object, read without any key. */
 export interface EnvelopeDescription {
@@ -19,6 +19,7 @@ export interface EnvelopeDescription {
   readonly headerLength: number;
   readonly frames: number;
   readonly plaintextSize: number;
+  /** Stored bytes (for a signed suite, the signature footer included). */
   readonly ciphertextSize: number;
   /** KMS key ARNs (or raw key names) that wrapped the data key. */
   readonly keyIds: readonly string[];
@@ -52,12 +53,14 @@ export async function headObject(
   if (header === undefined) return { ...facts, encrypted: false, envelope: undefined };
   const i = header.info;
   const C = facts.storedSize;
-  const P = plaintextSizeOf(C, i.frameLength, header.headerLength);
+  // A signed message ends with a signature footer that is not frame data.
+  const body = i.signed ? await signedBodySize(ctx, opened, o.signal) : C;
+  const P = plaintextSizeOf(body, i.frameLength, header.headerLength);
   const { regularFrames } = frameCounts({
     frameLength: i.frameLength,
     headerLength: header.headerLength,
     plaintextSize: P,
-    ciphertextSize: C,
+    ciphertextSize: body,
   });
   return {
     ...facts,
