@@ -512,6 +512,14 @@ export async function prepareRead(
       if (c.lastSeq === finalSeq && !opened.final) {
         throw new IntegrityError('ERR_S3ENC_TRUNCATED', 'The message has no final frame');
       }
+      // A final frame holding F−8 bytes is exactly as long as a regular frame: one may sit
+      // where the size says a regular frame is. Only the last frame may be final.
+      if (c.lastSeq !== finalSeq && opened.final) {
+        throw new IntegrityError(
+          'ERR_S3ENC_FRAME_SEQUENCE',
+          'The message frames do not match its size',
+        );
+      }
       if (opened.frames !== c.lastSeq - c.firstSeq + 1) {
         throw new IntegrityError(
           'ERR_S3ENC_FRAME_SEQUENCE',
