@@ -287,15 +287,22 @@ describe('interoperability and metadata', () => {
     expect(await openUploads(client.s3, bucket.name)).toBe(0);
   });
   it('an aborted upload throws AbortError and leaves no upload behind', async () => {
+    // Deterministic: the source yields two parts, then aborts from inside and waits, so the
+    // multipart upload exists (part 1 is in flight or done) when the signal fires.
     const ac = new AbortController();
-    const p = client.put(bucket.name, 'abort/a', data(3 * partPlain), {
+    let resume!: () => void;
+    async function* source() {
+      yield data(2 * partPlain);
+      ac.abort();
+      await new Promise<void>((r) => (resume = r));
+      yield data(partPlain);
+    }
+    const p = client.put(bucket.name, 'abort/a', source(), {
       signal: ac.signal,
       concurrency: 1,
     });
-    setTimeout(() => {
-      ac.abort();
-    }, 30);
     await expect(p).rejects.toMatchObject({ code: 'ERR_S3ENC_ABORTED' });
     expect(await openUploads(client.s3, bucket.name)).toBe(0);
+    resume();
   });
 });
