@@ -41,6 +41,7 @@ import {
   type ClientContext,
 } from './context.js';
 import { markerMetadata } from './marker.js';
+import { lockParamsFor, type ObjectLockPutOptions } from './object-lock/lock-params.js';
 import { toS3Error, withRetries } from './s3-errors.js';
 import { discardSource, resolveSource, type PutSource, type SourcePiece } from './sources.js';
 import { resolveSse, type ServerSideEncryption } from './sse.js';
@@ -68,14 +69,12 @@ export interface PutOptions {
   checksumType?: ChecksumType | undefined;
   /** Content-Type of the stored object (the ciphertext); default application/octet-stream. */
   contentType?: string | undefined;
-  /** Object Lock fields passed through to S3 (validated by the object-lock helpers). */
-  objectLock?:
-    | {
-        mode?: 'GOVERNANCE' | 'COMPLIANCE' | undefined;
-        retainUntil?: Date | undefined;
-        legalHold?: boolean | undefined;
-      }
-    | undefined;
+  /**
+   * Object Lock settings of the new version: a retention (`mode` with `retainUntil` or
+   * `retainFor`; COMPLIANCE also needs `acknowledgeComplianceIsIrreversible: true`) and/or a
+   * legal hold. Validated before any request (InvalidArgumentError `ERR_S3ENC_LOCK_*`).
+   */
+  objectLock?: ObjectLockPutOptions | undefined;
   /** Cancels the upload; the multipart upload is aborted and AbortError thrown. */
   signal?: AbortSignal | undefined;
 }
@@ -173,7 +172,7 @@ export async function putObject(
     );
   }
   const sse = resolveSse(o.sse);
-  const lock = lockParams(o.objectLock);
+  const lock = o.objectLock === undefined ? {} : lockParamsFor(o.objectLock);
   if (o.contentType !== undefined && typeof o.contentType !== 'string')
     throw new InvalidArgumentError('contentType must be a string');
   if (o.signal?.aborted === true)
@@ -524,19 +523,4 @@ function checkEcho(res: object, algorithm: ChecksumAlgorithm, expected: string):
       'S3 reported a different checksum than the one sent',
     );
   }
-}
-
-function lockParams(l: PutOptions['objectLock']): Record<string, unknown> {
-  if (l === undefined) return {};
-  const out: Record<string, unknown> = {};
-  if (l.mode !== undefined) {
-    if (l.mode !== 'GOVERNANCE' && l.mode !== 'COMPLIANCE')
-      throw new InvalidArgumentError("objectLock.mode must be 'GOVERNANCE' or 'COMPLIANCE'");
-    if (!(l.retainUntil instanceof Date))
-      throw new InvalidArgumentError('objectLock.retainUntil is required with a mode');
-    out.ObjectLockMode = l.mode;
-    out.ObjectLockRetainUntilDate = l.retainUntil;
-  }
-  if (l.legalHold !== undefined) out.ObjectLockLegalHoldStatus = l.legalHold ? 'ON' : 'OFF';
-  return out;
 }
