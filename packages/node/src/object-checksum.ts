@@ -9,6 +9,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import {
+  enforceHttpsOnly,
   verifyFileChecksum,
   type ChecksumVerification,
   type ObjectAttributesLike,
@@ -36,6 +37,9 @@ export async function getObjectChecksumAttributes(
   key: string,
   o: ObjectChecksumOptions = {},
 ): Promise<ObjectAttributesLike> {
+  // The caller's client carries the SSE-C key: hold it to https first (idempotent).
+  if (o.sseCustomerKey !== undefined)
+    enforceHttpsOnly(s3 as unknown as Parameters<typeof enforceHttpsOnly>[0]);
   const common = {
     Bucket: bucket,
     Key: key,
