@@ -1,36 +1,22 @@
 /**
- * A middleware that refuses any request that is not `https:`, for S3/KMS clients the caller
- * built (s3enc cannot swap their handler, but it can stop clear-text requests before a byte
- * is sent).
+ * The https-only middleware for S3/KMS clients the caller built (s3enc cannot swap their
+ * handler, but it can stop clear-text requests before a byte is sent). The middleware itself
+ * is core's (`enforceHttpsOnly` from @s3enc/core); this module only adds the plugin form and
+ * keeps the node package's export.
  */
-import type { FinalizeRequestMiddleware, Pluggable } from '@smithy/types';
-import { InsecureTransportError } from '@s3enc/core';
-
-const NAME = 's3encHttpsOnly';
-
-const middleware: FinalizeRequestMiddleware<object, object> = (next) => async (args) => {
-  const req = args.request as { protocol?: string } | undefined;
-  if (req?.protocol !== undefined && req.protocol !== 'https:' && req.protocol !== 'https') {
-    throw new InsecureTransportError('refusing a request that is not https://');
-  }
-  return next(args);
-};
+import type { Pluggable } from '@smithy/types';
+import { enforceHttpsOnly as coreEnforceHttpsOnly, type WithMiddlewareStack } from '@s3enc/core';
 
 /** The plugin form, for `client.middlewareStack.use(...)`. */
 export const httpsOnlyPlugin: Pluggable<object, object> = {
   applyToStack(stack) {
-    stack.add(middleware, {
-      step: 'finalizeRequest',
-      name: NAME,
-      priority: 'high',
-      override: true,
-    });
+    coreEnforceHttpsOnly({ middlewareStack: stack } as unknown as WithMiddlewareStack);
   },
 };
 
-/** Installs {@link httpsOnlyPlugin} on a client once. */
+/** Installs core's https-only middleware on a client (idempotent: it replaces itself). */
 export function enforceHttpsOnly<I extends object, O extends object>(client: {
   middlewareStack: { use(p: Pluggable<I, O>): void };
 }): void {
-  client.middlewareStack.use(httpsOnlyPlugin as unknown as Pluggable<I, O>);
+  coreEnforceHttpsOnly(client as unknown as WithMiddlewareStack);
 }
