@@ -173,7 +173,17 @@ export function createHandler(cfg: IngestConfig): (event: S3Event) => Promise<In
           ...(got.ContentLength !== undefined ? { size: got.ContentLength } : {}),
           // Not secret, bound to the object and logged by KMS: where it came from, not what it is.
           encryptionContext: { 'ingest-source-bucket': bucket },
-          ...(retainUntil ? { objectLock: { mode: cfg.retentionMode, retainUntil } } : {}),
+          ...(retainUntil
+            ? {
+                objectLock: {
+                  mode: cfg.retentionMode,
+                  retainUntil,
+                  // Setting RETENTION_MODE=COMPLIANCE (a deploy-time parameter documented as
+                  // irreversible) is the deployer's explicit acknowledgement.
+                  acknowledgeComplianceIsIrreversible: cfg.retentionMode === 'COMPLIANCE',
+                },
+              }
+            : {}),
         },
       );
       // Only now that the vault holds the object: remove the plaintext — that exact version,
