@@ -77,6 +77,20 @@ function checkArn(name: string, v: unknown): string {
 
 const WEAKENING_KEYS = ['rejectUnauthorized', 'checkServerIdentity', 'tls', 'insecure'];
 
+function assertNotWeakened(o: Record<string, unknown>, where: string): void {
+  for (const k of WEAKENING_KEYS) {
+    const v = o[k];
+    const weakens =
+      k === 'rejectUnauthorized' || k === 'tls' ? v === false : v !== undefined && v !== false;
+    if (weakens) {
+      throw new InsecureTransportError(
+        `${where}: certificate verification cannot be disabled ('${k}'); trust a private CA with the agent's 'ca' option instead`,
+        { code: 'ERR_S3ENC_TLS_VERIFICATION_REQUIRED' },
+      );
+    }
+  }
+}
+
 /**
  * Refuses KMS client settings that could send a data key in clear text or to an unverified
  * server. A custom transport belongs in a client passed through `clientProvider` (e.g. one
@@ -96,21 +110,24 @@ function checkKmsClientConfig(config: Record<string, unknown>): Record<string, u
       throw new InsecureTransportError('kmsClientConfig.endpoint must be an https:// URL');
     }
   }
-  for (const k of WEAKENING_KEYS) {
-    const v = config[k];
-    const weakens =
-      k === 'rejectUnauthorized' || k === 'tls' ? v === false : v !== undefined && v !== false;
-    if (weakens) {
-      throw new InsecureTransportError(
-        `kmsClientConfig: certificate verification cannot be disabled ('${k}'); pass a client with a private CA through clientProvider instead`,
-        { code: 'ERR_S3ENC_TLS_VERIFICATION_REQUIRED' },
+  assertNotWeakened(config, 'kmsClientConfig');
+  const handler = config.requestHandler;
+  if (handler !== undefined) {
+    // The options form ({ httpsAgent, … }) can be checked; a handler instance is opaque.
+    if (handler === null || Object.getPrototypeOf(handler) !== Object.prototype) {
+      throw new InvalidArgumentError(
+        'kmsClientConfig.requestHandler must be an options object ({ httpsAgent, … }); pass a client with your own handler through clientProvider',
       );
     }
-  }
-  if ('requestHandler' in config) {
-    throw new InvalidArgumentError(
-      'kmsClientConfig.requestHandler is not accepted; pass a client with your transport through clientProvider',
-    );
+    const h = handler as Record<string, unknown>;
+    assertNotWeakened(h, 'kmsClientConfig.requestHandler');
+    const agentOptions = (h.httpsAgent as { options?: unknown } | undefined)?.options;
+    if (agentOptions !== null && typeof agentOptions === 'object') {
+      assertNotWeakened(
+        agentOptions as Record<string, unknown>,
+        'kmsClientConfig.requestHandler.httpsAgent',
+      );
+    }
   }
   return config;
 }

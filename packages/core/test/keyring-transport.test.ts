@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { Agent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { KMS } from '@aws-crypto/kms-keyring-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,9 +50,34 @@ describe('KMS keyrings are https-only', () => {
     expect(() =>
       kmsKeyring({ generatorKeyId: ARN, kmsClientConfig: { rejectUnauthorized: false } }),
     ).toThrow(InsecureTransportError);
+    // An opaque handler instance cannot be checked: refused.
     expect(() =>
-      kmsKeyring({ generatorKeyId: ARN, kmsClientConfig: { requestHandler: {} } }),
+      kmsKeyring({
+        generatorKeyId: ARN,
+        kmsClientConfig: {
+          requestHandler: new (class Handler {
+            handle() {
+              return undefined;
+            }
+          })(),
+        },
+      }),
     ).toThrow(S3EncError);
+    // The options form is checked, down to the https agent's own options.
+    expect(() =>
+      kmsKeyring({
+        generatorKeyId: ARN,
+        kmsClientConfig: {
+          requestHandler: { httpsAgent: new Agent({ rejectUnauthorized: false }) },
+        },
+      }),
+    ).toThrow(InsecureTransportError);
+    expect(() =>
+      kmsKeyring({
+        generatorKeyId: ARN,
+        kmsClientConfig: { requestHandler: { httpsAgent: new Agent({ keepAlive: true }) } },
+      }),
+    ).not.toThrow();
   });
 
   it('stops a provided client pointed at http:// before a byte leaves', async () => {
