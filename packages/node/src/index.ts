@@ -13,6 +13,12 @@ export type { GetOptions, ReadOptions, ObjectFacts } from './download.js';
 export type { HeadResult, EnvelopeDescription } from './head.js';
 export { SseCustomerKey, type ServerSideEncryption, type SseCustomerKeyInput } from './sse.js';
 export { MARKER_FORMAT_KEY, MARKER_VERSION_KEY, MARKER_FORMAT, MARKER_VERSION } from './marker.js';
-export { MIN_PART_SIZE, MAX_PARTS, DEFAULT_PART_SIZE, DEFAULT_CONCURRENCY, DEFAULT_DOWNLOAD_CHUNK_SIZE } from './context.js';
+export {
+  MIN_PART_SIZE,
+  MAX_PARTS,
+  DEFAULT_PART_SIZE,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_DOWNLOAD_CHUNK_SIZE,
+} from './context.js';
 export * from './object-checksum.js';
 export * from './posture/index.js';

@@ -2,6 +2,25 @@ export * from './policy/index.js';
 export { auditBucket } from './audit.js';
 export type { AuditExpectations, AuditOptions } from './audit.js';
 export { hardenBucket, formatPlannedChange } from './harden.js';
-export type { ChangeStatus, HardenOptions, HardenResult, HardenSetting, PlannedChange } from './harden.js';
-export { AUDIT_TABLE_COLUMNS, FINDING_STATUSES, auditExitStatus, auditTableRows } from './report.js';
-export type { AuditCheckId, AuditReport, AuditTableRow, ExitStatusOptions, Finding, FindingFix, FindingStatus } from './report.js';
+export type {
+  ChangeStatus,
+  HardenOptions,
+  HardenResult,
+  HardenSetting,
+  PlannedChange,
+} from './harden.js';
+export {
+  AUDIT_TABLE_COLUMNS,
+  FINDING_STATUSES,
+  auditExitStatus,
+  auditTableRows,
+} from './report.js';
+export type {
+  AuditCheckId,
+  AuditReport,
+  AuditTableRow,
+  ExitStatusOptions,
+  Finding,
+  FindingFix,
+  FindingStatus,
+} from './report.js';

@@ -15,7 +15,13 @@ import type { JsonValue } from './policy/types.js';
 export type FindingStatus = 'pass' | 'fail' | 'warn' | 'unsupported' | 'access-denied';
 
 /** Every status, in the order reports count them. */
-export const FINDING_STATUSES: readonly FindingStatus[] = ['pass', 'fail', 'warn', 'unsupported', 'access-denied'];
+export const FINDING_STATUSES: readonly FindingStatus[] = [
+  'pass',
+  'fail',
+  'warn',
+  'unsupported',
+  'access-denied',
+];
 
 /** How to fix a finding: the library call and the CLI command (either may be absent). */
 export interface FindingFix {
@@ -78,7 +84,13 @@ export interface AuditReport {
 
 /** Counts findings by status. */
 export function summarise(findings: readonly Finding[]): Record<FindingStatus, number> {
-  const out: Record<FindingStatus, number> = { pass: 0, fail: 0, warn: 0, unsupported: 0, 'access-denied': 0 };
+  const out: Record<FindingStatus, number> = {
+    pass: 0,
+    fail: 0,
+    warn: 0,
+    unsupported: 0,
+    'access-denied': 0,
+  };
   for (const f of findings) out[f.status]++;
   return out;
 }
@@ -112,7 +124,10 @@ export interface AuditTableRow {
 }
 
 /** The columns of {@link auditTableRows}, with headers. */
-export const AUDIT_TABLE_COLUMNS: readonly { readonly key: keyof AuditTableRow; readonly header: string }[] = [
+export const AUDIT_TABLE_COLUMNS: readonly {
+  readonly key: keyof AuditTableRow;
+  readonly header: string;
+}[] = [
   { key: 'practice', header: '#' },
   { key: 'check', header: 'Check' },
   { key: 'status', header: 'Status' },
@@ -134,6 +149,8 @@ export function auditTableRows(report: AuditReport): AuditTableRow[] {
 /** Converts an SDK output (Dates, undefined, $metadata) to JSON for `details`. */
 export function toJson(value: unknown): JsonValue {
   return JSON.parse(
-    JSON.stringify(value, (k, v: unknown) => (k === '$metadata' ? undefined : v instanceof Date ? v.toISOString() : v)) ?? 'null',
+    JSON.stringify(value, (k, v: unknown) =>
+      k === '$metadata' ? undefined : v instanceof Date ? v.toISOString() : v,
+    ) ?? 'null',
   ) as JsonValue;
 }

@@ -38,11 +38,24 @@ const NOT_CONFIGURED = new Set([
 export function classifyError(err: unknown): Exclude<ReadOutcome<never>, { kind: 'ok' }> {
   const e = (typeof err === 'object' && err !== null ? err : {}) as SdkErrorLike;
   const code =
-    typeof e.Code === 'string' ? e.Code : typeof e.name === 'string' && e.name !== 'Error' ? e.name : typeof e.code === 'string' ? e.code : 'Unknown';
-  const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
-  if (code === 'NotImplemented' || code === 'XNotImplemented' || status === 501) return { kind: 'unsupported', code };
-  if (code === 'AccessDenied' || code === 'AllAccessDisabled' || status === 403) return { kind: 'access-denied', code };
-  if (NOT_CONFIGURED.has(code) || /^NoSuch.*(Configuration|Policy)$/.test(code) || /ConfigurationNotFound(Error)?$/.test(code)) {
+    typeof e.Code === 'string'
+      ? e.Code
+      : typeof e.name === 'string' && e.name !== 'Error'
+        ? e.name
+        : typeof e.code === 'string'
+          ? e.code
+          : 'Unknown';
+  const status =
+    typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
+  if (code === 'NotImplemented' || code === 'XNotImplemented' || status === 501)
+    return { kind: 'unsupported', code };
+  if (code === 'AccessDenied' || code === 'AllAccessDisabled' || status === 403)
+    return { kind: 'access-denied', code };
+  if (
+    NOT_CONFIGURED.has(code) ||
+    /^NoSuch.*(Configuration|Policy)$/.test(code) ||
+    /ConfigurationNotFound(Error)?$/.test(code)
+  ) {
     return { kind: 'not-configured', code };
   }
   const message = typeof e.message === 'string' ? e.message : String(err);
@@ -56,16 +69,30 @@ export function classifyError(err: unknown): Exclude<ReadOutcome<never>, { kind:
  */
 export function assertReachable(bucket: string, outcomes: readonly ReadOutcome<unknown>[]): void {
   assertBucketExists(bucket, outcomes);
-  const errors = outcomes.filter((o): o is Extract<ReadOutcome<unknown>, { kind: 'error' }> => o.kind === 'error');
-  if (outcomes.length > 0 && errors.length === outcomes.length && errors.every((e) => e.code === errors[0]!.code)) {
-    throw new S3RequestError('ERR_S3ENC_S3_REQUEST', `Could not read bucket ${bucket}: ${errors[0]!.code}: ${errors[0]!.message}`);
+  const errors = outcomes.filter(
+    (o): o is Extract<ReadOutcome<unknown>, { kind: 'error' }> => o.kind === 'error',
+  );
+  if (
+    outcomes.length > 0 &&
+    errors.length === outcomes.length &&
+    errors.every((e) => e.code === errors[0]!.code)
+  ) {
+    throw new S3RequestError(
+      'ERR_S3ENC_S3_REQUEST',
+      `Could not read bucket ${bucket}: ${errors[0]!.code}: ${errors[0]!.message}`,
+    );
   }
 }
 
 /** Throws `ERR_S3ENC_NO_SUCH_BUCKET` when a read answered NoSuchBucket. */
-export function assertBucketExists(bucket: string, outcomes: readonly ReadOutcome<unknown>[]): void {
+export function assertBucketExists(
+  bucket: string,
+  outcomes: readonly ReadOutcome<unknown>[],
+): void {
   if (outcomes.some((o) => o.kind === 'error' && o.code === 'NoSuchBucket')) {
-    throw new S3RequestError('ERR_S3ENC_NO_SUCH_BUCKET', `Bucket ${bucket} does not exist`, { statusCode: 404 });
+    throw new S3RequestError('ERR_S3ENC_NO_SUCH_BUCKET', `Bucket ${bucket} does not exist`, {
+      statusCode: 404,
+    });
   }
 }
 

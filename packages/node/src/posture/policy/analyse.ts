@@ -83,14 +83,30 @@ export function statementLabel(s: PolicyStatement): string {
 const OUTSIDER_ACCOUNT = '999999999999';
 const OUTSIDER_IPS = ['203.0.113.7', '198.51.100.7', '192.0.2.7', '2001:db8::7'];
 const OBJECT_ACTIONS = [
-  's3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObjectVersion',
-  's3:PutObjectAcl', 's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:AbortMultipartUpload',
-  's3:RestoreObject', 's3:GetObjectAttributes',
+  's3:GetObject',
+  's3:PutObject',
+  's3:DeleteObject',
+  's3:DeleteObjectVersion',
+  's3:GetObjectVersion',
+  's3:PutObjectAcl',
+  's3:PutObjectRetention',
+  's3:PutObjectLegalHold',
+  's3:AbortMultipartUpload',
+  's3:RestoreObject',
+  's3:GetObjectAttributes',
 ];
 const BUCKET_ACTIONS = [
-  's3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketPolicy', 's3:PutBucketPolicy',
-  's3:DeleteBucketPolicy', 's3:DeleteBucket', 's3:PutBucketVersioning', 's3:PutEncryptionConfiguration',
-  's3:PutLifecycleConfiguration', 's3:PutBucketAcl', 's3:ListBucketMultipartUploads',
+  's3:ListBucket',
+  's3:ListBucketVersions',
+  's3:GetBucketPolicy',
+  's3:PutBucketPolicy',
+  's3:DeleteBucketPolicy',
+  's3:DeleteBucket',
+  's3:PutBucketVersioning',
+  's3:PutEncryptionConfiguration',
+  's3:PutLifecycleConfiguration',
+  's3:PutBucketAcl',
+  's3:ListBucketMultipartUploads',
 ];
 
 interface Resources {
@@ -136,7 +152,11 @@ function probePrincipals(policy: ParsedPolicy, t: PolicyTarget): RequestPrincipa
     }
     add({ type: 'AWS', id: v });
     const role = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(v);
-    if (role !== null) add({ type: 'AWS', id: `arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/s3enc-probe` });
+    if (role !== null)
+      add({
+        type: 'AWS',
+        id: `arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/s3enc-probe`,
+      });
   };
   add({ type: 'anonymous' });
   add({ type: 'AWS', id: `arn:aws:iam::${OUTSIDER_ACCOUNT}:role/s3enc-probe-outsider` });
@@ -157,8 +177,14 @@ function probePrincipals(policy: ParsedPolicy, t: PolicyTarget): RequestPrincipa
 }
 
 function principalContext(p: RequestPrincipal): Record<string, ContextValue> {
-  if (p.type !== 'AWS') return p.type === 'Service' ? { 'aws:PrincipalServiceName': p.id, 'aws:PrincipalIsAWSService': true } : {};
-  const ctx: Record<string, ContextValue> = { 'aws:PrincipalArn': p.id, 'aws:PrincipalIsAWSService': false };
+  if (p.type !== 'AWS')
+    return p.type === 'Service'
+      ? { 'aws:PrincipalServiceName': p.id, 'aws:PrincipalIsAWSService': true }
+      : {};
+  const ctx: Record<string, ContextValue> = {
+    'aws:PrincipalArn': p.id,
+    'aws:PrincipalIsAWSService': false,
+  };
   const acct = accountOf(p.id);
   if (acct !== undefined) ctx['aws:PrincipalAccount'] = acct;
   return ctx;
@@ -219,13 +245,25 @@ function keyVariants(
 }
 
 const MAX_COMBINATIONS = 128;
-const IDENTITY_KEYS = ['aws:PrincipalArn', 'aws:PrincipalAccount', 'aws:userid', 'aws:username', 'aws:PrincipalIsAWSService', 'aws:PrincipalServiceName', 'aws:PrincipalType'];
+const IDENTITY_KEYS = [
+  'aws:PrincipalArn',
+  'aws:PrincipalAccount',
+  'aws:userid',
+  'aws:username',
+  'aws:PrincipalIsAWSService',
+  'aws:PrincipalServiceName',
+  'aws:PrincipalType',
+];
 
 /** The deciding Deny statements that test one of `keys` (so a warning names the right cause). */
 function denyingOn(e: EvaluationResult, keys: readonly string[]): string[] {
   const lower = keys.map((k) => k.toLowerCase());
   return e.matchedDeny
-    .filter((s) => s.notPrincipal !== undefined || s.conditions.some((c) => lower.some((k) => c.key.toLowerCase().startsWith(k))))
+    .filter(
+      (s) =>
+        s.notPrincipal !== undefined ||
+        s.conditions.some((c) => lower.some((k) => c.key.toLowerCase().startsWith(k))),
+    )
     .map(statementLabel);
 }
 
@@ -267,7 +305,13 @@ function toCounterexample(r: RequestContext, decision: Decision): Counterexample
   for (const [k, v] of Object.entries(r.context ?? {})) {
     context[k] = Array.isArray(v) ? v.map(String) : String(v);
   }
-  return { principal: principalKey(r.principal), action: r.action, resource: r.resource, context, decision };
+  return {
+    principal: principalKey(r.principal),
+    action: r.action,
+    resource: r.resource,
+    context,
+    decision,
+  };
 }
 
 function describe(c: Counterexample): string {
@@ -291,8 +335,11 @@ function search(
   for (const r of probes) {
     count++;
     const res = evaluatePolicy(policy, r);
-    const labels = (res.decision === 'explicit-deny' ? res.matchedDeny : res.matchedAllow).map(statementLabel);
-    if (!wanted(res.decision)) return { hole: toCounterexample(r, res.decision), deciding: new Set(labels), count };
+    const labels = (res.decision === 'explicit-deny' ? res.matchedDeny : res.matchedAllow).map(
+      statementLabel,
+    );
+    if (!wanted(res.decision))
+      return { hole: toCounterexample(r, res.decision), deciding: new Set(labels), count };
     labels.forEach((l) => union.add(l));
     every = every === undefined ? new Set(labels) : new Set(labels.filter((l) => every!.has(l)));
   }
@@ -308,10 +355,14 @@ function* requestsFor(
 ): Generator<RequestContext> {
   // A key mapped to undefined is held absent: the question is not about it.
   // Keys that describe the principal come from the principal, never from a variant.
-  const fixedKeys = new Set([...Object.keys(fixedOrAbsent), ...IDENTITY_KEYS].map((k) => k.toLowerCase()));
+  const fixedKeys = new Set(
+    [...Object.keys(fixedOrAbsent), ...IDENTITY_KEYS].map((k) => k.toLowerCase()),
+  );
   const fixed: Record<string, ContextValue> = {};
   for (const [k, v] of Object.entries(fixedOrAbsent)) if (v !== undefined) fixed[k] = v;
-  const principals = probePrincipals(policy, t).filter((p) => !(options.skipPrincipal?.(p) ?? false));
+  const principals = probePrincipals(policy, t).filter(
+    (p) => !(options.skipPrincipal?.(p) ?? false),
+  );
   for (const p of principals) {
     const pctx = principalContext(p);
     const pkeys = new Set([...fixedKeys, ...Object.keys(pctx).map((k) => k.toLowerCase())]);
@@ -328,16 +379,30 @@ function* requestsFor(
  * "Is every request with `aws:SecureTransport=false` explicitly denied, for every principal and
  * every S3 action on this bucket and on its objects?"
  */
-export function checkDeniesInsecureTransport(policy: ParsedPolicy, t: PolicyTarget): PolicyCheckResult {
+export function checkDeniesInsecureTransport(
+  policy: ParsedPolicy,
+  t: PolicyTarget,
+): PolicyCheckResult {
   const r = search(
     policy,
     requestsFor(policy, t, { 'aws:SecureTransport': false }, actionProbes(resourcesOf(t))),
     (d) => d === 'explicit-deny',
   );
   if (r.hole !== undefined) {
-    return { ok: false, summary: `Insecure (non-TLS) requests are not always denied: ${describe(r.hole)}`, statements: [...r.deciding], counterexample: r.hole, warnings: [] };
+    return {
+      ok: false,
+      summary: `Insecure (non-TLS) requests are not always denied: ${describe(r.hole)}`,
+      statements: [...r.deciding],
+      counterexample: r.hole,
+      warnings: [],
+    };
   }
-  return { ok: true, summary: `Every non-TLS request is explicitly denied (${r.count} probe requests; by ${[...r.deciding].join(', ')})`, statements: [...r.deciding], warnings: [] };
+  return {
+    ok: true,
+    summary: `Every non-TLS request is explicitly denied (${r.count} probe requests; by ${[...r.deciding].join(', ')})`,
+    statements: [...r.deciding],
+    warnings: [],
+  };
 }
 
 /** What uploads must carry, for {@link checkDeniesUnencryptedUploads}. */
@@ -362,11 +427,17 @@ export function checkDeniesUnencryptedUploads(
   const keyId = 's3:x-amz-server-side-encryption-aws-kms-key-id';
   // The SSE keys are what the question is about: each bad upload fixes both (undefined =
   // the header is absent), and only the other keys vary.
-  const bad: Record<string, ContextValue | undefined>[] = [{ 'aws:SecureTransport': true, [sse]: undefined, [keyId]: undefined }];
+  const bad: Record<string, ContextValue | undefined>[] = [
+    { 'aws:SecureTransport': true, [sse]: undefined, [keyId]: undefined },
+  ];
   if (algorithm === 'aws:kms') {
     bad.push({ 'aws:SecureTransport': true, [sse]: 'AES256', [keyId]: undefined });
     if (req.kmsKeyIds !== undefined && req.kmsKeyIds.length > 0) {
-      bad.push({ 'aws:SecureTransport': true, [sse]: 'aws:kms', [keyId]: 'arn:aws:kms:us-east-1:999999999999:key/s3enc-probe-other' });
+      bad.push({
+        'aws:SecureTransport': true,
+        [sse]: 'aws:kms',
+        [keyId]: 'arn:aws:kms:us-east-1:999999999999:key/s3enc-probe-other',
+      });
     }
   }
   const put = [{ action: 's3:PutObject', resource: resourcesOf(t).object }];
@@ -377,17 +448,37 @@ export function checkDeniesUnencryptedUploads(
     r.deciding.forEach((s) => deciding.add(s));
     count += r.count;
     if (r.hole !== undefined) {
-      return { ok: false, summary: `Uploads without the required encryption are not always denied: ${describe(r.hole)}`, statements: [...deciding], counterexample: r.hole, warnings: [] };
+      return {
+        ok: false,
+        summary: `Uploads without the required encryption are not always denied: ${describe(r.hole)}`,
+        statements: [...deciding],
+        counterexample: r.hole,
+        warnings: [],
+      };
     }
   }
   const warnings: string[] = [];
   const good: Record<string, ContextValue> = { 'aws:SecureTransport': true, [sse]: algorithm };
   if (algorithm === 'aws:kms' && req.kmsKeyIds?.[0] !== undefined) good[keyId] = req.kmsKeyIds[0];
-  const caller: RequestPrincipal = { type: 'AWS', id: `arn:aws:iam::${t.accountId ?? OUTSIDER_ACCOUNT}:role/s3enc-probe` };
-  const res = evaluatePolicy(policy, { principal: caller, action: 's3:PutObject', resource: resourcesOf(t).object, context: { ...principalContext(caller), ...good } });
+  const caller: RequestPrincipal = {
+    type: 'AWS',
+    id: `arn:aws:iam::${t.accountId ?? OUTSIDER_ACCOUNT}:role/s3enc-probe`,
+  };
+  const res = evaluatePolicy(policy, {
+    principal: caller,
+    action: 's3:PutObject',
+    resource: resourcesOf(t).object,
+    context: { ...principalContext(caller), ...good },
+  });
   const blocking = denyingOn(res, ['s3:x-amz-server-side-encryption']);
-  if (blocking.length > 0) warnings.push(`A correctly encrypted upload is denied as well (by ${blocking.join(', ')})`);
-  return { ok: true, summary: `Uploads without ${algorithm === 'aws:kms' ? `SSE-KMS${req.kmsKeyIds?.length ? ' with the required key' : ''}` : 'SSE'} are explicitly denied (${count} probe requests; by ${[...deciding].join(', ')})`, statements: [...deciding], warnings };
+  if (blocking.length > 0)
+    warnings.push(`A correctly encrypted upload is denied as well (by ${blocking.join(', ')})`);
+  return {
+    ok: true,
+    summary: `Uploads without ${algorithm === 'aws:kms' ? `SSE-KMS${req.kmsKeyIds?.length ? ' with the required key' : ''}` : 'SSE'} are explicitly denied (${count} probe requests; by ${[...deciding].join(', ')})`,
+    statements: [...deciding],
+    warnings,
+  };
 }
 
 /** The network origins that should be the only ones allowed. */
@@ -398,7 +489,17 @@ export interface NetworkRequirement {
 
 function inRanges(ip: string, ranges: readonly string[]): boolean {
   return ranges.some((r) =>
-    evaluateCondition({ operator: 'IpAddress', baseOperator: 'IpAddress', ifExists: false, setOperator: undefined, key: 'k', values: [r] }, { k: ip }),
+    evaluateCondition(
+      {
+        operator: 'IpAddress',
+        baseOperator: 'IpAddress',
+        ifExists: false,
+        setOperator: undefined,
+        key: 'k',
+        values: [r],
+      },
+      { k: ip },
+    ),
   );
 }
 
@@ -420,41 +521,100 @@ export function checkNetworkRestriction(
   const v6 = outsideIps.find((ip) => isIP(ip) === 6);
   // Calls made by or through AWS services are the usual deliberate carve-out of a network
   // restriction, so the probes are plain callers: those keys are held absent.
-  const plain = { 'aws:SecureTransport': true, 'aws:ViaAWSService': undefined, 'aws:PrincipalIsAWSService': undefined, 'aws:CalledVia': undefined };
+  const plain = {
+    'aws:SecureTransport': true,
+    'aws:ViaAWSService': undefined,
+    'aws:PrincipalIsAWSService': undefined,
+    'aws:CalledVia': undefined,
+  };
   const outside: Record<string, ContextValue | undefined>[] = [];
   if (v4 !== undefined) outside.push({ ...plain, 'aws:SourceIp': v4, 'aws:SourceVpce': undefined });
   if (v6 !== undefined) outside.push({ ...plain, 'aws:SourceIp': v6, 'aws:SourceVpce': undefined });
-  if (vpces.length > 0) outside.push({ ...plain, 'aws:SourceVpce': 'vpce-0s3encprobeother', 'aws:VpcSourceIp': '10.255.255.7', 'aws:SourceIp': undefined });
+  if (vpces.length > 0)
+    outside.push({
+      ...plain,
+      'aws:SourceVpce': 'vpce-0s3encprobeother',
+      'aws:VpcSourceIp': '10.255.255.7',
+      'aws:SourceIp': undefined,
+    });
   const exempt = (t.exemptPrincipalArns ?? []).map((a) => ({ type: 'AWS' as const, id: a }));
   // AWS service principals (CloudFront, log delivery…) have no network origin of their own;
   // exempting them is the usual carve-out, so they are not probed.
   const skip = (p: RequestPrincipal): boolean =>
-    p.type === 'Service' || exempt.some((e) => p.type === 'AWS' && principalMatches({ wildcard: false, AWS: [e.id], Service: [], Federated: [], CanonicalUser: [] }, p));
+    p.type === 'Service' ||
+    exempt.some(
+      (e) =>
+        p.type === 'AWS' &&
+        principalMatches(
+          { wildcard: false, AWS: [e.id], Service: [], Federated: [], CanonicalUser: [] },
+          p,
+        ),
+    );
   const deciding = new Set<string>();
   let count = 0;
   for (const fixed of outside) {
-    const r = search(policy, requestsFor(policy, t, fixed, actionProbes(resourcesOf(t)), { skipPrincipal: skip }), (d) => d === 'explicit-deny');
+    const r = search(
+      policy,
+      requestsFor(policy, t, fixed, actionProbes(resourcesOf(t)), { skipPrincipal: skip }),
+      (d) => d === 'explicit-deny',
+    );
     r.deciding.forEach((s) => deciding.add(s));
     count += r.count;
     if (r.hole !== undefined) {
-      return { ok: false, summary: `Access is not restricted to the allowed networks: ${describe(r.hole)}`, statements: [...deciding], counterexample: r.hole, warnings: [] };
+      return {
+        ok: false,
+        summary: `Access is not restricted to the allowed networks: ${describe(r.hole)}`,
+        statements: [...deciding],
+        counterexample: r.hole,
+        warnings: [],
+      };
     }
   }
   if (v4 === undefined && ranges.length > 0) {
-    return { ok: false, summary: 'The allowed IP ranges cover every IPv4 address', statements: [], warnings: [] };
+    return {
+      ok: false,
+      summary: 'The allowed IP ranges cover every IPv4 address',
+      statements: [],
+      warnings: [],
+    };
   }
   const warnings: string[] = [];
-  const caller: RequestPrincipal = { type: 'AWS', id: `arn:aws:iam::${t.accountId ?? OUTSIDER_ACCOUNT}:role/s3enc-probe` };
+  const caller: RequestPrincipal = {
+    type: 'AWS',
+    id: `arn:aws:iam::${t.accountId ?? OUTSIDER_ACCOUNT}:role/s3enc-probe`,
+  };
   const inside: [string, Record<string, ContextValue>][] = [
-    ...vpces.map((v): [string, Record<string, ContextValue>] => [`through ${v}`, { 'aws:SourceVpce': v, 'aws:VpcSourceIp': '10.0.0.7' }]),
-    ...ranges.map((r): [string, Record<string, ContextValue>] => [`from ${r}`, { 'aws:SourceIp': firstAddress(r) }]),
+    ...vpces.map((v): [string, Record<string, ContextValue>] => [
+      `through ${v}`,
+      { 'aws:SourceVpce': v, 'aws:VpcSourceIp': '10.0.0.7' },
+    ]),
+    ...ranges.map((r): [string, Record<string, ContextValue>] => [
+      `from ${r}`,
+      { 'aws:SourceIp': firstAddress(r) },
+    ]),
   ];
   for (const [label, ctx] of inside) {
-    const res = evaluatePolicy(policy, { principal: caller, action: 's3:GetObject', resource: resourcesOf(t).object, context: { ...principalContext(caller), 'aws:SecureTransport': true, ...ctx } });
-    const blocking = denyingOn(res, ['aws:SourceVpce', 'aws:SourceIp', 'aws:SourceVpc', 'aws:VpcSourceIp']);
-    if (blocking.length > 0) warnings.push(`Requests ${label} are denied too (by ${blocking.join(', ')})`);
+    const res = evaluatePolicy(policy, {
+      principal: caller,
+      action: 's3:GetObject',
+      resource: resourcesOf(t).object,
+      context: { ...principalContext(caller), 'aws:SecureTransport': true, ...ctx },
+    });
+    const blocking = denyingOn(res, [
+      'aws:SourceVpce',
+      'aws:SourceIp',
+      'aws:SourceVpc',
+      'aws:VpcSourceIp',
+    ]);
+    if (blocking.length > 0)
+      warnings.push(`Requests ${label} are denied too (by ${blocking.join(', ')})`);
   }
-  return { ok: true, summary: `Requests from outside ${[...vpces, ...ranges].join(', ')} are explicitly denied (${count} probe requests; by ${[...deciding].join(', ')})`, statements: [...deciding], warnings };
+  return {
+    ok: true,
+    summary: `Requests from outside ${[...vpces, ...ranges].join(', ')} are explicitly denied (${count} probe requests; by ${[...deciding].join(', ')})`,
+    statements: [...deciding],
+    warnings,
+  };
 }
 
 /**
@@ -469,48 +629,111 @@ export function checkPrincipalRestriction(
 ): PolicyCheckResult {
   const exempt = [...allowedPrincipalArns, ...(t.exemptPrincipalArns ?? [])];
   const allowed = { wildcard: false, AWS: exempt, Service: [], Federated: [], CanonicalUser: [] };
-  const skip = (p: RequestPrincipal): boolean => p.type === 'Service' || principalMatches(allowed, p) || (p.type === 'AWS' && exempt.some((a) => globMatch(a, p.id)));
+  const skip = (p: RequestPrincipal): boolean =>
+    p.type === 'Service' ||
+    principalMatches(allowed, p) ||
+    (p.type === 'AWS' && exempt.some((a) => globMatch(a, p.id)));
   const r = search(
     policy,
-    requestsFor(policy, t, { 'aws:SecureTransport': true, 'aws:PrincipalIsAWSService': undefined, 'aws:ViaAWSService': undefined }, actionProbes(resourcesOf(t)), { skipPrincipal: skip }),
+    requestsFor(
+      policy,
+      t,
+      {
+        'aws:SecureTransport': true,
+        'aws:PrincipalIsAWSService': undefined,
+        'aws:ViaAWSService': undefined,
+      },
+      actionProbes(resourcesOf(t)),
+      { skipPrincipal: skip },
+    ),
     (d) => d === 'explicit-deny',
   );
   if (r.hole !== undefined) {
-    return { ok: false, summary: `Principals other than the allowed ones are not denied: ${describe(r.hole)}`, statements: [...r.deciding], counterexample: r.hole, warnings: [] };
+    return {
+      ok: false,
+      summary: `Principals other than the allowed ones are not denied: ${describe(r.hole)}`,
+      statements: [...r.deciding],
+      counterexample: r.hole,
+      warnings: [],
+    };
   }
   const warnings: string[] = [];
   for (const arn of allowedPrincipalArns) {
     // Locked out: no request of this principal, whatever its other keys, escapes a Deny.
     const p: RequestPrincipal = { type: 'AWS', id: concretise(arn) };
-    const variants = keyVariants(policy, new Set(['aws:securetransport', ...IDENTITY_KEYS.map((k) => k.toLowerCase())]), false);
+    const variants = keyVariants(
+      policy,
+      new Set(['aws:securetransport', ...IDENTITY_KEYS.map((k) => k.toLowerCase())]),
+      false,
+    );
     let lockedOut = true;
     const by = new Set<string>();
-    for (const context of contextVariants({ ...principalContext(p), 'aws:SecureTransport': true }, variants)) {
-      const e = evaluatePolicy(policy, { principal: p, action: 's3:GetObject', resource: resourcesOf(t).object, context });
+    for (const context of contextVariants(
+      { ...principalContext(p), 'aws:SecureTransport': true },
+      variants,
+    )) {
+      const e = evaluatePolicy(policy, {
+        principal: p,
+        action: 's3:GetObject',
+        resource: resourcesOf(t).object,
+        context,
+      });
       if (e.decision !== 'explicit-deny') {
         lockedOut = false;
         break;
       }
       e.matchedDeny.forEach((s) => by.add(statementLabel(s)));
     }
-    if (lockedOut) warnings.push(`The allowed principal ${arn} is denied every request (by ${[...by].join(', ')})`);
+    if (lockedOut)
+      warnings.push(
+        `The allowed principal ${arn} is denied every request (by ${[...by].join(', ')})`,
+      );
   }
-  return { ok: true, summary: `Principals other than ${allowedPrincipalArns.join(', ')} are explicitly denied (${r.count} probe requests; by ${[...r.deciding].join(', ')})`, statements: [...r.deciding], warnings };
+  return {
+    ok: true,
+    summary: `Principals other than ${allowedPrincipalArns.join(', ')} are explicitly denied (${r.count} probe requests; by ${[...r.deciding].join(', ')})`,
+    statements: [...r.deciding],
+    warnings,
+  };
 }
 
 /** "Are requests over TLS older than `minimumVersion` explicitly denied?" */
-export function checkMinimumTlsVersion(policy: ParsedPolicy, t: PolicyTarget, minimumVersion = 1.2): PolicyCheckResult {
+export function checkMinimumTlsVersion(
+  policy: ParsedPolicy,
+  t: PolicyTarget,
+  minimumVersion = 1.2,
+): PolicyCheckResult {
   const deciding = new Set<string>();
   let count = 0;
   for (const v of [1.0, 1.1, 1.2, 1.3].filter((x) => x < minimumVersion)) {
-    const r = search(policy, requestsFor(policy, t, { 'aws:SecureTransport': true, 's3:TlsVersion': v.toFixed(1) }, actionProbes(resourcesOf(t))), (d) => d === 'explicit-deny');
+    const r = search(
+      policy,
+      requestsFor(
+        policy,
+        t,
+        { 'aws:SecureTransport': true, 's3:TlsVersion': v.toFixed(1) },
+        actionProbes(resourcesOf(t)),
+      ),
+      (d) => d === 'explicit-deny',
+    );
     r.deciding.forEach((s) => deciding.add(s));
     count += r.count;
     if (r.hole !== undefined) {
-      return { ok: false, summary: `TLS below ${minimumVersion.toFixed(1)} is not always denied: ${describe(r.hole)}`, statements: [...deciding], counterexample: r.hole, warnings: [] };
+      return {
+        ok: false,
+        summary: `TLS below ${minimumVersion.toFixed(1)} is not always denied: ${describe(r.hole)}`,
+        statements: [...deciding],
+        counterexample: r.hole,
+        warnings: [],
+      };
     }
   }
-  return { ok: true, summary: `TLS below ${minimumVersion.toFixed(1)} is explicitly denied (${count} probe requests; by ${[...deciding].join(', ')})`, statements: [...deciding], warnings: [] };
+  return {
+    ok: true,
+    summary: `TLS below ${minimumVersion.toFixed(1)} is explicitly denied (${count} probe requests; by ${[...deciding].join(', ')})`,
+    statements: [...deciding],
+    warnings: [],
+  };
 }
 
 /**
@@ -534,13 +757,19 @@ export function checkPublicAccess(policy: ParsedPolicy, t: PolicyTarget): Policy
     if (s.effect !== 'Allow') continue;
     const actions: { action: string; resource: string }[] = [];
     const resources = s.resource?.map(concretise) ?? [res.bucket, res.object];
-    for (const a of s.action ?? []) for (const r of resources) actions.push({ action: concretise(a), resource: r });
-    if (s.notAction !== undefined) for (const r of resources) actions.push(...actionProbes(res).map((p) => ({ action: p.action, resource: r })));
+    for (const a of s.action ?? [])
+      for (const r of resources) actions.push({ action: concretise(a), resource: r });
+    if (s.notAction !== undefined)
+      for (const r of resources)
+        actions.push(...actionProbes(res).map((p) => ({ action: p.action, resource: r })));
     for (const p of outsiders) {
       if (s.principal !== undefined && !principalMatches(s.principal, p)) continue;
       if (s.notPrincipal !== undefined && principalMatches(s.notPrincipal, p)) continue;
       for (const { action, resource } of actions) {
-        for (const ctx of contextVariants({ ...principalContext(p), 'aws:SecureTransport': true, 'aws:SourceIp': OUTSIDER_IPS[0]! }, variants)) {
+        for (const ctx of contextVariants(
+          { ...principalContext(p), 'aws:SecureTransport': true, 'aws:SourceIp': OUTSIDER_IPS[0]! },
+          variants,
+        )) {
           const r: RequestContext = { principal: p, action, resource, context: ctx };
           const e = evaluatePolicy(policy, r);
           if (e.decision === 'allow' && e.matchedAllow.includes(s)) {
@@ -555,9 +784,20 @@ export function checkPublicAccess(policy: ParsedPolicy, t: PolicyTarget): Policy
     }
   }
   if (first !== undefined) {
-    return { ok: false, summary: `${[...granted].join(', ')} grant${granted.size === 1 ? 's' : ''} access to everyone without a limiting condition: ${describe(first)}`, statements: [...granted], counterexample: first, warnings: [] };
+    return {
+      ok: false,
+      summary: `${[...granted].join(', ')} grant${granted.size === 1 ? 's' : ''} access to everyone without a limiting condition: ${describe(first)}`,
+      statements: [...granted],
+      counterexample: first,
+      warnings: [],
+    };
   }
-  return { ok: true, summary: 'No Allow statement grants access to everyone without a limiting condition', statements: [], warnings: [] };
+  return {
+    ok: true,
+    summary: 'No Allow statement grants access to everyone without a limiting condition',
+    statements: [],
+    warnings: [],
+  };
 }
 
 /** Flags statements written in ways that commonly do not do what their author meant. */
@@ -568,33 +808,70 @@ export function lintPolicy(policy: ParsedPolicy): PolicyLint[] {
     if (s.notPrincipal !== undefined) {
       out.push(
         s.effect === 'Deny'
-          ? { code: 'not-principal-deny', statement: label, message: `${label} denies everyone except the NotPrincipal list: the listed principals escape the deny, and role sessions not listed explicitly are denied` }
-          : { code: 'not-principal-allow', statement: label, message: `${label} allows everyone except the NotPrincipal list, anonymous callers included` },
+          ? {
+              code: 'not-principal-deny',
+              statement: label,
+              message: `${label} denies everyone except the NotPrincipal list: the listed principals escape the deny, and role sessions not listed explicitly are denied`,
+            }
+          : {
+              code: 'not-principal-allow',
+              statement: label,
+              message: `${label} allows everyone except the NotPrincipal list, anonymous callers included`,
+            },
       );
     }
     for (const block of [s.principal, s.notPrincipal]) {
       for (const arn of block?.AWS ?? []) {
         if (/^arn:[^:]+:iam::\d{12}:user\//.test(arn)) {
-          out.push({ code: 'iam-user-principal', statement: label, message: `${label} names the IAM user ${arn}; workloads should use roles (no long-term credentials)` });
+          out.push({
+            code: 'iam-user-principal',
+            statement: label,
+            message: `${label} names the IAM user ${arn}; workloads should use roles (no long-term credentials)`,
+          });
         }
       }
     }
     for (const c of s.conditions) {
       const key = c.key.toLowerCase();
       if (!isKnownConditionKey(c.key)) {
-        out.push({ code: 'unknown-condition-key', statement: label, message: `${label} tests "${c.key}", which is not a known condition key (a typo?); the key is never present, so ${c.baseOperator === 'Null' ? 'Null sees it as absent' : isNegatedOperator(c.baseOperator) || c.ifExists ? 'the condition is always true' : 'the condition is never true'}` });
+        out.push({
+          code: 'unknown-condition-key',
+          statement: label,
+          message: `${label} tests "${c.key}", which is not a known condition key (a typo?); the key is never present, so ${c.baseOperator === 'Null' ? 'Null sees it as absent' : isNegatedOperator(c.baseOperator) || c.ifExists ? 'the condition is always true' : 'the condition is never true'}`,
+        });
       }
       if (MULTIVALUED_KEYS.has(key) && c.setOperator === undefined && c.baseOperator !== 'Null') {
-        out.push({ code: 'multivalued-key-single-operator', statement: label, message: `${label} uses ${c.operator} on the multivalued key ${c.key}; use ForAnyValue: or ForAllValues:` });
+        out.push({
+          code: 'multivalued-key-single-operator',
+          statement: label,
+          message: `${label} uses ${c.operator} on the multivalued key ${c.key}; use ForAnyValue: or ForAllValues:`,
+        });
       }
       if (s.effect === 'Allow' && c.setOperator === 'ForAllValues') {
-        out.push({ code: 'for-all-values-allow', statement: label, message: `${label} allows with ForAllValues on ${c.key}, which is true when the key is absent; add a Null condition` });
+        out.push({
+          code: 'for-all-values-allow',
+          statement: label,
+          message: `${label} allows with ForAllValues on ${c.key}, which is true when the key is absent; add a Null condition`,
+        });
       }
       if (s.effect === 'Allow' && c.ifExists && isLimitingKey(c.key)) {
-        out.push({ code: 'if-exists-allow-limiting-key', statement: label, message: `${label} allows with ${c.operator} on ${c.key}: requests without the key (e.g. from the internet) pass` });
+        out.push({
+          code: 'if-exists-allow-limiting-key',
+          statement: label,
+          message: `${label} allows with ${c.operator} on ${c.key}: requests without the key (e.g. from the internet) pass`,
+        });
       }
-      if (s.effect === 'Allow' && key === 'aws:securetransport' && c.baseOperator === 'Bool' && c.values.some((v) => v.toLowerCase() === 'true')) {
-        out.push({ code: 'allow-on-secure-transport', statement: label, message: `${label} allows on aws:SecureTransport=true, which does not deny non-TLS requests (other Allows or IAM policies still grant them); deny on aws:SecureTransport=false instead` });
+      if (
+        s.effect === 'Allow' &&
+        key === 'aws:securetransport' &&
+        c.baseOperator === 'Bool' &&
+        c.values.some((v) => v.toLowerCase() === 'true')
+      ) {
+        out.push({
+          code: 'allow-on-secure-transport',
+          statement: label,
+          message: `${label} allows on aws:SecureTransport=true, which does not deny non-TLS requests (other Allows or IAM policies still grant them); deny on aws:SecureTransport=false instead`,
+        });
       }
     }
   }
@@ -623,16 +900,28 @@ export interface PolicyAnalysis {
 }
 
 /** Answers every practice question that applies to `expectations`. */
-export function analysePolicy(policy: ParsedPolicy, target: PolicyTarget, expectations: PolicyExpectations = {}): PolicyAnalysis {
-  const network = (expectations.vpceIds?.length ?? 0) + (expectations.sourceIpRanges?.length ?? 0) > 0;
+export function analysePolicy(
+  policy: ParsedPolicy,
+  target: PolicyTarget,
+  expectations: PolicyExpectations = {},
+): PolicyAnalysis {
+  const network =
+    (expectations.vpceIds?.length ?? 0) + (expectations.sourceIpRanges?.length ?? 0) > 0;
   return {
     insecureTransport: checkDeniesInsecureTransport(policy, target),
-    unencryptedUploads: expectations.requireSse === false ? undefined : checkDeniesUnencryptedUploads(policy, target, expectations),
+    unencryptedUploads:
+      expectations.requireSse === false
+        ? undefined
+        : checkDeniesUnencryptedUploads(policy, target, expectations),
     network: network ? checkNetworkRestriction(policy, target, expectations) : undefined,
-    minimumTls: expectations.minimumTlsVersion === undefined ? undefined : checkMinimumTlsVersion(policy, target, expectations.minimumTlsVersion),
-    principals: expectations.allowedPrincipalArns?.length ? checkPrincipalRestriction(policy, target, expectations.allowedPrincipalArns) : undefined,
+    minimumTls:
+      expectations.minimumTlsVersion === undefined
+        ? undefined
+        : checkMinimumTlsVersion(policy, target, expectations.minimumTlsVersion),
+    principals: expectations.allowedPrincipalArns?.length
+      ? checkPrincipalRestriction(policy, target, expectations.allowedPrincipalArns)
+      : undefined,
     publicAccess: checkPublicAccess(policy, target),
     lints: lintPolicy(policy),
   };
 }
-

@@ -81,7 +81,11 @@ function bad(message: string): InvalidArgumentError {
   return new InvalidArgumentError(message, { code: 'ERR_S3ENC_POLICY_OPTIONS' });
 }
 
-function list(name: string, v: readonly string[] | undefined, check?: (s: string) => boolean): string[] {
+function list(
+  name: string,
+  v: readonly string[] | undefined,
+  check?: (s: string) => boolean,
+): string[] {
   if (v === undefined) return [];
   if (!Array.isArray(v)) throw bad(`${name} must be an array of strings`);
   for (const s of v) {
@@ -95,7 +99,9 @@ function list(name: string, v: readonly string[] | undefined, check?: (s: string
 function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) =>
     x !== null && typeof x === 'object' && !Array.isArray(x)
-      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      ? Object.fromEntries(
+          Object.entries(x as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
       : x,
   );
 }
@@ -111,47 +117,74 @@ export function s3encStatements(o: BucketPolicyOptions): PolicyStatementJson[] {
   // Key ARNs on AWS (the condition key holds what the client sent); other servers name keys
   // freely (MinIO: the KMS key name), so only whitespace and quotes are refused.
   const kmsKeyIds = list('kmsKeyIds', o.kmsKeyIds, (s) => /^[^\s"'*?]+$/.test(s));
-  const principals = list('allowedPrincipalArns', o.allowedPrincipalArns, (s) => s.startsWith('arn:'));
+  const principals = list('allowedPrincipalArns', o.allowedPrincipalArns, (s) =>
+    s.startsWith('arn:'),
+  );
   const vpces = list('vpceIds', o.vpceIds, (s) => /^vpce-[0-9a-z]+$/.test(s));
   const ranges = list('sourceIpRanges', o.sourceIpRanges, (s) => isIP(s.split('/')[0] ?? '') !== 0);
   validateConditionValues('IpAddress', ranges, 'sourceIpRanges');
   const exempt = list('exemptPrincipalArns', o.exemptPrincipalArns, (s) => s.startsWith('arn:'));
   const carveOuts = o.serviceCarveOuts ?? true;
-  if (o.requireSse === 'AES256' && kmsKeyIds.length > 0) throw bad('kmsKeyIds requires requireSse "aws:kms"');
+  if (o.requireSse === 'AES256' && kmsKeyIds.length > 0)
+    throw bad('kmsKeyIds requires requireSse "aws:kms"');
   if (o.requireSse !== undefined && o.requireSse !== 'aws:kms' && o.requireSse !== 'AES256') {
     throw bad('requireSse must be "aws:kms" or "AES256"');
   }
 
   const out: PolicyStatementJson[] = [];
-  const deny = (sid: string, action: string, resource: string | string[], condition: NonNullable<PolicyStatementJson['Condition']>): void => {
-    out.push({ Sid: `${S3ENC_SID_PREFIX}${sid}`, Effect: 'Deny', Principal: '*', Action: action, Resource: resource, Condition: condition });
+  const deny = (
+    sid: string,
+    action: string,
+    resource: string | string[],
+    condition: NonNullable<PolicyStatementJson['Condition']>,
+  ): void => {
+    out.push({
+      Sid: `${S3ENC_SID_PREFIX}${sid}`,
+      Effect: 'Deny',
+      Principal: '*',
+      Action: action,
+      Resource: resource,
+      Condition: condition,
+    });
   };
   if (o.denyInsecureTransport ?? true) {
     deny('DenyInsecureTransport', 's3:*', both, { Bool: { 'aws:SecureTransport': 'false' } });
   }
   if (o.minimumTlsVersion !== undefined) {
-    if (typeof o.minimumTlsVersion !== 'number' || ![1.0, 1.1, 1.2, 1.3].includes(o.minimumTlsVersion)) {
+    if (
+      typeof o.minimumTlsVersion !== 'number' ||
+      ![1.0, 1.1, 1.2, 1.3].includes(o.minimumTlsVersion)
+    ) {
       throw bad('minimumTlsVersion must be 1.0, 1.1, 1.2 or 1.3');
     }
-    deny('DenyOldTls', 's3:*', both, { NumericLessThan: { 's3:TlsVersion': o.minimumTlsVersion.toFixed(1) } });
+    deny('DenyOldTls', 's3:*', both, {
+      NumericLessThan: { 's3:TlsVersion': o.minimumTlsVersion.toFixed(1) },
+    });
   }
   const sse = o.requireSse ?? (kmsKeyIds.length > 0 ? 'aws:kms' : undefined);
   if (sse !== undefined) {
     // StringNotEquals is true when the header is missing, so one statement denies both a
     // missing header and a different algorithm.
     deny('DenyUploadsWithoutSse', 's3:PutObject', objects, {
-      StringNotEquals: { 's3:x-amz-server-side-encryption': sse === 'aws:kms' ? 'aws:kms' : ['AES256', 'aws:kms'] },
+      StringNotEquals: {
+        's3:x-amz-server-side-encryption': sse === 'aws:kms' ? 'aws:kms' : ['AES256', 'aws:kms'],
+      },
     });
   }
   if (kmsKeyIds.length > 0) {
     deny('DenyOtherKmsKeys', 's3:PutObject', objects, {
-      StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': kmsKeyIds.length === 1 ? kmsKeyIds[0]! : kmsKeyIds },
+      StringNotEquals: {
+        's3:x-amz-server-side-encryption-aws-kms-key-id':
+          kmsKeyIds.length === 1 ? kmsKeyIds[0]! : kmsKeyIds,
+      },
     });
   }
   if (principals.length > 0) {
     // aws:PrincipalArn is absent for anonymous callers, so StringNotLike denies them too.
     const condition: NonNullable<PolicyStatementJson['Condition']> = {
-      StringNotLike: { 'aws:PrincipalArn': [...principals, ...exempt.filter((e) => !principals.includes(e))] },
+      StringNotLike: {
+        'aws:PrincipalArn': [...principals, ...exempt.filter((e) => !principals.includes(e))],
+      },
     };
     if (carveOuts) condition.BoolIfExists = { 'aws:PrincipalIsAWSService': 'false' };
     deny('DenyOtherPrincipals', 's3:*', both, condition);
@@ -162,10 +195,16 @@ export function s3encStatements(o: BucketPolicyOptions): PolicyStatementJson[] {
     // aws:SourceIp is absent and NotIpAddress is true; from the internet, aws:SourceVpce is
     // absent and StringNotEquals is true.
     const condition: NonNullable<PolicyStatementJson['Condition']> = {};
-    if (vpces.length > 0) condition.StringNotEquals = { 'aws:SourceVpce': vpces.length === 1 ? vpces[0]! : vpces };
-    if (ranges.length > 0) condition.NotIpAddress = { 'aws:SourceIp': ranges.length === 1 ? ranges[0]! : ranges };
+    if (vpces.length > 0)
+      condition.StringNotEquals = { 'aws:SourceVpce': vpces.length === 1 ? vpces[0]! : vpces };
+    if (ranges.length > 0)
+      condition.NotIpAddress = { 'aws:SourceIp': ranges.length === 1 ? ranges[0]! : ranges };
     if (exempt.length > 0) condition.StringNotLike = { 'aws:PrincipalArn': exempt };
-    if (carveOuts) condition.BoolIfExists = { 'aws:ViaAWSService': 'false', 'aws:PrincipalIsAWSService': 'false' };
+    if (carveOuts)
+      condition.BoolIfExists = {
+        'aws:ViaAWSService': 'false',
+        'aws:PrincipalIsAWSService': 'false',
+      };
     deny('DenyOutsideNetwork', 's3:*', both, condition);
   }
   return out;
@@ -174,9 +213,19 @@ export function s3encStatements(o: BucketPolicyOptions): PolicyStatementJson[] {
 /** The statement as the evaluator sees it, in a canonical form (order-free lists). */
 function meaning(s: unknown): string {
   const p = parsePolicy({ Version: '2012-10-17', Statement: [s] }).statements[0]!;
-  const sorted = (l: readonly string[] | undefined): string[] | undefined => (l === undefined ? undefined : [...l].sort());
+  const sorted = (l: readonly string[] | undefined): string[] | undefined =>
+    l === undefined ? undefined : [...l].sort();
   const principal = (b: PolicyPrincipal | undefined): unknown =>
-    b === undefined ? undefined : b.wildcard ? '*' : { AWS: sorted(b.AWS), Service: sorted(b.Service), Federated: sorted(b.Federated), CanonicalUser: sorted(b.CanonicalUser) };
+    b === undefined
+      ? undefined
+      : b.wildcard
+        ? '*'
+        : {
+            AWS: sorted(b.AWS),
+            Service: sorted(b.Service),
+            Federated: sorted(b.Federated),
+            CanonicalUser: sorted(b.CanonicalUser),
+          };
   return canonical({
     sid: p.sid,
     effect: p.effect,
@@ -186,7 +235,9 @@ function meaning(s: unknown): string {
     notAction: sorted(p.notAction?.map((a) => a.toLowerCase())),
     resource: sorted(p.resource),
     notResource: sorted(p.notResource),
-    conditions: p.conditions.map((c) => `${c.operator}|${c.key.toLowerCase()}|${[...c.values].sort().join(',')}`).sort(),
+    conditions: p.conditions
+      .map((c) => `${c.operator}|${c.key.toLowerCase()}|${[...c.values].sort().join(',')}`)
+      .sort(),
   });
 }
 
@@ -199,7 +250,9 @@ function sameMeaning(a: unknown, b: unknown): boolean {
 }
 
 function sidOf(s: unknown): string | undefined {
-  return typeof s === 'object' && s !== null && typeof (s as { Sid?: unknown }).Sid === 'string' ? (s as { Sid: string }).Sid : undefined;
+  return typeof s === 'object' && s !== null && typeof (s as { Sid?: unknown }).Sid === 'string'
+    ? (s as { Sid: string }).Sid
+    : undefined;
 }
 
 /**
@@ -212,10 +265,18 @@ export function buildBucketPolicy(options: BucketPolicyOptions): BuiltBucketPoli
   let existing: { Version?: string; Id?: string; Statement?: unknown } = {};
   if (options.existingPolicy !== undefined && options.existingPolicy !== '') {
     parsePolicy(options.existingPolicy); // validates; throws on malformed input
-    existing = (typeof options.existingPolicy === 'string' ? JSON.parse(options.existingPolicy) : options.existingPolicy) as typeof existing;
+    existing = (
+      typeof options.existingPolicy === 'string'
+        ? JSON.parse(options.existingPolicy)
+        : options.existingPolicy
+    ) as typeof existing;
   }
   const rawStatements: unknown[] =
-    existing.Statement === undefined ? [] : Array.isArray(existing.Statement) ? (existing.Statement as unknown[]) : [existing.Statement];
+    existing.Statement === undefined
+      ? []
+      : Array.isArray(existing.Statement)
+        ? (existing.Statement as unknown[])
+        : [existing.Statement];
   const oursBySid = new Map(ours.map((s) => [s.Sid!, s]));
   const added: string[] = [];
   const updated: string[] = [];
@@ -254,11 +315,20 @@ export function buildBucketPolicy(options: BucketPolicyOptions): BuiltBucketPoli
     added.push(s.Sid!);
     merged.push(s);
   }
-  const document: PolicyDocument = { Version: '2012-10-17', ...(existing.Id !== undefined ? { Id: existing.Id } : {}), Statement: merged };
+  const document: PolicyDocument = {
+    Version: '2012-10-17',
+    ...(existing.Id !== undefined ? { Id: existing.Id } : {}),
+    Statement: merged,
+  };
   const changed =
     added.length > 0 ||
     updated.length > 0 ||
     (options.dropStaleStatements === true && stale.length > 0) ||
     (existing.Version !== undefined && existing.Version !== '2012-10-17');
-  return { document, json: JSON.stringify(document, null, 2), changes: { added, updated, unchanged, stale, foreignKept }, changed };
+  return {
+    document,
+    json: JSON.stringify(document, null, 2),
+    changes: { added, updated, unchanged, stale, foreignKept },
+    changed,
+  };
 }

@@ -114,7 +114,9 @@ const OPERATORS: Readonly<Record<string, OperatorSpec>> = {
 /** The operator split into its parts, or undefined when it is not a known operator. */
 export function parseOperator(
   operator: string,
-): { base: string; ifExists: boolean; setOperator: 'ForAnyValue' | 'ForAllValues' | undefined } | undefined {
+):
+  | { base: string; ifExists: boolean; setOperator: 'ForAnyValue' | 'ForAllValues' | undefined }
+  | undefined {
   let rest = operator;
   let setOperator: 'ForAnyValue' | 'ForAllValues' | undefined;
   const colon = rest.indexOf(':');
@@ -146,10 +148,17 @@ export function isNegatedOperator(base: string): boolean {
  * Numeric…, a date for Date…, true/false for Bool and Null). Throws a FormatError
  * `ERR_S3ENC_POLICY_CONDITION_INVALID` naming `where`.
  */
-export function validateConditionValues(base: string, values: readonly string[], where: string): void {
+export function validateConditionValues(
+  base: string,
+  values: readonly string[],
+  where: string,
+): void {
   const spec = OPERATORS[base];
   if (spec === undefined) {
-    throw new FormatError('ERR_S3ENC_POLICY_CONDITION_INVALID', `${where}: unknown condition operator "${base}"`);
+    throw new FormatError(
+      'ERR_S3ENC_POLICY_CONDITION_INVALID',
+      `${where}: unknown condition operator "${base}"`,
+    );
   }
   for (const v of values) {
     let ok = true;
@@ -210,7 +219,9 @@ export function lookupContext(
 export type NormalizedContext = ReadonlyMap<string, readonly string[]>;
 
 /** Lower-cases the keys and stringifies the values of a request context. */
-export function normalizeContext(context: Readonly<Record<string, ContextValue>> | undefined): NormalizedContext {
+export function normalizeContext(
+  context: Readonly<Record<string, ContextValue>> | undefined,
+): NormalizedContext {
   const out = new Map<string, string[]>();
   for (const [k, v] of Object.entries(context ?? {})) {
     out.set(k.toLowerCase(), Array.isArray(v) ? v.map(String) : [String(v)]);
@@ -226,7 +237,9 @@ export function evaluateCondition(
   const spec = OPERATORS[condition.baseOperator];
   if (spec === undefined) return false; // unreachable for parsed policies
   const requestValues =
-    context instanceof Map ? (context as NormalizedContext).get(condition.key.toLowerCase()) : lookupContext(context as Readonly<Record<string, ContextValue>> | undefined, condition.key);
+    context instanceof Map
+      ? (context as NormalizedContext).get(condition.key.toLowerCase())
+      : lookupContext(context as Readonly<Record<string, ContextValue>> | undefined, condition.key);
 
   if (spec.family === 'null') {
     const absent = requestValues === undefined || requestValues.length === 0;

@@ -56,7 +56,8 @@ describe('policy corpus', () => {
     expect(entries.filter((e) => e.name.startsWith('correct-')).length).toBeGreaterThanOrEqual(8);
     expect(entries.filter((e) => e.name.startsWith('wrong-')).length).toBeGreaterThanOrEqual(8);
     expect(entries.filter((e) => e.name.startsWith('malformed-')).length).toBeGreaterThanOrEqual(8);
-    for (const e of entries) expect(e.error !== undefined || e.checks !== undefined, e.name).toBe(true);
+    for (const e of entries)
+      expect(e.error !== undefined || e.checks !== undefined, e.name).toBe(true);
   });
 
   for (const entry of entries) {
@@ -70,7 +71,8 @@ describe('policy corpus', () => {
         }
         expect(thrown).toBeInstanceOf(S3EncError);
         expect((thrown as S3EncError).code).toBe(entry.error.code);
-        if (entry.error.message !== undefined) expect((thrown as Error).message).toContain(entry.error.message);
+        if (entry.error.message !== undefined)
+          expect((thrown as Error).message).toContain(entry.error.message);
         return;
       }
       const policy = parsePolicy(entry.policy);
@@ -78,10 +80,13 @@ describe('policy corpus', () => {
         const result = run[question]!(policy, entry.target, expected);
         expect(result.ok, `${question}: ${result.summary}`).toBe(expected.ok);
         if (!expected.ok) expect(result.counterexample ?? result.summary).toBeDefined();
-        if (expected.counterexample !== undefined) expect(result.counterexample, question).toMatchObject(expected.counterexample);
+        if (expected.counterexample !== undefined)
+          expect(result.counterexample, question).toMatchObject(expected.counterexample);
       }
       if (entry.lints !== undefined) {
-        expect([...new Set(lintPolicy(policy).map((l) => l.code))].sort()).toEqual([...entry.lints].sort());
+        expect([...new Set(lintPolicy(policy).map((l) => l.code))].sort()).toEqual(
+          [...entry.lints].sort(),
+        );
       }
     });
   }

@@ -41,7 +41,9 @@ function awsPrincipalMatches(policyValue: string, requester: string): boolean {
   if (session !== null && role !== null) {
     return session[1] === role[1] && session[2] === role[2] && session[3] === role[3];
   }
-  return policyValue.includes('*') || policyValue.includes('?') ? globMatch(policyValue, requester) : false;
+  return policyValue.includes('*') || policyValue.includes('?')
+    ? globMatch(policyValue, requester)
+    : false;
 }
 
 /** True when the requesting principal is one of those named by a Principal block. */
@@ -64,18 +66,34 @@ export function statementApplies(statement: PolicyStatement, request: RequestCon
   return applies(statement, request, normalizeContext(request.context));
 }
 
-function applies(statement: PolicyStatement, request: RequestContext, context: NormalizedContext): boolean {
-  if (statement.principal !== undefined && !principalMatches(statement.principal, request.principal)) {
+function applies(
+  statement: PolicyStatement,
+  request: RequestContext,
+  context: NormalizedContext,
+): boolean {
+  if (
+    statement.principal !== undefined &&
+    !principalMatches(statement.principal, request.principal)
+  ) {
     return false;
   }
-  if (statement.notPrincipal !== undefined && principalMatches(statement.notPrincipal, request.principal)) {
+  if (
+    statement.notPrincipal !== undefined &&
+    principalMatches(statement.notPrincipal, request.principal)
+  ) {
     return false;
   }
-  if (statement.action !== undefined && !statement.action.some((a) => actionMatches(a, request.action))) {
+  if (
+    statement.action !== undefined &&
+    !statement.action.some((a) => actionMatches(a, request.action))
+  ) {
     return false;
   }
   if (statement.notAction?.some((a) => actionMatches(a, request.action)) === true) return false;
-  if (statement.resource !== undefined && !statement.resource.some((r) => arnMatches(r, request.resource))) {
+  if (
+    statement.resource !== undefined &&
+    !statement.resource.some((r) => arnMatches(r, request.resource))
+  ) {
     return false;
   }
   if (statement.notResource?.some((r) => arnMatches(r, request.resource)) === true) return false;
@@ -91,6 +109,7 @@ export function evaluatePolicy(policy: ParsedPolicy, request: RequestContext): E
     if (!applies(s, request, context)) continue;
     (s.effect === 'Deny' ? matchedDeny : matchedAllow).push(s);
   }
-  const decision = matchedDeny.length > 0 ? 'explicit-deny' : matchedAllow.length > 0 ? 'allow' : 'implicit-deny';
+  const decision =
+    matchedDeny.length > 0 ? 'explicit-deny' : matchedAllow.length > 0 ? 'allow' : 'implicit-deny';
   return { decision, matchedDeny, matchedAllow };
 }

@@ -57,12 +57,19 @@ function stringList(v: unknown, where: string): string[] {
 function parsePrincipal(v: unknown, where: string): PolicyPrincipal {
   if (v === '*') return { wildcard: true, AWS: [], Service: [], Federated: [], CanonicalUser: [] };
   if (!isRecord(v)) throw malformed(`${where} must be "*" or an object such as {"AWS": "..."}`);
-  const out: Record<PrincipalKind, string[]> = { AWS: [], Service: [], Federated: [], CanonicalUser: [] };
+  const out: Record<PrincipalKind, string[]> = {
+    AWS: [],
+    Service: [],
+    Federated: [],
+    CanonicalUser: [],
+  };
   const keys = Object.keys(v);
   if (keys.length === 0) throw malformed(`${where} is an empty object`);
   for (const key of keys) {
     if (!(PRINCIPAL_KINDS as readonly string[]).includes(key)) {
-      throw malformed(`${where} has unknown principal type "${key}" (expected AWS, Service, Federated or CanonicalUser)`);
+      throw malformed(
+        `${where} has unknown principal type "${key}" (expected AWS, Service, Federated or CanonicalUser)`,
+      );
     }
     out[key as PrincipalKind] = stringList(v[key], `${where}.${key}`);
   }
@@ -76,7 +83,9 @@ function conditionValues(v: unknown, where: string): string[] {
     if (typeof item === 'string') return item;
     if (typeof item === 'boolean') return item ? 'true' : 'false';
     if (typeof item === 'number' && Number.isFinite(item)) return String(item);
-    throw malformed(`${where}${Array.isArray(v) ? `[${i}]` : ''} must be a string, number or boolean`);
+    throw malformed(
+      `${where}${Array.isArray(v) ? `[${i}]` : ''} must be a string, number or boolean`,
+    );
   });
 }
 
@@ -118,13 +127,18 @@ function parseStatement(v: unknown, index: number, where: string): PolicyStateme
     if (!STATEMENT_KEYS.has(key)) throw malformed(`${where} has unknown element "${key}"`);
   }
   const { Sid, Effect } = v;
-  if (Sid !== undefined && typeof Sid !== 'string') throw malformed(`${where}.Sid must be a string`);
+  if (Sid !== undefined && typeof Sid !== 'string')
+    throw malformed(`${where}.Sid must be a string`);
   if (Effect !== 'Allow' && Effect !== 'Deny') {
-    throw malformed(`${where}.Effect must be "Allow" or "Deny" (got ${JSON.stringify(Effect) ?? 'nothing'})`);
+    throw malformed(
+      `${where}.Effect must be "Allow" or "Deny" (got ${JSON.stringify(Effect) ?? 'nothing'})`,
+    );
   }
   const pair = (a: string, b: string, required: boolean): void => {
-    if (v[a] !== undefined && v[b] !== undefined) throw malformed(`${where} has both ${a} and ${b}`);
-    if (required && v[a] === undefined && v[b] === undefined) throw malformed(`${where} needs ${a} or ${b}`);
+    if (v[a] !== undefined && v[b] !== undefined)
+      throw malformed(`${where} has both ${a} and ${b}`);
+    if (required && v[a] === undefined && v[b] === undefined)
+      throw malformed(`${where} needs ${a} or ${b}`);
   };
   pair('Principal', 'NotPrincipal', false);
   pair('Action', 'NotAction', true);
@@ -168,7 +182,9 @@ export function parsePolicy(input: string | object): ParsedPolicy {
   }
   const { Version, Id, Statement } = doc;
   if (Version !== undefined && Version !== '2012-10-17' && Version !== '2008-10-17') {
-    throw malformed(`Version must be "2012-10-17" or "2008-10-17" (got ${JSON.stringify(Version)})`);
+    throw malformed(
+      `Version must be "2012-10-17" or "2008-10-17" (got ${JSON.stringify(Version)})`,
+    );
   }
   if (Id !== undefined && typeof Id !== 'string') throw malformed('Id must be a string');
   if (Statement === undefined) throw malformed('Statement is missing');

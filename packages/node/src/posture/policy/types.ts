@@ -66,12 +66,7 @@ export interface ParsedPolicy {
 
 /** A JSON value, as found in and produced for policy documents. */
 export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue };
+  string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 /** A policy document in its JSON shape (what `GetBucketPolicy` returns, parsed). */
 export interface PolicyDocument {
@@ -90,13 +85,15 @@ export interface PolicyStatementJson {
   NotAction?: string | string[];
   Resource?: string | string[];
   NotResource?: string | string[];
-  Condition?: Record<string, Record<string, string | number | boolean | (string | number | boolean)[]>>;
+  Condition?: Record<
+    string,
+    Record<string, string | number | boolean | (string | number | boolean)[]>
+  >;
 }
 
 /** The principal making a request, for {@link evaluatePolicy}. */
 export type RequestPrincipal =
-  | { readonly type: 'anonymous' }
-  | { readonly type: PrincipalKind; readonly id: string };
+  { readonly type: 'anonymous' } | { readonly type: PrincipalKind; readonly id: string };
 
 /** A context key's value in a request: single-valued keys take a scalar, multivalued keys an array. */
 export type ContextValue = string | number | boolean | readonly (string | number | boolean)[];
