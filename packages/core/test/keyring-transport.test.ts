@@ -1,29 +1,24 @@
-import { createServer, type Server } from 'node:http';
 import { Agent } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { KMS } from '@aws-crypto/kms-keyring-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startClearTextServer,
+  type ClearTextServer,
+} from '../../../test/harness/clear-text-server.js';
 import { beginEncryption, InsecureTransportError, kmsKeyring, S3EncError } from '../src/index.js';
 
 const ARN = 'arn:aws:kms:us-east-1:111122223333:key/11111111-2222-3333-4444-555555555555';
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 
-/** A clear-text "KMS" that only counts what reaches it. */
-let server: Server;
-let hits = 0;
+let server: ClearTextServer;
 let url = '';
+const hits = (): number => server.hits();
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    hits++;
-    req.resume();
-    res.statusCode = 500;
-    res.end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startClearTextServer();
+  url = server.url;
 });
 afterAll(async () => {
-  await new Promise((r) => server.close(r));
+  await server.close();
 });
 
 /** Walks an error's cause chain. */
@@ -43,7 +38,7 @@ describe('KMS keyrings are https-only', () => {
     expect(() =>
       kmsKeyring({ generatorKeyId: ARN, kmsClientConfig: { endpoint: url, credentials } }),
     ).toThrow(InsecureTransportError);
-    expect(hits).toBe(0);
+    expect(hits()).toBe(0);
   });
 
   it('refuses settings that disable certificate verification, and custom handlers', () => {
@@ -89,7 +84,7 @@ describe('KMS keyrings are https-only', () => {
     );
     expect(err).toBeInstanceOf(S3EncError);
     expect(chain(err).some((c) => c instanceof InsecureTransportError)).toBe(true);
-    expect(hits).toBe(0);
+    expect(hits()).toBe(0);
   });
 
   it('stops a client the keyring builds when the endpoint comes from the environment', async () => {
@@ -105,7 +100,7 @@ describe('KMS keyrings are https-only', () => {
         (e: unknown) => e,
       );
       expect(chain(err).some((c) => c instanceof InsecureTransportError)).toBe(true);
-      expect(hits).toBe(0);
+      expect(hits()).toBe(0);
     } finally {
       if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_KMS;
       else process.env.AWS_ENDPOINT_URL_KMS = saved;

@@ -1,25 +1,21 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
 import { InsecureTransportError } from '@s3enc/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startClearTextServer,
+  type ClearTextServer,
+} from '../../../../test/harness/clear-text-server.js';
 import { getVersion, headVersion, restoreVersion } from './index.js';
 
-let server: Server;
-let hits = 0;
+let server: ClearTextServer;
 let endpoint = '';
+const hits = (): number => server.hits();
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    hits++;
-    req.resume();
-    res.statusCode = 500;
-    res.end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startClearTextServer();
+  endpoint = server.url;
 });
 afterAll(async () => {
-  await new Promise((r) => server.close(r));
+  await server.close();
 });
 
 const client = (): S3Client =>
@@ -42,13 +38,13 @@ describe('SSE-C keys never travel over a clear-text client', () => {
     await expect(getVersion(client(), { ...address, sseCustomerKey })).rejects.toBeInstanceOf(
       InsecureTransportError,
     );
-    expect(hits).toBe(0);
+    expect(hits()).toBe(0);
   });
 
   it('restoreVersion with an SSE-C source refuses before a byte leaves', async () => {
     await expect(
       restoreVersion(client(), { ...address, sourceSseCustomerKey: sseCustomerKey }),
     ).rejects.toBeInstanceOf(InsecureTransportError);
-    expect(hits).toBe(0);
+    expect(hits()).toBe(0);
   });
 });
