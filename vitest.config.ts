@@ -18,6 +18,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+          globalSetup: ['test/harness/tmp-root.ts'],
           testTimeout: 60_000,
         },
       },
@@ -26,7 +27,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
-          globalSetup: ['test/harness/global-setup.ts'],
+          globalSetup: ['test/harness/tmp-root.ts', 'test/harness/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
