@@ -238,7 +238,7 @@ export class EncryptedS3Client {
   ): Promise<GetToFileResult> {
     if (typeof path !== 'string' || path === '')
       throw new InvalidArgumentError('path must be a non-empty string');
-    const read = await prepareRead(this.#ctx, bucket, key, options);
+    const read = await prepareRead(this.#ctx, bucket, key, options, 'file');
     const tmp = join(
       dirname(path),
       `.${basename(path)}.s3enc-${randomBytes(6).toString('hex')}.tmp`,

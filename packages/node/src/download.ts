@@ -31,6 +31,7 @@ import {
 import { checkBucketKey, checkInt, type ClientContext } from './context.js';
 import { hasMarker } from './marker.js';
 import { toS3Error, withRetries } from './s3-errors.js';
+import { signedRead, type ReadTarget } from './download-signed.js';
 import { toSseCustomerKey, type SseCustomerKeyInput } from './sse.js';
 
 /** Options shared by `get`, `getToFile` and `head`. */
@@ -59,6 +60,13 @@ export interface GetOptions extends ReadOptions {
   allowPlaintext?: boolean | undefined;
   commitmentPolicy?: CommitmentPolicy | undefined;
   maxEncryptedDataKeys?: number | undefined;
+  /**
+   * Signed-suite objects only (the official library's default suite): `get` holds their
+   * plaintext in memory until the whole-message signature verifies, up to this many bytes
+   * (default 64 MiB); larger ones are refused with ERR_S3ENC_SIGNED_MESSAGE_TOO_LARGE — use
+   * `getToFile`, which stages them in its private temporary file instead.
+   */
+  maxSignedPlaintextInMemory?: number | undefined;
 }
 
 /** S3-side facts about the object read. */
@@ -96,7 +104,7 @@ export interface OpenedObject {
   ssec: Record<string, string>;
 }
 
-const GET_CODES = {
+export const GET_CODES = {
   PreconditionFailed: 'ERR_S3ENC_OBJECT_CHANGED',
   '412': 'ERR_S3ENC_OBJECT_CHANGED',
 };
@@ -107,7 +115,7 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
     throw new AbortError('The download was aborted', { cause: signal.reason });
 }
 
-async function readBody(res: GetObjectCommandOutput): Promise<Buffer> {
+export async function readBody(res: GetObjectCommandOutput): Promise<Buffer> {
   const body = res.Body as AsyncIterable<Uint8Array> | undefined;
   if (body === undefined) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
@@ -359,6 +367,7 @@ export async function prepareRead(
   bucket: string,
   key: string,
   o: GetOptions,
+  target: ReadTarget = 'stream',
 ): Promise<PreparedRead> {
   const d = ctx.defaults;
   const concurrency = checkInt('concurrency', o.concurrency, 1, 64) ?? d.concurrency;
@@ -389,14 +398,8 @@ export async function prepareRead(
     return plaintextRead(ctx, opened, o, chunkSize, concurrency);
   }
 
-  if (opened.header.info.signed) {
-    // The signature footer covers the whole message: frames cannot be released one by one
-    // before it is checked, and ranged reads cannot check it at all. (Before any KMS call.)
-    throw new FormatError(
-      'ERR_S3ENC_SIGNED_MESSAGE',
-      'The object uses a signed algorithm suite, which get cannot read frame by frame; fetch it with GetObject and use decryptStream from @s3enc/core',
-    );
-  }
+  // The signature footer covers the whole message: read sequentially (download-signed.ts).
+  if (opened.header.info.signed) return signedRead(ctx, opened, o, chunkSize, target);
   const session = await beginDecryption({
     keyring: ctx.keyring,
     header: opened.head.subarray(0, opened.header.headerLength),
