@@ -115,18 +115,18 @@ type Plan =
       readonly write: () => Promise<unknown>;
     };
 
+/** How a failed read or write of a setting is reported. */
+function changeStatusOf(kind: string): ChangeStatus {
+  return kind === 'unsupported' || kind === 'access-denied' ? kind : 'failed';
+}
+
 function unreadable(
   setting: HardenSetting,
   r: Exclude<ReadOutcome<unknown>, { kind: 'ok' | 'not-configured' }>,
   bucket: string,
 ): PlannedChange {
   assertBucketExists(bucket, [r]);
-  const status: ChangeStatus =
-    r.kind === 'unsupported'
-      ? 'unsupported'
-      : r.kind === 'access-denied'
-        ? 'access-denied'
-        : 'failed';
+  const status = changeStatusOf(r.kind);
   const reason =
     r.kind === 'unsupported'
       ? 'not supported by this endpoint'
@@ -382,12 +382,7 @@ export async function hardenBucket(
         };
       } catch (err) {
         const c = classifyError(err);
-        const status: ChangeStatus =
-          c.kind === 'unsupported'
-            ? 'unsupported'
-            : c.kind === 'access-denied'
-              ? 'access-denied'
-              : 'failed';
+        const status = changeStatusOf(c.kind);
         const message =
           c.kind === 'error'
             ? c.message
