@@ -22,6 +22,7 @@ import type {
   CommitmentPolicy,
   DecryptionSession,
   EncryptionContext,
+  OpenedFrameChunks,
   HeaderInfo,
   Keyring,
   OpenedFrames,
@@ -97,6 +98,26 @@ class Session implements DecryptionSession {
   }
 
   openFrames(firstSeq: number, ciphertext: Uint8Array): OpenedFrames {
+    if (!(ciphertext instanceof Uint8Array))
+      throw new InvalidArgumentError('ciphertext must be a Uint8Array');
+    return toOpened(this.#frameOpener().open(firstSeq, ciphertext));
+  }
+
+  openFrameChunks(firstSeq: number, chunks: readonly Uint8Array[]): OpenedFrameChunks {
+    if (!Array.isArray(chunks) || !chunks.every((c) => c instanceof Uint8Array))
+      throw new InvalidArgumentError('chunks must be an array of Uint8Array');
+    const r = this.#frameOpener().openPieces(firstSeq, chunks.map(asBuffer));
+    return {
+      plaintext: r.plaintext,
+      plainLength: r.plainLength,
+      frames: r.frames,
+      final: r.final,
+      ...(r.final ? { finalLength: r.finalLength! } : {}),
+    };
+  }
+
+  /** The opener, for reading frames directly (a stream checks signatures itself). */
+  #frameOpener(): FrameOpener {
     const opener = this.opener();
     if (this.info.signed && !this.#allowUnverified) {
       throw new FormatError(
@@ -104,9 +125,7 @@ class Session implements DecryptionSession {
         'Signed messages cannot be read frame by frame before the signature is checked; use decryptStream or releaseUnverifiedPlaintext',
       );
     }
-    if (!(ciphertext instanceof Uint8Array))
-      throw new InvalidArgumentError('ciphertext must be a Uint8Array');
-    return toOpened(opener.open(firstSeq, ciphertext));
+    return opener;
   }
 
   openFramesInto(
@@ -115,13 +134,7 @@ class Session implements DecryptionSession {
     firstSeq: number,
     ciphertext: Uint8Array,
   ): Omit<OpenedFrames, 'plaintext'> & { bytes: number } {
-    const opener = this.opener();
-    if (this.info.signed && !this.#allowUnverified) {
-      throw new FormatError(
-        'ERR_S3ENC_SIGNED_MESSAGE',
-        'Signed messages cannot be read frame by frame before the signature is checked',
-      );
-    }
+    const opener = this.#frameOpener();
     if (!(ciphertext instanceof Uint8Array) || !(out instanceof Uint8Array)) {
       throw new InvalidArgumentError('ciphertext and out must be Uint8Array');
     }

@@ -10,6 +10,7 @@ import type {
   AwsEsdkJsDecipherGCM,
 } from '@aws-crypto/material-management-node';
 import { ContentAADString, SequenceIdentifier } from '@aws-crypto/serialize';
+import { ByteQueue } from './byte-queue.js';
 import { IntegrityError, InvalidArgumentError } from './errors.js';
 import { FINAL_FRAME_OVERHEAD, FRAME_OVERHEAD, MAX_FRAME_SEQ } from './sizes.js';
 
@@ -201,23 +202,30 @@ export class FrameOpener {
    * is returned unless every tag verifies. Throws IntegrityError.
    */
   open(firstSeq: number, bytes: Uint8Array): OpenResult {
+    return this.openPieces(firstSeq, [asBuffer(bytes)]);
+  }
+
+  /**
+   * {@link open} over consecutive chunks (as they came off a socket), without joining them:
+   * each frame's content is fed to its decipher straight from the chunks.
+   */
+  openPieces(firstSeq: number, chunks: readonly Buffer[]): OpenResult {
     checkSeq(firstSeq);
+    const q = new ByteQueue();
+    for (const c of chunks) q.push(c);
     const out: Buffer[] = [];
     let plainLength = 0;
-    let o = 0;
     let seq = firstSeq;
     let final = false;
     let finalLength: number | undefined;
-    const buf = asBuffer(bytes);
     try {
-      while (o < buf.length) {
+      while (q.length > 0) {
         if (final) throw fail('ERR_S3ENC_TRAILING_DATA', 'Data after the final frame');
-        const size = this.frameSizeAt(buf, o);
-        if (size === undefined || o + size > buf.length)
+        const size = this.frameSizeAt(q.peek(Math.min(24, q.length)));
+        if (size === undefined || size > q.length)
           throw fail('ERR_S3ENC_TRUNCATED', 'Message is truncated');
-        const r = this.openFrame(seq, [buf.subarray(o, o + size)], out);
+        const r = this.openFrame(seq, q.takePieces(size), out);
         plainLength += r.length;
-        o += size;
         seq++;
         if (r.final) {
           final = true;

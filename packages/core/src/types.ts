@@ -105,6 +105,14 @@ export interface OpenedFrames {
   readonly finalLength?: number;
 }
 
+/** Result of {@link DecryptionSession.openFrameChunks}. */
+export interface OpenedFrameChunks extends Omit<OpenedFrames, 'plaintext'> {
+  /** Plaintext, one Buffer per non-empty frame, in order; only returned once every tag verified. */
+  readonly plaintext: readonly Buffer[];
+  /** Total plaintext bytes. */
+  readonly plainLength: number;
+}
+
 /**
  * The keyed state of one message being read. Obtain with `beginDecryption`, which has
  * already checked the key commitment and the header auth tag.
@@ -133,6 +141,12 @@ export interface DecryptionSession {
     firstSeq: number,
     ciphertext: Uint8Array,
   ): Omit<OpenedFrames, 'plaintext'> & { bytes: number };
+  /**
+   * Like `openFrames`, for ciphertext that arrived as consecutive chunks (a socket's): the
+   * chunks are not joined, and the plaintext stays one Buffer per frame, so nothing is copied.
+   * Same checks and errors as `openFrames`.
+   */
+  openFrameChunks(firstSeq: number, chunks: readonly Uint8Array[]): OpenedFrameChunks;
   /** Drops the derived key and zeroes the data key. Idempotent. */
   destroy(): void;
 }

@@ -197,6 +197,43 @@ describe('sessions', () => {
     expect(() => d.openFrames(1, msg.subarray(H))).toThrow(InvalidArgumentError);
   });
 
+  it('openFrameChunks opens frames from unjoined chunks at every split, and fails as openFrames', async () => {
+    const F = 16;
+    const p = bytes(4 * F + 5);
+    const s = await beginEncryption({ keyring: keyring(), frameLength: F });
+    const body = s.sealFrames(1, p, true);
+    const d = await beginDecryption({ keyring: keyring(), header: s.header });
+    // Every pair of cut points: three chunks (some empty) that straddle heads, bodies and tags.
+    for (let a = 0; a <= body.length; a += 3) {
+      for (let b = a; b <= body.length; b += 5) {
+        const chunks = [body.subarray(0, a), body.subarray(a, b), body.subarray(b)];
+        const r = d.openFrameChunks(1, chunks);
+        expect(r).toMatchObject({ frames: 5, final: true, finalLength: 5, plainLength: p.length });
+        expect(r.plaintext.every((x) => x.length > 0)).toBe(true);
+        expect(Buffer.concat(r.plaintext).equals(p)).toBe(true);
+      }
+    }
+    // The same errors as openFrames, for a flipped tag bit, a cut and a byte too many.
+    const cases: Buffer[] = [Buffer.from(body), body.subarray(0, body.length - 1)];
+    cases[0]![F + 20]! ^= 1;
+    cases.push(Buffer.concat([body, Buffer.alloc(1)]));
+    for (const bad of cases) {
+      let want: unknown;
+      try {
+        d.openFrames(1, bad);
+      } catch (e) {
+        want = e;
+      }
+      expect(want).toBeInstanceOf(Error);
+      expect(() => d.openFrameChunks(1, [bad.subarray(0, 7), bad.subarray(7)])).toThrow(
+        expect.objectContaining({ code: (want as { code: string }).code }) as Error,
+      );
+    }
+    expect(() => d.openFrameChunks(1, 'nope' as unknown as Buffer[])).toThrow(InvalidArgumentError);
+    d.destroy();
+    expect(() => d.openFrameChunks(1, [body])).toThrow(InvalidArgumentError);
+  });
+
   it('keeps keys out of inspect and JSON', async () => {
     const s = await beginEncryption({ keyring: keyring(), frameLength: 16 });
     const text = inspect(s, { depth: 10, showHidden: true }) + JSON.stringify(s);
