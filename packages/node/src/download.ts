@@ -28,7 +28,13 @@ import {
   type EncryptionContext,
   type HeaderInfo,
 } from '@s3enc/core';
-import { checkBucketKey, checkInt, type ClientContext } from './context.js';
+import {
+  checkBucketKey,
+  checkInt,
+  checkProgressListener,
+  type ClientContext,
+  type ProgressListener,
+} from './context.js';
 import { hasMarker } from './marker.js';
 import { toS3Error, withRetries } from './s3-errors.js';
 import { signedRead, type ReadTarget } from './download-signed.js';
@@ -67,6 +73,11 @@ export interface GetOptions extends ReadOptions {
    * `getToFile`, which stages them in its private temporary file instead.
    */
   maxSignedPlaintextInMemory?: number | undefined;
+  /**
+   * Called with the plaintext bytes verified so far: handed to the body stream (`get`) or
+   * written (`getToFile`). `total` is the length of the range read.
+   */
+  onProgress?: ProgressListener | undefined;
 }
 
 /** S3-side facts about the object read. */
@@ -123,16 +134,25 @@ export async function readBody(res: GetObjectCommandOutput): Promise<Buffer> {
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
-/** Copies the body into `out`; returns the byte count (more than `out` holds is counted, not written). */
-async function readBodyInto(res: GetObjectCommandOutput, out: Buffer): Promise<number> {
+/**
+ * The body's chunks as they arrived (no copy), or undefined when it does not hold exactly
+ * `want` bytes (reading stops once it holds more).
+ */
+async function readBodyChunks(
+  res: GetObjectCommandOutput,
+  want: number,
+): Promise<Buffer[] | undefined> {
   const body = res.Body as AsyncIterable<Uint8Array> | undefined;
+  const chunks: Buffer[] = [];
   let n = 0;
-  if (body === undefined) return 0;
-  for await (const c of body) {
-    if (n + c.byteLength <= out.length) out.set(c, n);
-    n += c.byteLength;
+  if (body !== undefined) {
+    for await (const c of body) {
+      n += c.byteLength;
+      if (n > want) return undefined;
+      chunks.push(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+    }
   }
-  return n;
+  return n === want ? chunks : undefined;
 }
 
 function totalFromContentRange(cr: string | undefined): number | undefined {
@@ -341,9 +361,15 @@ export interface PreparedRead {
   readonly plaintextSize: number;
   readonly range: ByteRange;
   /** Plaintext chunks in order, each verified before it is yielded. */
-  chunks(): AsyncGenerator<{ offset: number; data: Buffer }, void, undefined>;
+  chunks(): AsyncGenerator<Piece, void, undefined>;
   /** Releases the data key (also done when `chunks()` finishes or fails). */
   close(): void;
+}
+
+/** Plaintext bytes at their offset in the object's plaintext. @internal */
+export interface Piece {
+  offset: number;
+  data: Buffer;
 }
 
 interface Chunk {
@@ -372,6 +398,7 @@ export async function prepareRead(
   const d = ctx.defaults;
   const concurrency = checkInt('concurrency', o.concurrency, 1, 64) ?? d.concurrency;
   const chunkSize = checkInt('chunkSize', o.chunkSize, 1, 1024 ** 3) ?? d.downloadChunkSize;
+  checkProgressListener(o.onProgress); // refused before any request; the client reports
   if (o.range !== undefined) {
     if (typeof o.range !== 'object' || o.range === null)
       throw new InvalidArgumentError('range must be { start, end }');
@@ -467,72 +494,65 @@ export async function prepareRead(
       });
     }
 
-    // Receive buffers are reused across chunks (one per request in flight): the ciphertext is
-    // only needed until its frames are opened, and reuse spares the GC a large allocation per chunk.
-    const spare: Buffer[] = [];
-    const fetchChunk = async (
-      c: Chunk,
-      abort: AbortSignal,
-    ): Promise<{ offset: number; data: Buffer }> => {
+    // The frames are opened straight from the chunks the socket delivered: no receive buffer
+    // to copy into, and each frame's plaintext goes on as the Buffer its decipher produced.
+    const fetchChunk = async (c: Chunk, abort: AbortSignal): Promise<Piece[]> => {
       const want = c.cipherEnd - c.cipherStart;
-      let pooled: Buffer | undefined;
-      const bytes =
-        c.preloaded ??
-        (await withRetries(
-          async () => {
-            const res = await ctx.s3.send(
-              new GetObjectCommand({
-                Bucket: bucket,
-                Key: key,
-                Range: `bytes=${c.cipherStart}-${c.cipherEnd - 1}`,
-                ...pin,
-                ...ssec,
-              }),
-              { abortSignal: abort },
-            );
-            pooled ??= spare.pop();
-            if (pooled === undefined || pooled.length < want) pooled = Buffer.allocUnsafe(want);
-            const got = await readBodyInto(res, pooled);
-            if (got !== want) {
-              throw new IntegrityError(
-                'ERR_S3ENC_TRUNCATED',
-                'The object ended before its final frame',
-              );
-            }
-            return pooled.subarray(0, want);
-          },
-          4,
-          abort,
-        ).catch((err: unknown) => {
-          throw toS3Error(err, 'GetObject', GET_CODES, signal);
-        }));
-      let opened: ReturnType<typeof session.openFrames>;
-      try {
-        opened = session.openFrames(c.firstSeq, bytes);
-      } finally {
-        if (pooled !== undefined && spare.length < concurrency) spare.push(pooled);
-      }
+      const received =
+        c.preloaded !== undefined
+          ? [c.preloaded]
+          : await withRetries(
+              async () => {
+                const res = await ctx.s3.send(
+                  new GetObjectCommand({
+                    Bucket: bucket,
+                    Key: key,
+                    Range: `bytes=${c.cipherStart}-${c.cipherEnd - 1}`,
+                    ...pin,
+                    ...ssec,
+                  }),
+                  { abortSignal: abort },
+                );
+                const got = await readBodyChunks(res, want);
+                if (got === undefined) {
+                  throw new IntegrityError(
+                    'ERR_S3ENC_TRUNCATED',
+                    'The object ended before its final frame',
+                  );
+                }
+                return got;
+              },
+              4,
+              abort,
+            ).catch((err: unknown) => {
+              throw toS3Error(err, 'GetObject', GET_CODES, signal);
+            });
+      const opened = session.openFrameChunks(c.firstSeq, received);
+      const fail = (code: string, message: string) => {
+        for (const b of opened.plaintext) b.fill(0);
+        return new IntegrityError(code, message);
+      };
       if (c.lastSeq === finalSeq && !opened.final) {
-        throw new IntegrityError('ERR_S3ENC_TRUNCATED', 'The message has no final frame');
+        throw fail('ERR_S3ENC_TRUNCATED', 'The message has no final frame');
       }
       // A final frame holding F−8 bytes is exactly as long as a regular frame: one may sit
       // where the size says a regular frame is. Only the last frame may be final.
-      if (c.lastSeq !== finalSeq && opened.final) {
-        throw new IntegrityError(
-          'ERR_S3ENC_FRAME_SEQUENCE',
-          'The message frames do not match its size',
-        );
+      if (
+        (c.lastSeq !== finalSeq && opened.final) ||
+        opened.frames !== c.lastSeq - c.firstSeq + 1
+      ) {
+        throw fail('ERR_S3ENC_FRAME_SEQUENCE', 'The message frames do not match its size');
       }
-      if (opened.frames !== c.lastSeq - c.firstSeq + 1) {
-        throw new IntegrityError(
-          'ERR_S3ENC_FRAME_SEQUENCE',
-          'The message frames do not match its size',
-        );
+      // Trim to the requested range, frame by frame.
+      const pieces: Piece[] = [];
+      let at = (c.firstSeq - 1) * F;
+      for (const b of opened.plaintext) {
+        const from = Math.max(range.start, at);
+        const to = Math.min(range.end, at + b.length);
+        if (to > from) pieces.push({ offset: from, data: b.subarray(from - at, to - at) });
+        at += b.length;
       }
-      const base = (c.firstSeq - 1) * F;
-      const from = Math.max(range.start, base) - base;
-      const to = Math.min(range.end, base + opened.plaintext.length) - base;
-      return { offset: base + from, data: opened.plaintext.subarray(from, Math.max(from, to)) };
+      return pieces;
     };
 
     const chunks = () =>
@@ -566,13 +586,10 @@ function plaintextRead(
       code: 'ERR_S3ENC_INVALID_RANGE',
     });
   const count = Math.ceil((range.end - range.start) / chunkSize);
-  const fetchChunk = async (
-    i: number,
-    abort: AbortSignal,
-  ): Promise<{ offset: number; data: Buffer }> => {
+  const fetchChunk = async (i: number, abort: AbortSignal): Promise<Piece[]> => {
     const off = range.start + i * chunkSize;
     const end = Math.min(range.end, off + chunkSize);
-    if (end <= opened.head.length) return { offset: off, data: opened.head.subarray(off, end) };
+    if (end <= opened.head.length) return [{ offset: off, data: opened.head.subarray(off, end) }];
     const data = await withRetries(
       async () => {
         const res = await ctx.s3.send(
@@ -594,7 +611,7 @@ function plaintextRead(
     });
     if (data.length !== end - off)
       throw new S3RequestError('ERR_S3ENC_S3_REQUEST', 'GetObject returned a short range');
-    return { offset: off, data };
+    return [{ offset: off, data }];
   };
   return {
     facts,
@@ -609,22 +626,23 @@ function plaintextRead(
 
 /**
  * Runs `fetch(i)` for i in 0..count−1 with at most `concurrency` in flight and yields the
- * results in order. On failure or early exit the rest is cancelled and `done` runs.
+ * pieces of each result in order (empty ones only when `yieldEmpty`). On failure or early
+ * exit the rest is cancelled and `done` runs.
  */
 async function* orderedPrefetch(
   count: number,
   concurrency: number,
-  fetch: (i: number, abort: AbortSignal) => Promise<{ offset: number; data: Buffer }>,
+  fetch: (i: number, abort: AbortSignal) => Promise<Piece[]>,
   signal: AbortSignal | undefined,
   yieldEmpty: boolean,
   done: () => void,
-): AsyncGenerator<{ offset: number; data: Buffer }, void, undefined> {
+): AsyncGenerator<Piece, void, undefined> {
   const ac = new AbortController();
   const onAbort = () => {
     ac.abort(signal?.reason);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
-  const inflight: Promise<{ offset: number; data: Buffer }>[] = [];
+  const inflight: Promise<Piece[]>[] = [];
   let next = 0;
   const launch = () => {
     while (inflight.length < concurrency && next < count) {
@@ -636,10 +654,11 @@ async function* orderedPrefetch(
   try {
     launch();
     while (inflight.length > 0) {
-      const r = await inflight.shift()!;
+      const pieces = await inflight.shift()!;
       launch();
       throwIfAborted(signal);
-      if (r.data.length > 0 || yieldEmpty) yield r;
+      if (pieces.length === 0 && yieldEmpty) yield { offset: 0, data: Buffer.alloc(0) };
+      for (const r of pieces) if (r.data.length > 0 || yieldEmpty) yield r;
     }
   } catch (err) {
     throw err instanceof S3EncError ? err : toS3Error(err, 'GetObject', GET_CODES, signal);
