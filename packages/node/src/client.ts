@@ -22,6 +22,7 @@ import {
 } from '@s3enc/core';
 import {
   checkInt,
+  checkProgressListener,
   DEFAULT_CONCURRENCY,
   DEFAULT_DOWNLOAD_CHUNK_SIZE,
   DEFAULT_PART_SIZE,
@@ -195,9 +196,16 @@ export class EncryptedS3Client {
   async get(bucket: string, key: string, options: GetOptions = {}): Promise<GetResult> {
     const read = await prepareRead(this.#ctx, bucket, key, options);
     const gen = read.chunks();
+    const onProgress = checkProgressListener(options.onProgress);
+    const total = read.range.end - read.range.start;
     const body = Readable.from(
       (async function* () {
-        for await (const c of gen) yield c.data;
+        let done = 0;
+        for await (const c of gen) {
+          done += c.data.length;
+          onProgress?.({ bytes: done, total });
+          yield c.data;
+        }
       })(),
       { objectMode: false, highWaterMark: 1 },
     );
@@ -244,6 +252,7 @@ export class EncryptedS3Client {
       `.${basename(path)}.s3enc-${randomBytes(6).toString('hex')}.tmp`,
     );
     let written = 0;
+    const onProgress = checkProgressListener(options.onProgress);
     try {
       const fh = await open(tmp, 'wx', 0o600);
       try {
@@ -259,6 +268,7 @@ export class EncryptedS3Client {
             off += bytesWritten;
           }
           written += c.data.length;
+          onProgress?.({ bytes: written, total: read.range.end - read.range.start });
         }
         await fh.sync();
       } finally {

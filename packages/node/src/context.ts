@@ -35,6 +35,55 @@ export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_DOWNLOAD_CHUNK_SIZE = 8 * 1024 * 1024;
 
+/** How far a transfer has got, in plaintext bytes. */
+export interface TransferProgress {
+  /**
+   * Plaintext bytes done: for `put`, in parts S3 has acknowledged; for `get`, verified and
+   * handed to the body stream; for `getToFile`, verified and written.
+   */
+  readonly bytes: number;
+  /** Plaintext bytes in all, when known (a stream source of unknown length: undefined). */
+  readonly total: number | undefined;
+}
+
+/**
+ * Called as a transfer advances (`onProgress` of put, get and getToFile). It runs on the
+ * transfer's path: keep it cheap. If it throws, the transfer fails with that error: a
+ * multipart upload is aborted and a download's temporary file removed (a single-PutObject
+ * upload reports only once the object is stored, so that object stays).
+ */
+export type ProgressListener = (progress: TransferProgress) => void;
+
+/** Errors thrown by progress listeners: passed on as they are, never wrapped as S3 errors. */
+const listenerFailures = new WeakSet<object>();
+
+/** True when `err` came out of a progress listener. */
+export function isListenerFailure(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && listenerFailures.has(err);
+}
+
+/**
+ * Checks `v` and returns a reporter that calls it; what the listener throws is marked so the
+ * engines rethrow it unchanged (a thrown non-Error becomes an Error carrying it as cause).
+ * @throws InvalidArgumentError unless `v` is undefined or a function.
+ */
+export function checkProgressListener(
+  v: unknown,
+): ((progress: TransferProgress) => void) | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'function') throw new InvalidArgumentError('onProgress must be a function');
+  const listener = v as ProgressListener;
+  return (progress) => {
+    try {
+      listener(progress);
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error('onProgress threw', { cause: e });
+      listenerFailures.add(err);
+      throw err;
+    }
+  };
+}
+
 /** @throws InvalidArgumentError unless `v` is undefined or a safe integer in [min, max]. */
 export function checkInt(
   name: string,

@@ -8,6 +8,7 @@ export * from './transport/https-only.js';
 export * from './object-lock/index.js';
 export * from './client.js';
 export type { PutSource, FileSource } from './sources.js';
+export type { TransferProgress, ProgressListener } from './context.js';
 export type { PutOptions, PutResult } from './upload.js';
 export type { GetOptions, ReadOptions, ObjectFacts } from './download.js';
 export type { HeadResult, EnvelopeDescription } from './head.js';

@@ -36,6 +36,9 @@ import {
 import {
   checkBucketKey,
   checkInt,
+  checkProgressListener,
+  isListenerFailure,
+  type ProgressListener,
   MAX_PARTS,
   MIN_PART_SIZE,
   type ClientContext,
@@ -56,7 +59,6 @@ export interface PutOptions {
   partSize?: number | undefined;
   /** Parallel part uploads. Default: the client's (4). Memory ≈ concurrency × 2 × partSize. */
   concurrency?: number | undefined;
-  /** Objects whose ciphertext fits in one part go up with one PutObject. */
   /** Plaintext size of a stream source when the caller knows it (checked). */
   size?: number | undefined;
   /** Fail with ERR_S3ENC_OBJECT_EXISTS instead of overwriting (`If-None-Match: *`). */
@@ -77,6 +79,11 @@ export interface PutOptions {
   objectLock?: ObjectLockPutOptions | undefined;
   /** Cancels the upload; the multipart upload is aborted and AbortError thrown. */
   signal?: AbortSignal | undefined;
+  /**
+   * Called with the plaintext bytes S3 has acknowledged, after each part (once, at the end,
+   * for an object small enough for one PutObject).
+   */
+  onProgress?: ProgressListener | undefined;
 }
 
 /** What `put` returns. */
@@ -162,6 +169,7 @@ export async function putObject(
   const d = ctx.defaults;
   const concurrency = checkInt('concurrency', o.concurrency, 1, 64) ?? d.concurrency;
   const partSize = checkInt('partSize', o.partSize, MIN_PART_SIZE, 5 * 1024 ** 3) ?? d.partSize;
+  const onProgress = checkProgressListener(o.onProgress);
   const algorithm = o.checksumAlgorithm ?? d.checksumAlgorithm;
   assertChecksumAlgorithm(algorithm);
   const checksumType = o.checksumType ?? defaultChecksumType(algorithm);
@@ -270,6 +278,7 @@ export async function putObject(
             throw toS3Error(err, 'PutObject', PUT_CODES, signal);
           });
           checkEcho(res, algorithm, checksum.value);
+          onProgress?.({ bytes: first.value.data.length, total: first.value.data.length });
           return {
             ...base,
             versionId: res.VersionId,
@@ -302,6 +311,7 @@ export async function putObject(
           if (signal.aborted)
             throw new AbortError('The upload was aborted', { cause: signal.reason });
           const results: { part: CompletedPart; digest: PartDigest; plain: number }[] = [];
+          let acknowledged = 0;
           let failure: Error | undefined;
           let nextPiece: SourcePiece | undefined = first.value;
           let sourceDone = false;
@@ -382,6 +392,8 @@ export async function putObject(
                 digest: { digest, size: body.length },
                 plain: piece.data.length,
               });
+              acknowledged += piece.data.length;
+              onProgress?.({ bytes: acknowledged, total: src.size });
             }
           };
           const workers = Array.from({ length: concurrency }, () =>
@@ -436,6 +448,7 @@ export async function putObject(
           };
         } catch (err) {
           await abortUpload(ctx.s3, bucket, key, uploadId);
+          if (isListenerFailure(err)) throw err;
           throw toS3Error(err, 'multipart upload', {}, o.signal);
         }
       } finally {
