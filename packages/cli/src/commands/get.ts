@@ -3,10 +3,9 @@
  * written by the library under a temporary name and renamed only once every frame verified,
  * so a failure never leaves a partial file; stdout receives only authenticated plaintext.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import type { ByteRange } from '@s3enc/core';
 import type { GetOptions } from '@s3enc/node';
 import {
@@ -50,24 +49,6 @@ async function resolveTarget(target: string, key: string): Promise<string> {
 }
 
 /** Polls the size of the library's temporary file, for the progress bar only. */
-function watchTempFile(path: string, onSize: (n: number) => void): () => void {
-  const dir = dirname(path);
-  const prefix = `.${basename(path)}.s3enc-`;
-  const timer = setInterval(() => {
-    void (async () => {
-      const names = await readdir(dir).catch(() => [] as string[]);
-      const tmp = names.find((n) => n.startsWith(prefix));
-      if (tmp === undefined) return;
-      const st = await stat(join(dir, tmp)).catch(() => undefined);
-      if (st) onSize(st.size);
-    })();
-  }, 200);
-  timer.unref();
-  return () => {
-    clearInterval(timer);
-  };
-}
-
 export async function run(ctx: CommandContext): Promise<number | undefined> {
   const { bucket, key } = parseS3Url(ctx.positionals[0]!);
   const v = ctx.values;
@@ -127,15 +108,20 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
         total = range.end - range.start;
       }
     }
+    const progress = createProgress(ctx.out, `get ${key}`, total);
+    let done = 0;
     const options: GetOptions = {
       signal: ctx.signal,
+      onProgress: (p) => {
+        done = p.bytes;
+        progress.update(p.bytes);
+      },
       ...(versionId !== undefined ? { versionId } : {}),
       ...(range !== undefined ? { range } : {}),
       ...(encryptionContext ? { encryptionContext } : {}),
       ...(sseCustomerKey ? { sseCustomerKey } : {}),
       ...(partSize !== undefined ? { chunkSize: parseSize('part-size', partSize) } : {}),
     };
-    const progress = createProgress(ctx.out, `get ${key}`, total);
     let summary: {
       versionId: string | undefined;
       plaintextSize: number;
@@ -146,15 +132,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     try {
       if (target === '-') {
         const r = await client.get(bucket, key, options);
-        let done = 0;
-        const count = new Transform({
-          transform(chunk: Buffer, _e, cb) {
-            done += chunk.length;
-            progress.update(done);
-            cb(null, chunk);
-          },
-        });
-        await pipeline(r.body, count, ctx.io.stdout, { end: false });
+        await pipeline(r.body, ctx.io.stdout, { end: false });
         summary = {
           versionId: r.versionId,
           plaintextSize: r.plaintextSize,
@@ -163,21 +141,14 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
           path: null,
         };
       } else {
-        const stop = watchTempFile(target, (n) => {
-          progress.update(n);
-        });
-        try {
-          const r = await client.getToFile(bucket, key, target, options);
-          summary = {
-            versionId: r.versionId,
-            plaintextSize: r.plaintextSize,
-            range: r.range,
-            bytes: r.bytesWritten,
-            path: target,
-          };
-        } finally {
-          stop();
-        }
+        const r = await client.getToFile(bucket, key, target, options);
+        summary = {
+          versionId: r.versionId,
+          plaintextSize: r.plaintextSize,
+          range: r.range,
+          bytes: r.bytesWritten,
+          path: target,
+        };
       }
     } finally {
       progress.finish();

@@ -1,7 +1,6 @@
 /** `s3enc put <file|-> s3://bucket/key`: encrypt client-side and upload. */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { AbortError, type ChecksumAlgorithm } from '@s3enc/core';
 import type { PutOptions, PutSource, ServerSideEncryption } from '@s3enc/node';
 import {
@@ -19,7 +18,7 @@ import type { CommandContext } from '../command.js';
 import { settingsOf, sseCKeyOf } from '../common.js';
 import { defaultKmsKeyId } from '../config.js';
 import { formatBytes } from '../output.js';
-import { createProgress, type ProgressReporter } from '../progress.js';
+import { createProgress } from '../progress.js';
 import { isS3Url, parseS3Url } from '../s3-url.js';
 
 const CHECKSUMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const;
@@ -50,27 +49,6 @@ function checksumOf(values: ParsedValues): ChecksumAlgorithm | undefined {
   if (!(CHECKSUMS as readonly string[]).includes(c))
     throw new UsageError(`--checksum-algorithm must be one of ${CHECKSUMS.join(', ')}`);
   return c as ChecksumAlgorithm;
-}
-
-/**
- * `source.pipe(counter)`, but a read error of the source (EACCES, EIO) reaches the counter,
- * so the library sees a failed source and aborts the upload instead of the process dying of
- * an unhandled 'error' event.
- */
-function throughCounter(source: Readable, counter: Transform): Transform {
-  source.once('error', (e) => counter.destroy(e));
-  return source.pipe(counter);
-}
-
-function counting(progress: ProgressReporter): Transform {
-  let done = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      done += chunk.length;
-      progress.update(done);
-      cb(null, chunk);
-    },
-  });
 }
 
 export async function run(ctx: CommandContext): Promise<number | undefined> {
@@ -126,10 +104,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   let source: PutSource;
   let stream: Readable | undefined;
   if (from === '-') {
-    stream = ctx.out.interactive ? throughCounter(ctx.io.stdin, counting(progress)) : ctx.io.stdin;
-    source = stream;
-  } else if (ctx.out.interactive) {
-    stream = throughCounter(createReadStream(from), counting(progress));
+    stream = ctx.io.stdin;
     source = stream;
   } else {
     source = { path: from };
@@ -158,6 +133,13 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       ...(boolOpt(v, 'no-overwrite') ? { noOverwrite: true } : {}),
       ...(sse ? { sse } : {}),
       ...(contentType !== undefined ? { contentType } : {}),
+      ...(ctx.out.interactive
+        ? {
+            onProgress: (p) => {
+              progress.update(p.bytes);
+            },
+          }
+        : {}),
     };
     const r = await client.put(bucket, key, source, options);
     progress.finish();
