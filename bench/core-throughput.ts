@@ -1,6 +1,6 @@
 // Throughput of @s3enc/core's frame writer/reader, side by side in one run against raw
 // node:crypto AES-256-GCM over the same bytes and against @aws-crypto/client-node streams.
-// Run: npx tsx bench/core-throughput.ts [--sizes=64,1024] [--frames=65536,...] [--reps=5]
+// Run: node --expose-gc --import tsx bench/core-throughput.ts [--sizes=64,1024] [--frames=65536,...] [--reps=5]
 //
 // Every ratio is the median of paired runs: each repetition runs all contenders back to back
 // (in a rotating order), and the ratio of two contenders is taken within the repetition. This
@@ -57,6 +57,7 @@ async function race(fs: (() => unknown)[], reps = REPS, loops = 1): Promise<numb
     const row: number[] = new Array<number>(fs.length);
     for (let k = 0; k < fs.length; k++) {
       const i = (k + r) % fs.length; // rotate, so no contender always runs first
+      gc?.(); // nobody pays for the garbage of the contender before it
       const t0 = process.hrtime.bigint();
       for (let l = 0; l < loops; l++) await fs[i]!();
       row[i] = Number(process.hrtime.bigint() - t0) / 1e9 / loops;
@@ -124,7 +125,7 @@ const rows: Row[] = [];
 const mbps = (bytes: number, s: number) => bytes / MiB / s;
 
 console.log(
-  `node ${process.version}, ${process.arch}, reps=${REPS} (paired, rotating order), default frame ${DEFAULT_FRAME_LENGTH}, load ${loadavg()
+  `node ${process.version}, ${process.arch}, reps=${REPS} (paired, rotating order${gc ? ', gc before each sample' : ', no --expose-gc'}), default frame ${DEFAULT_FRAME_LENGTH}, load ${loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')}`,
 );

@@ -1,6 +1,6 @@
 // Encrypted transfers against the alternatives, same server, same data, one run.
 //   npx tsx --tsconfig bench/transfer-tsconfig.json bench/transfer-throughput.ts
-// S3ENC_BENCH_MB (default 256) sets the object size; S3ENC_BENCH_REPS (default 2) the runs
+// S3ENC_BENCH_MB (default 256) sets the object size; S3ENC_BENCH_REPS (default 3) the rounds
 // per figure (the best is kept).
 import { createReadStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +22,6 @@ import {
   drain,
   keyring,
   makeBucket,
-  mbps,
   MiB,
   plainS3,
   s3Settings,
@@ -31,7 +30,7 @@ import {
 
 const repoDir = fileURLToPath(new URL('..', import.meta.url));
 const SIZE = Number(process.env.S3ENC_BENCH_MB ?? 256) * MiB;
-const REPS = Number(process.env.S3ENC_BENCH_REPS ?? 2);
+const REPS = Number(process.env.S3ENC_BENCH_REPS ?? 3);
 const CONCURRENCY = 4;
 const PART = 8 * MiB;
 
@@ -73,16 +72,41 @@ try {
     wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
   });
 
+  // Every contender of a direction runs once per repetition, back to back in a rotating
+  // order; a ratio is the median of its per-repetition ratios (this VM drifts by up to 2x
+  // over a minute, which best-of figures taken minutes apart do not cancel).
   const rows: [string, number][] = [];
-  const row = async (name: string, fn: () => Promise<unknown>) => {
-    const r = await mbps(SIZE, REPS, fn);
-    rows.push([name, r]);
-    console.error(`${name}: ${r.toFixed(0)} MB/s`);
-    return r;
+  type Contender = { name: string; fn: () => Promise<unknown>; t: number[] };
+  const contenders: Contender[] = [];
+  const row = (name: string, fn: () => Promise<unknown>): Contender => {
+    const c = { name, fn, t: [] as number[] };
+    contenders.push(c);
+    return c;
   };
+  const runAll = async (group: Contender[]) => {
+    for (let r = 0; r < REPS; r++) {
+      for (let k = 0; k < group.length; k++) {
+        const c = group[(k + r) % group.length]!;
+        const t0 = process.hrtime.bigint();
+        await c.fn();
+        c.t.push(Number(process.hrtime.bigint() - t0) / 1e9);
+      }
+    }
+    for (const c of group) {
+      const best = SIZE / 1e6 / Math.min(...c.t);
+      rows.push([c.name, best]);
+      console.error(`${c.name}: ${best.toFixed(0)} MB/s (best of ${REPS})`);
+    }
+  };
+  const median = (xs: number[]) => {
+    const v = [...xs].sort((a, b) => a - b);
+    return v.length % 2 === 1 ? v[v.length >> 1]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+  };
+  /** Median over repetitions of speed(a) / speed(b). */
+  const paired = (a: Contender, b: Contender) => median(a.t.map((ta, i) => b.t[i]! / ta));
 
   // ---- uploads ----
-  const putPlain = await row('put: plain lib-storage Upload', () =>
+  const putPlain = row('put: plain lib-storage Upload', () =>
     new Upload({
       client: plain,
       params: { Bucket: bucket, Key: 'plain', Body: createReadStream(file) },
@@ -90,10 +114,10 @@ try {
       queueSize: CONCURRENCY,
     }).done(),
   );
-  const putEnc = await row('put: s3enc EncryptedS3Client.put (default handler)', () =>
+  const putEnc = row('put: s3enc EncryptedS3Client.put (default handler)', () =>
     enc.put(bucket, 'enc', { path: file }),
   );
-  const putOfficial = await row('put: encryptStream -> lib-storage Upload', () =>
+  const putOfficial = row('put: encryptStream -> lib-storage Upload', () =>
     new Upload({
       client: plain,
       params: {
@@ -112,29 +136,31 @@ try {
       queueSize: CONCURRENCY,
     }).done(),
   );
-  const putNodeHttps = await row('put: s3enc, node:https handler only', () =>
+  const putNodeHttps = row('put: s3enc, node:https handler only', () =>
     clients['node-https'].put(bucket, 'enc-nh', { path: file }),
   );
-  const putUndici = await row('put: s3enc, undici handler only', () =>
+  const putUndici = row('put: s3enc, undici handler only', () =>
     clients.undici.put(bucket, 'enc-un', { path: file }),
   );
 
+  await runAll(contenders.splice(0));
+
   // ---- downloads ----
-  const getPlain = await row('get: plain GetObject stream (ciphertext)', async () =>
+  const getPlain = row('get: plain GetObject stream (ciphertext)', async () =>
     drain(
       (await plain.send(new GetObjectCommand({ Bucket: bucket, Key: 'enc' })))
         .Body as AsyncIterable<Uint8Array>,
     ),
   );
-  const getEnc = await row('get: s3enc EncryptedS3Client.get (default handler)', async () =>
+  const getEnc = row('get: s3enc EncryptedS3Client.get (default handler)', async () =>
     drain((await enc.get(bucket, 'enc')).body),
   );
   // Our engine with crypto off: the same parallel ranged GETs over the plaintext object
   // (same bytes, 0.01 % smaller than the ciphertext), no header, no decryption.
-  const getNoCrypto = await row('get: s3enc engine, crypto off', async () =>
+  const getNoCrypto = row('get: s3enc engine, crypto off', async () =>
     drain((await enc.get(bucket, 'plain', { allowPlaintext: true })).body),
   );
-  const getOfficial = await row('get: GetObject -> decryptUnsignedMessageStream', async () => {
+  const getOfficial = row('get: GetObject -> decryptUnsignedMessageStream', async () => {
     const res = await plain.send(new GetObjectCommand({ Bucket: bucket, Key: 'enc' }));
     let n = 0;
     await pipeline(
@@ -146,18 +172,20 @@ try {
     );
     return n;
   });
-  const getNodeHttps = await row('get: s3enc, node:https handler only', async () =>
+  const getNodeHttps = row('get: s3enc, node:https handler only', async () =>
     drain((await clients['node-https'].get(bucket, 'enc')).body),
   );
-  const getUndici = await row('get: s3enc, undici handler only', async () =>
+  const getUndici = row('get: s3enc, undici handler only', async () =>
     drain((await clients.undici.get(bucket, 'enc')).body),
   );
 
+  await runAll(contenders.splice(0));
+
   console.log(
-    `\nobject ${SIZE / MiB} MiB, part ${PART / MiB} MiB, concurrency ${CONCURRENCY}, best of ${REPS}; MinIO + TLS on this machine (${(await import('node:os')).cpus().length} cores)\n`,
+    `\nobject ${SIZE / MiB} MiB, part ${PART / MiB} MiB, concurrency ${CONCURRENCY}, best of ${REPS}, ratios paired medians; MinIO + TLS on this machine (${(await import('node:os')).cpus().length} cores)\n`,
   );
   for (const [n, r] of rows) console.log(`${n.padEnd(52)} ${r.toFixed(0).padStart(6)} MB/s`);
-  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  const ratio = (a: Contender, b: Contender) => paired(a, b).toFixed(2);
   console.log('\nratios (target):');
   console.log(
     `  encrypted put / plain Upload                      ${ratio(putEnc, putPlain)}  (>= 0.90)`,
