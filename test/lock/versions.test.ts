@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   DeleteObjectCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
   PutObjectLegalHoldCommand,
 } from '@aws-sdk/client-s3';
@@ -173,6 +174,7 @@ describe('restoreVersion', () => {
     const v1 = await put(s3, b, 'big', old, {
       ContentType: 'application/x-big',
       Metadata: { m: '1' },
+      Tagging: 'team=blue%20sky&n=1',
     });
     await put(s3, b, 'big', 'small now');
     const out = await restoreVersion(s3, {
@@ -192,6 +194,14 @@ describe('restoreVersion', () => {
     expect(head.ETag).toMatch(/-3"$/); // three parts
     expect(head.ContentType).toBe('application/x-big');
     expect(head.Metadata).toEqual({ m: '1' });
+    // The tags come along too (CopyObject copies them itself; the multipart path reads them).
+    const tags = await s3.send(
+      new GetObjectTaggingCommand({ Bucket: b, Key: 'big', VersionId: out.versionId }),
+    );
+    expect(Object.fromEntries((tags.TagSet ?? []).map((t) => [t.Key, t.Value]))).toEqual({
+      team: 'blue sky',
+      n: '1',
+    });
   });
 
   it('restores an SSE-C version with the source key, and refuses without it', async () => {

@@ -8,6 +8,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  GetObjectTaggingCommand,
   CreateMultipartUploadCommand,
   UploadPartCopyCommand,
   type CompletedPart,
@@ -100,7 +101,8 @@ function serverSideEncryptionOf(h: HeadObjectCommandOutput) {
 /**
  * Makes `versionId` the current version again by copying it server side onto the same key.
  * The old version is kept; the copy is a new version with the same bytes, metadata and
- * content type, pinned to the source ETag. (The multipart path does not copy object tags.)
+ * content type, pinned to the source ETag; the object tags go along on both paths (the
+ * multipart path reads them with GetObjectTagging, which needs s3:GetObjectTagging).
  *
  * @returns the new version id, the source version id, the size and which path was used.
  * @throws InvalidArgumentError before any request for bad options or Object Lock settings.
@@ -195,6 +197,9 @@ export async function restoreVersion(
 
   let UploadId: string | undefined;
   try {
+    // CopyObject copies tags itself; a multipart copy has to carry them over.
+    const tagging =
+      (h.TagCount ?? 0) > 0 ? await sourceTagging(s3, address, abortSignal) : undefined;
     const created = await s3.send(
       new CreateMultipartUploadCommand({
         Bucket: address.Bucket,
@@ -205,6 +210,7 @@ export async function restoreVersion(
         ...(h.ContentLanguage === undefined ? {} : { ContentLanguage: h.ContentLanguage }),
         ...(h.CacheControl === undefined ? {} : { CacheControl: h.CacheControl }),
         ...(h.Metadata === undefined ? {} : { Metadata: h.Metadata }),
+        ...(tagging === undefined ? {} : { Tagging: tagging }),
         ...sse,
         ...lock,
       }),
@@ -284,6 +290,19 @@ export async function restoreVersion(
     }
     throw e;
   }
+}
+
+/** The source version's tags as a Tagging header value (URL-encoded key=value pairs). */
+async function sourceTagging(
+  s3: S3Client,
+  address: { Bucket: string; Key: string; VersionId: string },
+  abortSignal: { abortSignal?: AbortSignal },
+): Promise<string | undefined> {
+  const out = await s3.send(new GetObjectTaggingCommand(address), abortSignal);
+  const pairs = new URLSearchParams();
+  for (const t of out.TagSet ?? []) pairs.append(t.Key ?? '', t.Value ?? '');
+  const tagging = pairs.toString();
+  return tagging === '' ? undefined : tagging;
 }
 
 /**
