@@ -29,6 +29,7 @@ import {
   MIN_PART_SIZE,
   type ClientContext,
 } from './context.js';
+import { writeAllAt } from './file-write.js';
 import { prepareRead, type GetOptions, type ObjectFacts } from './download.js';
 import { headObject, type HeadResult } from './head.js';
 import { KmsClientPool } from './kms-clients.js';
@@ -40,6 +41,9 @@ import type { ReadOptions } from './download.js';
 
 /** S3 connection settings (an `http://` endpoint is refused), or an S3Client you built. */
 export type S3Input = S3Client | Omit<TransportOptions, 'concurrency'>;
+
+/** Bytes getToFile gathers before one writev. */
+const WRITE_BATCH = 8 * 1024 * 1024;
 
 /** Options of {@link EncryptedS3Client}. Give `keyring` or `kmsKeyIds`. */
 export interface EncryptedS3ClientOptions {
@@ -256,20 +260,28 @@ export class EncryptedS3Client {
     try {
       const fh = await open(tmp, 'wx', 0o600);
       try {
+        // Pieces arrive one frame at a time; they go to the file in batches of up to 8 MiB,
+        // one writev each, reporting progress per batch written.
+        const total = read.range.end - read.range.start;
+        let batch: Buffer[] = [];
+        let batchAt = 0;
+        let batchBytes = 0;
+        const flush = async () => {
+          await writeAllAt(fh, batch, batchAt);
+          written += batchBytes;
+          batch = [];
+          batchBytes = 0;
+          onProgress?.({ bytes: written, total });
+        };
         for await (const c of read.chunks()) {
-          let off = 0;
-          while (off < c.data.length) {
-            const { bytesWritten } = await fh.write(
-              c.data,
-              off,
-              c.data.length - off,
-              c.offset - read.range.start + off,
-            );
-            off += bytesWritten;
-          }
-          written += c.data.length;
-          onProgress?.({ bytes: written, total: read.range.end - read.range.start });
+          const at = c.offset - read.range.start;
+          if (batchBytes > 0 && at !== batchAt + batchBytes) await flush();
+          if (batchBytes === 0) batchAt = at;
+          batch.push(c.data);
+          batchBytes += c.data.length;
+          if (batchBytes >= WRITE_BATCH) await flush();
         }
+        if (batchBytes > 0) await flush();
         await fh.sync();
       } finally {
         await fh.close();
