@@ -1,10 +1,26 @@
 // Runs the BUILT CLI as a user would: `node packages/cli/bin/s3enc.js …` in a child process,
 // configured only through the standard environment variables.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TestEnv } from '../harness/env.js';
+import { afterAll, beforeAll } from 'vitest';
+import {
+  createTestBucket,
+  getTestEnv,
+  type TestBucket,
+  type TestBucketOptions,
+  type TestEnv,
+} from '../harness/env.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const BIN = join(ROOT, 'packages/cli/bin/s3enc.js');
@@ -46,6 +62,40 @@ export function ensureCliBuilt(): void {
   ].join('\n');
   const r = spawnSync('flock', [lock, 'sh', '-c', script], { encoding: 'utf8', stdio: 'pipe' });
   if (r.status !== 0) throw new Error(`building the CLI failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/** What a CLI test file shares. */
+export interface CliFixture {
+  bucket: TestBucket;
+  /** The environment `runCli` gets: the test servers through the standard AWS variables. */
+  cli: Record<string, string>;
+  /** A private directory, removed afterwards. */
+  dir: string;
+}
+
+/**
+ * Registers the hooks every CLI test file needs: before all, build the CLI if stale, create
+ * the bucket and a private directory, and hand them to `set`; after all, remove both.
+ */
+export function useCliFixture(
+  o: TestBucketOptions & { prefix: string },
+  set: (f: CliFixture) => void,
+): void {
+  let f: CliFixture | undefined;
+  beforeAll(async () => {
+    ensureCliBuilt();
+    const env = getTestEnv();
+    f = {
+      bucket: await createTestBucket(env, o),
+      cli: cliEnv(env),
+      dir: mkdtempSync(join(tmpdir(), `${o.prefix}-`)),
+    };
+    set(f);
+  });
+  afterAll(async () => {
+    await f?.bucket.cleanup();
+    if (f !== undefined) rmSync(f.dir, { recursive: true, force: true });
+  });
 }
 
 /** Environment for the CLI: the test servers through standard AWS variables, nothing from $HOME. */

@@ -1,20 +1,14 @@
 // `s3enc lock …` and `s3enc rm …` against MinIO, spawned as a user would run them.
 import { PutObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestBucket, getTestEnv, makeS3Client, type TestBucket } from '../harness/env.js';
-import { cliEnv, ensureCliBuilt, runCli } from './cli-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { getTestEnv, makeS3Client, type TestBucket } from '../harness/env.js';
+import { runCli, useCliFixture } from './cli-helpers.js';
 
 const env = getTestEnv();
 let bucket: TestBucket;
 let cli: Record<string, string>;
-
-beforeAll(async () => {
-  ensureCliBuilt();
-  bucket = await createTestBucket(env, { objectLock: true, prefix: 's3enc-cli-lock' });
-  cli = cliEnv(env);
-});
-afterAll(async () => {
-  await bucket.cleanup();
+useCliFixture({ objectLock: true, prefix: 's3enc-cli-lock' }, (f) => {
+  ({ bucket, cli } = f);
 });
 
 async function putPlain(key: string): Promise<string> {

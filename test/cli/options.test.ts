@@ -2,28 +2,19 @@
 // interruption, and the progress bar on a terminal.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestBucket, getTestEnv, makeS3Client, type TestBucket } from '../harness/env.js';
-import { BIN, cliEnv, ensureCliBuilt, runCli } from './cli-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { getTestEnv, makeS3Client, type TestBucket } from '../harness/env.js';
+import { BIN, runCli, useCliFixture } from './cli-helpers.js';
 
 const env = getTestEnv();
 let bucket: TestBucket;
 let cli: Record<string, string>;
 let dir: string;
-
-beforeAll(async () => {
-  ensureCliBuilt();
-  bucket = await createTestBucket(env, { versioning: true, prefix: 's3enc-cli-opts' });
-  cli = cliEnv(env);
-  dir = mkdtempSync(join(tmpdir(), 's3enc-cli-opts-'));
-});
-afterAll(async () => {
-  await bucket.cleanup();
-  rmSync(dir, { recursive: true, force: true });
+useCliFixture({ versioning: true, prefix: 's3enc-cli-opts' }, (f) => {
+  ({ bucket, cli, dir } = f);
 });
 
 const url = (key: string) => `s3://${bucket.name}/${key}`;

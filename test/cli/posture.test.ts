@@ -1,19 +1,12 @@
 // `s3enc audit | policy | harden` against MinIO, spawned as a pipeline would run them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestBucket, getTestEnv, type TestBucket } from '../harness/env.js';
-import { cliEnv, ensureCliBuilt, runCli } from './cli-helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { TestBucket } from '../harness/env.js';
+import { runCli, useCliFixture } from './cli-helpers.js';
 
-const env = getTestEnv();
 let bucket: TestBucket;
 let cli: Record<string, string>;
-
-beforeAll(async () => {
-  ensureCliBuilt();
-  bucket = await createTestBucket(env, { prefix: 's3enc-cli-posture' });
-  cli = cliEnv(env);
-});
-afterAll(async () => {
-  await bucket.cleanup();
+useCliFixture({ prefix: 's3enc-cli-posture' }, (f) => {
+  ({ bucket, cli } = f);
 });
 
 interface Report {

@@ -5,31 +5,21 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestBucket, getTestEnv, makeS3Client, type TestBucket } from '../harness/env.js';
-import { cliEnv, ensureCliBuilt, runCli } from './cli-helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getTestEnv, makeS3Client, type TestBucket } from '../harness/env.js';
+import { runCli, useCliFixture } from './cli-helpers.js';
 
 const env = getTestEnv();
 let bucket: TestBucket;
 let cli: Record<string, string>;
 let dir: string;
-
-beforeAll(async () => {
-  ensureCliBuilt();
-  bucket = await createTestBucket(env, { versioning: true, prefix: 's3enc-cli' });
-  cli = cliEnv(env);
-  dir = mkdtempSync(join(tmpdir(), 's3enc-cli-'));
-});
-afterAll(async () => {
-  await bucket.cleanup();
-  rmSync(dir, { recursive: true, force: true });
+useCliFixture({ versioning: true, prefix: 's3enc-cli' }, (f) => {
+  ({ bucket, cli, dir } = f);
 });
 
 const url = (key: string) => `s3://${bucket.name}/${key}`;
