@@ -17,6 +17,8 @@ import {
   decryptStream,
   describeMessage,
   encryptStream,
+  InvalidArgumentError,
+  kmsDiscoveryKeyring,
   kmsKeyring,
   KeyUnwrapError,
   type Keyring,
@@ -157,5 +159,55 @@ describe('KMS keyring (local-kms over TLS)', () => {
     });
     const { msg } = await seal(k, p);
     expect((await open(k, msg)).equals(p)).toBe(true);
+  });
+
+  describe('kmsDiscoveryKeyring', () => {
+    const [, partition, , region, account] = primary.arn.split(':') as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const discovery = (o: Partial<Parameters<typeof kmsDiscoveryKeyring>[0]> = {}) =>
+      kmsDiscoveryKeyring({ regions: [region], clientProvider, ...o });
+
+    it('decrypts what a key of a filtered account wrapped, without naming the key', async () => {
+      const { msg } = await seal(kmsKeyring({ generatorKeyId: secondary.arn, clientProvider }), p);
+      const k = discovery({ discoveryFilter: { accountIDs: [account], partition } });
+      expect((await open(k, msg)).equals(p)).toBe(true);
+    });
+
+    it('refuses keys outside the filter, and keys of another partition', async () => {
+      const { msg } = await seal(kmsKeyring({ generatorKeyId: primary.arn, clientProvider }), p);
+      for (const discoveryFilter of [
+        { accountIDs: ['999999999999'], partition },
+        { accountIDs: [account], partition: 'aws-cn' },
+      ]) {
+        await expect(open(discovery({ discoveryFilter }), msg)).rejects.toMatchObject({
+          name: 'KeyUnwrapError',
+          code: 'ERR_S3ENC_NO_DATA_KEY',
+        });
+      }
+    });
+
+    it('needs a filter unless trusting any key is asked for by name; cannot encrypt', async () => {
+      expect(() => discovery()).toThrow(
+        expect.objectContaining({ code: 'ERR_S3ENC_DISCOVERY_FILTER_REQUIRED' }) as Error,
+      );
+      for (const bad of [
+        { regions: [] },
+        { discoveryFilter: { accountIDs: [], partition } },
+        { discoveryFilter: { accountIDs: ['12'], partition } },
+      ]) {
+        expect(() => discovery({ trustAnyKmsKeyForDecryption: true, ...bad })).toThrow(
+          InvalidArgumentError,
+        );
+      }
+      const trusting = discovery({ trustAnyKmsKeyForDecryption: true });
+      const { msg } = await seal(kmsKeyring({ generatorKeyId: primary.arn, clientProvider }), p);
+      expect((await open(trusting, msg)).equals(p)).toBe(true);
+      await expect(seal(trusting, p)).rejects.toBeInstanceOf(KeyUnwrapError);
+    });
   });
 });

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { MultiKeyringNode } from '@aws-crypto/material-management-node';
 import {
   KMS,
+  buildAwsKmsMrkAwareDiscoveryMultiKeyringNode,
   buildAwsKmsMrkAwareStrictMultiKeyringNode,
   cacheClients,
   getClient,
@@ -132,17 +133,11 @@ function checkKmsClientConfig(config: Record<string, unknown>): Record<string, u
   return config;
 }
 
-/**
- * An AWS KMS keyring: the generator key makes the data key, every key in `keyIds` wraps it
- * too, so any one of them can decrypt. Multi-Region keys are matched across Regions. On
- * decrypt only the listed keys are tried (strict). Returns the keyring; throws
- * InvalidArgumentError on bad options. KMS errors surface later, from beginEncryption /
- * beginDecryption, as KeyUnwrapError.
- */
-export function kmsKeyring(o: KmsKeyringOptions): Keyring {
-  if (o === null || typeof o !== 'object') throw new InvalidArgumentError('options are required');
-  const generatorKeyId = checkArn('generatorKeyId', o.generatorKeyId);
-  const keyIds = (o.keyIds ?? []).map((k, i) => checkArn(`keyIds[${i}]`, k));
+/** The keyring's KMS clients: the caller's provider, or cached https-only clients per Region. */
+function kmsClientsFor(o: {
+  clientProvider?: KmsClientProvider | undefined;
+  kmsClientConfig?: Record<string, unknown> | undefined;
+}): KmsNodeClientSupplier {
   let clientProvider: KmsNodeClientSupplier;
   if (o.clientProvider !== undefined) {
     const p = o.clientProvider;
@@ -167,12 +162,98 @@ export function kmsKeyring(o: KmsKeyringOptions): Keyring {
       return c;
     });
   }
+  return clientProvider;
+}
+
+/**
+ * An AWS KMS keyring: the generator key makes the data key, every key in `keyIds` wraps it
+ * too, so any one of them can decrypt. Multi-Region keys are matched across Regions. On
+ * decrypt only the listed keys are tried (strict). Returns the keyring; throws
+ * InvalidArgumentError on bad options. KMS errors surface later, from beginEncryption /
+ * beginDecryption, as KeyUnwrapError.
+ */
+export function kmsKeyring(o: KmsKeyringOptions): Keyring {
+  if (o === null || typeof o !== 'object') throw new InvalidArgumentError('options are required');
+  const generatorKeyId = checkArn('generatorKeyId', o.generatorKeyId);
+  const keyIds = (o.keyIds ?? []).map((k, i) => checkArn(`keyIds[${i}]`, k));
+  const clientProvider = kmsClientsFor(o);
   // The builder returns a MultiKeyringNode (a KeyringNode) made by @aws-crypto's own factory.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
   return buildAwsKmsMrkAwareStrictMultiKeyringNode({
     generatorKeyId,
     keyIds,
     clientProvider,
+    ...(o.grantTokens ? { grantTokens: [...o.grantTokens] } : {}),
+  });
+}
+
+/** Options of {@link kmsDiscoveryKeyring}. */
+export interface KmsDiscoveryKeyringOptions {
+  /** Regions whose KMS is asked to decrypt (one discovery keyring per Region, in this order). */
+  readonly regions: readonly string[];
+  /**
+   * Only data keys wrapped by KMS keys of these accounts, in this partition, are tried.
+   * Required unless `trustAnyKmsKeyForDecryption` is true.
+   */
+  readonly discoveryFilter?: { readonly accountIDs: readonly string[]; readonly partition: string };
+  /**
+   * Without a filter, a message decrypts under any KMS key its header names that this
+   * principal may use: whoever wrote the object chose the key. Set this to accept that.
+   */
+  readonly trustAnyKmsKeyForDecryption?: boolean;
+  /** Client per Region; wins over `kmsClientConfig`. */
+  readonly clientProvider?: KmsClientProvider;
+  /** Config for the KMS clients the keyring creates (one per Region, cached). */
+  readonly kmsClientConfig?: Record<string, unknown>;
+  readonly grantTokens?: readonly string[];
+}
+
+/**
+ * A decrypt-only AWS KMS keyring that needs no key ids: it asks KMS in each of `regions` to
+ * decrypt the data keys the message header names (multi-Region keys match their replica in
+ * that Region), limited to the accounts of `discoveryFilter`. For readers that should open
+ * what several writers encrypted under keys of a known account. Encrypting with it fails
+ * (KeyUnwrapError from beginEncryption). Throws InvalidArgumentError on bad options,
+ * including a missing filter without `trustAnyKmsKeyForDecryption: true`.
+ */
+export function kmsDiscoveryKeyring(o: KmsDiscoveryKeyringOptions): Keyring {
+  if (o === null || typeof o !== 'object') throw new InvalidArgumentError('options are required');
+  const regions: unknown = o.regions;
+  if (
+    !Array.isArray(regions) ||
+    regions.length === 0 ||
+    !regions.every((r): r is string => typeof r === 'string' && r.length > 0)
+  ) {
+    throw new InvalidArgumentError('regions must be a non-empty array of Region names');
+  }
+  const f = o.discoveryFilter;
+  if (f === undefined) {
+    if (o.trustAnyKmsKeyForDecryption !== true) {
+      throw new InvalidArgumentError(
+        'a discoveryFilter ({ accountIDs, partition }) is required; pass trustAnyKmsKeyForDecryption: true to decrypt under any KMS key a message names',
+        { code: 'ERR_S3ENC_DISCOVERY_FILTER_REQUIRED' },
+      );
+    }
+  } else if (
+    f === null ||
+    typeof f !== 'object' ||
+    !Array.isArray(f.accountIDs) ||
+    f.accountIDs.length === 0 ||
+    !f.accountIDs.every((a) => typeof a === 'string' && /^\d{12}$/.test(a)) ||
+    typeof f.partition !== 'string' ||
+    f.partition.length === 0
+  ) {
+    throw new InvalidArgumentError(
+      'discoveryFilter must be { accountIDs: [12-digit account ids], partition: "aws" | … }',
+    );
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+  return buildAwsKmsMrkAwareDiscoveryMultiKeyringNode({
+    regions: [...regions],
+    clientProvider: kmsClientsFor(o),
+    ...(f !== undefined
+      ? { discoveryFilter: { accountIDs: [...f.accountIDs], partition: f.partition } }
+      : {}),
     ...(o.grantTokens ? { grantTokens: [...o.grantTokens] } : {}),
   });
 }
