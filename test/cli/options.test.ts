@@ -2,7 +2,7 @@
 // interruption, and the progress bar on a terminal.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
@@ -102,6 +102,40 @@ describe('keys and versions', () => {
       expect(get.code, get.stderr).toBe(0);
       expect(get.out).toBe('two keys');
     }
+  });
+
+  it('--kms-discovery-account decrypts without naming the key, only for that account', async () => {
+    const { secondary } = env.kmsKeys;
+    const account = secondary.arn.split(':')[4]!;
+    const put = await runCli(['put', '-', url('discovery.txt'), '--kms-key-id', secondary.arn], {
+      env: cli,
+      input: 'found by discovery',
+    });
+    expect(put.code, put.stderr).toBe(0);
+    // S3ENC_KMS_KEY_ID (the primary key) is not what opens it: discovery does.
+    const get = await runCli(
+      ['get', url('discovery.txt'), '-', '--kms-discovery-account', account],
+      { env: cli },
+    );
+    expect(get.code, get.stderr).toBe(0);
+    expect(get.out).toBe('found by discovery');
+    const other = await runCli(
+      [
+        'get',
+        url('discovery.txt'),
+        join(dir, 'discovery.out'),
+        '--kms-discovery-account',
+        '999999999999',
+      ],
+      { env: cli },
+    );
+    expect(other.code).toBe(4);
+    expect(existsSync(join(dir, 'discovery.out'))).toBe(false);
+    const bad = await runCli(['get', url('discovery.txt'), '-', '--kms-discovery-account', '12'], {
+      env: cli,
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('12-digit');
   });
 
   it('a KMS alias is resolved to its key ARN', async () => {

@@ -7,6 +7,7 @@ import { DescribeKeyCommand, KMSClient, type KMSClientConfig } from '@aws-sdk/cl
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import {
+  kmsDiscoveryKeyring,
   kmsKeyring,
   multiKeyring,
   rawAesKeyring,
@@ -61,26 +62,46 @@ export async function resolveKeyArns(kms: KMSClient, ids: string[]): Promise<str
 export interface KeySelection {
   kmsKeyIds: string[];
   keyFile: string | undefined;
+  /** Accounts whose KMS keys may decrypt without being named (get's --kms-discovery-account). */
+  discoveryAccounts?: string[] | undefined;
 }
 
-/** What keys the user chose: --kms-key-id (repeatable), else S3ENC_KMS_KEY_ID; --key-file. */
+/**
+ * What keys the user chose: --kms-key-id (repeatable), else S3ENC_KMS_KEY_ID; --key-file;
+ * --kms-discovery-account (get only, repeatable).
+ */
 export function selectKeys(
   kmsKeyIds: string[],
   keyFile: string | undefined,
   envDefault: string | undefined,
+  discoveryAccounts: string[] = [],
 ): KeySelection {
+  for (const a of discoveryAccounts) {
+    if (!/^\d{12}$/.test(a))
+      throw new UsageError(`--kms-discovery-account takes a 12-digit AWS account id, not ${a}`);
+  }
   const ids =
     kmsKeyIds.length > 0
       ? kmsKeyIds
-      : keyFile === undefined && envDefault !== undefined
+      : keyFile === undefined && discoveryAccounts.length === 0 && envDefault !== undefined
         ? [envDefault]
         : [];
+  if (discoveryAccounts.length > 0) return { kmsKeyIds: ids, keyFile, discoveryAccounts };
   if (ids.length === 0 && keyFile === undefined) {
     throw new UsageError(
       'no key: pass --kms-key-id KEY (or set S3ENC_KMS_KEY_ID), or --key-file FILE (create one with `s3enc keygen FILE`)',
     );
   }
   return { kmsKeyIds: ids, keyFile };
+}
+
+/** The AWS partition a Region belongs to. */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  return 'aws';
 }
 
 /**
@@ -114,6 +135,19 @@ export async function buildKeyring(
           }
           return c;
         },
+      }),
+    );
+  }
+  if ((sel.discoveryAccounts ?? []).length > 0) {
+    const cfg = kmsClientConfig(s);
+    const home = new KMSClient(cfg);
+    const region = await home.config.region();
+    byRegion.set(region, home);
+    keyrings.push(
+      kmsDiscoveryKeyring({
+        regions: [region],
+        discoveryFilter: { accountIDs: sel.discoveryAccounts!, partition: partitionOf(region) },
+        clientProvider: () => home,
       }),
     );
   }

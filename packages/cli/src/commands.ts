@@ -114,6 +114,13 @@ export const COMMANDS: CommandSpec[] = [
       '--range bytes=FIRST-LAST is inclusive, as in HTTP.',
     options: {
       ...KEY_OPTIONS,
+      'kms-discovery-account': {
+        type: 'string',
+        multiple: true,
+        valueName: 'ACCOUNT',
+        description:
+          'decrypt with any KMS key of this AWS account the object names, without listing key ids (repeatable)',
+      },
       ...VERSION_ID,
       range: {
         type: 'string',

@@ -63,6 +63,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     stringsOpt(v, 'kms-key-id'),
     stringOpt(v, 'key-file'),
     defaultKmsKeyId(ctx.io.env),
+    stringsOpt(v, 'kms-discovery-account'),
   );
   const encryptionContext = parseContext(stringsOpt(v, 'context'));
   const rangeText = stringOpt(v, 'range');
