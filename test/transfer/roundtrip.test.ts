@@ -13,9 +13,15 @@ import {
 } from '@aws-crypto/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksumOf, ciphertextSize } from '@s3enc/core';
-import type { EncryptedS3Client } from '@s3enc/node';
+import { describeObject, type EncryptedS3Client } from '@s3enc/node';
 import { KMS } from '@aws-sdk/client-kms';
-import { createTestBucket, getTestEnv, makeHttpsAgent, type TestBucket } from '../harness/env.js';
+import {
+  createTestBucket,
+  getTestEnv,
+  makeHttpsAgent,
+  makeS3Client,
+  type TestBucket,
+} from '../harness/env.js';
 import { data, F, makeClient, MiB, openUploads } from './helpers.js';
 
 const env = getTestEnv();
@@ -213,6 +219,18 @@ describe('interoperability and metadata', () => {
     expect(put.checksum.value).toBe(checksumOf('CRC32C', bytes).toString('base64'));
     const h = await kc.head(bucket.name, 'interop/kms');
     expect(h.encrypted).toBe(true);
+    // The same description with no keyring at all, through a plain S3Client.
+    const plainS3 = makeS3Client(env);
+    try {
+      expect(await describeObject(plainS3, bucket.name, 'interop/kms')).toEqual(h);
+      const insecure = makeS3Client(env, { endpoint: env.s3.endpoint.replace('https:', 'http:') });
+      await expect(describeObject(insecure, bucket.name, 'interop/kms')).rejects.toMatchObject({
+        name: 'InsecureTransportError',
+      });
+      insecure.destroy();
+    } finally {
+      plainS3.destroy();
+    }
     expect(h.envelope).toMatchObject({
       plaintextSize: plain.length,
       frameLength: F,

@@ -5,12 +5,10 @@
  */
 import { DescribeKeyCommand, KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { randomBytes } from 'node:crypto';
 import {
   kmsDiscoveryKeyring,
   kmsKeyring,
   multiKeyring,
-  rawAesKeyring,
   type ChecksumAlgorithm,
   type Keyring,
 } from '@s3enc/core';
@@ -167,8 +165,8 @@ export async function buildKeyring(
 
 /** Options of {@link openClient}. */
 export interface OpenClientOptions {
-  /** The keys to use; undefined for commands that read no plaintext (head). */
-  keys: KeySelection | undefined;
+  /** The keys to use. */
+  keys: KeySelection;
   concurrency?: number | undefined;
   partSize?: number | undefined;
   frameLength?: number | undefined;
@@ -184,20 +182,11 @@ export async function openClient(
   o: OpenClientOptions,
 ): Promise<{ client: EncryptedS3Client; close: () => void }> {
   const s3 = makeS3Client(s, o.concurrency);
-  let keyring: Keyring;
   let closeKeys = () => {};
   try {
-    if (o.keys !== undefined) {
-      const k = await buildKeyring(s, o.keys);
-      keyring = k.keyring;
-      closeKeys = k.close;
-    } else {
-      // EncryptedS3Client always wants a keyring, but `head` never unwraps a data key: this
-      // one holds a random key that is used for nothing and dropped with the process.
-      const unused = randomBytes(32);
-      keyring = rawAesKeyring({ key: unused, keyName: 'unused', keyNamespace: 's3enc-cli-head' });
-      unused.fill(0);
-    }
+    const k = await buildKeyring(s, o.keys);
+    const keyring = k.keyring;
+    closeKeys = k.close;
     const client = new EncryptedS3Client({
       s3,
       keyring,

@@ -201,7 +201,7 @@ function factsOf(
  *   FormatError when the object carries our marker but its header is malformed.
  */
 export async function openObject(
-  ctx: ClientContext,
+  ctx: Pick<ClientContext, 's3'>,
   bucket: string,
   key: string,
   o: ReadOptions,
@@ -291,7 +291,7 @@ function pinOf(f: ObjectFacts): OpenedObject['pin'] {
  * @internal used by head.
  */
 export async function signedBodySize(
-  ctx: ClientContext,
+  ctx: Pick<ClientContext, 's3'>,
   opened: OpenedObject,
   signal: AbortSignal | undefined,
 ): Promise<number> {

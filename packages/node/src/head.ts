@@ -1,10 +1,12 @@
 /**
  * `head`: what an object is, from its first bytes and S3's headers, without unwrapping the
  * data key (no KMS call).
- * @internal — reached through EncryptedS3Client.head.
+ * Reached through EncryptedS3Client.head, or describeObject with a plain S3Client.
  */
 import { frameCounts, plaintextSize as plaintextSizeOf, type EncryptionContext } from '@s3enc/core';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { ClientContext } from './context.js';
+import { enforceHttpsOnly } from './transport/https-only.js';
 import { openObject, signedBodySize, type ObjectFacts, type ReadOptions } from './download.js';
 
 /** The envelope of an s3enc object, read without any key. */
@@ -43,7 +45,7 @@ export type HeadResult = ObjectFacts &
  *   the object carries our marker but its header or size is malformed.
  */
 export async function headObject(
-  ctx: ClientContext,
+  ctx: Pick<ClientContext, 's3'>,
   bucket: string,
   key: string,
   o: ReadOptions = {},
@@ -82,4 +84,21 @@ export async function headObject(
       signed: i.signed,
     },
   };
+}
+
+/**
+ * `EncryptedS3Client.head` for callers with no keyring: describes an object through `s3`
+ * alone (no KMS call, no key). The https-only middleware is added to `s3`, as
+ * EncryptedS3Client does with a client it is given.
+ *
+ * @returns and @throws as {@link EncryptedS3Client.head}.
+ */
+export function describeObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  options?: ReadOptions,
+): Promise<HeadResult> {
+  enforceHttpsOnly(s3);
+  return headObject({ s3 }, bucket, key, options);
 }

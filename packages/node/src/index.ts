@@ -11,7 +11,7 @@ export type { PutSource, FileSource } from './sources.js';
 export type { TransferProgress, ProgressListener } from './context.js';
 export type { PutOptions, PutResult } from './upload.js';
 export type { GetOptions, ReadOptions, ObjectFacts } from './download.js';
-export type { HeadResult, EnvelopeDescription } from './head.js';
+export { describeObject, type HeadResult, type EnvelopeDescription } from './head.js';
 export { SseCustomerKey, type ServerSideEncryption, type SseCustomerKeyInput } from './sse.js';
 export { MARKER_FORMAT_KEY, MARKER_VERSION_KEY, MARKER_FORMAT, MARKER_VERSION } from './marker.js';
 export {

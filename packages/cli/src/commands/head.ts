@@ -1,7 +1,7 @@
 /** `s3enc head s3://bucket/key`: the envelope and S3 facts of an object. No key is unwrapped. */
-import type { HeadResult } from '@s3enc/node';
+import { describeObject, type HeadResult } from '@s3enc/node';
 import { stringOpt } from '../args.js';
-import { openClient } from '../clients.js';
+import { makeS3Client } from '../clients.js';
 import type { CommandContext } from '../command.js';
 import { isoSeconds, settingsOf, sseCKeyOf } from '../common.js';
 import { formatBytes } from '../output.js';
@@ -58,16 +58,17 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   const { bucket, key } = parseS3Url(ctx.positionals[0]!);
   const versionId = stringOpt(ctx.values, 'version-id');
   const sseCustomerKey = (await sseCKeyOf(ctx.values))?.key;
-  const { client, close } = await openClient(settingsOf(ctx), { keys: undefined });
+  // No keyring: head unwraps nothing.
+  const s3 = makeS3Client(settingsOf(ctx));
   try {
-    const h = await client.head(bucket, key, {
+    const h = await describeObject(s3, bucket, key, {
       signal: ctx.signal,
       ...(versionId !== undefined ? { versionId } : {}),
       ...(sseCustomerKey ? { sseCustomerKey } : {}),
     });
     ctx.out.result({ ok: true, ...h }, () => human(`s3://${bucket}/${key}`, h));
   } finally {
-    close();
+    s3.destroy();
   }
   return undefined;
 }
