@@ -57,18 +57,3 @@ export async function drain(stream: AsyncIterable<unknown>): Promise<number> {
   for await (const c of stream) n += (c as Uint8Array).length;
   return n;
 }
-
-/** Best of `reps` runs of `fn`, in MB/s for `bytes`. */
-export async function mbps(
-  bytes: number,
-  reps: number,
-  fn: () => Promise<unknown>,
-): Promise<number> {
-  let best = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t = process.hrtime.bigint();
-    await fn();
-    best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e9);
-  }
-  return bytes / 1e6 / best;
-}
