@@ -137,8 +137,7 @@ export async function buildKeyring(
     );
   }
   if ((sel.discoveryAccounts ?? []).length > 0) {
-    const cfg = kmsClientConfig(s);
-    const home = new KMSClient(cfg);
+    const home = kms ?? new KMSClient(kmsClientConfig(s)); // the home-Region client, if made above
     const region = await home.config.region();
     byRegion.set(region, home);
     keyrings.push(

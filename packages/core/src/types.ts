@@ -107,7 +107,10 @@ export interface OpenedFrames {
 
 /** Result of {@link DecryptionSession.openFrameChunks}. */
 export interface OpenedFrameChunks extends Omit<OpenedFrames, 'plaintext'> {
-  /** Plaintext, one Buffer per non-empty frame, in order; only returned once every tag verified. */
+  /**
+   * Plaintext in order, as the deciphers produced it (one or more non-empty Buffers per frame:
+   * one per chunk its content spans); only returned once every tag verified.
+   */
   readonly plaintext: readonly Buffer[];
   /** Total plaintext bytes. */
   readonly plainLength: number;
@@ -143,7 +146,7 @@ export interface DecryptionSession {
   ): Omit<OpenedFrames, 'plaintext'> & { bytes: number };
   /**
    * Like `openFrames`, for ciphertext that arrived as consecutive chunks (a socket's): the
-   * chunks are not joined, and the plaintext stays one Buffer per frame, so nothing is copied.
+   * chunks are not joined and the plaintext is not joined either, so nothing is copied.
    * Same checks and errors as `openFrames`.
    */
   openFrameChunks(firstSeq: number, chunks: readonly Uint8Array[]): OpenedFrameChunks;

@@ -198,9 +198,9 @@ export class EncryptedS3Client {
    *   destroy `body`.
    */
   async get(bucket: string, key: string, options: GetOptions = {}): Promise<GetResult> {
+    const onProgress = checkProgressListener(options.onProgress); // before any request
     const read = await prepareRead(this.#ctx, bucket, key, options);
     const gen = read.chunks();
-    const onProgress = checkProgressListener(options.onProgress);
     const total = read.range.end - read.range.start;
     const body = Readable.from(
       (async function* () {
@@ -250,17 +250,17 @@ export class EncryptedS3Client {
   ): Promise<GetToFileResult> {
     if (typeof path !== 'string' || path === '')
       throw new InvalidArgumentError('path must be a non-empty string');
+    const onProgress = checkProgressListener(options.onProgress); // before any request
     const read = await prepareRead(this.#ctx, bucket, key, options, 'file');
     const tmp = join(
       dirname(path),
       `.${basename(path)}.s3enc-${randomBytes(6).toString('hex')}.tmp`,
     );
     let written = 0;
-    const onProgress = checkProgressListener(options.onProgress);
     try {
       const fh = await open(tmp, 'wx', 0o600);
       try {
-        // Pieces arrive one frame at a time; they go to the file in batches of up to 8 MiB,
+        // Plaintext arrives in pieces of a frame or less; it goes to the file in batches of up to 8 MiB,
         // one writev each, reporting progress per batch written.
         const total = read.range.end - read.range.start;
         let batch: Buffer[] = [];

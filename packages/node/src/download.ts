@@ -28,13 +28,7 @@ import {
   type EncryptionContext,
   type HeaderInfo,
 } from '@s3enc/core';
-import {
-  checkBucketKey,
-  checkInt,
-  checkProgressListener,
-  type ClientContext,
-  type ProgressListener,
-} from './context.js';
+import { checkBucketKey, checkInt, type ClientContext, type ProgressListener } from './context.js';
 import { hasMarker } from './marker.js';
 import { toS3Error, withRetries } from './s3-errors.js';
 import { signedRead, type ReadTarget } from './download-signed.js';
@@ -398,7 +392,6 @@ export async function prepareRead(
   const d = ctx.defaults;
   const concurrency = checkInt('concurrency', o.concurrency, 1, 64) ?? d.concurrency;
   const chunkSize = checkInt('chunkSize', o.chunkSize, 1, 1024 ** 3) ?? d.downloadChunkSize;
-  checkProgressListener(o.onProgress); // refused before any request; the client reports
   if (o.range !== undefined) {
     if (typeof o.range !== 'object' || o.range === null)
       throw new InvalidArgumentError('range must be { start, end }');
@@ -495,7 +488,7 @@ export async function prepareRead(
     }
 
     // The frames are opened straight from the chunks the socket delivered: no receive buffer
-    // to copy into, and each frame's plaintext goes on as the Buffer its decipher produced.
+    // to copy into, and the plaintext goes on as the Buffers the deciphers produced.
     const fetchChunk = async (c: Chunk, abort: AbortSignal): Promise<Piece[]> => {
       const want = c.cipherEnd - c.cipherStart;
       const received =
@@ -543,7 +536,7 @@ export async function prepareRead(
       ) {
         throw fail('ERR_S3ENC_FRAME_SEQUENCE', 'The message frames do not match its size');
       }
-      // Trim to the requested range, frame by frame.
+      // Trim to the requested range, piece by piece.
       const pieces: Piece[] = [];
       let at = (c.firstSeq - 1) * F;
       for (const b of opened.plaintext) {

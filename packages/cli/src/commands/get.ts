@@ -48,7 +48,6 @@ async function resolveTarget(target: string, key: string): Promise<string> {
   return target;
 }
 
-/** Polls the size of the library's temporary file, for the progress bar only. */
 export async function run(ctx: CommandContext): Promise<number | undefined> {
   const { bucket, key } = parseS3Url(ctx.positionals[0]!);
   const v = ctx.values;
