@@ -362,11 +362,9 @@ describe.skipIf(process.env.S3ENC_TEST_S3_ENDPOINT !== undefined)(
       expect(find(audit, 'policy.public-access').status).toBe('fail');
     });
 
-    it('on MinIO the SSE deny also applies to UploadPart, which carries no SSE header', async () => {
-      // What the server does (a note for multipart uploaders): the initiate passes with the
-      // header, each UploadPart is evaluated as s3:PutObject without it and is denied.
-      const name = await bucket();
-      await putPolicy(
+    /** Anonymous writes allowed, and our policy requiring SSE-S3 merged on top. */
+    const requireSseS3ForAnonymous = (name: string) =>
+      putPolicy(
         name,
         buildBucketPolicy({
           bucket: name,
@@ -374,6 +372,12 @@ describe.skipIf(process.env.S3ENC_TEST_S3_ENDPOINT !== undefined)(
           requireSse: 'AES256',
         }).json,
       );
+
+    it('on MinIO the SSE deny also applies to UploadPart, which carries no SSE header', async () => {
+      // What the server does (a note for multipart uploaders): the initiate passes with the
+      // header, each UploadPart is evaluated as s3:PutObject without it and is denied.
+      const name = await bucket();
+      await requireSseS3ForAnonymous(name);
       const init = await anonymousRequest('POST', `${name}/mp?uploads`, {
         'x-amz-server-side-encryption': 'AES256',
       });
@@ -388,14 +392,7 @@ describe.skipIf(process.env.S3ENC_TEST_S3_ENDPOINT !== undefined)(
 
     it('denies a put without SSE when SSE-S3 is required', async () => {
       const name = await bucket();
-      await putPolicy(
-        name,
-        buildBucketPolicy({
-          bucket: name,
-          existingPolicy: { Version: '2012-10-17', Statement: [anonAllow(name)] },
-          requireSse: 'AES256',
-        }).json,
-      );
+      await requireSseS3ForAnonymous(name);
       expect(await anonymous('PUT', name, 'plain')).toBe(403);
       expect(
         await anonymous('PUT', name, 'sse-s3', { 'x-amz-server-side-encryption': 'AES256' }),

@@ -213,7 +213,8 @@ describe('tamper matrix', () => {
     expect(((await run(t2)).error as IntegrityError).code).toBe('ERR_S3ENC_HEADER_TAG_MISMATCH');
   });
 
-  it('too many encrypted data keys are refused before any keyring call', async () => {
+  /** Four raw keys and a session whose data key all four wrap (above the default cap of 3). */
+  async function fourKeyMessage() {
     const ks = [1, 2, 3, 4].map((i) =>
       rawAesKeyring({ key: Buffer.alloc(32, i), keyName: `k${i}`, keyNamespace: 'ns' }),
     );
@@ -222,6 +223,11 @@ describe('tamper matrix', () => {
       frameLength: F,
       maxEncryptedDataKeys: 4,
     });
+    return { ks, s };
+  }
+
+  it('too many encrypted data keys are refused before any keyring call', async () => {
+    const { ks, s } = await fourKeyMessage();
     const msg = Buffer.concat([s.header, s.sealFrames(1, p, true)]);
     const spy = new SpyKeyring();
     await expect(beginDecryption({ keyring: spy, header: msg })).rejects.toMatchObject({
@@ -248,14 +254,7 @@ describe('tamper matrix', () => {
   });
 
   it('a stream stops reading a header with too many data keys, and a huge frame length, early', async () => {
-    const ks = [1, 2, 3, 4].map((i) =>
-      rawAesKeyring({ key: Buffer.alloc(32, i), keyName: `k${i}`, keyNamespace: 'ns' }),
-    );
-    const s = await beginEncryption({
-      keyring: multiKeyring({ generator: ks[0]!, children: ks.slice(1) }),
-      frameLength: F,
-      maxEncryptedDataKeys: 4,
-    });
+    const { s } = await fourKeyMessage();
     // Feed the header one byte at a time and count how far the reader got.
     let fed = 0;
     const src = (async function* () {
