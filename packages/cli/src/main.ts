@@ -190,10 +190,6 @@ export async function run(
 
 /** Used by bin/s3enc.js: wires signals and sets process.exitCode. */
 export async function cli(): Promise<void> {
-  // The AWS SDK prints a multi-line notice about its future Node.js requirement on every run on
-  // Node 20; a CLI whose stderr users read (and whose pipes must stay quiet) keeps it off unless
-  // the user set the variable themselves. docs/cli.md says so.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
