@@ -33,6 +33,8 @@ step() { # name, command...
 }
 
 step build s3enc_pnpm build
+# The build emits declarations without reporting type errors; this is the type check.
+step typecheck s3enc_pnpm typecheck
 step lint s3enc_pnpm lint
 # The interop peers (other languages' S3 Encryption Clients) come from their own installer.
 if [[ -f "$S3ENC_ROOT/scripts/peers.sh" ]]; then

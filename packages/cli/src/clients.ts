@@ -5,6 +5,7 @@
  */
 import { DescribeKeyCommand, KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { partition } from '@aws-sdk/util-endpoints';
 import {
   kmsDiscoveryKeyring,
   kmsKeyring,
@@ -93,13 +94,12 @@ export function selectKeys(
   return { kmsKeyIds: ids, keyFile };
 }
 
-/** The AWS partition a Region belongs to. */
+/**
+ * The AWS partition a Region belongs to (`aws`, `aws-cn`, `aws-eusc`, `aws-iso-f`, ...), from the
+ * SDK's partition table, which tracks new partitions; unknown Regions fall back to `aws`.
+ */
 export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  return 'aws';
+  return partition(region).name;
 }
 
 /**
