@@ -1,34 +1,18 @@
 /**
- * `head`: what an object is, from its first bytes and S3's headers, without unwrapping the
- * data key (no KMS call).
+ * `head`: what an object is, from S3's headers and its format's description (no key
+ * unwrapped, no KMS call).
  * Reached through EncryptedS3Client.head, or describeObject with a plain S3Client.
  */
-import { frameCounts, plaintextSize as plaintextSizeOf, type EncryptionContext } from '@s3enc/core';
+import { DEFAULT_MAX_ENCRYPTED_DATA_KEYS } from '@s3enc/core';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { ClientContext } from './context.js';
-import { enforceHttpsOnly } from './transport/https-only.js';
-import { openObject, signedBodySize, type ObjectFacts, type ReadOptions } from './download.js';
+import type { ClientContext } from '../context.js';
+import { enforceHttpsOnly } from '../transport/https-only.js';
+import { openObject } from './download/open.js';
+import type { ObjectFacts, ReadOptions } from './download/read-options.js';
+import type { EnvelopeDescription } from './formats/envelope.js';
 
-/** The envelope of an s3enc object, read without any key. */
-export interface EnvelopeDescription {
-  /** 'aws-encryption-sdk' (message format version in `formatVersion`). */
-  readonly format: 'aws-encryption-sdk';
-  readonly formatVersion: number;
-  readonly suiteId: number;
-  readonly suiteName: string;
-  readonly messageId: string;
-  readonly frameLength: number;
-  readonly headerLength: number;
-  readonly frames: number;
-  readonly plaintextSize: number;
-  /** Stored bytes (for a signed suite, the signature footer included). */
-  readonly ciphertextSize: number;
-  /** KMS key ARNs (or raw key names) that wrapped the data key. */
-  readonly keyIds: readonly string[];
-  readonly encryptionContext: EncryptionContext;
-  readonly committing: boolean;
-  readonly signed: boolean;
-}
+/** Bytes fetched to describe an object: enough for most headers (more are fetched if needed). */
+const HEAD_FIRST_BYTES = 4096;
 
 /** What `head` returns. */
 export type HeadResult = ObjectFacts &
@@ -40,50 +24,25 @@ export type HeadResult = ObjectFacts &
 /**
  * Describes an object.
  *
- * @returns `encrypted: false` for objects that are not s3enc messages (never throws for that).
+ * @returns `encrypted: false` for objects no format recognises (never throws for that).
  * @throws S3RequestError (ERR_S3ENC_NO_SUCH_KEY, ERR_S3ENC_ACCESS_DENIED, …); FormatError when
- *   the object carries our marker but its header or size is malformed.
+ *   the object claims a format (our marker) but its header or size is malformed, or its header
+ *   lists more data keys than the client's `maxEncryptedDataKeys` (default 3).
  */
 export async function headObject(
-  ctx: Pick<ClientContext, 's3'>,
+  ctx: Pick<ClientContext, 's3'> & {
+    defaults?: Pick<ClientContext['defaults'], 'maxEncryptedDataKeys'>;
+  },
   bucket: string,
   key: string,
   o: ReadOptions = {},
 ): Promise<HeadResult> {
-  const opened = await openObject(ctx, bucket, key, o, 4096);
-  const { facts, header } = opened;
-  if (header === undefined) return { ...facts, encrypted: false, envelope: undefined };
-  const i = header.info;
-  const C = facts.storedSize;
-  // A signed message ends with a signature footer that is not frame data.
-  const body = i.signed ? await signedBodySize(ctx, opened, o.signal) : C;
-  const P = plaintextSizeOf(body, i.frameLength, header.headerLength);
-  const { regularFrames } = frameCounts({
-    frameLength: i.frameLength,
-    headerLength: header.headerLength,
-    plaintextSize: P,
-    ciphertextSize: body,
-  });
-  return {
-    ...facts,
-    encrypted: true,
-    envelope: {
-      format: 'aws-encryption-sdk',
-      formatVersion: i.version,
-      suiteId: i.suiteId,
-      suiteName: i.suiteName,
-      messageId: i.messageId,
-      frameLength: i.frameLength,
-      headerLength: header.headerLength,
-      frames: regularFrames + 1,
-      plaintextSize: P,
-      ciphertextSize: C,
-      keyIds: i.encryptedDataKeys.map((k) => k.keyId),
-      encryptionContext: i.encryptionContext,
-      committing: i.committing,
-      signed: i.signed,
-    },
-  };
+  const maxEdks = ctx.defaults?.maxEncryptedDataKeys ?? DEFAULT_MAX_ENCRYPTED_DATA_KEYS;
+  const opened = await openObject(ctx, bucket, key, o, HEAD_FIRST_BYTES, maxEdks);
+  const { facts, detected } = opened;
+  if (detected === undefined) return { ...facts, encrypted: false, envelope: undefined };
+  const envelope = await detected.describe(opened.reader, o.signal);
+  return { ...facts, encrypted: true, envelope };
 }
 
 /**
