@@ -61,7 +61,7 @@ function stub(answer: (start: number, end: number, n: number) => Answer) {
       try {
         a = answer(Number(m[1]), Number(m[2]) + 1, seen.requests);
       } catch (err) {
-        return Promise.reject(err as Error);
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
       const source =
         typeof a.body === 'function'
