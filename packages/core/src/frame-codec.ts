@@ -12,6 +12,7 @@ import type {
 import { ContentAADString, SequenceIdentifier } from '@aws-crypto/serialize';
 import { ByteQueue } from './byte-queue.js';
 import { IntegrityError, InvalidArgumentError } from './errors.js';
+import type { ErrorCode } from './error-codes/index.js';
 import { FINAL_FRAME_OVERHEAD, FRAME_OVERHEAD, MAX_FRAME_SEQ } from './sizes.js';
 
 const IV_LENGTH = 12;
@@ -167,7 +168,7 @@ export interface OpenResult {
   finalLength?: number;
 }
 
-const fail = (code: string, message = 'Message authentication failed'): IntegrityError =>
+const fail = (code: ErrorCode, message = 'Message authentication failed'): IntegrityError =>
   new IntegrityError(code, message);
 
 /** Opens frames of one message. */

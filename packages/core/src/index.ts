@@ -1,7 +1,78 @@
-export * from './errors.js';
-export * from './sizes.js';
-export * from './types.js';
-export * from './checksum.js';
+// The public API of @s3enc/core: explicit lists, so nothing internal leaks (STYLE.md).
+
+export {
+  S3EncError,
+  InvalidArgumentError,
+  InsecureTransportError,
+  FormatError,
+  KeyUnwrapError,
+  IntegrityError,
+  S3RequestError,
+  AbortError,
+  errorFamilyOf,
+  exitClassOfError,
+} from './errors.js';
+export {
+  ERROR_CODES,
+  FAMILY_EXIT,
+  exitClassOf,
+  isErrorCode,
+  type ErrorCode,
+  type ErrorCodeRow,
+  type ErrorFamily,
+  type ExitClass,
+} from './error-codes/index.js';
+export {
+  FRAME_OVERHEAD,
+  FINAL_FRAME_OVERHEAD,
+  DEFAULT_FRAME_LENGTH,
+  MAX_FRAME_LENGTH,
+  MAX_FRAME_SEQ,
+  regularFrameCount,
+  ciphertextSize,
+  plaintextSize,
+  frameOffset,
+  frameCounts,
+  frameRangeFor,
+  planParts,
+  type ByteRange,
+  type MessageLayout,
+  type FrameRange,
+  type PartPlan,
+  type PlanPartsOptions,
+} from './sizes.js';
+export type {
+  Keyring,
+  EncryptionContext,
+  CommitmentPolicy,
+  EncryptedDataKeyInfo,
+  HeaderInfo,
+  EncryptionSession,
+  OpenedFrames,
+  OpenedFrameChunks,
+  DecryptionSession,
+} from './types.js';
+export {
+  CHECKSUM_ALGORITHMS,
+  DEFAULT_CHECKSUM_ALGORITHM,
+  assertChecksumAlgorithm,
+  createChecksum,
+  checksumOf,
+  supportsChecksumType,
+  defaultChecksumType,
+  combinePartChecksums,
+  computeS3Checksum,
+  verifyFileChecksum,
+  type ChecksumAlgorithm,
+  type ChecksumType,
+  type Checksum,
+  type PartDigest,
+  type S3Checksum,
+  type ChecksumSource,
+  type ComputeS3ChecksumOptions,
+  type ObjectAttributesLike,
+  type ChecksumVerification,
+} from './checksum.js';
 export { parseHeader, describeMessage } from './header.js';
 export {
   beginEncryption,
@@ -10,9 +81,19 @@ export {
   type BeginEncryptionOptions,
 } from './encrypt-session.js';
 export { beginDecryption, type BeginDecryptionOptions } from './decrypt-session.js';
-export * from './decrypt-range.js';
-export * from './encrypt-stream.js';
-export * from './decrypt-stream.js';
-export * from './keyrings.js';
+export { decryptRange } from './decrypt-range.js';
+export { encryptStream, type EncryptStreamOptions } from './encrypt-stream.js';
+export { decryptStream, type DecryptStreamOptions } from './decrypt-stream.js';
+export {
+  kmsKeyring,
+  kmsDiscoveryKeyring,
+  rawAesKeyring,
+  multiKeyring,
+  type KmsClientLike,
+  type KmsClientProvider,
+  type KmsKeyringOptions,
+  type KmsDiscoveryKeyringOptions,
+  type RawAesKeyringOptions,
+} from './keyrings.js';
 export { enforceHttpsOnly, hasMiddlewareStack, type WithMiddlewareStack } from './https-only.js';
 export type { ByteSource } from './byte-source.js';

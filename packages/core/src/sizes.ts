@@ -178,7 +178,6 @@ export function frameOffset(seq: number, frameLength: number, headerLength: numb
 /**
  * How a message of this layout is framed: the number of regular frames and the final frame's
  * content length. Returns; throws FormatError when `ciphertextSize` contradicts the rest.
- * @internal
  */
 export function frameCounts(layout: MessageLayout): { regularFrames: number; finalLength: number } {
   const { frameLength: F, plaintextSize: P } = layout;

@@ -27,6 +27,7 @@ import {
   type CommitmentPolicy,
   type EncryptionContext,
   type HeaderInfo,
+  type ErrorCode,
 } from '@s3enc/core';
 import { checkBucketKey, checkInt, type ClientContext, type ProgressListener } from './context.js';
 import { hasMarker } from './marker.js';
@@ -521,7 +522,7 @@ export async function prepareRead(
               throw toS3Error(err, 'GetObject', GET_CODES, signal);
             });
       const opened = session.openFrameChunks(c.firstSeq, received);
-      const fail = (code: string, message: string) => {
+      const fail = (code: ErrorCode, message: string) => {
         for (const b of opened.plaintext) b.fill(0);
         return new IntegrityError(code, message);
       };
