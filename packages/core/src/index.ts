@@ -26,8 +26,6 @@ export {
   FRAME_OVERHEAD,
   FINAL_FRAME_OVERHEAD,
   DEFAULT_FRAME_LENGTH,
-  MAX_FRAME_LENGTH,
-  MAX_FRAME_SEQ,
   regularFrameCount,
   ciphertextSize,
   plaintextSize,
@@ -40,6 +38,8 @@ export {
   type FrameRange,
   type PartPlan,
   type PlanPartsOptions,
+  type PlaintextSizeOptions,
+  type SizeSource,
 } from './sizes.js';
 export type {
   Keyring,
@@ -73,13 +73,27 @@ export {
   type ObjectAttributesLike,
   type ChecksumVerification,
 } from './checksum.js';
-export { parseHeader, describeMessage } from './header.js';
 export {
-  beginEncryption,
-  SUITE_ID,
+  MAX_FRAME_LENGTH,
+  MAX_FRAME_SEQ,
+  MAX_SAFE_SIZE,
   DEFAULT_MAX_ENCRYPTED_DATA_KEYS,
-  type BeginEncryptionOptions,
-} from './encrypt-session.js';
+  MAX_HEADER_BYTES,
+  RESERVED_CONTEXT_KEY_PREFIX,
+  S3_MAX_OBJECT_SIZE,
+  S3_MAX_PARTS,
+  S3_MIN_PART_SIZE,
+  S3_MAX_PART_SIZE,
+  MIN_CONCURRENCY,
+  MAX_CONCURRENCY,
+  SDK_MAX_ATTEMPTS,
+  TRANSFER_ATTEMPTS,
+  ABORT_ATTEMPTS,
+  RETRY_BASE_DELAY_MS,
+  MAX_RETRY_DELAY_MS,
+} from './limits.js';
+export { parseHeader, describeMessage, type ParseHeaderOptions } from './header.js';
+export { beginEncryption, SUITE_ID, type BeginEncryptionOptions } from './encrypt-session.js';
 export { beginDecryption, type BeginDecryptionOptions } from './decrypt-session.js';
 export { decryptRange } from './decrypt-range.js';
 export { encryptStream, type EncryptStreamOptions } from './encrypt-stream.js';
