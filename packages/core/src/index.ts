@@ -101,13 +101,23 @@ export { decryptStream, type DecryptStreamOptions } from './decrypt-stream.js';
 export {
   kmsKeyring,
   kmsDiscoveryKeyring,
-  rawAesKeyring,
   multiKeyring,
   type KmsClientLike,
   type KmsClientProvider,
   type KmsKeyringOptions,
   type KmsDiscoveryKeyringOptions,
-  type RawAesKeyringOptions,
 } from './keyrings.js';
+export { rawAesKeyring, type RawAesKeyringOptions } from './raw-aes-keyring.js';
+export {
+  decodeKey256,
+  wipe,
+  rawKeyName,
+  legacyRawKeyName,
+  RAW_KEY_NAMESPACE,
+  KEY_LENGTH,
+  type KeyEncoding,
+  type DecodeKeyOptions,
+} from './key-material.js';
 export { enforceHttpsOnly, hasMiddlewareStack, type WithMiddlewareStack } from './https-only.js';
+export { FORBIDDEN_TLS_OPTIONS, assertNoWeakening } from './tls-options.js';
 export type { ByteSource } from './byte-source.js';
