@@ -17,6 +17,7 @@ import { EncryptedS3Client, buildKmsClientConfig, buildS3ClientConfig } from '@s
 import { UsageError } from './cli-errors.js';
 import type { ClientSettings } from './config.js';
 import { keyringFromKeyFile } from './key-file.js';
+import { requireRegion } from './region-required.js';
 
 export function s3ClientConfig(s: ClientSettings, concurrency?: number): S3ClientConfig {
   const cfg = buildS3ClientConfig({
@@ -37,7 +38,7 @@ export function kmsClientConfig(s: ClientSettings): KMSClientConfig {
 }
 
 export function makeS3Client(s: ClientSettings, concurrency?: number): S3Client {
-  return new S3Client(s3ClientConfig(s, concurrency));
+  return requireRegion(new S3Client(s3ClientConfig(s, concurrency)));
 }
 
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/;
@@ -115,7 +116,7 @@ export async function buildKeyring(
   const byRegion = new Map<string, KMSClient>();
   if (sel.kmsKeyIds.length > 0) {
     const cfg = kmsClientConfig(s);
-    kms = new KMSClient(cfg);
+    kms = requireRegion(new KMSClient(cfg));
     const arns = await resolveKeyArns(kms, sel.kmsKeyIds);
     // One client per Region of the keys (multi-Region keys, replicas); the default Region's is reused.
     const home = kms;
@@ -128,7 +129,7 @@ export async function buildKeyring(
         clientProvider: (region) => {
           let c = byRegion.get(region);
           if (c === undefined) {
-            c = new KMSClient({ ...cfg, region });
+            c = requireRegion(new KMSClient({ ...cfg, region }));
             byRegion.set(region, c);
           }
           return c;
@@ -137,7 +138,7 @@ export async function buildKeyring(
     );
   }
   if ((sel.discoveryAccounts ?? []).length > 0) {
-    const home = kms ?? new KMSClient(kmsClientConfig(s)); // the home-Region client, if made above
+    const home = kms ?? requireRegion(new KMSClient(kmsClientConfig(s))); // the home-Region client, if made above
     const region = await home.config.region();
     byRegion.set(region, home);
     keyrings.push(

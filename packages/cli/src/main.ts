@@ -8,7 +8,7 @@ import { GLOBAL_OPTIONS, parseCommandLine, type GlobalOptions, type OptionSpecs 
 import { UsageError } from './cli-errors.js';
 import type { CommandSpec } from './command.js';
 import { COMMANDS, allCommandOptions, findSpec } from './commands.js';
-import { ExitCode } from './exit-status.js';
+import { ExitCode } from './exit-codes.js';
 import { Output, colourEnabled, processIo, type CliIo } from './output.js';
 
 export function version(): string {
@@ -84,7 +84,7 @@ async function printError(
   json: boolean,
 ): Promise<number> {
   // Loaded only on failure: it needs @s3enc/core's error classes.
-  const { reportFor } = await import('./exit-codes.js');
+  const { reportFor } = await import('./error-report.js');
   const r = reportFor(err);
   if (json) {
     const target = out.dataOnStdout ? io.stderr : io.stdout;
