@@ -25,6 +25,7 @@ import { formatBytes } from '../output.js';
 import { createProgress } from '../progress.js';
 import { parseRange, resolveRange } from '../range.js';
 import { parseS3Url } from '../s3-url.js';
+import { terminalSafe } from '../terminal-text.js';
 
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(
@@ -167,7 +168,9 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       () =>
         summary.path === null
           ? ''
-          : `decrypted s3://${bucket}/${key}${summary.versionId !== undefined ? ` version ${summary.versionId}` : ''} → ${summary.path} (${formatBytes(summary.bytes)}${range ? `, bytes ${summary.range.start}-${summary.range.end - 1}` : ''}, every frame authenticated)`,
+          : terminalSafe(
+              `decrypted s3://${bucket}/${key}${summary.versionId !== undefined ? ` version ${summary.versionId}` : ''} → ${summary.path} (${formatBytes(summary.bytes)}${range ? `, bytes ${summary.range.start}-${summary.range.end - 1}` : ''}, every frame authenticated)`,
+            ),
     );
   } finally {
     close();
