@@ -166,7 +166,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
         // The version id and key ids come from the server and the keyring: escaped per line.
         [
           `encrypted ${label} (${formatBytes(r.plaintextSize)}) → s3://${r.bucket}/${r.key}` +
-            `${r.versionId !== undefined ? ` version ${r.versionId}` : ''}`,
+            (r.versionId !== undefined ? ` version ${r.versionId}` : ''),
           `  stored ${formatBytes(r.ciphertextSize)} in ${r.parts} part${r.parts === 1 ? '' : 's'}, data key wrapped by ${r.keyIds.join(', ')}`,
         ]
           .map(terminalSafe)
