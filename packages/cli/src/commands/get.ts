@@ -19,7 +19,7 @@ import {
 import { LocalFileError, UsageError } from '../cli-errors.js';
 import { openClient, selectKeys } from '../clients.js';
 import type { CommandContext } from '../command.js';
-import { settingsOf, sseCKeyOf } from '../common.js';
+import { allowSharedKeyFile, settingsOf, sseCKeyOf } from '../common.js';
 import { defaultKmsKeyId } from '../config.js';
 import { formatBytes } from '../output.js';
 import { createProgress } from '../progress.js';
@@ -59,12 +59,15 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     );
   }
   const target = await resolveTarget(explicitTarget ?? '-', key);
-  const keys = selectKeys(
-    stringsOpt(v, 'kms-key-id'),
-    stringOpt(v, 'key-file'),
-    defaultKmsKeyId(ctx.io.env),
-    stringsOpt(v, 'kms-discovery-account'),
-  );
+  const keys = {
+    ...selectKeys(
+      stringsOpt(v, 'kms-key-id'),
+      stringOpt(v, 'key-file'),
+      defaultKmsKeyId(ctx.io.env),
+      stringsOpt(v, 'kms-discovery-account'),
+    ),
+    allowSharedKeyFile: allowSharedKeyFile(v),
+  };
   const encryptionContext = parseContext(stringsOpt(v, 'context'));
   const rangeText = stringOpt(v, 'range');
   const rangeSpec = rangeText === undefined ? undefined : parseRange(rangeText);
