@@ -13,7 +13,9 @@ let f: CliFixture;
 useCliFixture({ prefix: 'hostile-key-perms' }, (x) => (f = x));
 const url = (k: string) => `s3://${f.bucket.name}/${k}`;
 const s3 = makeS3Client(getTestEnv());
-afterAll(() => { s3.destroy(); });
+afterAll(() => {
+  s3.destroy();
+});
 
 describe('key file permissions (#13.7)', () => {
   for (const mode of [0o644, 0o640, 0o604, 0o620]) {

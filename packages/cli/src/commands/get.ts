@@ -24,6 +24,7 @@ import { defaultKmsKeyId } from '../config.js';
 import { formatBytes } from '../output.js';
 import { createProgress } from '../progress.js';
 import { parseRange, resolveRange } from '../range.js';
+import { getToNewFile } from '../new-file.js';
 import { parseS3Url } from '../s3-url.js';
 import { terminalSafe } from '../terminal-text.js';
 
@@ -75,7 +76,9 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   const partSize = stringOpt(v, 'part-size');
   const sseCustomerKey = (await sseCKeyOf(v))?.key;
   let versionId = stringOpt(v, 'version-id');
-  if (target !== '-' && boolOpt(v, 'no-overwrite') && (await exists(target))) {
+  const noOverwrite = target !== '-' && boolOpt(v, 'no-overwrite');
+  // An early check spares a download whose result could not be kept; getToNewFile decides.
+  if (noOverwrite && (await exists(target))) {
     throw new LocalFileError(
       'ERR_S3ENC_CLI_FILE_EXISTS',
       `${target} exists and --no-overwrite was given`,
@@ -145,7 +148,9 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
           path: null,
         };
       } else {
-        const r = await client.getToFile(bucket, key, target, options);
+        const r = noOverwrite
+          ? await getToNewFile(target, (to) => client.getToFile(bucket, key, to, options))
+          : await client.getToFile(bucket, key, target, options);
         summary = {
           versionId: r.versionId,
           plaintextSize: r.plaintextSize,
