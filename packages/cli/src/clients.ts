@@ -17,6 +17,7 @@ import { EncryptedS3Client, buildKmsClientConfig, buildS3ClientConfig } from '@s
 import { UsageError } from './cli-errors.js';
 import type { ClientSettings } from './config.js';
 import { keyringFromKeyFile } from './key-file.js';
+import { assertPrivateKeyFile } from './key-file-permissions.js';
 import { requireRegion } from './region-required.js';
 
 export function s3ClientConfig(s: ClientSettings, concurrency?: number): S3ClientConfig {
@@ -62,6 +63,8 @@ export async function resolveKeyArns(kms: KMSClient, ids: string[]): Promise<str
 export interface KeySelection {
   kmsKeyIds: string[];
   keyFile: string | undefined;
+  /** Use a key file other users can access (--allow-insecure-key-file-permissions). */
+  allowSharedKeyFile?: boolean | undefined;
   /** Accounts whose KMS keys may decrypt without being named (get's --kms-discovery-account). */
   discoveryAccounts?: string[] | undefined;
 }
@@ -111,6 +114,9 @@ export async function buildKeyring(
   s: ClientSettings,
   sel: KeySelection,
 ): Promise<{ keyring: Keyring; close: () => void }> {
+  // Before any request: a key file others can read is refused whatever else happens.
+  if (sel.keyFile !== undefined)
+    await assertPrivateKeyFile(sel.keyFile, '--key-file', sel.allowSharedKeyFile === true);
   const keyrings: Keyring[] = [];
   let kms: KMSClient | undefined;
   const byRegion = new Map<string, KMSClient>();

@@ -10,6 +10,7 @@ import type { CommandSpec } from './command.js';
 import { COMMANDS, allCommandOptions, findSpec } from './commands.js';
 import { ExitCode } from './exit-codes.js';
 import { Output, colourEnabled, processIo, type CliIo } from './output.js';
+import { terminalSafe } from './terminal-text.js';
 
 export function version(): string {
   try {
@@ -93,14 +94,19 @@ async function printError(
     );
   }
   // The human message always goes to stderr, even with --json or --quiet: errors are never silent.
+  // Messages and codes may quote a server (an S3 error code) or an object: escaped for the
+  // terminal here, exact in the JSON document above.
   const s = out.style;
-  io.stderr.write(`${s.red('s3enc: error:')} ${r.message} ${s.dim(`(${r.code})`)}\n`);
-  if (r.hint) io.stderr.write(`${r.hint}\n`);
+  io.stderr.write(
+    `${s.red('s3enc: error:')} ${terminalSafe(r.message)} ${s.dim(`(${terminalSafe(r.code)})`)}\n`,
+  );
+  if (r.hint) io.stderr.write(`${terminalSafe(r.hint)}\n`);
   if (debug) {
     let e: unknown = err;
     for (let i = 0; i < 6 && e !== undefined && e !== null; i++) {
+      const text = e instanceof Error ? (e.stack ?? e.message) : inspect(e);
       io.stderr.write(
-        `${i === 0 ? '' : 'caused by: '}${e instanceof Error ? (e.stack ?? e.message) : inspect(e)}\n`,
+        `${i === 0 ? '' : 'caused by: '}${text.split('\n').map(terminalSafe).join('\n')}\n`,
       );
       e = (e as { cause?: unknown }).cause;
     }
