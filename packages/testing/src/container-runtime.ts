@@ -18,9 +18,15 @@ type Testcontainers = typeof import('testcontainers');
 const MINIO_PORT = 9000;
 const KMS_PORT = 8080;
 
-/** Loads testcontainers with its reaper off (its image cannot be pulled everywhere). */
+/**
+ * Loads testcontainers with its reaper off (its image cannot be pulled everywhere; the run
+ * dir's watchdog does that job) and, for a local engine, the host pinned to 127.0.0.1, where
+ * the ports are published (its own guess may be a bridge gateway, e.g. inside a VM sandbox).
+ */
 async function loadTestcontainers(): Promise<Testcontainers> {
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  const host = process.env.DOCKER_HOST;
+  if (!host || host.startsWith('unix://')) process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
   return import('testcontainers');
 }
 
