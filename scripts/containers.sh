@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The container runtime's part of the test command (docs/testing.md): runs a small subset of the
-# integration tests (the smoke tests and the transfer round trips) with S3ENC_TEST_RUNTIME=container,
-# i.e. MinIO and local-kms as containers from images built locally FROM scratch (or the images
+# integration tests (smoke tests, transfer round trips, the kit helpers) with
+# S3ENC_TEST_RUNTIME=container, i.e. MinIO and local-kms as containers from images built locally FROM scratch (or the images
 # named by S3ENC_TEST_MINIO_IMAGE / S3ENC_TEST_LOCAL_KMS_IMAGE).
 #
 # Engine: the one already running (DOCKER_HOST or /var/run/docker.sock), else — as root — Debian's
@@ -13,7 +13,7 @@ S3ENC_LOG_TAG=containers
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SUBSET=(test/smoke test/transfer/roundtrip.test.ts)
+SUBSET=(test/smoke test/transfer/roundtrip.test.ts test/testing)
 (($# > 0)) && SUBSET=("$@")
 skip() {
   echo "[containers] no Docker engine ($1): container-runtime tests skipped"

@@ -40,7 +40,7 @@ export function kitS3Client(env: TestEnv): S3Client {
   return new S3Client({
     endpoint: env.s3.endpoint,
     region: env.s3.region,
-    credentials: env.s3.credentials,
+    credentials: { ...env.s3.credentials }, // a copy: the SDK annotates it
     forcePathStyle: env.s3.forcePathStyle,
     requestHandler: {
       httpsAgent: new https.Agent({

@@ -12,11 +12,12 @@ export function encryptedClientOptions(
   o: { kmsKeyIds?: readonly string[] } = {},
 ): EncryptedS3ClientOptions {
   const ca = env.ca || undefined;
+  // Copies: the AWS SDK annotates the credential objects it is given.
   return {
     s3: {
       endpoint: env.s3.endpoint,
       region: env.s3.region,
-      credentials: env.s3.credentials,
+      credentials: { ...env.s3.credentials },
       forcePathStyle: env.s3.forcePathStyle,
       ca,
     },
@@ -24,7 +25,7 @@ export function encryptedClientOptions(
     kms: {
       endpoint: env.kms.endpoint,
       region: env.kms.region,
-      credentials: env.kms.credentials,
+      credentials: { ...env.kms.credentials },
       ca,
     },
   };

@@ -46,9 +46,11 @@ export async function containerEngineReachable(): Promise<boolean> {
 function loopbackContainer(tc: Testcontainers, image: string, run: RunDir) {
   class LoopbackContainer extends tc.GenericContainer {
     protected override beforeContainerCreated(): Promise<void> {
-      for (const bindings of Object.values(this.hostConfig.PortBindings ?? {})) {
-        for (const b of bindings as { HostIp?: string }[]) b.HostIp = '127.0.0.1';
-      }
+      const bindings = (this.hostConfig.PortBindings ?? {}) as Record<
+        string,
+        { HostIp?: string }[]
+      >;
+      for (const list of Object.values(bindings)) for (const b of list) b.HostIp = '127.0.0.1';
       return Promise.resolve();
     }
     protected override containerCreated(containerId: string): Promise<void> {
