@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The container runtime's part of the test command (docs/testing.md): runs a small subset of the
-# integration tests (smoke tests, transfer round trips, the kit helpers) with
-# S3ENC_TEST_RUNTIME=container, i.e. MinIO and local-kms as containers from images built locally FROM scratch (or the images
-# named by S3ENC_TEST_MINIO_IMAGE / S3ENC_TEST_LOCAL_KMS_IMAGE).
+# The container runtime's part of the test command (docs/testing.md): runs a small subset of
+# the integration tests (smoke tests, transfer round trips, the kit's helpers) with
+# S3ENC_TEST_RUNTIME=container, i.e. MinIO and local-kms as containers from images built
+# locally FROM scratch (or the images named by S3ENC_TEST_MINIO_IMAGE / S3ENC_TEST_LOCAL_KMS_IMAGE).
 #
 # Engine: the one already running (DOCKER_HOST or /var/run/docker.sock), else — as root — Debian's
 # docker.io (apt-get), with a dockerd started here and stopped on exit, even on Ctrl-C. Without
