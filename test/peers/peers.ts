@@ -244,16 +244,16 @@ export interface EsdkDecryptResult {
   frameLength?: number;
 }
 
-/** Encrypts or decrypts a message file with the AWS Encryption SDK for Python. */
+/** Encrypts or decrypts message files ([input, output] pairs) with the AWS Encryption SDK for Python. */
 export async function runEsdkPeer(
   env: TestEnv,
   op: 'encrypt' | 'decrypt',
-  inFile: string,
-  outFile: string,
+  pairs: readonly (readonly [string, string])[],
   o: EsdkPeerOptions,
-): Promise<EsdkDecryptResult & { stderr: string }> {
+): Promise<{ code: number; results: EsdkDecryptResult[]; stderr: string }> {
   const m = peersManifest();
-  const a = [join(m.pythonDir, 'esdk_peer.py'), op, '--in', inFile, '--out', outFile];
+  const a = [join(m.pythonDir, 'esdk_peer.py'), op];
+  for (const [i, out] of pairs) a.push('--in', i, '--out', out);
   if (o.kmsKeyId) a.push('--kms-key-id', o.kmsKeyId);
   if (o.aesKeyFile) a.push('--aes-key-file', o.aesKeyFile);
   if (o.namespace) a.push('--namespace', o.namespace);
@@ -263,6 +263,7 @@ export async function runEsdkPeer(
   if (o.signed) a.push('--signed');
   let stdout = '';
   let stderr = '';
+  let code = 0;
   try {
     ({ stdout, stderr } = await run(m.python, a, {
       env: peerProcessEnv(env),
@@ -270,15 +271,16 @@ export async function runEsdkPeer(
       timeout: 5 * 60_000,
     }));
   } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
+    const err = e as { code?: number; stdout?: string; stderr?: string; message: string };
+    code = typeof err.code === 'number' ? err.code : 1;
     stdout = err.stdout ?? '';
     stderr = err.stderr ?? err.message;
   }
-  const line = stdout.trim().split('\n').pop() ?? '';
-  const parsed: EsdkDecryptResult = line.startsWith('{')
-    ? (JSON.parse(line) as EsdkDecryptResult)
-    : { ok: false, error: `no result line; stderr: ${stderr}` };
-  return { ...parsed, stderr };
+  const results = stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as EsdkDecryptResult);
+  return { code, results, stderr };
 }
 
 /** Writes `bytes` to a fresh file in a private temp dir and returns its path. */

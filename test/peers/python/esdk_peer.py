@@ -1,14 +1,15 @@
 """The AWS Encryption SDK for Python as an interop peer (messages, not S3 objects).
 
-usage: esdk_peer.py encrypt|decrypt --in FILE --out FILE
+usage: esdk_peer.py encrypt|decrypt --in FILE --out FILE [--in FILE --out FILE ...]
          (--aes-key-file FILE --namespace NS --key-name NAME | --kms-key-id ARN)
          [--context-json J] [--frame-length N] [--signed]
 
 A raw AES key file holds the 32 key bytes (raw, 64 hex or 44 base64 characters, as s3enc's key
 files). encrypt writes suite 0x0478 (AES-256-GCM, HKDF-SHA512, key commitment, no signature —
-s3enc's suite) unless --signed (0x0578, the SDK's default). decrypt prints one JSON line with
-the message's encryption context, suite and frame length; the plaintext goes to --out only
-after the SDK has verified the whole message.
+s3enc's suite) unless --signed (0x0578, the SDK's default). One JSON line per --in/--out pair;
+decrypt reports the message's encryption context, suite and frame length, and writes the
+plaintext to --out only after the SDK has verified the whole message. Exit 0 only when every
+pair succeeded.
 """
 
 import argparse
@@ -57,8 +58,8 @@ def master_key(args):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("op", choices=["encrypt", "decrypt"])
-    p.add_argument("--in", dest="src", required=True)
-    p.add_argument("--out", required=True)
+    p.add_argument("--in", dest="src", action="append", required=True)
+    p.add_argument("--out", action="append", required=True)
     p.add_argument("--aes-key-file")
     p.add_argument("--namespace")
     p.add_argument("--key-name")
@@ -71,7 +72,16 @@ def main():
     client = aws_encryption_sdk.EncryptionSDKClient(
         commitment_policy=CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT
     )
-    data = open(args.src, "rb").read()
+    if len(args.src) != len(args.out):
+        sys.exit("give as many --out as --in")
+    ok = True
+    for src, out in zip(args.src, args.out):
+        ok = run_one(client, key, args, src, out) and ok
+    sys.exit(0 if ok else 1)
+
+
+def run_one(client, key, args, src, out_path):
+    data = open(src, "rb").read()
     try:
         if args.op == "encrypt":
             out, _ = client.encrypt(
@@ -83,11 +93,11 @@ def main():
                 if args.signed
                 else Algorithm.AES_256_GCM_HKDF_SHA512_COMMIT_KEY,
             )
-            open(args.out, "wb").write(out)
-            print(json.dumps({"ok": True}))
+            open(out_path, "wb").write(out)
+            print(json.dumps({"ok": True}), flush=True)
         else:
             plain, header = client.decrypt(source=data, key_provider=key)
-            open(args.out, "wb").write(plain)
+            open(out_path, "wb").write(plain)
             print(
                 json.dumps(
                     {
@@ -96,12 +106,13 @@ def main():
                         "suite": header.algorithm.algorithm_id,
                         "frameLength": header.frame_length,
                     }
-                )
+                ),
+                flush=True,
             )
+        return True
     except Exception as e:  # noqa: BLE001 — the test reads the class and message
-        print(json.dumps({"ok": False, "error": f"{type(e).__name__}: {e}"[:2000]}))
-        sys.exit(1)
-
+        print(json.dumps({"ok": False, "error": f"{type(e).__name__}: {e}"[:2000]}), flush=True)
+        return False
 
 if __name__ == "__main__":
     main()
