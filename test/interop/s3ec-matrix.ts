@@ -77,6 +77,7 @@ export function s3ecClientOptions(
   env: TestEnv,
   keys: MatrixKeys,
   read: ReadNeeds = {},
+  o: { kms?: boolean } = {},
 ): EncryptedS3ClientOptions {
   return {
     s3: {
@@ -86,7 +87,7 @@ export function s3ecClientOptions(
       forcePathStyle: env.s3.forcePathStyle,
       ca: env.ca,
     },
-    kmsKeyIds: [env.kmsKeys.primary.arn],
+    ...(o.kms === false ? {} : { kmsKeyIds: [env.kmsKeys.primary.arn] }),
     kms: {
       endpoint: env.kms.endpoint,
       region: env.kms.region,
