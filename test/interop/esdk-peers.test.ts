@@ -185,6 +185,7 @@ describe.each(KINDS)('%s', (kind) => {
       for (const n of [0, F + 1]) {
         const plain = randomBytes(n);
         // Peer → s3enc.
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the peer's own keyring class
         const { result } = await awsEncrypt(peer, plain, {
           encryptionContext: context,
           frameLength: F,
@@ -197,6 +198,7 @@ describe.each(KINDS)('%s', (kind) => {
         // s3enc → peer.
         const k2 = `${tag}/s3enc-for-aws-crypto-${n}`;
         await client.put(bucket.name, k2, plain, { encryptionContext: context });
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the peer's own keyring class
         const { plaintext, messageHeader } = await awsDecrypt(peer, await rawObject(k2));
         expect(Buffer.from(plaintext).equals(plain)).toBe(true);
         expect(messageHeader.encryptionContext).toEqual(context);
@@ -209,6 +211,7 @@ it('an object written with the old (localeCompare) order still decrypts with s3e
   const client = clients.get('key file')!;
   const context = CONTEXTS['mixed case (Project, env)']!;
   const plain = randomBytes(F + 1);
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the peer's own keyring class
   const { result } = await awsEncrypt(awsCryptoKeyring('key file', false), plain, {
     encryptionContext: context,
     frameLength: F,

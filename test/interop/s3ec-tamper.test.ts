@@ -143,11 +143,19 @@ const UNWRAP = ['ERR_S3ENC_DATA_KEY_UNAVAILABLE', 'ERR_S3ENC_NO_DATA_KEY'];
 
 describe('tampered content and tag', () => {
   it.each(['v3', 'v3-if', 'v2', 'ses'])('%s: one content byte flipped', async (src) => {
-    const k = await tampered(src, (o) => flipByte(o.body, 10), src === 'v3-if');
+    const k = await tampered(
+      src,
+      (o) => {
+        flipByte(o.body, 10);
+      },
+      src === 'v3-if',
+    );
     await expectRefused(client, k, TAG, src === 'ses' ? {} : { encryptionContext: context });
   });
   it.each(['v3', 'v2', 'ses'])('%s: one tag byte flipped', async (src) => {
-    const k = await tampered(src, (o) => flipByte(o.body, -1));
+    const k = await tampered(src, (o) => {
+      flipByte(o.body, -1);
+    });
     await expectRefused(client, k, TAG);
   });
   it('v3: body cut short by one byte', async () => {
