@@ -5,10 +5,12 @@
 #   2. the Java peers (test/peers/java: S3 Encryption Client 4.x, AWS SDK for Java v1 encryption
 #      clients; Maven Central), compiled with javac against the classpath Maven resolves.
 # Both are cached under $S3ENC_CACHE_DIR/peers, keyed on a hash of their inputs, and reused.
-# Prints one line per step on stderr and, last, one JSON line on stdout for peers.ts:
-#   {"python": ".../bin/python", "pythonDir": "...", "javaClasspath": "...", "java": "..."}
+# Prints one line per step on stderr. With --json (test/peers/peers.ts), also one JSON line on
+# stdout naming what was built:
+#   {"python": ".../bin/python", "pythonDir": "...", "java": "...", "javaClasspath": "..."}
 set -euo pipefail
 S3ENC_LOG_TAG=peers
+[[ $# -eq 0 || ( $# -eq 1 && "$1" == "--json" ) ]] || { echo "usage: scripts/peers.sh [--json]" >&2; exit 2; }
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -60,7 +62,12 @@ command -v keytool >/dev/null || s3enc_die "keytool (from the JDK) is required t
 mapfile -t java_srcs < <(cd "$PEERS_SRC" && find java/src -name '*.java' | LC_ALL=C sort)
 java_key="$(hash_inputs java/pom.xml "${java_srcs[@]}")"
 JAVA_DIR="$PEERS_CACHE/java-$java_key"
-if [[ -f "$JAVA_DIR/.complete" ]]; then
+classpath_present() { # every jar of the recorded classpath is still in the Maven cache
+  local jar
+  IFS=: read -ra jars <"$JAVA_DIR/classpath.txt"
+  for jar in "${jars[@]}"; do [[ -f "$jar" ]] || return 1; done
+}
+if [[ -f "$JAVA_DIR/.complete" ]] && classpath_present; then
   s3enc_log "java peers present ($JAVA_DIR)"
 else
   rm -rf "$JAVA_DIR"
@@ -81,5 +88,6 @@ find "$PEERS_CACHE" -maxdepth 1 \( -name 'venv-*' -o -name 'java-*' \) -mtime +1
   -exec rm -rf {} + 2>/dev/null || true
 
 s3enc_log "peers ready"
+[[ "${1:-}" == "--json" ]] || exit 0
 "$PYTHON_BIN" -c 'import json, sys; print(json.dumps({"python": sys.argv[1], "pythonDir": sys.argv[2], "java": sys.argv[3], "javaClasspath": sys.argv[4] + ":" + open(sys.argv[5]).read().strip()}))' \
   "$VENV/bin/python" "$PEERS_SRC/python" "$(command -v java)" "$JAVA_DIR/classes" "$JAVA_DIR/classpath.txt"

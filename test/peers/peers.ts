@@ -27,7 +27,7 @@ export function peersManifest(): PeersManifest {
   if (manifest) return manifest;
   let out: string;
   try {
-    out = execFileSync('bash', [join(repoRoot, 'scripts', 'peers.sh')], {
+    out = execFileSync('bash', [join(repoRoot, 'scripts', 'peers.sh'), '--json'], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 16 * 1024 * 1024,
