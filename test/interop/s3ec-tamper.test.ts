@@ -215,6 +215,8 @@ describe('tampered metadata', () => {
     const k = await tampered('v2', (o) => {
       o.metadata['x-amz-cek-alg'] = 'AES/CBC/PKCS5Padding';
       delete o.metadata['x-amz-tag-len'];
+      // A valid CBC length, so only the algorithm binding can catch it.
+      o.body = o.body.subarray(0, o.body.length - (o.body.length % 16));
     });
     const lenient = new EncryptedS3Client(
       s3ecClientOptions(env, keys, {
@@ -223,10 +225,7 @@ describe('tampered metadata', () => {
       }),
     );
     try {
-      await expectRefused(lenient, k, [
-        'ERR_S3ENC_S3EC_CEK_ALG_MISMATCH',
-        'ERR_S3ENC_S3EC_BAD_BODY_SIZE',
-      ]);
+      await expectRefused(lenient, k, ['ERR_S3ENC_S3EC_CEK_ALG_MISMATCH']);
     } finally {
       lenient.destroy();
     }
@@ -269,11 +268,7 @@ describe('tampered instruction file', () => {
   });
   it('v3: instruction file missing', async () => {
     const k = await tampered('v3-if', () => {});
-    await expectRefused(client, k, [
-      'ERR_S3ENC_S3EC_BAD_METADATA',
-      'ERR_S3ENC_S3EC_INSTRUCTION_FILE_MISSING',
-      'ERR_S3ENC_S3EC_INSTRUCTION_FILE',
-    ]);
+    await expectRefused(client, k, ['ERR_S3ENC_S3EC_BAD_METADATA']);
   });
 });
 
