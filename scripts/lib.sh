@@ -51,3 +51,17 @@ s3enc_pnpm() {
 s3enc_path_node22() {
   export PATH="$(dirname "$S3ENC_NODE22"):$S3ENC_SHIM_DIR:$PATH"
 }
+
+# Packs the publishable packages into DEST with `pnpm pack` (needs a prior build); prints the
+# tarball paths, one a line, in dependency order (core, node, cli).
+s3enc_pack_all() {
+  local dest="$1" p tgz
+  mkdir -p "$dest"
+  for p in core node cli; do
+    [[ -f "$S3ENC_ROOT/packages/$p/dist/index.js" && -f "$S3ENC_ROOT/packages/$p/LICENSE" ]] ||
+      s3enc_die "packages/$p is not built; run pnpm build first"
+    tgz="$(cd "$S3ENC_ROOT/packages/$p" && s3enc_pnpm pack --pack-destination "$dest" | tail -1)"
+    [[ -f "$tgz" ]] || s3enc_die "pnpm pack in packages/$p did not report a tarball (got: $tgz)"
+    printf '%s\n' "$tgz"
+  done
+}

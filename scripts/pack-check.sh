@@ -31,19 +31,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for p in "${PACKAGES[@]}"; do
-  [[ -f "packages/$p/dist/index.js" && -f "packages/$p/LICENSE" ]] ||
-    s3enc_die "packages/$p is not built; run pnpm build first"
-done
-
 # ---------------------------------------------------------------------------------------------
 # 1. Pack, and check what each tarball carries
-mkdir -p "$work/tarballs"
-declare -a tarballs=()
-for p in "${PACKAGES[@]}"; do
-  tgz="$(cd "packages/$p" && s3enc_pnpm pack --pack-destination "$work/tarballs" | tail -1)"
-  [[ -f "$tgz" ]] || s3enc_die "pnpm pack in packages/$p did not report a tarball (got: $tgz)"
-  tarballs+=("$tgz")
+mapfile -t tarballs < <(s3enc_pack_all "$work/tarballs")
+((${#tarballs[@]} == ${#PACKAGES[@]})) || s3enc_die "packing failed"
+for i in "${!PACKAGES[@]}"; do
+  p="${PACKAGES[$i]}" tgz="${tarballs[$i]}"
   listing="$(tar tzf "$tgz")"
   want=(package/package.json package/README.md package/LICENSE package/dist/index.js package/dist/index.d.ts)
   [[ "$p" == cli ]] && want+=(package/bin/s3enc.js package/docs/cli.md package/docs/errors.md)
