@@ -29,16 +29,17 @@ s3enc_die() {
 
 # The machine's Node (it only runs bootstrap's npm), never a Node from the tools dir.
 s3enc_system_node() {
-  local n
+  local n tools
   if [[ -n "${S3ENC_NODE:-}" ]]; then
     printf '%s\n' "$S3ENC_NODE"
     return
   fi
-  n="$(command -v node || true)"
-  if [[ -n "$n" && "$(readlink -m "$n")" == "$(readlink -m "$S3ENC_TOOLS_DIR")"/* ]]; then
-    s3enc_die "'node' on PATH is $n (a Node of the s3enc tools dir). Put the machine's Node first on PATH or set S3ENC_NODE."
-  fi
-  printf '%s\n' "$n"
+  # The first `node` on PATH outside the tools dir (a shell may have Node 22 from there first).
+  tools="$(readlink -m "$S3ENC_TOOLS_DIR")"
+  while read -r n; do
+    [[ -n "$n" && "$(readlink -m "$n")" != "$tools"/* ]] && { printf '%s\n' "$n"; return; }
+  done < <(type -ap node)
+  printf '\n'
 }
 
 # Runs pnpm with Node 22 (dependencies such as undici 8 and eslint 10 need Node >= 22).
