@@ -3,6 +3,7 @@
  * that turns any failure into a message on stderr and a documented exit code.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { GLOBAL_OPTIONS, parseCommandLine, type GlobalOptions, type OptionSpecs } from './args.js';
 import { UsageError } from './cli-errors.js';
@@ -32,6 +33,11 @@ function optionLines(specs: OptionSpecs): string[] {
   return rows.map(([f, d]) => `  ${f.padEnd(w)}  ${d}`);
 }
 
+/** A document shipped in the package's docs/ (copied there by scripts/package-files.mjs). */
+function docPath(name: string): string {
+  return fileURLToPath(new URL(`../docs/${name}`, import.meta.url));
+}
+
 export function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
@@ -47,7 +53,8 @@ export function mainHelp(): string {
     '',
     'Exit codes: 0 ok, 1 other failure, 2 usage, 3 integrity (tampered, truncated, wrong context),',
     '            4 access or key (denied, no matching key, credentials), 5 audit/harden findings, 130 interrupted.',
-    "Run `s3enc help <command>` for a command's options. Documentation: docs/cli.md.",
+    "Run `s3enc help <command>` for a command's options.",
+    `Documentation (installed with s3enc): ${docPath('cli.md')}, error codes: ${docPath('errors.md')}`,
     '',
   ].join('\n');
 }
