@@ -8,7 +8,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { FormatError, S3RequestError } from '@s3enc/core';
 import { checkBucketKey, type ClientContext } from '../../context.js';
 import { toS3Error } from '../../s3-errors.js';
-import { toSseCustomerKey } from '../../sse.js';
+import { sseCustomerKeyParams } from '../../sse.js';
 import type {
   CiphertextReader,
   DetectedObject,
@@ -59,8 +59,7 @@ export async function openObject(
 ): Promise<OpenedObject> {
   checkBucketKey(bucket, key);
   throwIfAborted(o.signal, 'download');
-  const ssec =
-    o.sseCustomerKey === undefined ? {} : toSseCustomerKey(o.sseCustomerKey).requestParams();
+  const ssec = o.sseCustomerKey === undefined ? {} : sseCustomerKeyParams(o.sseCustomerKey);
   const basePin = o.versionId !== undefined ? { VersionId: o.versionId } : {};
   const first = await firstRange(ctx, bucket, key, basePin, ssec, firstBytes, o.signal);
   const { facts, metadata } = first;

@@ -43,11 +43,15 @@ export async function putObject(
   const { ac, unlink } = linkSignal(o.signal);
   try {
     const src = await openSource(source, o.size);
-    const session = await beginSession(ctx, settings, src);
     try {
-      return await store(ctx, settings, src, session, ac, o.signal);
+      const session = await beginSession(ctx, settings);
+      try {
+        return await store(ctx, settings, src, session, ac, o.signal);
+      } finally {
+        session.destroy();
+      }
     } finally {
-      session.destroy();
+      src.release(); // an unread stream is destroyed, an owned copy wiped
     }
   } finally {
     unlink(); // a long-lived caller signal must not collect one listener per put
@@ -67,22 +71,13 @@ async function openSource(source: PutSource, size: number | undefined): Promise<
   }
 }
 
-/** Stage 3: one data key and header for the object; the source is released if that fails. */
-async function beginSession(
-  ctx: ClientContext,
-  s: PutSettings,
-  src: ResolvedSource,
-): Promise<EncryptionSession> {
-  try {
-    return await beginEncryption({
-      keyring: ctx.keyring,
-      ...(s.encryptionContext !== undefined ? { encryptionContext: s.encryptionContext } : {}),
-      ...(s.frameLength !== undefined ? { frameLength: s.frameLength } : {}),
-    });
-  } catch (err) {
-    src.release();
-    throw err;
-  }
+/** Stage 3: one data key and header for the object. */
+async function beginSession(ctx: ClientContext, s: PutSettings): Promise<EncryptionSession> {
+  return beginEncryption({
+    keyring: ctx.keyring,
+    ...(s.encryptionContext !== undefined ? { encryptionContext: s.encryptionContext } : {}),
+    ...(s.frameLength !== undefined ? { frameLength: s.frameLength } : {}),
+  });
 }
 
 /** Stages 4–5: plan whole-frame pieces, then one PutObject or a multipart upload. */
