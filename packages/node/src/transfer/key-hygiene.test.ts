@@ -86,7 +86,7 @@ describe("getToFile's write batches", () => {
         });
       },
     };
-    const n = await writePieces(fh, Readable.from(ps), { start: 0, end: 5000 }, undefined);
+    const n = await writePieces(fh as never, Readable.from(ps), { start: 0, end: 5000 }, undefined);
     expect(n).toBe(5000);
     expect(Buffer.concat(file).equals(Buffer.alloc(5000, 0x42))).toBe(true);
     for (const p of ps) expect(isZero(p.data)).toBe(true);

@@ -12,6 +12,7 @@ import {
 } from '@s3enc/core';
 import { checkInt, type ClientContext } from '../../context.js';
 import type { DecryptPolicy } from '../formats/object-format.js';
+import { events, now, since } from '../diagnostics.js';
 import { openObject } from './open.js';
 import { rangedPieces } from './parallel-fetch.js';
 import { plaintextRead } from './plaintext.js';
@@ -82,13 +83,20 @@ export async function prepareRead(
     commitmentPolicy: o.commitmentPolicy ?? d.commitmentPolicy,
     maxEncryptedDataKeys,
   };
+  const t0 = now();
   const read = await detected.prepareRead({ policy, range: o.range, chunkSize, reader, signal });
+  const at = { bucket, key, versionId: facts.versionId };
+  if (events.keyUnwrap.active) {
+    const format = detected.format;
+    events.keyUnwrap.publish({ ...at, format, keyIds: read.keyIds, durationMs: since(t0) });
+  }
   const chunks =
     read.kind === 'ranged'
-      ? () => rangedPieces(read, reader, limits.parallel ? concurrency : 1, signal)
+      ? () => rangedPieces(read, reader, limits.parallel ? concurrency : 1, signal, at)
       : () => wholeBodyPieces(read, target, cap);
   return {
     facts,
+    format: detected.format,
     encrypted: true,
     header: read.header,
     plaintextSize: read.plaintextSize,

@@ -96,6 +96,7 @@ export async function rangedGet(
     },
     READ_ATTEMPTS,
     signal,
+    { operation: 'GetObject', bucket: t.bucket, key: t.key },
   ).catch((err: unknown) => {
     if (exact && !(err instanceof S3EncError) && statusIs(err, 416)) {
       // The server refuses a range inside the size it announced: the object is shorter.

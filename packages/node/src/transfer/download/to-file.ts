@@ -13,7 +13,8 @@ import { checkProgressListener, type ClientContext, type TransferProgress } from
 import type { Piece } from '../formats/object-format.js';
 import { writeAllAt } from './file-write.js';
 import { prepareRead } from './prepare-read.js';
-import type { GetOptions, ObjectFacts } from './read-options.js';
+import { ReadEvents } from './read-events.js';
+import type { GetOptions, ObjectFacts, PreparedRead } from './read-options.js';
 import type { ByteRange } from '@s3enc/core';
 
 /** Bytes getToFile gathers before one writev. */
@@ -39,13 +40,26 @@ export async function getObjectToFile(
   if (typeof path !== 'string' || path === '')
     throw new InvalidArgumentError('path must be a non-empty string');
   const onProgress = checkProgressListener(options.onProgress); // before any request
-  const read = await prepareRead(ctx, bucket, key, options, 'file');
+  const ev = new ReadEvents(bucket, key, options, 'file');
+  let read: PreparedRead;
+  try {
+    read = await prepareRead(ctx, bucket, key, options, 'file');
+  } catch (err) {
+    ev.finish(err, false);
+    throw err;
+  }
+  ev.opened(read);
   const tmp = join(dirname(path), `.${basename(path)}.s3enc-${randomBytes(6).toString('hex')}.tmp`);
   let written: number;
+  let delivered = 0;
   try {
     const fh = await open(tmp, 'wx', 0o600);
     try {
-      written = await writePieces(fh, read.chunks(), read.range, onProgress);
+      written = await writePieces(fh, read.chunks(), read.range, (p) => {
+        ev.delivered(p.bytes - delivered);
+        delivered = p.bytes;
+        onProgress?.(p);
+      });
       await fh.sync();
     } finally {
       await fh.close();
@@ -54,8 +68,10 @@ export async function getObjectToFile(
   } catch (err) {
     read.close();
     await unlink(tmp).catch(() => undefined);
+    ev.finish(err, false);
     throw err;
   }
+  ev.finish(undefined, true);
   return {
     ...read.facts,
     encrypted: read.encrypted,

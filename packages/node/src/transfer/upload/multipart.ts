@@ -14,6 +14,7 @@ import {
 import { AbortError, combinePartChecksums } from '@s3enc/core';
 import { isListenerFailure } from '../../context.js';
 import { toS3Error, withRetries } from '../../s3-errors.js';
+import { eventError, events } from '../diagnostics.js';
 import { REQUEST_ATTEMPTS } from '../limits.js';
 import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
 import { partWorker, pieceQueue, type PartResult } from './part-worker.js';
@@ -126,6 +127,8 @@ async function complete(
     // Not cancelled mid-flight either: the object may or may not exist afterwards.
     () => ctx.s3.send(new CompleteMultipartUploadCommand(input)),
     REQUEST_ATTEMPTS,
+    undefined,
+    { operation: 'CompleteMultipartUpload', bucket: s.bucket, key: s.key },
   ).catch((err: unknown) => {
     throw toS3Error(err, 'CompleteMultipartUpload', PUT_CODES, signal);
   });
@@ -149,16 +152,32 @@ export async function abortUpload(
   key: string,
   uploadId: string,
 ): Promise<void> {
-  for (let i = 0; i < 4; i++) {
+  let last: unknown;
+  const report = (ok: boolean, attempts: number) => {
+    if (events.uploadAbort.active) {
+      const error = ok ? undefined : eventError(last);
+      events.uploadAbort.publish({ bucket, key, uploadId, ok, attempts, error });
+    }
+  };
+  for (let i = 0; i < ABORT_ATTEMPTS; i++) {
     try {
       await s3.send(
         new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }),
       );
+      report(true, i + 1);
       return;
     } catch (err) {
       const name = (err as { name?: string }).name;
-      if (name === 'NoSuchUpload') return;
-      await new Promise((r) => setTimeout(r, 100 * 2 ** i));
+      if (name === 'NoSuchUpload') {
+        report(true, i + 1);
+        return;
+      }
+      last = err;
+      if (i + 1 < ABORT_ATTEMPTS) await new Promise((r) => setTimeout(r, 100 * 2 ** i));
     }
   }
+  report(false, ABORT_ATTEMPTS);
 }
+
+/** Tries of AbortMultipartUpload before the upload is reported as left open. */
+const ABORT_ATTEMPTS = 4;

@@ -37,6 +37,7 @@ export async function putSingle(job: UploadJob, piece: SourcePiece): Promise<Put
     () => ctx.s3.send(new PutObjectCommand(input), { abortSignal: signal }),
     REQUEST_ATTEMPTS,
     signal,
+    { operation: 'PutObject', bucket: s.bucket, key: s.key },
   ).catch((err: unknown) => {
     throw toS3Error(err, 'PutObject', PUT_CODES, signal);
   });
