@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['packages/*/tsup.config.ts'] },
+        projectService: { allowDefaultProject: ['packages/*/tsdown.config.ts'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -8,8 +8,9 @@ import { GLOBAL_OPTIONS, parseCommandLine, type GlobalOptions, type OptionSpecs 
 import { UsageError } from './cli-errors.js';
 import type { CommandSpec } from './command.js';
 import { COMMANDS, allCommandOptions, findSpec } from './commands.js';
-import { ExitCode } from './exit-status.js';
+import { ExitCode } from './exit-codes.js';
 import { Output, colourEnabled, processIo, type CliIo } from './output.js';
+import { terminalSafe } from './terminal-text.js';
 
 export function version(): string {
   try {
@@ -84,7 +85,7 @@ async function printError(
   json: boolean,
 ): Promise<number> {
   // Loaded only on failure: it needs @s3enc/core's error classes.
-  const { reportFor } = await import('./exit-codes.js');
+  const { reportFor } = await import('./error-report.js');
   const r = reportFor(err);
   if (json) {
     const target = out.dataOnStdout ? io.stderr : io.stdout;
@@ -93,14 +94,19 @@ async function printError(
     );
   }
   // The human message always goes to stderr, even with --json or --quiet: errors are never silent.
+  // Messages and codes may quote a server (an S3 error code) or an object: escaped for the
+  // terminal here, exact in the JSON document above.
   const s = out.style;
-  io.stderr.write(`${s.red('s3enc: error:')} ${r.message} ${s.dim(`(${r.code})`)}\n`);
-  if (r.hint) io.stderr.write(`${r.hint}\n`);
+  io.stderr.write(
+    `${s.red('s3enc: error:')} ${terminalSafe(r.message)} ${s.dim(`(${terminalSafe(r.code)})`)}\n`,
+  );
+  if (r.hint) io.stderr.write(`${terminalSafe(r.hint)}\n`);
   if (debug) {
     let e: unknown = err;
     for (let i = 0; i < 6 && e !== undefined && e !== null; i++) {
+      const text = e instanceof Error ? (e.stack ?? e.message) : inspect(e);
       io.stderr.write(
-        `${i === 0 ? '' : 'caused by: '}${e instanceof Error ? (e.stack ?? e.message) : inspect(e)}\n`,
+        `${i === 0 ? '' : 'caused by: '}${text.split('\n').map(terminalSafe).join('\n')}\n`,
       );
       e = (e as { cause?: unknown }).cause;
     }
@@ -197,10 +203,6 @@ export async function run(
 
 /** Used by bin/s3enc.js: wires signals and sets process.exitCode. */
 export async function cli(): Promise<void> {
-  // The AWS SDK prints a multi-line notice about its future Node.js requirement on every run on
-  // Node 20; a CLI whose stderr users read (and whose pipes must stay quiet) keeps it off unless
-  // the user set the variable themselves. docs/cli.md says so.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {

@@ -15,11 +15,12 @@ import {
 import { LocalFileError, UsageError } from '../cli-errors.js';
 import { openClient, selectKeys } from '../clients.js';
 import type { CommandContext } from '../command.js';
-import { settingsOf, sseCKeyOf } from '../common.js';
+import { allowSharedKeyFile, settingsOf, sseCKeyOf } from '../common.js';
 import { defaultKmsKeyId } from '../config.js';
 import { formatBytes } from '../output.js';
 import { createProgress } from '../progress.js';
 import { isS3Url, parseS3Url } from '../s3-url.js';
+import { terminalSafe } from '../terminal-text.js';
 
 const CHECKSUMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const;
 
@@ -59,11 +60,14 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     );
   const { bucket, key } = parseS3Url(to);
   const v = ctx.values;
-  const keys = selectKeys(
-    stringsOpt(v, 'kms-key-id'),
-    stringOpt(v, 'key-file'),
-    defaultKmsKeyId(ctx.io.env),
-  );
+  const keys = {
+    ...selectKeys(
+      stringsOpt(v, 'kms-key-id'),
+      stringOpt(v, 'key-file'),
+      defaultKmsKeyId(ctx.io.env),
+    ),
+    allowSharedKeyFile: allowSharedKeyFile(v),
+  };
   const encryptionContext = parseContext(stringsOpt(v, 'context'));
   const frameSize = stringOpt(v, 'frame-size');
   const partSize = stringOpt(v, 'part-size');
@@ -162,9 +166,14 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
         sse: r.sse ?? null,
       },
       () =>
-        `encrypted ${label} (${formatBytes(r.plaintextSize)}) → s3://${r.bucket}/${r.key}` +
-        `${r.versionId !== undefined ? ` version ${r.versionId}` : ''}\n` +
-        `  stored ${formatBytes(r.ciphertextSize)} in ${r.parts} part${r.parts === 1 ? '' : 's'}, data key wrapped by ${r.keyIds.join(', ')}`,
+        // The version id and key ids come from the server and the keyring: escaped per line.
+        [
+          `encrypted ${label} (${formatBytes(r.plaintextSize)}) → s3://${r.bucket}/${r.key}` +
+            (r.versionId !== undefined ? ` version ${r.versionId}` : ''),
+          `  stored ${formatBytes(r.ciphertextSize)} in ${r.parts} part${r.parts === 1 ? '' : 's'}, data key wrapped by ${r.keyIds.join(', ')}`,
+        ]
+          .map(terminalSafe)
+          .join('\n'),
     );
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
