@@ -4,7 +4,14 @@
  * travel in those).
  * @internal
  */
-import { AbortError, S3EncError, S3RequestError, isErrorCode } from '@s3enc/core';
+import {
+  AbortError,
+  MAX_RETRY_DELAY_MS,
+  RETRY_BASE_DELAY_MS,
+  S3EncError,
+  S3RequestError,
+  isErrorCode,
+} from '@s3enc/core';
 import { events } from './transfer/diagnostics.js';
 
 interface SdkErrorLike {
@@ -107,7 +114,7 @@ export async function withRetries<T>(
       return await fn(attempt);
     } catch (err) {
       if (attempt >= attempts || signal?.aborted === true || !isTransient(err)) throw err;
-      const delayMs = Math.min(1000, 50 * 2 ** attempt);
+      const delayMs = Math.min(MAX_RETRY_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** attempt);
       if (events.retry.active) {
         events.retry.publish({
           operation: what?.operation ?? 'request',

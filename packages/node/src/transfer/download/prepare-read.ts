@@ -8,6 +8,8 @@ import {
   DEFAULT_MAX_ENCRYPTED_DATA_KEYS,
   FormatError,
   InvalidArgumentError,
+  MAX_CONCURRENCY,
+  MIN_CONCURRENCY,
   type ByteRange,
 } from '@s3enc/core';
 import { checkInt, type ClientContext } from '../../context.js';
@@ -42,7 +44,8 @@ export async function prepareRead(
   target: ReadTarget = 'stream',
 ): Promise<PreparedRead> {
   const d = ctx.defaults;
-  const concurrency = checkInt('concurrency', o.concurrency, 1, 64) ?? d.concurrency;
+  const concurrency =
+    checkInt('concurrency', o.concurrency, MIN_CONCURRENCY, MAX_CONCURRENCY) ?? d.concurrency;
   const chunkSize = checkInt('chunkSize', o.chunkSize, 1, 1024 ** 3) ?? d.downloadChunkSize;
   checkRange(o.range);
   const maxEncryptedDataKeys =

@@ -11,11 +11,10 @@ import {
   type CreateMultipartUploadCommandInput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { AbortError, combinePartChecksums } from '@s3enc/core';
+import { ABORT_ATTEMPTS, AbortError, TRANSFER_ATTEMPTS, combinePartChecksums } from '@s3enc/core';
 import { isListenerFailure } from '../../context.js';
 import { toS3Error, withRetries } from '../../s3-errors.js';
 import { eventError, events } from '../diagnostics.js';
-import { REQUEST_ATTEMPTS } from '../limits.js';
 import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
 import { partWorker, pieceQueue, type PartResult } from './part-worker.js';
 import type { PutResult } from './put-options.js';
@@ -126,7 +125,7 @@ async function complete(
   const done = await withRetries(
     // Not cancelled mid-flight either: the object may or may not exist afterwards.
     () => ctx.s3.send(new CompleteMultipartUploadCommand(input)),
-    REQUEST_ATTEMPTS,
+    TRANSFER_ATTEMPTS,
     undefined,
     { operation: 'CompleteMultipartUpload', bucket: s.bucket, key: s.key },
   ).catch((err: unknown) => {
@@ -178,6 +177,3 @@ export async function abortUpload(
   }
   report(false, ABORT_ATTEMPTS);
 }
-
-/** Tries of AbortMultipartUpload before the upload is reported as left open. */
-const ABORT_ATTEMPTS = 4;

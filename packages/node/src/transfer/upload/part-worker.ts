@@ -10,12 +10,12 @@ import {
   FRAME_OVERHEAD,
   InvalidArgumentError,
   S3EncError,
+  TRANSFER_ATTEMPTS,
   type PartDigest,
 } from '@s3enc/core';
 import { MAX_PARTS } from '../../context.js';
 import { toS3Error, withRetries } from '../../s3-errors.js';
 import { events, now, since } from '../diagnostics.js';
-import { REQUEST_ATTEMPTS } from '../limits.js';
 import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
 import type { SourcePiece } from './sources.js';
 import type { UploadJob } from './upload-job.js';
@@ -127,7 +127,7 @@ export async function partWorker(
           }),
           { abortSignal: signal },
         ),
-      REQUEST_ATTEMPTS,
+      TRANSFER_ATTEMPTS,
       signal,
       { operation: 'UploadPart', bucket: s.bucket, key: s.key },
     ).catch((err: unknown) => {
