@@ -94,6 +94,11 @@ export {
 } from './limits.js';
 export { parseHeader, describeMessage, type ParseHeaderOptions } from './header.js';
 export { beginEncryption, SUITE_ID, type BeginEncryptionOptions } from './encrypt-session.js';
+export {
+  rewrapHeader,
+  type RewrapHeaderOptions,
+  type RewrappedHeader,
+} from './rewrap/header-rebuild.js';
 export { beginDecryption, type BeginDecryptionOptions } from './decrypt-session.js';
 export { decryptRange } from './decrypt-range.js';
 export { encryptStream, type EncryptStreamOptions } from './encrypt-stream.js';

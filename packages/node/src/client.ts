@@ -32,6 +32,8 @@ import { headObject, type HeadResult } from './transfer/head.js';
 import { putObject } from './transfer/upload/put-object.js';
 import type { PutOptions, PutResult } from './transfer/upload/put-options.js';
 import type { PutSource } from './transfer/upload/sources.js';
+import { rewrapWith } from './rewrap/rewrap-object.js';
+import type { RewrapOptions, RewrapResult } from './rewrap/rewrap-options.js';
 import { buildS3ClientConfig, type TransportOptions } from './transport/client-config.js';
 import { enforceHttpsOnly } from './transport/https-only.js';
 
@@ -195,6 +197,35 @@ export class EncryptedS3Client {
    */
   head(bucket: string, key: string, options?: ReadOptions): Promise<HeadResult> {
     return headObject(this.#ctx, bucket, key, options);
+  }
+
+  /**
+   * Changes the keys that wrap an object's data key without re-encrypting its body: a new
+   * version with a new header (same message id and data key, the keys asked for) followed by the
+   * old frames, copied server side. Only the new header and about 5 MiB of the body are uploaded.
+   * The data key is unwrapped with the client's keyring unless `decryptKeyring` is given. See
+   * {@link RewrapOptions} and docs/key-rotation.md.
+   *
+   * @returns `rewrapped`, `unchanged` (already wrapped as asked; nothing written) or, with
+   *   `dryRun`, `would-rewrap`; with the bytes uploaded, downloaded and copied.
+   * @throws InvalidArgumentError, FormatError (ERR_S3ENC_REWRAP_UNSUPPORTED …), KeyUnwrapError,
+   *   IntegrityError, S3RequestError (ERR_S3ENC_REWRAP_NOT_CURRENT, ERR_S3ENC_OBJECT_CHANGED,
+   *   ERR_S3ENC_REWRAP_OBJECT_LOCK …), AbortError. A failed multipart upload is aborted; the
+   *   source version is never deleted.
+   */
+  rewrap(bucket: string, key: string, options: RewrapOptions): Promise<RewrapResult> {
+    const d = this.#ctx.defaults;
+    return rewrapWith(
+      {
+        s3: this.s3,
+        keyring: this.#ctx.keyring,
+        concurrency: d.concurrency,
+        maxEncryptedDataKeys: d.maxEncryptedDataKeys,
+      },
+      bucket,
+      key,
+      options,
+    );
   }
 
   /** Closes the S3 and KMS clients this client created (never clients you passed in). */
