@@ -153,6 +153,68 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/head.js'),
   },
   {
+    name: 'rewrap',
+    summary: "change the keys that wrap objects' data keys, without re-encrypting their bodies",
+    usage: [
+      'rewrap s3://bucket/key [--add-kms-key-id KEY] [--add-key-file FILE] [--remove-key-id ID | --remove-key-file FILE | --remove-all-keys] [options]',
+      'rewrap s3://bucket/prefix --recursive [--dryrun] [...]',
+    ],
+    details:
+      'The data key is unwrapped with --kms-key-id / --key-file (default S3ENC_KMS_KEY_ID) and wrapped anew under\n' +
+      'the added keys; --remove-key-id takes a key id as `s3enc head` lists it. A new version holds the new header\n' +
+      'followed by the old frames, copied server side (only the header and ~5 MiB are uploaded); the source\n' +
+      'version is kept. Objects already wrapped as asked are left alone. See docs/key-rotation.md.',
+    options: {
+      ...KEY_OPTIONS,
+      'add-kms-key-id': {
+        type: 'string',
+        multiple: true,
+        valueName: 'KEY',
+        description: 'KMS key id, ARN or alias that also wraps the data key (repeatable)',
+      },
+      'add-key-file': {
+        type: 'string',
+        valueName: 'FILE',
+        description: 'raw AES-256 key file that also wraps the data key',
+      },
+      'remove-key-id': {
+        type: 'string',
+        multiple: true,
+        valueName: 'ID',
+        description:
+          'drop the data key wrapped by this key (KMS key ARN, or namespace/name of a key file; repeatable)',
+      },
+      'remove-key-file': {
+        type: 'string',
+        valueName: 'FILE',
+        description: 'drop the data key wrapped by this raw AES-256 key file',
+      },
+      'remove-all-keys': {
+        type: 'boolean',
+        description: 'keep only the added keys (a replacement)',
+      },
+      recursive: { type: 'boolean', description: 'every object under the prefix' },
+      dryrun: {
+        type: 'boolean',
+        description:
+          'report what would change (the data key is unwrapped to prove it can be); write nothing',
+      },
+      'overwrite-unversioned': {
+        type: 'boolean',
+        description: 'in a bucket without versioning, replace the only copy of each object',
+      },
+      concurrency: {
+        type: 'string',
+        valueName: 'N',
+        description: 'parallel part copies per object',
+      },
+      ...VERSION_ID,
+      ...SSE_C_KEY,
+    },
+    positionals: { min: 1, max: 1 },
+    load: () => import('./commands/rewrap.js'),
+  },
+  {
     name: 'rm',
     summary: 'delete an object or one of its versions',
     usage: [

@@ -1,0 +1,91 @@
+// `s3enc rewrap`: one object and a prefix (--recursive, --dryrun), from a key file to a KMS key.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, useCliFixture, type CliFixture } from '../cli/cli-helpers.js';
+import { getTestEnv } from '../harness/env.js';
+
+const env = getTestEnv();
+let f: CliFixture;
+useCliFixture({ prefix: 'cli-rewrap', versioning: true }, (x) => (f = x));
+
+describe('s3enc rewrap', () => {
+  it('a prefix: dry run, then rewrap, then nothing left to do; the new key alone reads', async () => {
+    const keyFile = join(f.dir, 'old.key');
+    expect((await runCli(['keygen', keyFile], { env: f.cli })).code).toBe(0);
+    const url = `s3://${f.bucket.name}/pre/`;
+    const plains = [randomBytes(1000), randomBytes(70_000)];
+    for (const [i, p] of plains.entries()) {
+      const put = await runCli(['put', '-', `${url}o${i}`, '--key-file', keyFile], {
+        env: f.cli,
+        input: p,
+      });
+      expect(put.code, put.stderr).toBe(0);
+    }
+    const base = ['rewrap', url, '--recursive', '--key-file', keyFile];
+    const to = ['--add-kms-key-id', env.kmsKeys.secondary.arn, '--remove-all-keys'];
+
+    const dry = await runCli([...base, ...to, '--dryrun', '--json'], { env: f.cli });
+    expect(dry.code, dry.stderr).toBe(0);
+    const d = JSON.parse(dry.out) as { objects: number; wouldRewrap: number; rewrapped: number };
+    expect(d).toMatchObject({ objects: 2, wouldRewrap: 2, rewrapped: 0 });
+
+    const real = await runCli([...base, ...to], { env: f.cli });
+    expect(real.code, real.stderr).toBe(0);
+    expect(real.out).toMatch(/rewrapped +s3:\/\/.*\/pre\/o0/);
+    expect(real.stderr).toContain('2 objects: 2 rewrapped, 0 unchanged, 0 failed');
+
+    // The old key file no longer opens them; the KMS key alone does.
+    const old = await runCli(['get', `${url}o1`, '-', '--key-file', keyFile], { env: f.cli });
+    expect(old.code).toBe(4);
+    for (const [i, p] of plains.entries()) {
+      const got = await runCli(
+        ['get', `${url}o${i}`, '-', '--kms-key-id', env.kmsKeys.secondary.arn],
+        {
+          env: f.cli,
+        },
+      );
+      expect(got.code, got.stderr).toBe(0);
+      expect(got.stdout.equals(p)).toBe(true);
+    }
+
+    // Idempotent: run again with the new key as the one that opens them.
+    const again = await runCli(
+      ['rewrap', url, '--recursive', '--kms-key-id', env.kmsKeys.secondary.arn, ...to, '--json'],
+      { env: f.cli },
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.out)).toMatchObject({ objects: 2, unchanged: 2, rewrapped: 0 });
+  });
+
+  it('one object: a usage error without a change, exit 4 when the keys cannot open it', async () => {
+    const url = `s3://${f.bucket.name}/single`;
+    const put = await runCli(['put', '-', url], { env: f.cli, input: randomBytes(10) });
+    expect(put.code, put.stderr).toBe(0);
+    const none = await runCli(['rewrap', url], { env: f.cli });
+    expect(none.code).toBe(2);
+    const wrong = await runCli(
+      [
+        'rewrap',
+        url,
+        '--kms-key-id',
+        env.kmsKeys.secondary.arn,
+        '--add-kms-key-id',
+        env.kmsKeys.secondary.arn,
+      ],
+      { env: f.cli },
+    );
+    expect(wrong.code, wrong.stderr).toBe(4);
+    const ok = await runCli(
+      ['rewrap', url, '--add-kms-key-id', env.kmsKeys.secondary.arn, '--json'],
+      {
+        env: f.cli,
+      },
+    );
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.out)).toMatchObject({
+      status: 'rewrapped',
+      keyIdsAfter: [env.kmsKeys.primary.arn, env.kmsKeys.secondary.arn],
+    });
+  });
+});
