@@ -72,12 +72,12 @@ describe('limits', () => {
   });
 
   it('a layout says where its ciphertext size came from', () => {
-    const F = 4096;
-    const huge = H + 2 ** 38 * (F + 32) + 40; // consistent with F, far beyond 5 TiB
+    const F = 1024 * 1024;
+    const huge = H + 2 ** 23 * (F + 32) + 40; // 8 TiB: consistent with F, few frames, above S3's maximum
     const layout = {
       frameLength: F,
       headerLength: H,
-      plaintextSize: 2 ** 38 * F,
+      plaintextSize: 2 ** 23 * F,
       ciphertextSize: huge,
     };
     const range = { start: 0, end: 1 };
