@@ -103,10 +103,12 @@ class FixedMaterialKeyring extends KeyringNode {
       ...trace,
       flags: KeyringTraceFlag.WRAPPING_KEY_GENERATED_DATA_KEY,
     });
-    return material.addEncryptedDataKey(
-      rawAesEdk(this.#v),
-      KeyringTraceFlag.WRAPPING_KEY_ENCRYPTED_DATA_KEY |
-        KeyringTraceFlag.WRAPPING_KEY_SIGNED_ENC_CTX,
+    return Promise.resolve(
+      material.addEncryptedDataKey(
+        rawAesEdk(this.#v),
+        KeyringTraceFlag.WRAPPING_KEY_ENCRYPTED_DATA_KEY |
+          KeyringTraceFlag.WRAPPING_KEY_SIGNED_ENC_CTX,
+      ),
     );
   }
   _onDecrypt(material: NodeDecryptionMaterial): Promise<NodeDecryptionMaterial> {
