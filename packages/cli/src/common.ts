@@ -1,9 +1,10 @@
 /** Helpers shared by the commands: settings, SSE-C keys, MFA tokens. */
 import { readFile } from 'node:fs/promises';
-import { stringOpt, type ParsedValues } from './args.js';
+import { boolOpt, stringOpt, type ParsedValues } from './args.js';
 import { LocalFileError, UsageError } from './cli-errors.js';
 import type { CommandContext } from './command.js';
 import { resolveSettings, type ClientSettings } from './config.js';
+import { ALLOW_SHARED_KEY_FILE, assertPrivateKeyFile } from './key-file-permissions.js';
 
 export function settingsOf(ctx: CommandContext): ClientSettings {
   return resolveSettings(ctx.global, ctx.io.env);
@@ -29,6 +30,7 @@ export async function sseCKeyOf(values: ParsedValues): Promise<{ key: Uint8Array
     );
   }
   const path = spec.slice('fileb://'.length);
+  await assertPrivateKeyFile(path, 'the SSE-C key file', allowSharedKeyFile(values));
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -50,6 +52,11 @@ export async function sseCKeyOf(values: ParsedValues): Promise<{ key: Uint8Array
   } finally {
     wipe(bytes);
   }
+}
+
+/** Whether the user accepted key files other users can access. */
+export function allowSharedKeyFile(values: ParsedValues): boolean {
+  return boolOpt(values, ALLOW_SHARED_KEY_FILE);
 }
 
 /** `--mfa "SERIAL CODE"` → { serialNumber, tokenCode } (validated by the library). */

@@ -193,7 +193,8 @@ describe('tamper matrix', () => {
   it('a wrong required context fails before the keyring is asked', async () => {
     const { msg } = await make(p);
     const spy = new SpyKeyring();
-    for (const required of [{ a: 'c' }, { z: 'b' }, { a: 'b', extra: 'x' }]) {
+    const contexts: Record<string, string>[] = [{ a: 'c' }, { z: 'b' }, { a: 'b', extra: 'x' }];
+    for (const required of contexts) {
       const r = await run(msg, { keyring: spy, requiredEncryptionContext: required });
       expect((r.error as KeyUnwrapError).code).toBe('ERR_S3ENC_CONTEXT_MISMATCH');
       expect((r.error as Error).message).not.toContain('b');
