@@ -34,7 +34,8 @@ export function storedLayout(
   frameLength: number,
   headerLength: number,
 ): StoredLayout {
-  const P = plaintextSizeOf(bodySize, frameLength, headerLength);
+  // A size a server claims: a bad one is a FormatError, and S3's maximum applies (core).
+  const P = plaintextSizeOf(bodySize, frameLength, headerLength, { source: 's3-object' });
   const { regularFrames } = frameCounts({
     frameLength,
     headerLength,
