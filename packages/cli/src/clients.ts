@@ -5,6 +5,7 @@
  */
 import { DescribeKeyCommand, KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { partition } from '@aws-sdk/util-endpoints';
 import {
   kmsDiscoveryKeyring,
   kmsKeyring,
@@ -17,6 +18,7 @@ import { UsageError } from './cli-errors.js';
 import type { ClientSettings } from './config.js';
 import { keyringFromKeyFile } from './key-file.js';
 import { assertPrivateKeyFile } from './key-file-permissions.js';
+import { requireRegion } from './region-required.js';
 
 export function s3ClientConfig(s: ClientSettings, concurrency?: number): S3ClientConfig {
   const cfg = buildS3ClientConfig({
@@ -37,7 +39,7 @@ export function kmsClientConfig(s: ClientSettings): KMSClientConfig {
 }
 
 export function makeS3Client(s: ClientSettings, concurrency?: number): S3Client {
-  return new S3Client(s3ClientConfig(s, concurrency));
+  return requireRegion(new S3Client(s3ClientConfig(s, concurrency)));
 }
 
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/;
@@ -96,13 +98,12 @@ export function selectKeys(
   return { kmsKeyIds: ids, keyFile };
 }
 
-/** The AWS partition a Region belongs to. */
+/**
+ * The AWS partition a Region belongs to (`aws`, `aws-cn`, `aws-eusc`, `aws-iso-f`, ...), from the
+ * SDK's partition table, which tracks new partitions; unknown Regions fall back to `aws`.
+ */
 export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  return 'aws';
+  return partition(region).name;
 }
 
 /**
@@ -121,7 +122,7 @@ export async function buildKeyring(
   const byRegion = new Map<string, KMSClient>();
   if (sel.kmsKeyIds.length > 0) {
     const cfg = kmsClientConfig(s);
-    kms = new KMSClient(cfg);
+    kms = requireRegion(new KMSClient(cfg));
     const arns = await resolveKeyArns(kms, sel.kmsKeyIds);
     // One client per Region of the keys (multi-Region keys, replicas); the default Region's is reused.
     const home = kms;
@@ -134,7 +135,7 @@ export async function buildKeyring(
         clientProvider: (region) => {
           let c = byRegion.get(region);
           if (c === undefined) {
-            c = new KMSClient({ ...cfg, region });
+            c = requireRegion(new KMSClient({ ...cfg, region }));
             byRegion.set(region, c);
           }
           return c;
@@ -143,7 +144,7 @@ export async function buildKeyring(
     );
   }
   if ((sel.discoveryAccounts ?? []).length > 0) {
-    const home = kms ?? new KMSClient(kmsClientConfig(s)); // the home-Region client, if made above
+    const home = kms ?? requireRegion(new KMSClient(kmsClientConfig(s))); // the home-Region client, if made above
     const region = await home.config.region();
     byRegion.set(region, home);
     keyrings.push(

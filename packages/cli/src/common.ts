@@ -11,8 +11,9 @@ export function settingsOf(ctx: CommandContext): ClientSettings {
 }
 
 /**
- * `--sse-c-key fileb://FILE` → 32 key bytes. The key is never accepted inline: a command line
- * is visible to other users of the machine (ps, shell history).
+ * `--sse-c-key fileb://FILE` → 32 key bytes (the file holds them raw, as 64 hex or as 44 base64
+ * characters). The key is never accepted inline: a command line is visible to other users of
+ * the machine (ps, shell history).
  */
 export async function sseCKeyOf(values: ParsedValues): Promise<{ key: Uint8Array } | undefined> {
   const spec = stringOpt(values, 'sse-c-key');
@@ -30,9 +31,9 @@ export async function sseCKeyOf(values: ParsedValues): Promise<{ key: Uint8Array
   }
   const path = spec.slice('fileb://'.length);
   await assertPrivateKeyFile(path, 'the SSE-C key file', allowSharedKeyFile(values));
-  let key: Buffer;
+  let bytes: Buffer;
   try {
-    key = await readFile(path);
+    bytes = await readFile(path);
   } catch (e) {
     throw new LocalFileError(
       'ERR_S3ENC_CLI_FILE',
@@ -40,11 +41,17 @@ export async function sseCKeyOf(values: ParsedValues): Promise<{ key: Uint8Array
       { cause: e },
     );
   }
-  if (key.length !== 32) {
-    key.fill(0);
-    throw new UsageError(`the SSE-C key file ${path} must hold exactly 32 bytes (AES-256)`);
+  // The one key decoder of @s3enc/core (raw 32 bytes, 64 hex or 44 base64 characters).
+  const { decodeKey256, wipe } = await import('@s3enc/core');
+  try {
+    return { key: decodeKey256(bytes, { code: 'ERR_S3ENC_INVALID_SSE_C_KEY' }) };
+  } catch {
+    throw new UsageError(
+      `the SSE-C key file ${path} must hold an AES-256 key: 32 bytes, or 64 hex or 44 base64 characters`,
+    );
+  } finally {
+    wipe(bytes);
   }
-  return { key };
 }
 
 /** Whether the user accepted key files other users can access. */

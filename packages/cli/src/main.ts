@@ -3,12 +3,13 @@
  * that turns any failure into a message on stderr and a documented exit code.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { GLOBAL_OPTIONS, parseCommandLine, type GlobalOptions, type OptionSpecs } from './args.js';
 import { UsageError } from './cli-errors.js';
 import type { CommandSpec } from './command.js';
 import { COMMANDS, allCommandOptions, findSpec } from './commands.js';
-import { ExitCode } from './exit-status.js';
+import { ExitCode } from './exit-codes.js';
 import { Output, colourEnabled, processIo, type CliIo } from './output.js';
 import { openUploadNotice, openUploads, uploadLeftOpenBy } from './open-uploads.js';
 import { terminalSafe } from './terminal-text.js';
@@ -36,6 +37,11 @@ function optionLines(specs: OptionSpecs): string[] {
   return rows.map(([f, d]) => `  ${f.padEnd(w)}  ${d}`);
 }
 
+/** A document shipped in the package's docs/ (copied there by scripts/package-files.mjs). */
+function docPath(name: string): string {
+  return fileURLToPath(new URL(`../docs/${name}`, import.meta.url));
+}
+
 export function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
@@ -51,7 +57,8 @@ export function mainHelp(): string {
     '',
     'Exit codes: 0 ok, 1 other failure, 2 usage, 3 integrity (tampered, truncated, wrong context),',
     '            4 access or key (denied, no matching key, credentials), 5 audit/harden findings, 130 interrupted.',
-    "Run `s3enc help <command>` for a command's options. Documentation: docs/cli.md.",
+    "Run `s3enc help <command>` for a command's options.",
+    `Documentation (installed with s3enc): ${docPath('cli.md')}, error codes: ${docPath('errors.md')}`,
     '',
   ].join('\n');
 }
@@ -89,7 +96,7 @@ async function printError(
   json: boolean,
 ): Promise<number> {
   // Loaded only on failure: it needs @s3enc/core's error classes.
-  const { reportFor } = await import('./exit-codes.js');
+  const { reportFor } = await import('./error-report.js');
   const r = reportFor(err);
   const leftOpen = uploadLeftOpenBy(err);
   if (json) {
@@ -183,15 +190,22 @@ export async function run(
       );
     }
     const mod = await spec.load();
-    const code = await mod.run({
-      positionals: parsed.positionals,
-      values: parsed.values,
-      global: g,
-      out,
-      io,
-      signal,
-    });
-    return code ?? ExitCode.OK;
+    const stopEvents = debug
+      ? await (await import('./debug-events.js')).printEvents(io.stderr)
+      : undefined;
+    try {
+      const code = await mod.run({
+        positionals: parsed.positionals,
+        values: parsed.values,
+        global: g,
+        out,
+        io,
+        signal,
+      });
+      return code ?? ExitCode.OK;
+    } finally {
+      stopEvents?.();
+    }
   } catch (err) {
     let e = err;
     if (signal.aborted && !(err instanceof UsageError)) {
@@ -204,10 +218,6 @@ export async function run(
 
 /** Used by bin/s3enc.js: wires signals and sets process.exitCode. */
 export async function cli(): Promise<void> {
-  // The AWS SDK prints a multi-line notice about its future Node.js requirement on every run on
-  // Node 20; a CLI whose stderr users read (and whose pipes must stay quiet) keeps it off unless
-  // the user set the variable themselves. docs/cli.md says so.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AbortController();
   let interrupts = 0;
   let waiting: NodeJS.Timeout | undefined;
