@@ -38,9 +38,4 @@ export const CLI_ERROR_CODES = {
     exit: 'failure',
     meaning: 'an error that carries no code of its own (a bug, or an unexpected error from below)',
   },
-  ERR_S3ENC_CLI_KEY_FILE_PERMISSIONS: {
-    family: 'other',
-    exit: 'failure',
-    meaning: 'a key file (--key-file, --sse-c-key) is accessible by group or others',
-  },
 } as const satisfies ErrorCodeTable;
