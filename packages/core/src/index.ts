@@ -16,3 +16,6 @@ export * from './decrypt-stream.js';
 export * from './keyrings.js';
 export { enforceHttpsOnly, hasMiddlewareStack, type WithMiddlewareStack } from './https-only.js';
 export type { ByteSource } from './byte-source.js';
+
+// Amazon S3 Encryption Client formats (docs/s3ec.md).
+export * from './s3ec/index.js';
