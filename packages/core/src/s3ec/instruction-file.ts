@@ -15,14 +15,21 @@ export function instructionFileKey(
   return key + suffix;
 }
 
+function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 /** Validates a caller's instruction file suffix. */
 export function checkInstructionFileSuffix(suffix: unknown): string {
-  // eslint-disable-next-line no-control-regex
   if (
     typeof suffix !== 'string' ||
     suffix.length === 0 ||
     suffix.length > 256 ||
-    /[\x00-\x1f\x7f]/.test(suffix)
+    hasControlCharacter(suffix)
   ) {
     throw new InvalidArgumentError(
       'instructionFileSuffix must be a non-empty string of at most 256 printable characters',

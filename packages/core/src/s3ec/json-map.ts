@@ -45,7 +45,7 @@ export function parseJsonStringMap(
       }
       if (c < 0x20) fail('control character in string');
       if (c !== 0x5c) {
-        s += text[i];
+        s += String.fromCharCode(c);
         i++;
         continue;
       }

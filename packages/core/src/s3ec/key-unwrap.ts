@@ -187,7 +187,7 @@ async function unwrapWithKms(m: S3ecMetadata, kms: S3ecKmsKeys): Promise<Buffer>
   if (strict) {
     // The V1-era writer names its key in the material description: ask that one first.
     const named = m.encryptionContext[K.CONTEXT_KMS_CMK_ID];
-    const ids = [...kms.keyIds!].sort((a, b) => Number(b === named) - Number(a === named));
+    const ids = [...(kms.keyIds ?? [])].sort((a, b) => Number(b === named) - Number(a === named));
     for (const keyId of ids) {
       const got = await attempt(regionOf(keyId), keyId);
       if (got === undefined) continue;

@@ -226,7 +226,6 @@ function checkMetadataText(value: string, key: string): void {
   // S3 returns non-ASCII metadata RFC 2047-encoded ("=?UTF-8?B?…?="), after a double
   // encoding the specification calls esoteric; reading it wrong would send KMS a context it
   // never saw. Refuse it plainly instead.
-  // eslint-disable-next-line no-control-regex
   if (/[^\x20-\x7e]/.test(value) || /=\?[^?]+\?[bBqQ]\?/.test(value)) {
     throw badMetadata(
       `${key} holds non-ASCII text (RFC 2047-encoded by S3), which this version does not decode`,
