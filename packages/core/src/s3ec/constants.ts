@@ -77,6 +77,8 @@ export const WRAP_KMS_CONTEXT = 'kms+context';
 export const WRAP_AES_GCM = 'AES/GCM';
 export const WRAP_AES_WRAP = 'AESWrap';
 export const WRAP_RSA_OAEP_SHA1 = 'RSA-OAEP-SHA1';
+/** Legacy (Java SDK v1, AuthenticatedEncryption with RSA): OAEP SHA-256 label hash, MGF1-SHA-1. */
+export const WRAP_RSA_OAEP_SHA256 = 'RSA/ECB/OAEPWithSHA-256AndMGF1Padding';
 /** Two legacy wraps have no name in metadata: true V1 `x-amz-key` objects. */
 export const WRAP_AES_ECB = 'AES';
 export const WRAP_RSA_PKCS1 = 'RSA';

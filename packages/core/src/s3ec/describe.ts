@@ -17,7 +17,7 @@ export interface S3ecDescription {
   readonly wrapAlgorithm: S3ecWrapAlgorithm;
   /** False for AES/CBC content (no authentication; needs allowUnauthenticatedLegacyContent). */
   readonly authenticated: boolean;
-  /** True for AESWrap, AES/ECB and RSA PKCS#1 v1.5 envelopes (need allowLegacyKeyWrapping). */
+  /** True for AESWrap, AES/ECB, RSA PKCS#1 v1.5 and Java's OAEP-SHA-256 envelopes (need allowLegacyKeyWrapping). */
   readonly legacyKeyWrapping: boolean;
   /** True for V3 (the data key is committed). */
   readonly keyCommitting: boolean;
@@ -41,7 +41,8 @@ export function describeS3ec(m: S3ecMetadata): S3ecDescription {
     legacyKeyWrapping:
       m.wrapAlgorithm === K.WRAP_AES_WRAP ||
       m.wrapAlgorithm === K.WRAP_AES_ECB ||
-      m.wrapAlgorithm === K.WRAP_RSA_PKCS1,
+      m.wrapAlgorithm === K.WRAP_RSA_PKCS1 ||
+      m.wrapAlgorithm === K.WRAP_RSA_OAEP_SHA256,
     keyCommitting: m.contentAlgorithm === K.SUITE_V3_STRING,
     kmsKeyId: m.encryptionContext[K.CONTEXT_KMS_CMK_ID],
     encryptionContext: { ...m.encryptionContext },

@@ -25,6 +25,7 @@ import {
   unwrapRsaOaepSha1,
   unwrapRsaPkcs1,
 } from './raw-key-unwrap.js';
+import { unwrapRsaOaepSha256Mgf1Sha1 } from './rsa-oaep-sha256-java.js';
 
 /** KMS keys for S3EC objects: strict key ids, or discovery limited by account. */
 export interface S3ecKmsKeys {
@@ -57,7 +58,10 @@ export interface S3ecKeys {
 /** Options of {@link unwrapS3ecDataKey}. */
 export interface S3ecUnwrapOptions {
   readonly keys: S3ecKeys;
-  /** AESWrap, AES/ECB (`x-amz-key`) and RSA PKCS#1 v1.5 envelopes are refused unless true. */
+  /**
+   * AESWrap, AES/ECB (`x-amz-key`), RSA PKCS#1 v1.5 and RSA/ECB/OAEPWithSHA-256AndMGF1Padding
+   * envelopes are refused unless true.
+   */
   readonly allowLegacyKeyWrapping?: boolean | undefined;
   /**
    * Pairs the object's KMS encryption context (KMS wraps) or material description (raw-key
@@ -67,7 +71,12 @@ export interface S3ecUnwrapOptions {
 }
 
 const MODERN_WRAPS = new Set<string>([K.WRAP_KMS_CONTEXT, K.WRAP_AES_GCM, K.WRAP_RSA_OAEP_SHA1]);
-const LEGACY_WRAPS = new Set<string>([K.WRAP_AES_WRAP, K.WRAP_AES_ECB, K.WRAP_RSA_PKCS1]);
+const LEGACY_WRAPS = new Set<string>([
+  K.WRAP_AES_WRAP,
+  K.WRAP_AES_ECB,
+  K.WRAP_RSA_PKCS1,
+  K.WRAP_RSA_OAEP_SHA256,
+]);
 
 /**
  * Refuses metadata whose content algorithm differs from the one bound to the data key: the
@@ -122,6 +131,8 @@ export async function unwrapS3ecDataKey(m: S3ecMetadata, o: S3ecUnwrapOptions): 
       return unwrapRsaOaepSha1(rsaKeyOf(keys), m.encryptedDataKey, m.contentAlgorithm);
     case K.WRAP_RSA_PKCS1:
       return unwrapRsaPkcs1(rsaKeyOf(keys), m.encryptedDataKey);
+    case K.WRAP_RSA_OAEP_SHA256:
+      return lengthChecked(unwrapRsaOaepSha256Mgf1Sha1(rsaKeyOf(keys), m.encryptedDataKey));
   }
 }
 
@@ -226,6 +237,14 @@ async function unwrapWithKms(m: S3ecMetadata, kms: S3ecKmsKeys): Promise<Buffer>
     return checked(got.plaintext);
   }
   throw dataKeyUnavailable(lastError);
+}
+
+function lengthChecked(key: Buffer): Buffer {
+  if (key.length !== K.DATA_KEY_LENGTH) {
+    key.fill(0);
+    throw noDataKey('the unwrapped data key is not 32 bytes');
+  }
+  return key;
 }
 
 function checked(key: Buffer): Buffer {

@@ -22,6 +22,7 @@ export type S3ecWrapAlgorithm =
   | typeof K.WRAP_AES_GCM
   | typeof K.WRAP_AES_WRAP
   | typeof K.WRAP_RSA_OAEP_SHA1
+  | typeof K.WRAP_RSA_OAEP_SHA256
   | typeof K.WRAP_AES_ECB
   | typeof K.WRAP_RSA_PKCS1;
 
@@ -332,11 +333,8 @@ function v2WrapAlgorithm(wrap: string): S3ecWrapAlgorithm {
     case K.WRAP_AES_GCM:
     case K.WRAP_AES_WRAP:
     case K.WRAP_RSA_OAEP_SHA1:
+    case K.WRAP_RSA_OAEP_SHA256:
       return wrap;
-    case 'RSA/ECB/OAEPWithSHA-256AndMGF1Padding':
-      throw unsupportedAlgorithm(
-        'the data key is wrapped with RSA/ECB/OAEPWithSHA-256AndMGF1Padding (a legacy Java wrap), which this version does not unwrap',
-      );
     default:
       throw unsupportedAlgorithm(`unknown wrapping algorithm ${wrap.slice(0, 64)}`);
   }

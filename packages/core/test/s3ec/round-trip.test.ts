@@ -167,6 +167,13 @@ describe('V1 / V2 reads', () => {
       legacyWrap: true,
     },
     {
+      name: 'Java SDK v1 RSA/ECB/OAEPWithSHA-256AndMGF1Padding GCM',
+      content: GCM,
+      wrap: { kind: 'RSA/ECB/OAEPWithSHA-256AndMGF1Padding', publicKey },
+      format: 's3ec-v1',
+      legacyWrap: true,
+    },
+    {
       name: 'true V1 x-amz-key RSA PKCS#1 CBC',
       content: CBC,
       wrap: { kind: 'RSA', publicKey },

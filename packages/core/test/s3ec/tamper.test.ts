@@ -294,6 +294,17 @@ describe('tamper matrix, V1 / V2', () => {
     await refused(
       { ...m, 'x-amz-wrap-alg': 'RSA/ECB/OAEPWithSHA-256AndMGF1Padding' },
       body,
+      'ERR_S3ENC_S3EC_LEGACY_WRAPPING',
+    );
+    await refused(
+      { ...m, 'x-amz-wrap-alg': 'RSA/ECB/OAEPWithSHA-256AndMGF1Padding' },
+      body,
+      'ERR_S3ENC_NO_DATA_KEY',
+      { allowLegacyKeyWrapping: true },
+    );
+    await refused(
+      { ...m, 'x-amz-wrap-alg': 'RSA/ECB/PKCS1Padding' },
+      body,
       'ERR_S3ENC_S3EC_UNSUPPORTED_ALGORITHM',
     );
     await refused({ ...m, 'x-amz-wrap-alg': 'kms' }, body, 'ERR_S3ENC_DATA_KEY_UNAVAILABLE');

@@ -3,7 +3,14 @@
  * docs/s3ec.md (the real writers are proven in test/peers), and a fake KMS that behaves
  * like KMS for the calls under test: Decrypt needs the exact context and (when given) the key.
  */
-import { createCipheriv, publicEncrypt, constants, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createCipheriv,
+  createHash,
+  publicEncrypt,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { wrapAesGcm, wrapRsaOaepSha1 } from '../../src/s3ec/raw-key-unwrap.js';
 
 export const KEY_ARN =
@@ -74,7 +81,10 @@ export class FakeKms {
 export type LegacyWrap =
   | { kind: 'kms' | 'kms+context'; kms: FakeKms; keyId: string; context?: Record<string, string> }
   | { kind: 'AES/GCM' | 'AESWrap' | 'AES'; kek: Buffer }
-  | { kind: 'RSA-OAEP-SHA1' | 'RSA'; publicKey: KeyObject };
+  | {
+      kind: 'RSA-OAEP-SHA1' | 'RSA' | 'RSA/ECB/OAEPWithSHA-256AndMGF1Padding';
+      publicKey: KeyObject;
+    };
 
 /** Writes a V1/V2 object (metadata + body) the way the V1-era and V2 clients lay it out. */
 export function writeLegacy(
@@ -121,6 +131,9 @@ export function writeLegacy(
     case 'RSA-OAEP-SHA1':
       edk = wrapRsaOaepSha1(w.publicKey, dataKey, o.content);
       break;
+    case 'RSA/ECB/OAEPWithSHA-256AndMGF1Padding':
+      edk = wrapRsaOaepSha256Java(w.publicKey, dataKey);
+      break;
     case 'RSA':
       edk = publicEncrypt({ key: w.publicKey, padding: constants.RSA_PKCS1_PADDING }, dataKey);
       break;
@@ -136,4 +149,29 @@ export function writeLegacy(
   }
   md['x-amz-unencrypted-content-length'] = String(plaintext.length);
   return { metadata: md, body, dataKey };
+}
+
+/** Java's RSA/ECB/OAEPWithSHA-256AndMGF1Padding (SHA-256 label hash, MGF1-SHA-1), for tests. */
+export function wrapRsaOaepSha256Java(publicKey: KeyObject, message: Buffer): Buffer {
+  const k = (publicKey.asymmetricKeyDetails!.modulusLength! + 7) >> 3;
+  const hLen = 32;
+  const mgf1 = (seed: Buffer, len: number): Buffer => {
+    const out: Buffer[] = [];
+    for (let i = 0; out.length * 20 < len; i++) {
+      const c = Buffer.alloc(4);
+      c.writeUInt32BE(i);
+      out.push(createHash('sha1').update(seed).update(c).digest());
+    }
+    return Buffer.concat(out).subarray(0, len);
+  };
+  const lHash = createHash('sha256').digest();
+  const ps = Buffer.alloc(k - message.length - 2 * hLen - 2);
+  const db = Buffer.concat([lHash, ps, Buffer.from([1]), message]);
+  const seed = randomBytes(hLen);
+  const dbMask = mgf1(seed, db.length);
+  const maskedDb = Buffer.from(db.map((b, i) => b ^ dbMask[i]!));
+  const seedMask = mgf1(maskedDb, hLen);
+  const maskedSeed = Buffer.from(seed.map((b, i) => b ^ seedMask[i]!));
+  const em = Buffer.concat([Buffer.from([0]), maskedSeed, maskedDb]);
+  return publicEncrypt({ key: publicKey, padding: constants.RSA_NO_PADDING }, em);
 }
