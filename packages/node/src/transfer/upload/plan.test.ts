@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ciphertextSize, FRAME_OVERHEAD } from '@s3enc/core';
-import { MAX_PARTS, MIN_PART_SIZE } from './context.js';
-import { framesPerPartFor, MAX_OBJECT_SIZE } from './upload.js';
+import { MAX_PARTS, MIN_PART_SIZE } from '../../context.js';
+import { framesPerPartFor, MAX_OBJECT_SIZE } from './plan.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { resolveSource, type PutSource } from './sources.js';
-import { resolveSse, SseCustomerKey } from './sse.js';
+import { resolveSse, SseCustomerKey } from '../../sse.js';
 
 async function collect(source: PutSource, pieceSize: number, size?: number) {
   const src = await resolveSource(source, { size });
