@@ -36,3 +36,4 @@ export {
   INSTRUCTION_FILE_OBJECT_METADATA,
 } from './instruction-file.js';
 export { DEFAULT_INSTRUCTION_FILE_SUFFIX } from './constants.js';
+export { s3ecKmsKeysOf } from './keyring-kms-keys.js';

@@ -48,7 +48,8 @@ export interface S3ecKmsKeys {
 
 /** The keys an S3EC reader may use. */
 export interface S3ecKeys {
-  readonly kms?: S3ecKmsKeys | undefined;
+  /** One set of KMS keys, or several tried in order (e.g. the children of a multi-keyring). */
+  readonly kms?: S3ecKmsKeys | readonly S3ecKmsKeys[] | undefined;
   /** The raw AES-256 wrapping key (AES/GCM, and the legacy AESWrap and AES/ECB envelopes). */
   readonly aesKey?: Uint8Array | undefined;
   /** The RSA private key (PEM text or a KeyObject) for RSA-wrapped objects. */
@@ -118,9 +119,7 @@ export async function unwrapS3ecDataKey(m: S3ecMetadata, o: S3ecUnwrapOptions): 
   switch (m.wrapAlgorithm) {
     case K.WRAP_KMS:
     case K.WRAP_KMS_CONTEXT:
-      if (keys.kms === undefined)
-        throw noDataKey('the data key is wrapped by AWS KMS and no KMS keys are configured');
-      return unwrapWithKms(m, keys.kms);
+      return unwrapWithKmsKeys(m, keys.kms);
     case K.WRAP_AES_GCM:
       return unwrapAesGcm(aesKeyOf(keys), m.encryptedDataKey, m.contentAlgorithm);
     case K.WRAP_AES_WRAP:
@@ -169,6 +168,27 @@ function rsaKeyOf(keys: S3ecKeys): KeyObject {
 
 function regionOf(keyId: string): string {
   return parseKmsArn(keyId)?.region ?? '';
+}
+
+async function unwrapWithKmsKeys(
+  m: S3ecMetadata,
+  kms: S3ecKmsKeys | readonly S3ecKmsKeys[] | undefined,
+): Promise<Buffer> {
+  const sets: readonly S3ecKmsKeys[] =
+    kms === undefined ? [] : Array.isArray(kms) ? kms : [kms as S3ecKmsKeys];
+  if (sets.length === 0)
+    throw noDataKey('the data key is wrapped by AWS KMS and no KMS keys are configured');
+  let last: unknown;
+  for (const set of sets) {
+    try {
+      return await unwrapWithKms(m, set);
+    } catch (e) {
+      // Another set may hold the key; a key outside the allowed accounts stops the search.
+      if ((e as { code?: unknown }).code !== 'ERR_S3ENC_DATA_KEY_UNAVAILABLE') throw e;
+      last = e;
+    }
+  }
+  throw last;
 }
 
 async function unwrapWithKms(m: S3ecMetadata, kms: S3ecKmsKeys): Promise<Buffer> {
