@@ -9,6 +9,7 @@ import {
   InvalidArgumentError,
   assertChecksumAlgorithm,
   kmsKeyring,
+  s3ecKmsKeysOf,
   type ChecksumAlgorithm,
   type CommitmentPolicy,
   type Keyring,
@@ -31,6 +32,11 @@ import type { PutOptions, PutResult } from './transfer/upload/put-options.js';
 import type { PutSource } from './transfer/upload/sources.js';
 import { buildS3ClientConfig, type TransportOptions } from './transport/client-config.js';
 import { enforceHttpsOnly } from './transport/https-only.js';
+import {
+  s3ecSettings,
+  wipeS3ecSettings,
+  type S3ecOptions,
+} from './transfer/formats/s3ec/settings.js';
 
 export type { GetResult, GetToFileResult };
 
@@ -54,6 +60,12 @@ export interface EncryptedS3ClientOptions {
    * custom transport.
    */
   kms?: KMSClient | Omit<TransportOptions, 'concurrency' | 'forcePathStyle'> | undefined;
+  /**
+   * Reading (and writing V3 of) the Amazon S3 Encryption Client formats: instruction file
+   * suffix, raw AES / RSA keys, and the options that loosen the defaults (docs/s3ec.md). KMS
+   * keys come from `kmsKeyIds` or the KMS keyring(s) given as `keyring`.
+   */
+  s3ec?: S3ecOptions | undefined;
   /** Parallel part uploads / ranged GETs per transfer. Default 4. */
   concurrency?: number | undefined;
   /** Target ciphertext bytes per part. Default 8 MiB (minimum 5 MiB). */
@@ -127,6 +139,9 @@ export class EncryptedS3Client {
     this.#ctx = {
       s3: this.s3,
       keyring,
+      // kmsKeyring / kmsDiscoveryKeyring / multiKeyring record their KMS keys and clients:
+      // S3EC objects are unwrapped by the same keys, through the same https-only clients.
+      formatSettings: { s3ec: s3ecSettings(options.s3ec, s3ecKmsKeysOf(keyring)) },
       defaults: {
         concurrency,
         partSize,
@@ -194,6 +209,7 @@ export class EncryptedS3Client {
 
   /** Closes the S3 and KMS clients this client created (never clients you passed in). */
   destroy(): void {
+    wipeS3ecSettings(this.#ctx.formatSettings.s3ec);
     if (this.#ownsS3) this.s3.destroy();
     this.#kms?.destroy();
   }

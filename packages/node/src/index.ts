@@ -12,7 +12,12 @@ export type { PutSource, FileSource } from './transfer/upload/sources.js';
 export type { PutOptions, PutResult } from './transfer/upload/put-options.js';
 export type { GetOptions, ReadOptions, ObjectFacts } from './transfer/download/read-options.js';
 export { describeObject, type HeadResult } from './transfer/head.js';
-export type { EnvelopeDescription } from './transfer/formats/envelope.js';
+export type {
+  EnvelopeDescription,
+  AwsEncryptionSdkEnvelope,
+  S3ecEnvelope,
+} from './transfer/formats/envelope.js';
+export type { S3ecOptions } from './transfer/formats/s3ec/settings.js';
 export type { TransferProgress, ProgressListener } from './context.js';
 export {
   MIN_PART_SIZE,

@@ -43,7 +43,7 @@ export function uploadJob(
     createFields: {
       Bucket: s.bucket,
       Key: s.key,
-      Metadata: markerMetadata(),
+      Metadata: { ...s.metadata, ...markerMetadata() },
       ContentType: s.contentType,
       ...s.sse.create,
       ...s.lock,
