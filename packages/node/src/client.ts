@@ -27,6 +27,7 @@ import type { GetOptions, ReadOptions } from './transfer/download/read-options.j
 import { getObjectToFile, type GetToFileResult } from './transfer/download/to-file.js';
 import { getObjectStream, type GetResult } from './transfer/download/to-stream.js';
 import { headObject, type HeadResult } from './transfer/head.js';
+import { convertObject, type ConvertOptions, type ConvertResult } from './transfer/convert.js';
 import { putObject } from './transfer/upload/put-object.js';
 import type { PutOptions, PutResult } from './transfer/upload/put-options.js';
 import type { PutSource } from './transfer/upload/sources.js';
@@ -205,6 +206,21 @@ export class EncryptedS3Client {
    */
   head(bucket: string, key: string, options?: ReadOptions): Promise<HeadResult> {
     return headObject(this.#ctx, bucket, key, options);
+  }
+
+  /**
+   * Rewrites an Amazon S3 Encryption Client object (V1/V2/V3, verified whole first) in the
+   * s3enc format as a new version of the same key — user metadata, content type, tags, SSE and
+   * Object Lock retention kept, the source version never deleted, the write conditional on the
+   * source's ETag. s3enc and plaintext objects are reported `skipped`. See docs/s3ec.md.
+   *
+   * @throws as {@link getToFile} for the source; InvalidArgumentError
+   *   (ERR_S3ENC_CONVERT_UNVERSIONED) in a bucket without versioning unless
+   *   `allowUnversionedOverwrite`; S3RequestError (ERR_S3ENC_OBJECT_CHANGED) when the source
+   *   changed while it was converted (nothing written).
+   */
+  convertObject(bucket: string, key: string, options?: ConvertOptions): Promise<ConvertResult> {
+    return convertObject(this.#ctx, bucket, key, options);
   }
 
   /** Closes the S3 and KMS clients this client created (never clients you passed in). */

@@ -18,6 +18,7 @@ export type {
   S3ecEnvelope,
 } from './transfer/formats/envelope.js';
 export type { S3ecOptions } from './transfer/formats/s3ec/settings.js';
+export type { ConvertOptions, ConvertResult } from './transfer/convert.js';
 export type { TransferProgress, ProgressListener } from './context.js';
 export {
   MIN_PART_SIZE,

@@ -7,7 +7,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { requireContext } from '../encryption-context.js';
 import { InvalidArgumentError, S3EncError } from '../errors.js';
-import type { KmsClientProvider } from '../keyrings.js';
 import * as K from './constants.js';
 import {
   cekAlgMismatch,
@@ -17,6 +16,7 @@ import {
   noDataKey,
 } from './errors.js';
 import { kmsDecrypt, parseKmsArn } from './kms-calls.js';
+import type { S3ecKmsKeys } from './kms-types.js';
 import type { S3ecMetadata } from './metadata.js';
 import {
   unwrapAesEcb,
@@ -27,24 +27,7 @@ import {
 } from './raw-key-unwrap.js';
 import { unwrapRsaOaepSha256Mgf1Sha1 } from './rsa-oaep-sha256-java.js';
 
-/** KMS keys for S3EC objects: strict key ids, or discovery limited by account. */
-export interface S3ecKmsKeys {
-  /** The KMS client for a Region (`''` for key ids that carry no Region). Held to https. */
-  readonly clientProvider: KmsClientProvider;
-  /** Strict: only these keys are asked (KeyId is passed to Decrypt, and the answer checked). */
-  readonly keyIds?: readonly string[] | undefined;
-  /** Discovery: KMS is asked without a KeyId in each Region; the key that answered must belong to the filter's accounts. */
-  readonly discovery?:
-    | {
-        readonly regions: readonly string[];
-        readonly discoveryFilter?:
-          { readonly accountIDs: readonly string[]; readonly partition: string } | undefined;
-        /** Without a filter, any key the writer chose and this principal may use is accepted. */
-        readonly trustAnyKmsKeyForDecryption?: boolean | undefined;
-      }
-    | undefined;
-  readonly grantTokens?: readonly string[] | undefined;
-}
+export type { S3ecKmsKeys } from './kms-types.js';
 
 /** The keys an S3EC reader may use. */
 export interface S3ecKeys {

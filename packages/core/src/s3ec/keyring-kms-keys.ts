@@ -5,7 +5,7 @@
  * Encryption SDK keyring interface. Nothing secret is kept. @internal
  */
 import type { Keyring } from '../types.js';
-import type { S3ecKmsKeys } from './key-unwrap.js';
+import type { S3ecKmsKeys } from './kms-types.js';
 
 const registry = new WeakMap<object, readonly S3ecKmsKeys[]>();
 

@@ -7,7 +7,7 @@
 import { KMS } from '@aws-crypto/kms-keyring-node';
 import { InvalidArgumentError } from '../errors.js';
 import { enforceHttpsOnly, hasMiddlewareStack } from '../https-only.js';
-import type { KmsClientLike } from '../keyrings.js';
+import type { KmsClientLike } from './kms-types.js';
 
 type Call = (this: unknown, input: Record<string, unknown>) => Promise<unknown>;
 const aggregated = KMS.prototype as unknown as Record<'decrypt' | 'generateDataKey', Call>;

@@ -8,7 +8,7 @@
 import { createCipheriv, randomBytes, type CipherGCM } from 'node:crypto';
 import { checkEncryptionContext } from '../encryption-context.js';
 import { InvalidArgumentError, S3EncError } from '../errors.js';
-import type { KmsClientProvider } from '../keyrings.js';
+import type { KmsClientProvider } from './kms-types.js';
 import * as K from './constants.js';
 import { dataKeyUnavailable } from './errors.js';
 import { stringifyJsonStringMap } from './json-map.js';

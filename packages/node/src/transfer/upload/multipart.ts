@@ -18,7 +18,7 @@ import { REQUEST_ATTEMPTS } from '../limits.js';
 import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
 import { partWorker, pieceQueue, type PartResult } from './part-worker.js';
 import type { PutResult } from './put-options.js';
-import { PUT_CODES } from './single-put.js';
+import { putCodesFor, writeConditions } from './single-put.js';
 import type { SourcePiece } from './sources.js';
 import type { UploadJob } from './upload-job.js';
 
@@ -119,7 +119,7 @@ async function complete(
     ChecksumType: s.checksumType,
     ...(s.checksumType === 'FULL_OBJECT' ? { [CHECKSUM_FIELD[s.algorithm]]: checksum.value } : {}),
     MpuObjectSize: ciphertextSize,
-    ...(s.noOverwrite ? { IfNoneMatch: '*' } : {}),
+    ...writeConditions(s),
     ...s.sse.perRequest,
   } as CompleteMultipartUploadCommandInput;
   const done = await withRetries(
@@ -127,7 +127,7 @@ async function complete(
     () => ctx.s3.send(new CompleteMultipartUploadCommand(input)),
     REQUEST_ATTEMPTS,
   ).catch((err: unknown) => {
-    throw toS3Error(err, 'CompleteMultipartUpload', PUT_CODES, signal);
+    throw toS3Error(err, 'CompleteMultipartUpload', putCodesFor(s), signal);
   });
   if (s.checksumType === 'FULL_OBJECT') checkEcho(done, s.algorithm, checksum.value);
   return {

@@ -55,6 +55,13 @@ export interface PutOptions {
   size?: number | undefined;
   /** Fail with ERR_S3ENC_OBJECT_EXISTS instead of overwriting (`If-None-Match: *`). */
   noOverwrite?: boolean | undefined;
+  /**
+   * Replace the object only while its current ETag is this one (`If-Match`): otherwise
+   * S3RequestError ERR_S3ENC_OBJECT_CHANGED and nothing is stored (no lost update).
+   */
+  ifMatch?: string | undefined;
+  /** Tags of the stored object. */
+  tags?: Readonly<Record<string, string>> | undefined;
   /** Server-side encryption as a second layer. */
   sse?: ServerSideEncryption | undefined;
   /** Checksum S3 validates; default CRC32C. */
@@ -115,6 +122,9 @@ export interface PutSettings {
   readonly lock: ObjectLockPutParams;
   readonly contentType: string;
   readonly noOverwrite: boolean;
+  readonly ifMatch: string | undefined;
+  /** The tags as S3's `Tagging` field (URL-encoded), or undefined. */
+  readonly tagging: string | undefined;
   readonly encryptionContext: EncryptionContext | undefined;
   readonly metadata: Readonly<Record<string, string>>;
   readonly onProgress: ((p: TransferProgress) => void) | undefined;
@@ -150,6 +160,11 @@ export function resolvePutSettings(
   if (o.contentType !== undefined && typeof o.contentType !== 'string')
     throw new InvalidArgumentError('contentType must be a string');
   const metadata = checkUserMetadata(o.metadata);
+  const ifMatch = o.ifMatch;
+  if (ifMatch !== undefined && (typeof ifMatch !== 'string' || ifMatch === ''))
+    throw new InvalidArgumentError('ifMatch must be an ETag');
+  if (ifMatch !== undefined && o.noOverwrite === true)
+    throw new InvalidArgumentError('give ifMatch or noOverwrite, not both');
   if (o.format !== undefined && o.format !== 's3enc' && o.format !== 's3ec-v3')
     throw new InvalidArgumentError("format must be 's3enc' or 's3ec-v3'");
   if (o.instructionFile !== undefined && o.format !== 's3ec-v3')
@@ -168,6 +183,8 @@ export function resolvePutSettings(
     lock,
     contentType: o.contentType ?? 'application/octet-stream',
     noOverwrite: o.noOverwrite === true,
+    ifMatch,
+    tagging: taggingOf(o.tags),
     encryptionContext: o.encryptionContext,
     metadata,
     onProgress,
@@ -177,6 +194,21 @@ export function resolvePutSettings(
 /** Metadata keys the formats own: refused in a caller's `metadata`. */
 const RESERVED_METADATA =
   /^(x-amz-(key|key-v2|wrap-alg|matdesc|iv|cek-alg|tag-len|unencrypted-content-length|crypto-instr-file|[c3mtwdi])|s3enc-.*)$/;
+
+function taggingOf(tags: unknown): string | undefined {
+  if (tags === undefined) return undefined;
+  if (tags === null || typeof tags !== 'object' || Array.isArray(tags))
+    throw new InvalidArgumentError('tags must be an object of strings');
+  const entries = Object.entries(tags as Record<string, unknown>);
+  if (entries.length > 10) throw new InvalidArgumentError('S3 allows at most 10 tags per object');
+  for (const [k, v] of entries) {
+    if (k.length === 0 || typeof v !== 'string')
+      throw new InvalidArgumentError('tags must map non-empty keys to strings');
+  }
+  return entries.length === 0
+    ? undefined
+    : new URLSearchParams(entries as [string, string][]).toString();
+}
 
 function checkUserMetadata(m: unknown): Readonly<Record<string, string>> {
   if (m === undefined) return {};

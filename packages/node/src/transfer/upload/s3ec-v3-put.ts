@@ -39,7 +39,7 @@ import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
 import { abortUpload } from './multipart.js';
 import { sourceFailed } from './part-worker.js';
 import type { PutOptions, PutResult, PutSettings } from './put-options.js';
-import { PUT_CODES } from './single-put.js';
+import { putCodesFor, writeConditions } from './single-put.js';
 import { discardSource, resolveSource, type PutSource, type SourcePiece } from './sources.js';
 
 /** GCM's limit on one stream: 2³² − 2 blocks. */
@@ -139,6 +139,7 @@ class V3Job {
       ContentType: s.contentType,
       ...s.sse.create,
       ...s.lock,
+      ...(s.tagging !== undefined ? { Tagging: s.tagging } : {}),
     };
   }
 
@@ -185,14 +186,14 @@ class V3Job {
       Body: body,
       ContentLength: body.length,
       [CHECKSUM_FIELD[s.algorithm]]: checksum.value,
-      ...(s.noOverwrite ? { IfNoneMatch: '*' } : {}),
-    } as PutObjectCommandInput;
+      ...writeConditions(s),
+    } as unknown as PutObjectCommandInput;
     const res = await withRetries(
       () => this.ctx.s3.send(new PutObjectCommand(input), { abortSignal: this.signal }),
       REQUEST_ATTEMPTS,
       this.signal,
     ).catch((err: unknown) => {
-      throw toS3Error(err, 'PutObject', PUT_CODES, this.signal);
+      throw toS3Error(err, 'PutObject', putCodesFor(s), this.signal);
     });
     checkEcho(res, s.algorithm, checksum.value);
     s.onProgress?.({ bytes: piece.data.length, total: piece.data.length });
@@ -343,14 +344,14 @@ class V3Job {
         ? { [CHECKSUM_FIELD[s.algorithm]]: checksum.value }
         : {}),
       MpuObjectSize: ciphertextSize,
-      ...(s.noOverwrite ? { IfNoneMatch: '*' } : {}),
+      ...writeConditions(s),
       ...s.sse.perRequest,
     } as CompleteMultipartUploadCommandInput;
     const done = await withRetries(
       () => ctx.s3.send(new CompleteMultipartUploadCommand(input)),
       REQUEST_ATTEMPTS,
     ).catch((err: unknown) => {
-      throw toS3Error(err, 'CompleteMultipartUpload', PUT_CODES, this.signal);
+      throw toS3Error(err, 'CompleteMultipartUpload', putCodesFor(s), this.signal);
     });
     if (s.checksumType === 'FULL_OBJECT') checkEcho(done, s.algorithm, checksum.value);
     return this.result({

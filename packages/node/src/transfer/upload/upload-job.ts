@@ -47,6 +47,7 @@ export function uploadJob(
       ContentType: s.contentType,
       ...s.sse.create,
       ...s.lock,
+      ...(s.tagging !== undefined ? { Tagging: s.tagging } : {}),
     },
     resultBase: {
       bucket: s.bucket,
