@@ -30,6 +30,20 @@ export function keyNameFor(key: Uint8Array): string {
 export async function keyringFromKeyFile(
   path: string,
 ): Promise<{ keyring: Keyring; keyId: string }> {
+  const key = await readAesKeyFile(path);
+  try {
+    const keyName = keyNameFor(key);
+    return {
+      keyring: rawAesKeyring({ key, keyName, keyNamespace: RAW_KEY_NAMESPACE }),
+      keyId: `${RAW_KEY_NAMESPACE}/${keyName}`,
+    };
+  } finally {
+    key.fill(0);
+  }
+}
+
+/** The 32 key bytes of a key file; the caller zeroes them. */
+export async function readAesKeyFile(path: string): Promise<Buffer> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -47,13 +61,5 @@ export async function keyringFromKeyFile(
       `--key-file ${path} does not hold an AES-256 key (32 raw bytes, 64 hex or 44 base64 characters); create one with \`s3enc keygen FILE\``,
     );
   }
-  try {
-    const keyName = keyNameFor(key);
-    return {
-      keyring: rawAesKeyring({ key, keyName, keyNamespace: RAW_KEY_NAMESPACE }),
-      keyId: `${RAW_KEY_NAMESPACE}/${keyName}`,
-    };
-  } finally {
-    key.fill(0);
-  }
+  return key;
 }

@@ -11,7 +11,7 @@ export {
 export type { PutSource, FileSource } from './transfer/upload/sources.js';
 export type { PutOptions, PutResult } from './transfer/upload/put-options.js';
 export type { GetOptions, ReadOptions, ObjectFacts } from './transfer/download/read-options.js';
-export { describeObject, type HeadResult } from './transfer/head.js';
+export { describeObject, type DescribeOptions, type HeadResult } from './transfer/head.js';
 export type {
   EnvelopeDescription,
   AwsEncryptionSdkEnvelope,

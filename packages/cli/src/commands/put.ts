@@ -72,6 +72,14 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   const sse = await sseOf(v);
   const checksumAlgorithm = checksumOf(v);
   const contentType = stringOpt(v, 'content-type');
+  const format = stringOpt(v, 'format');
+  if (format !== undefined && format !== 's3enc' && format !== 's3ec-v3')
+    throw new UsageError(`--format takes s3enc or s3ec-v3, not ${format}`);
+  const instructionFile = boolOpt(v, 'instruction-file');
+  if (instructionFile && format !== 's3ec-v3')
+    throw new UsageError('--instruction-file applies to --format s3ec-v3');
+  if (format === 's3ec-v3' && frameSize !== undefined)
+    throw new UsageError('--frame-size applies to the s3enc format only');
 
   // The source first: a missing file should fail before any key or network work.
   let size: number | undefined;
@@ -133,6 +141,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       ...(boolOpt(v, 'no-overwrite') ? { noOverwrite: true } : {}),
       ...(sse ? { sse } : {}),
       ...(contentType !== undefined ? { contentType } : {}),
+      ...(format === 's3ec-v3' ? { format, ...(instructionFile ? { instructionFile } : {}) } : {}),
       ...(ctx.out.interactive
         ? {
             onProgress: (p) => {
@@ -148,6 +157,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
         ok: true,
         bucket: r.bucket,
         key: r.key,
+        format: r.format ?? 's3enc',
         versionId: r.versionId ?? null,
         etag: r.etag ?? null,
         plaintextSize: r.plaintextSize,

@@ -3,7 +3,9 @@
  * unwrapped, no KMS call).
  * Reached through EncryptedS3Client.head, or describeObject with a plain S3Client.
  */
-import { DEFAULT_MAX_ENCRYPTED_DATA_KEYS } from '@s3enc/core';
+import { checkInstructionFileSuffix, DEFAULT_MAX_ENCRYPTED_DATA_KEYS } from '@s3enc/core';
+import { DEFAULT_S3EC_SETTINGS } from './formats/s3ec/settings.js';
+import type { FormatSettings } from './formats/object-format.js';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ClientContext } from '../context.js';
 import { enforceHttpsOnly } from '../transport/https-only.js';
@@ -32,6 +34,7 @@ export type HeadResult = ObjectFacts &
 export async function headObject(
   ctx: Pick<ClientContext, 's3'> & {
     defaults?: Pick<ClientContext['defaults'], 'maxEncryptedDataKeys'>;
+    formatSettings?: FormatSettings;
   },
   bucket: string,
   key: string,
@@ -56,8 +59,22 @@ export function describeObject(
   s3: S3Client,
   bucket: string,
   key: string,
-  options?: ReadOptions,
+  options?: DescribeOptions,
 ): Promise<HeadResult> {
   enforceHttpsOnly(s3);
-  return headObject({ s3 }, bucket, key, options);
+  const { instructionFileSuffix, ...read } = options ?? {};
+  const s3ec =
+    instructionFileSuffix === undefined
+      ? DEFAULT_S3EC_SETTINGS
+      : {
+          ...DEFAULT_S3EC_SETTINGS,
+          instructionFileSuffix: checkInstructionFileSuffix(instructionFileSuffix),
+        };
+  return headObject({ s3, formatSettings: { s3ec } }, bucket, key, read);
+}
+
+/** Options of {@link describeObject}. */
+export interface DescribeOptions extends ReadOptions {
+  /** Suffix of S3 Encryption Client instruction files (default `.instruction`). */
+  instructionFileSuffix?: string | undefined;
 }

@@ -32,6 +32,7 @@ export function plaintextRead(
   return {
     facts,
     encrypted: false,
+    format: undefined,
     header: undefined,
     plaintextSize: P,
     range,

@@ -91,6 +91,7 @@ export async function prepareRead(
   return {
     facts,
     encrypted: true,
+    format: detected.format,
     header: read.header,
     plaintextSize: read.plaintextSize,
     range: read.range,

@@ -75,6 +75,8 @@ export type ReadTarget = 'stream' | 'file';
 export interface PreparedRead {
   readonly facts: ObjectFacts;
   readonly encrypted: boolean;
+  /** The format read (`aws-encryption-sdk`, `s3ec-v1`…), undefined for plaintext. */
+  readonly format: string | undefined;
   readonly header: HeaderInfo | undefined;
   readonly plaintextSize: number;
   readonly range: ByteRange;
