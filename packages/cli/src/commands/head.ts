@@ -55,7 +55,10 @@ function human(url: string, h: HeadResult): string {
       rows.push([i === 0 ? 'encryption context' : '', `${k}=${val}`]),
     );
   } else {
-    rows.push(['encryption', 'none recognised (neither s3enc nor an S3 Encryption Client object)']);
+    rows.push([
+      'encryption',
+      'NOT an s3enc object, nor an S3 Encryption Client object (no client-side encryption)',
+    ]);
   }
   rows.push([
     'server-side',
