@@ -141,7 +141,8 @@ export function createStreamingHandler(cfg: ReadConfig, http: HttpResponseStream
     try {
       // HEAD reads the envelope (no key unwrapped) and pins the version for the read.
       const h = await client.head(cfg.bucket, key, versionId ? { versionId } : {});
-      if (!h.encrypted) {
+      // S3 Encryption Client objects authenticate only whole: this handler serves s3enc ranges.
+      if (!h.encrypted || h.envelope.format !== 'aws-encryption-sdk') {
         json(http, responseStream, 415, { error: 'not an s3enc object' });
         return;
       }
@@ -243,13 +244,14 @@ declare const awslambda:
     }
   | undefined;
 
-let cached: ((event: FunctionUrlEvent, responseStream: Writable) => Promise<void>) | undefined;
-
-/** The Lambda entry point (response streaming), configured from the environment on first use. */
+/**
+ * The Lambda entry point (response streaming). Configured, with its SDK clients, at module
+ * scope: once per execution environment, during Lambda's init phase, and reused by every
+ * invocation (a bad configuration fails the init).
+ */
 export const handler: unknown =
   typeof awslambda === 'undefined'
     ? undefined
-    : awslambda.streamifyResponse(async (event, responseStream) => {
-        cached ??= createStreamingHandler(configFromEnv(), awslambda.HttpResponseStream);
-        await cached(event, responseStream);
-      });
+    : awslambda.streamifyResponse(
+        createStreamingHandler(configFromEnv(), awslambda.HttpResponseStream),
+      );

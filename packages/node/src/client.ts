@@ -10,6 +10,9 @@ import {
   assertChecksumAlgorithm,
   kmsKeyring,
   s3ecKmsKeysOf,
+  MAX_CONCURRENCY,
+  MIN_CONCURRENCY,
+  S3_MAX_PART_SIZE,
   type ChecksumAlgorithm,
   type CommitmentPolicy,
   type Keyring,
@@ -104,9 +107,11 @@ export class EncryptedS3Client {
   constructor(options: EncryptedS3ClientOptions) {
     if (options === null || typeof options !== 'object')
       throw new InvalidArgumentError('options are required');
-    const concurrency = checkInt('concurrency', options.concurrency, 1, 64) ?? DEFAULT_CONCURRENCY;
+    const concurrency =
+      checkInt('concurrency', options.concurrency, MIN_CONCURRENCY, MAX_CONCURRENCY) ??
+      DEFAULT_CONCURRENCY;
     const partSize =
-      checkInt('partSize', options.partSize, MIN_PART_SIZE, 5 * 1024 ** 3) ?? DEFAULT_PART_SIZE;
+      checkInt('partSize', options.partSize, MIN_PART_SIZE, S3_MAX_PART_SIZE) ?? DEFAULT_PART_SIZE;
     const downloadChunkSize =
       checkInt('downloadChunkSize', options.downloadChunkSize, 1, 1024 ** 3) ??
       DEFAULT_DOWNLOAD_CHUNK_SIZE;
@@ -225,7 +230,7 @@ export class EncryptedS3Client {
 
   /** Closes the S3 and KMS clients this client created (never clients you passed in). */
   destroy(): void {
-    wipeS3ecSettings(this.#ctx.formatSettings.s3ec);
+    if (this.#ctx.formatSettings !== undefined) wipeS3ecSettings(this.#ctx.formatSettings.s3ec);
     if (this.#ownsS3) this.s3.destroy();
     this.#kms?.destroy();
   }

@@ -12,8 +12,8 @@ import { openClient, selectKeys } from '../clients.js';
 import type { CommandContext } from '../command.js';
 import { settingsOf, sseCKeyOf } from '../common.js';
 import { defaultKmsKeyId } from '../config.js';
-import { reportFor } from '../exit-codes.js';
-import { ExitCode } from '../exit-status.js';
+import { reportFor } from '../error-report.js';
+import { ExitCode } from '../exit-codes.js';
 import { s3ecOptionsOf } from '../s3ec-options.js';
 import { parseS3Url } from '../s3-url.js';
 

@@ -31,8 +31,8 @@ export function plaintextRead(
   };
   return {
     facts,
-    encrypted: false,
     format: undefined,
+    encrypted: false,
     header: undefined,
     plaintextSize: P,
     range,

@@ -74,9 +74,9 @@ export type ReadTarget = 'stream' | 'file';
 /** A plaintext object (allowPlaintext) or an encrypted one, ready to stream. @internal */
 export interface PreparedRead {
   readonly facts: ObjectFacts;
-  readonly encrypted: boolean;
-  /** The format read (`aws-encryption-sdk`, `s3ec-v1`…), undefined for plaintext. */
+  /** The detected format's name (undefined for a plaintext object). */
   readonly format: string | undefined;
+  readonly encrypted: boolean;
   readonly header: HeaderInfo | undefined;
   readonly plaintextSize: number;
   readonly range: ByteRange;

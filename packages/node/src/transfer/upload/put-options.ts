@@ -2,6 +2,9 @@
 import {
   AbortError,
   InvalidArgumentError,
+  MAX_CONCURRENCY,
+  MIN_CONCURRENCY,
+  S3_MAX_PART_SIZE,
   assertChecksumAlgorithm,
   defaultChecksumType,
   supportsChecksumType,
@@ -83,6 +86,19 @@ export interface PutOptions {
    * for an object small enough for one PutObject).
    */
   onProgress?: ProgressListener | undefined;
+  /**
+   * Called once S3 has created the multipart upload, with its id: a caller that may have to
+   * exit before put settles (a CLI on a second interrupt) can then name the upload to abort by
+   * hand. What it throws is ignored.
+   */
+  onMultipartUpload?: ((upload: MultipartUploadRef) => void) | undefined;
+}
+
+/** A multipart upload by name: what AbortMultipartUpload needs. */
+export interface MultipartUploadRef {
+  readonly bucket: string;
+  readonly key: string;
+  readonly uploadId: string;
 }
 
 /** What `put` returns. */
@@ -128,6 +144,7 @@ export interface PutSettings {
   readonly encryptionContext: EncryptionContext | undefined;
   readonly metadata: Readonly<Record<string, string>>;
   readonly onProgress: ((p: TransferProgress) => void) | undefined;
+  readonly onMultipartUpload: ((upload: MultipartUploadRef) => void) | undefined;
 }
 
 /**
@@ -143,8 +160,9 @@ export function resolvePutSettings(
 ): PutSettings {
   checkBucketKey(bucket, key);
   const d = ctx.defaults;
-  const concurrency = checkInt('concurrency', o.concurrency, 1, 64) ?? d.concurrency;
-  const partSize = checkInt('partSize', o.partSize, MIN_PART_SIZE, 5 * 1024 ** 3) ?? d.partSize;
+  const concurrency =
+    checkInt('concurrency', o.concurrency, MIN_CONCURRENCY, MAX_CONCURRENCY) ?? d.concurrency;
+  const partSize = checkInt('partSize', o.partSize, MIN_PART_SIZE, S3_MAX_PART_SIZE) ?? d.partSize;
   const onProgress = checkProgressListener(o.onProgress);
   const algorithm = o.checksumAlgorithm ?? d.checksumAlgorithm;
   assertChecksumAlgorithm(algorithm);
@@ -169,6 +187,8 @@ export function resolvePutSettings(
     throw new InvalidArgumentError("format must be 's3enc' or 's3ec-v3'");
   if (o.instructionFile !== undefined && o.format !== 's3ec-v3')
     throw new InvalidArgumentError("instructionFile applies to format 's3ec-v3' only");
+  if (o.onMultipartUpload !== undefined && typeof o.onMultipartUpload !== 'function')
+    throw new InvalidArgumentError('onMultipartUpload must be a function');
   if (o.signal?.aborted === true)
     throw new AbortError('The upload was aborted', { cause: o.signal.reason });
   return {
@@ -188,6 +208,7 @@ export function resolvePutSettings(
     encryptionContext: o.encryptionContext,
     metadata,
     onProgress,
+    onMultipartUpload: o.onMultipartUpload,
   };
 }
 

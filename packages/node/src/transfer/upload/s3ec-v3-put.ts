@@ -27,16 +27,16 @@ import {
   instructionFileKey,
   InvalidArgumentError,
   s3ecKmsKeysOf,
+  TRANSFER_ATTEMPTS,
   type PartDigest,
   type S3ecV3Encryption,
   type S3ecV3WriteKey,
 } from '@s3enc/core';
 import { MAX_PARTS, type ClientContext } from '../../context.js';
 import { toS3Error, withRetries } from '../../s3-errors.js';
-import { REQUEST_ATTEMPTS } from '../limits.js';
 import { linkSignal } from '../signals.js';
 import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
-import { abortUpload } from './multipart.js';
+import { abortUpload, markUploadLeftOpen } from './multipart.js';
 import { sourceFailed } from './part-worker.js';
 import type { PutOptions, PutResult, PutSettings } from './put-options.js';
 import { putCodesFor, writeConditions } from './single-put.js';
@@ -53,7 +53,7 @@ export function v3WriteKey(ctx: ClientContext): S3ecV3WriteKey {
     if (keyId !== undefined)
       return { kms: { keyId, clientProvider: set.clientProvider, grantTokens: set.grantTokens } };
   }
-  const aesKey = ctx.formatSettings.s3ec.keys.aesKey;
+  const aesKey = ctx.formatSettings?.s3ec.keys.aesKey;
   if (aesKey !== undefined) return { aesKey };
   throw new InvalidArgumentError(
     "format 's3ec-v3' needs a KMS key (kmsKeyIds or a kmsKeyring) or s3ec.aesKey to wrap the data key",
@@ -190,7 +190,7 @@ class V3Job {
     } as unknown as PutObjectCommandInput;
     const res = await withRetries(
       () => this.ctx.s3.send(new PutObjectCommand(input), { abortSignal: this.signal }),
-      REQUEST_ATTEMPTS,
+      TRANSFER_ATTEMPTS,
       this.signal,
     ).catch((err: unknown) => {
       throw toS3Error(err, 'PutObject', putCodesFor(s), this.signal);
@@ -227,11 +227,18 @@ class V3Job {
     const uploadId = created.UploadId;
     if (uploadId === undefined) throw toS3Error(new Error('no UploadId'), 'CreateMultipartUpload');
     try {
+      s.onMultipartUpload?.({ bucket: s.bucket, key: s.key, uploadId });
+    } catch {
+      // The caller's bookkeeping; the upload goes on.
+    }
+    try {
       const parts = await this.#uploadParts(uploadId, pieces, first);
       return await this.#complete(uploadId, parts);
     } catch (err) {
-      await abortUpload(ctx.s3, s.bucket, s.key, uploadId);
-      throw toS3Error(err, 'multipart upload', {}, this.callerSignal);
+      const aborted = await abortUpload(ctx.s3, s.bucket, s.key, uploadId);
+      const e = toS3Error(err, 'multipart upload', {}, this.callerSignal);
+      if (!aborted) markUploadLeftOpen(e, { bucket: s.bucket, key: s.key, uploadId });
+      throw e;
     }
   }
 
@@ -294,7 +301,7 @@ class V3Job {
               }),
               { abortSignal: this.signal },
             ),
-          REQUEST_ATTEMPTS,
+          TRANSFER_ATTEMPTS,
           this.signal,
         ).catch((err: unknown) => {
           throw toS3Error(err, `UploadPart ${next.n}`, {}, this.signal);
@@ -349,7 +356,7 @@ class V3Job {
     } as CompleteMultipartUploadCommandInput;
     const done = await withRetries(
       () => ctx.s3.send(new CompleteMultipartUploadCommand(input)),
-      REQUEST_ATTEMPTS,
+      TRANSFER_ATTEMPTS,
     ).catch((err: unknown) => {
       throw toS3Error(err, 'CompleteMultipartUpload', putCodesFor(s), this.signal);
     });
@@ -388,7 +395,7 @@ class V3Job {
               ...s.sse.create,
             }),
           ),
-        REQUEST_ATTEMPTS,
+        TRANSFER_ATTEMPTS,
       );
     } catch (err) {
       await ctx.s3

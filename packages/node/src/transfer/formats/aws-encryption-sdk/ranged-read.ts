@@ -12,6 +12,7 @@ import {
   frameRangeFor,
   FRAME_OVERHEAD,
   type ByteRange,
+  type ErrorCode,
   type DecryptionSession,
 } from '@s3enc/core';
 import type { Piece, RangedRead, ReadRequest, StoredRange } from '../object-format.js';
@@ -134,7 +135,7 @@ function openRange(
   bytes: readonly Buffer[],
 ): Piece[] {
   const opened = session.openFrameChunks(span.first, bytes);
-  const fail = (code: string, message: string) => {
+  const fail = (code: ErrorCode, message: string) => {
     for (const b of opened.plaintext) b.fill(0);
     return new IntegrityError(code, message);
   };

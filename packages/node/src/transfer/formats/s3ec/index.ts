@@ -15,10 +15,10 @@ import {
   instructionFileKey,
   parseS3ecMetadata,
   s3ecPlaintextBounds,
+  S3_MAX_OBJECT_SIZE,
   type S3ecMetadata,
 } from '@s3enc/core';
 import { hasMarker } from '../../../marker.js';
-import { MAX_OBJECT_SIZE } from '../../limits.js';
 import type { S3ecEnvelope } from '../envelope.js';
 import type {
   DetectedObject,
@@ -35,7 +35,7 @@ const MAX_INSTRUCTION_FILE = 64 * 1024;
 const LIMITS: FormatLimits = {
   ranges: false,
   parallel: false,
-  maxStoredSize: MAX_OBJECT_SIZE,
+  maxStoredSize: S3_MAX_OBJECT_SIZE,
   maxHeaderBytes: 0,
   wholeBodyReason:
     'one AES-GCM tag covers the whole S3 Encryption Client object; `s3enc convert` rewrites it in the s3enc format, whose ranges are authenticated',
