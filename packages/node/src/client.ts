@@ -9,6 +9,10 @@ import {
   InvalidArgumentError,
   assertChecksumAlgorithm,
   kmsKeyring,
+  legacyRawKeyName,
+  RAW_KEY_NAMESPACE,
+  rawAesKeyring,
+  rawKeyName,
   s3ecKmsKeysOf,
   MAX_CONCURRENCY,
   MIN_CONCURRENCY,
@@ -47,7 +51,7 @@ export type { GetResult, GetToFileResult };
 /** S3 connection settings (an `http://` endpoint is refused), or an S3Client you built. */
 export type S3Input = S3Client | Omit<TransportOptions, 'concurrency'>;
 
-/** Options of {@link EncryptedS3Client}. Give `keyring` or `kmsKeyIds`. */
+/** Options of {@link EncryptedS3Client}. Give `keyring`, `kmsKeyIds`, or only `s3ec.aesKey`. */
 export interface EncryptedS3ClientOptions {
   /** S3 settings or an existing S3Client (a request that is not https:// is then refused by middleware). */
   s3: S3Input;
@@ -133,10 +137,25 @@ export class EncryptedS3Client {
     if (keyring !== undefined && options.kmsKeyIds !== undefined) {
       throw new InvalidArgumentError('give keyring or kmsKeyIds, not both');
     }
-    if (keyring === undefined) {
+    const aesOnly =
+      keyring === undefined &&
+      (options.kmsKeyIds === undefined || options.kmsKeyIds.length === 0) &&
+      options.s3ec?.aesKey !== undefined;
+    if (aesOnly) {
+      // Only a raw AES key: it is the s3enc keyring too, named as the CLI names a key file's
+      // key (RAW_KEY_NAMESPACE / rawKeyName), so `--key-file` and `s3ec.aesKey` read each
+      // other's objects.
+      const key = options.s3ec!.aesKey!;
+      keyring = rawAesKeyring({
+        key,
+        keyName: rawKeyName(key),
+        keyNamespace: RAW_KEY_NAMESPACE,
+        legacyKeyNames: [legacyRawKeyName(key)],
+      });
+    } else if (keyring === undefined) {
       const ids = options.kmsKeyIds;
       if (ids === undefined || ids.length === 0)
-        throw new InvalidArgumentError('a keyring or kmsKeyIds is required');
+        throw new InvalidArgumentError('a keyring, kmsKeyIds or s3ec.aesKey is required');
       // One client per key Region (see KmsClientPool); closed by destroy().
       this.#kms = new KmsClientPool(options.kms);
       const clientProvider = this.#kms.provider;
