@@ -11,7 +11,7 @@ import type { ClientContext } from '../context.js';
 import { enforceHttpsOnly } from '../transport/https-only.js';
 import { openObject } from './download/open.js';
 import type { ObjectFacts, ReadOptions } from './download/read-options.js';
-import type { EnvelopeDescription } from './formats/envelope.js';
+import type { EnvelopeDescription, S3ecEnvelope } from './formats/envelope.js';
 
 /** Bytes fetched to describe an object: enough for most headers (more are fetched if needed). */
 const HEAD_FIRST_BYTES = 4096;
@@ -19,8 +19,13 @@ const HEAD_FIRST_BYTES = 4096;
 /** What `head` returns. */
 export type HeadResult = ObjectFacts &
   (
-    | { readonly encrypted: true; readonly envelope: EnvelopeDescription }
-    | { readonly encrypted: false; readonly envelope: undefined }
+    | {
+        readonly encrypted: true;
+        /** `s3enc` (the AWS Encryption SDK message) or the S3 Encryption Client's `s3ec-v1`/`-v2`/`-v3`. */
+        readonly format: 's3enc' | S3ecEnvelope['format'];
+        readonly envelope: EnvelopeDescription;
+      }
+    | { readonly encrypted: false; readonly format: undefined; readonly envelope: undefined }
   );
 
 /**
@@ -43,9 +48,11 @@ export async function headObject(
   const maxEdks = ctx.defaults?.maxEncryptedDataKeys ?? DEFAULT_MAX_ENCRYPTED_DATA_KEYS;
   const opened = await openObject(ctx, bucket, key, o, HEAD_FIRST_BYTES, maxEdks);
   const { facts, detected } = opened;
-  if (detected === undefined) return { ...facts, encrypted: false, envelope: undefined };
+  if (detected === undefined)
+    return { ...facts, encrypted: false, format: undefined, envelope: undefined };
   const envelope = await detected.describe(opened.reader, o.signal);
-  return { ...facts, encrypted: true, envelope };
+  const format = envelope.format === 'aws-encryption-sdk' ? 's3enc' : envelope.format;
+  return { ...facts, encrypted: true, format, envelope };
 }
 
 /**
