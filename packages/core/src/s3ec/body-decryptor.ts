@@ -19,6 +19,7 @@ import {
 } from './errors.js';
 import { V3_CONTENT_AAD, V3_CONTENT_IV, verifyCommitmentAndDeriveKey } from './key-derivation.js';
 import type { S3ecMetadata } from './metadata.js';
+import { wipe } from '../key-material.js';
 
 /** Receives plaintext that is NOT yet authenticated: hold it until `final()` resolves. */
 export type S3ecPlaintextSink = (unverifiedPlaintext: Buffer) => void | Promise<void>;
@@ -78,7 +79,7 @@ export function createS3ecBodyDecryptor(o: S3ecBodyDecryptorOptions): S3ecBodyDe
     try {
       gcm = createDecipheriv('aes-256-gcm', key, V3_CONTENT_IV, { authTagLength: 16 });
     } finally {
-      key.fill(0);
+      wipe(key);
     }
     gcm.setAAD(V3_CONTENT_AAD);
     decipher = gcm;

@@ -7,6 +7,7 @@
 import { hkdfSync, timingSafeEqual } from 'node:crypto';
 import * as K from './constants.js';
 import { commitmentMismatch } from './errors.js';
+import { wipe } from '../key-material.js';
 
 const SUITE_BYTES = Buffer.from([K.SUITE_V3 >> 8, K.SUITE_V3 & 0xff]);
 const COMMIT_INFO = Buffer.concat([SUITE_BYTES, Buffer.from('COMMITKEY', 'utf8')]);
@@ -43,7 +44,7 @@ export function verifyCommitmentAndDeriveKey(
   const derived = v3Commitment(dataKey, messageId);
   const ok =
     storedCommitment.byteLength === derived.length && timingSafeEqual(derived, storedCommitment);
-  derived.fill(0);
+  wipe(derived);
   if (!ok) throw commitmentMismatch();
   return v3ContentKey(dataKey, messageId);
 }

@@ -26,6 +26,7 @@ import {
   unwrapRsaPkcs1,
 } from './raw-key-unwrap.js';
 import { unwrapRsaOaepSha256Mgf1Sha1 } from './rsa-oaep-sha256-java.js';
+import { wipe } from '../key-material.js';
 
 export type { S3ecKmsKeys } from './kms-types.js';
 
@@ -207,7 +208,7 @@ async function unwrapWithKms(m: S3ecMetadata, kms: S3ecKmsKeys): Promise<Buffer>
       if (got === undefined) continue;
       const asked = parseKmsArn(keyId);
       if (asked?.resource.startsWith('key/') === true && got.keyId !== keyId) {
-        got.plaintext.fill(0);
+        wipe(got.plaintext);
         throw kmsKeyNotAllowed('KMS decrypted with another key than the one asked');
       }
       return checked(got.plaintext);
@@ -232,7 +233,7 @@ async function unwrapWithKms(m: S3ecMetadata, kms: S3ecKmsKeys): Promise<Buffer>
       (filter === undefined ||
         (arn.partition === filter.partition && filter.accountIDs.includes(arn.account)));
     if (!allowed) {
-      got.plaintext.fill(0);
+      wipe(got.plaintext);
       throw kmsKeyNotAllowed(
         'the KMS key that wraps this object is outside the discovery filter’s accounts',
       );
@@ -244,7 +245,7 @@ async function unwrapWithKms(m: S3ecMetadata, kms: S3ecKmsKeys): Promise<Buffer>
 
 function lengthChecked(key: Buffer): Buffer {
   if (key.length !== K.DATA_KEY_LENGTH) {
-    key.fill(0);
+    wipe(key);
     throw noDataKey('the unwrapped data key is not 32 bytes');
   }
   return key;
@@ -252,7 +253,7 @@ function lengthChecked(key: Buffer): Buffer {
 
 function checked(key: Buffer): Buffer {
   if (key.length !== K.DATA_KEY_LENGTH) {
-    key.fill(0);
+    wipe(key);
     throw noDataKey('KMS returned a data key that is not 32 bytes');
   }
   return key;

@@ -8,6 +8,7 @@ import { KMS } from '@aws-crypto/kms-keyring-node';
 import { InvalidArgumentError } from '../errors.js';
 import { enforceHttpsOnly, hasMiddlewareStack } from '../https-only.js';
 import type { KmsClientLike } from './kms-types.js';
+import { wipe } from '../key-material.js';
 
 type Call = (this: unknown, input: Record<string, unknown>) => Promise<unknown>;
 const aggregated = KMS.prototype as unknown as Record<'decrypt' | 'generateDataKey', Call>;
@@ -48,7 +49,7 @@ export async function kmsDecrypt(
   })) as { KeyId?: unknown; Plaintext?: unknown };
   if (!(out.Plaintext instanceof Uint8Array)) throw new Error('KMS Decrypt returned no plaintext');
   const plaintext = Buffer.from(out.Plaintext);
-  out.Plaintext.fill(0);
+  wipe(out.Plaintext);
   return { keyId: typeof out.KeyId === 'string' ? out.KeyId : undefined, plaintext };
 }
 
@@ -69,7 +70,7 @@ export async function kmsGenerateDataKey(
   if (!(out.Plaintext instanceof Uint8Array) || !(out.CiphertextBlob instanceof Uint8Array))
     throw new Error('KMS GenerateDataKey returned no key');
   const plaintext = Buffer.from(out.Plaintext);
-  out.Plaintext.fill(0);
+  wipe(out.Plaintext);
   return {
     keyId: typeof out.KeyId === 'string' ? out.KeyId : undefined,
     plaintext,

@@ -16,6 +16,7 @@ import {
 } from 'node:crypto';
 import * as K from './constants.js';
 import { cekAlgMismatch, noDataKey } from './errors.js';
+import { wipe } from '../key-material.js';
 
 /** What AES/GCM and RSA-OAEP-SHA1 bind to the wrapped key: `115` for V3, else the GCM name. */
 export function boundContentName(contentAlgorithm: string): Buffer {
@@ -27,7 +28,7 @@ export function boundContentName(contentAlgorithm: string): Buffer {
 
 function checkKeyLength(key: Buffer): Buffer {
   if (key.length !== K.DATA_KEY_LENGTH) {
-    key.fill(0);
+    wipe(key);
     throw noDataKey('the unwrapped data key is not 32 bytes');
   }
   return key;
@@ -47,7 +48,7 @@ export function unwrapAesGcm(kek: Uint8Array, edk: Uint8Array, contentAlgorithm:
   try {
     d.final();
   } catch (err) {
-    out.fill(0);
+    wipe(out);
     throw noDataKey(
       'the AES key does not unwrap the data key (wrong key or altered metadata)',
       err,
@@ -129,7 +130,7 @@ export function unwrapRsaOaepSha1(
     if (!timingSafeEqual(pseudo.subarray(1 + K.DATA_KEY_LENGTH), name)) throw cekAlgMismatch();
     return Buffer.from(pseudo.subarray(1, 1 + K.DATA_KEY_LENGTH));
   } finally {
-    pseudo.fill(0);
+    wipe(pseudo);
   }
 }
 
@@ -150,7 +151,7 @@ export function wrapRsaOaepSha1(
       pseudo,
     );
   } finally {
-    pseudo.fill(0);
+    wipe(pseudo);
   }
 }
 
@@ -178,6 +179,6 @@ export function unwrapRsaPkcs1(privateKey: KeyObject, edk: Uint8Array): Buffer {
     if (bad !== 0) throw noDataKey('the RSA key does not unwrap the data key');
     return Buffer.from(em.subarray(sep + 1));
   } finally {
-    em.fill(0);
+    wipe(em);
   }
 }

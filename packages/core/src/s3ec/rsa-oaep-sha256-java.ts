@@ -8,6 +8,7 @@
  */
 import { constants, createHash, privateDecrypt, type KeyObject } from 'node:crypto';
 import { noDataKey } from './errors.js';
+import { wipe } from '../key-material.js';
 
 function mgf1Sha1(seed: Buffer, length: number): Buffer {
   const out = Buffer.alloc(length);
@@ -39,16 +40,21 @@ export function unwrapRsaOaepSha256Mgf1Sha1(privateKey: KeyObject, edk: Uint8Arr
   const hLen = SHA256_LEN;
   const lHash = EMPTY_LABEL_SHA256;
   const k = em.length;
+  if (k < 2 * hLen + 2) {
+    wipe(em);
+    throw noDataKey('the RSA key does not unwrap the data key');
+  }
+  // Read before em is wiped: a valid block starts with 0x00.
+  const leading = em[0]!;
   const seedMask = mgf1Sha1(em.subarray(1 + hLen), hLen);
   const seed = Buffer.alloc(hLen);
   for (let i = 0; i < hLen; i++) seed[i] = em[1 + i]! ^ seedMask[i]!;
   const db = mgf1Sha1(seed, k - hLen - 1);
   for (let i = 0; i < db.length; i++) db[i]! ^= em[1 + hLen + i]!;
-  em.fill(0);
-  seed.fill(0);
+  wipe(em);
+  wipe(seed);
   try {
-    let bad = em.length < 2 * hLen + 2 ? 1 : 0;
-    bad |= em[0]!;
+    let bad = leading;
     for (let i = 0; i < lHash.length; i++) bad |= db[i]! ^ lHash[i]!;
     // Find the 0x01 separator after the zero padding, touching every byte.
     let index = 0;
@@ -65,6 +71,6 @@ export function unwrapRsaOaepSha256Mgf1Sha1(privateKey: KeyObject, edk: Uint8Arr
     if (bad !== 0) throw noDataKey('the RSA key does not unwrap the data key');
     return Buffer.from(db.subarray(index + 1));
   } finally {
-    db.fill(0);
+    wipe(db);
   }
 }

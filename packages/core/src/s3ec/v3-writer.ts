@@ -15,6 +15,7 @@ import { stringifyJsonStringMap } from './json-map.js';
 import { V3_CONTENT_AAD, V3_CONTENT_IV, v3Commitment, v3ContentKey } from './key-derivation.js';
 import { kmsGenerateDataKey, parseKmsArn } from './kms-calls.js';
 import { wrapAesGcm } from './raw-key-unwrap.js';
+import { wipe } from '../key-material.js';
 
 /** The key a V3 write uses: one KMS key, or a raw AES-256 key. */
 export type S3ecV3WriteKey =
@@ -97,7 +98,7 @@ export async function beginS3ecV3Encryption(
       throw dataKeyUnavailable(e);
     }
     if (dataKey.length !== K.DATA_KEY_LENGTH) {
-      dataKey.fill(0);
+      wipe(dataKey);
       throw dataKeyUnavailable(new Error('KMS returned a data key that is not 32 bytes'));
     }
     wrapCode = '12';
@@ -132,10 +133,10 @@ export async function beginS3ecV3Encryption(
     try {
       cipher = createCipheriv('aes-256-gcm', contentKey, V3_CONTENT_IV, { authTagLength: 16 });
     } finally {
-      contentKey.fill(0);
+      wipe(contentKey);
     }
   } finally {
-    dataKey.fill(0);
+    wipe(dataKey);
   }
   cipher.setAAD(V3_CONTENT_AAD);
 

@@ -2,7 +2,14 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { beginS3ecV3Encryption, describeS3ec, parseS3ecMetadata } from '../../src/index.js';
 import { readS3ec } from './read.js';
-import { FakeKms, KEY_ARN, OTHER_ARN, writeLegacy, type LegacyWrap } from './writers.js';
+import {
+  FakeKms,
+  KEY_ARN,
+  OTHER_ARN,
+  wrapRsaOaepSha256Java,
+  writeLegacy,
+  type LegacyWrap,
+} from './writers.js';
 
 const SIZES = [0, 1, 15, 16, 17, 31, 32, 33, 65_536 + 3];
 const kek = randomBytes(32);
@@ -241,5 +248,21 @@ describe('V1 / V2 reads', () => {
       }),
     ).toEqual(p);
     expect(kms.requests.at(-1)!.input.EncryptionContext).toEqual({ kms_cmk_id: KEY_ARN, ...ctx });
+  });
+});
+
+describe('legacy RSA block checks', () => {
+  it("refuses Java's OAEP-SHA-256 block with a non-zero leading byte", async () => {
+    const { metadata, body } = writeLegacy(randomBytes(10), {
+      content: GCM,
+      wrap: { kind: 'RSA/ECB/OAEPWithSHA-256AndMGF1Padding', publicKey },
+    });
+    const edk = wrapRsaOaepSha256Java(publicKey, randomBytes(32), 1);
+    await expect(
+      readS3ec({ ...metadata, 'x-amz-key-v2': edk.toString('base64') }, body, {
+        keys: { rsaPrivateKey: privateKey },
+        allowLegacyKeyWrapping: true,
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_S3ENC_NO_DATA_KEY' });
   });
 });

@@ -152,7 +152,11 @@ export function writeLegacy(
 }
 
 /** Java's RSA/ECB/OAEPWithSHA-256AndMGF1Padding (SHA-256 label hash, MGF1-SHA-1), for tests. */
-export function wrapRsaOaepSha256Java(publicKey: KeyObject, message: Buffer): Buffer {
+export function wrapRsaOaepSha256Java(
+  publicKey: KeyObject,
+  message: Buffer,
+  leadingByte = 0,
+): Buffer {
   const k = (publicKey.asymmetricKeyDetails!.modulusLength! + 7) >> 3;
   const hLen = 32;
   const mgf1 = (seed: Buffer, len: number): Buffer => {
@@ -172,6 +176,6 @@ export function wrapRsaOaepSha256Java(publicKey: KeyObject, message: Buffer): Bu
   const maskedDb = Buffer.from(db.map((b, i) => b ^ dbMask[i]!));
   const seedMask = mgf1(maskedDb, hLen);
   const maskedSeed = Buffer.from(seed.map((b, i) => b ^ seedMask[i]!));
-  const em = Buffer.concat([Buffer.from([0]), maskedSeed, maskedDb]);
+  const em = Buffer.concat([Buffer.from([leadingByte]), maskedSeed, maskedDb]);
   return publicEncrypt({ key: publicKey, padding: constants.RSA_NO_PADDING }, em);
 }
