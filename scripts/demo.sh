@@ -8,7 +8,7 @@ S3ENC_LOG_TAG=demo
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-NODE="$(s3enc_system_node)"
+NODE="$S3ENC_NODE22" # bootstrap (below) installs it; the machine's Node only bootstraps
 state="$(mktemp -d)"
 servers_pid=""
 cleanup() {
@@ -27,6 +27,7 @@ if ! "$S3ENC_ROOT/scripts/bootstrap.sh" >"$state/bootstrap.log" 2>&1; then
   cat "$state/bootstrap.log" >&2
   s3enc_die "bootstrap failed"
 fi
+s3enc_path_node22
 echo "Building s3enc..."
 if ! (cd "$S3ENC_ROOT" && s3enc_pnpm -r --filter "./packages/**" run build) >"$state/build.log" 2>&1; then
   cat "$state/build.log" >&2
@@ -58,7 +59,7 @@ export AWS_ACCESS_KEY_ID="$(json env.s3.credentials.accessKeyId)"
 export AWS_SECRET_ACCESS_KEY="$(json env.s3.credentials.secretAccessKey)"
 export S3ENC_KMS_KEY_ID="$(json env.kmsKeys.primary.arn)"
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-export NO_COLOR=1 AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+export NO_COLOR=1
 
 s3enc() { "$NODE" "$S3ENC_ROOT/packages/cli/bin/s3enc.js" "$@"; }
 say() { printf '\n# %s\n' "$*"; }

@@ -217,7 +217,7 @@ describe('head', () => {
     expect(h.out).toMatch(/ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY/);
     expect(h.out).toMatch(new RegExp(`plaintext size: +${data.length} bytes`));
     expect(h.out).toContain(env.kmsKeys.primary.arn);
-    expect(h.out).toMatch(/s3enc-raw-aes\/sha256:[0-9a-f]{16}/);
+    expect(h.out).toMatch(/s3enc-raw-aes\/hmac-sha256:[0-9a-f]{32}/);
     expect(h.out).toMatch(/tenant=acme/);
     const key = readFileSync(keyFile);
     for (const secret of [key.toString('hex'), key.toString('base64'), data.toString('utf8')]) {

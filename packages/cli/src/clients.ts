@@ -5,6 +5,7 @@
  */
 import { DescribeKeyCommand, KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { partition } from '@aws-sdk/util-endpoints';
 import {
   kmsDiscoveryKeyring,
   kmsKeyring,
@@ -16,6 +17,8 @@ import { EncryptedS3Client, buildKmsClientConfig, buildS3ClientConfig } from '@s
 import { UsageError } from './cli-errors.js';
 import type { ClientSettings } from './config.js';
 import { keyringFromKeyFile } from './key-file.js';
+import { assertPrivateKeyFile } from './key-file-permissions.js';
+import { requireRegion } from './region-required.js';
 
 export function s3ClientConfig(s: ClientSettings, concurrency?: number): S3ClientConfig {
   const cfg = buildS3ClientConfig({
@@ -36,7 +39,7 @@ export function kmsClientConfig(s: ClientSettings): KMSClientConfig {
 }
 
 export function makeS3Client(s: ClientSettings, concurrency?: number): S3Client {
-  return new S3Client(s3ClientConfig(s, concurrency));
+  return requireRegion(new S3Client(s3ClientConfig(s, concurrency)));
 }
 
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/;
@@ -60,6 +63,8 @@ export async function resolveKeyArns(kms: KMSClient, ids: string[]): Promise<str
 export interface KeySelection {
   kmsKeyIds: string[];
   keyFile: string | undefined;
+  /** Use a key file other users can access (--allow-insecure-key-file-permissions). */
+  allowSharedKeyFile?: boolean | undefined;
   /** Accounts whose KMS keys may decrypt without being named (get's --kms-discovery-account). */
   discoveryAccounts?: string[] | undefined;
 }
@@ -93,13 +98,12 @@ export function selectKeys(
   return { kmsKeyIds: ids, keyFile };
 }
 
-/** The AWS partition a Region belongs to. */
+/**
+ * The AWS partition a Region belongs to (`aws`, `aws-cn`, `aws-eusc`, `aws-iso-f`, ...), from the
+ * SDK's partition table, which tracks new partitions; unknown Regions fall back to `aws`.
+ */
 export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  return 'aws';
+  return partition(region).name;
 }
 
 /**
@@ -110,12 +114,15 @@ export async function buildKeyring(
   s: ClientSettings,
   sel: KeySelection,
 ): Promise<{ keyring: Keyring; close: () => void }> {
+  // Before any request: a key file others can read is refused whatever else happens.
+  if (sel.keyFile !== undefined)
+    await assertPrivateKeyFile(sel.keyFile, '--key-file', sel.allowSharedKeyFile === true);
   const keyrings: Keyring[] = [];
   let kms: KMSClient | undefined;
   const byRegion = new Map<string, KMSClient>();
   if (sel.kmsKeyIds.length > 0) {
     const cfg = kmsClientConfig(s);
-    kms = new KMSClient(cfg);
+    kms = requireRegion(new KMSClient(cfg));
     const arns = await resolveKeyArns(kms, sel.kmsKeyIds);
     // One client per Region of the keys (multi-Region keys, replicas); the default Region's is reused.
     const home = kms;
@@ -128,7 +135,7 @@ export async function buildKeyring(
         clientProvider: (region) => {
           let c = byRegion.get(region);
           if (c === undefined) {
-            c = new KMSClient({ ...cfg, region });
+            c = requireRegion(new KMSClient({ ...cfg, region }));
             byRegion.set(region, c);
           }
           return c;
@@ -137,7 +144,7 @@ export async function buildKeyring(
     );
   }
   if ((sel.discoveryAccounts ?? []).length > 0) {
-    const home = kms ?? new KMSClient(kmsClientConfig(s)); // the home-Region client, if made above
+    const home = kms ?? requireRegion(new KMSClient(kmsClientConfig(s))); // the home-Region client, if made above
     const region = await home.config.region();
     byRegion.set(region, home);
     keyrings.push(

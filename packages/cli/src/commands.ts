@@ -5,6 +5,14 @@
 import type { OptionSpecs } from './args.js';
 import type { CommandSpec } from './command.js';
 
+const KEY_FILE_PERMISSIONS = {
+  'allow-insecure-key-file-permissions': {
+    type: 'boolean',
+    description:
+      'use a key file that group or others can access (refused by default: chmod 600 it instead)',
+  },
+} as const satisfies OptionSpecs;
+
 const KEY_OPTIONS = {
   'kms-key-id': {
     type: 'string',
@@ -18,6 +26,7 @@ const KEY_OPTIONS = {
     valueName: 'FILE',
     description: 'raw AES-256 key file (from `s3enc keygen`) instead of / besides KMS',
   },
+  ...KEY_FILE_PERMISSIONS,
   context: {
     type: 'string',
     multiple: true,
@@ -38,6 +47,7 @@ const SSE_C_KEY = {
     valueName: 'AES256',
     description: 'SSE-C algorithm (only AES256; implied by --sse-c-key)',
   },
+  ...KEY_FILE_PERMISSIONS,
 } as const satisfies OptionSpecs;
 
 const VERSION_ID = {

@@ -24,7 +24,8 @@ import { InvalidArgumentError, KeyUnwrapError } from './errors.js';
 import { deriveFrameKey, type FrameKey } from './frame-key.js';
 import { keyIdOf } from './header.js';
 import { FrameSealer, asBuffer, type CipherFactory } from './frame-codec.js';
-import { DEFAULT_FRAME_LENGTH, checkFrameLength } from './sizes.js';
+import { DEFAULT_MAX_ENCRYPTED_DATA_KEYS } from './limits.js';
+import { DEFAULT_FRAME_LENGTH, checkFrameLength, checkWholeFrames } from './sizes.js';
 import type { EncryptionContext, EncryptionSession, Keyring } from './types.js';
 
 const { serializeMessageHeader, headerAuthIv, buildMessageHeader } = serializeFactory(
@@ -32,11 +33,12 @@ const { serializeMessageHeader, headerAuthIv, buildMessageHeader } = serializeFa
   { utf8Sorting: true },
 );
 
-/** The only suite we write: AES-256-GCM, HKDF-SHA512, key commitment, no signature. */
-export const SUITE_ID = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
-
-/** Default cap on encrypted data keys per message, on write and on read. */
-export const DEFAULT_MAX_ENCRYPTED_DATA_KEYS = 3;
+const SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
+/**
+ * The only suite we write, 0x0478: AES-256-GCM, HKDF-SHA512, key commitment, no signature.
+ * Typed as the literal so the published declarations need no upstream enum.
+ */
+export const SUITE_ID: 0x0478 = SUITE;
 
 /** Options of {@link beginEncryption}. */
 export interface BeginEncryptionOptions {
@@ -101,14 +103,7 @@ class Session implements EncryptionSession {
     const sealer = this.#live();
     if (!(plaintext instanceof Uint8Array))
       throw new InvalidArgumentError('plaintext must be a Uint8Array');
-    if (!final && (plaintext.byteLength === 0 || plaintext.byteLength % this.frameLength !== 0)) {
-      throw new InvalidArgumentError(
-        'A non-final plaintext must be a positive multiple of the frame length',
-        {
-          code: 'ERR_S3ENC_MISALIGNED_FRAMES',
-        },
-      );
-    }
+    checkWholeFrames(plaintext.byteLength, this.frameLength, final);
     const out = Buffer.allocUnsafe(sealer.sealedLength(plaintext.byteLength, final));
     const n = sealer.sealInto(out, 0, firstSeq, plaintext, final);
     return n === out.length ? out : out.subarray(0, n);
@@ -125,14 +120,7 @@ class Session implements EncryptionSession {
     if (!(plaintext instanceof Uint8Array) || !(out instanceof Uint8Array)) {
       throw new InvalidArgumentError('plaintext and out must be Uint8Array');
     }
-    if (!final && (plaintext.byteLength === 0 || plaintext.byteLength % this.frameLength !== 0)) {
-      throw new InvalidArgumentError(
-        'A non-final plaintext must be a positive multiple of the frame length',
-        {
-          code: 'ERR_S3ENC_MISALIGNED_FRAMES',
-        },
-      );
-    }
+    checkWholeFrames(plaintext.byteLength, this.frameLength, final);
     const need = sealer.sealedLength(plaintext.byteLength, final);
     if (!Number.isSafeInteger(offset) || offset < 0 || offset + need > out.byteLength) {
       throw new InvalidArgumentError(`out needs ${need} bytes at offset ${offset}`, {
@@ -191,7 +179,7 @@ export async function beginEncryption(o: BeginEncryptionOptions): Promise<Encryp
   if (!Number.isSafeInteger(maxEdks) || maxEdks < 1) {
     throw new InvalidArgumentError('maxEncryptedDataKeys must be a positive integer');
   }
-  const suite = new NodeAlgorithmSuite(SUITE_ID);
+  const suite = new NodeAlgorithmSuite(SUITE);
   let material: NodeEncryptionMaterial;
   try {
     material = await new NodeDefaultCryptographicMaterialsManager(o.keyring).getEncryptionMaterials(

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
-import { rawAesKeyring } from '../src/keyrings.js';
+import { rawAesKeyring } from '../src/raw-aes-keyring.js';
 
 export const KEY = Buffer.alloc(32, 7);
 export const OTHER_KEY = Buffer.alloc(32, 9);
@@ -12,10 +12,8 @@ export const wrongKeyring = () =>
 /** Deterministic pseudo-random bytes. */
 export function bytes(n: number, seed = 1): Buffer {
   const out = Buffer.alloc(n);
-  let block = Buffer.alloc(0);
-  for (let o = 0, i = 0; o < n; o += block.length, i++) {
-    block = createHash('sha256').update(`${seed}:${i}`).digest();
-    block.copy(out, o);
+  for (let o = 0, i = 0; o < n; o += 32, i++) {
+    createHash('sha256').update(`${seed}:${i}`).digest().copy(out, o); // 32-byte blocks
   }
   return out;
 }

@@ -1,12 +1,7 @@
 /**
  * `EncryptedS3Client`: client-side envelope encryption over TLS-only, parallel S3 transfers.
- * This file only wires options together; the engines are upload.ts and download.ts.
+ * This file only wires options together; the engines are in transfer/ (upload/, download/).
  */
-import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import {
@@ -14,36 +9,33 @@ import {
   InvalidArgumentError,
   assertChecksumAlgorithm,
   kmsKeyring,
-  type ByteRange,
   type ChecksumAlgorithm,
   type CommitmentPolicy,
-  type HeaderInfo,
   type Keyring,
 } from '@s3enc/core';
 import {
   checkInt,
-  checkProgressListener,
   DEFAULT_CONCURRENCY,
   DEFAULT_DOWNLOAD_CHUNK_SIZE,
   DEFAULT_PART_SIZE,
   MIN_PART_SIZE,
   type ClientContext,
 } from './context.js';
-import { writeAllAt } from './file-write.js';
-import { prepareRead, type GetOptions, type ObjectFacts } from './download.js';
-import { headObject, type HeadResult } from './head.js';
 import { KmsClientPool } from './kms-clients.js';
+import type { GetOptions, ReadOptions } from './transfer/download/read-options.js';
+import { getObjectToFile, type GetToFileResult } from './transfer/download/to-file.js';
+import { getObjectStream, type GetResult } from './transfer/download/to-stream.js';
+import { headObject, type HeadResult } from './transfer/head.js';
+import { putObject } from './transfer/upload/put-object.js';
+import type { PutOptions, PutResult } from './transfer/upload/put-options.js';
+import type { PutSource } from './transfer/upload/sources.js';
 import { buildS3ClientConfig, type TransportOptions } from './transport/client-config.js';
 import { enforceHttpsOnly } from './transport/https-only.js';
-import { putObject, type PutOptions, type PutResult } from './upload.js';
-import type { PutSource } from './sources.js';
-import type { ReadOptions } from './download.js';
+
+export type { GetResult, GetToFileResult };
 
 /** S3 connection settings (an `http://` endpoint is refused), or an S3Client you built. */
 export type S3Input = S3Client | Omit<TransportOptions, 'concurrency'>;
-
-/** Bytes getToFile gathers before one writev. */
-const WRITE_BATCH = 8 * 1024 * 1024;
 
 /** Options of {@link EncryptedS3Client}. Give `keyring` or `kmsKeyIds`. */
 export interface EncryptedS3ClientOptions {
@@ -74,34 +66,6 @@ export interface EncryptedS3ClientOptions {
   checksumAlgorithm?: ChecksumAlgorithm | undefined;
   commitmentPolicy?: CommitmentPolicy | undefined;
   maxEncryptedDataKeys?: number | undefined;
-}
-
-/** What `get` returns: S3 facts, the header, and the plaintext as a stream. */
-export interface GetResult extends ObjectFacts {
-  /** False only for objects read with `allowPlaintext` that are not s3enc messages. */
-  readonly encrypted: boolean;
-  readonly header: HeaderInfo | undefined;
-  readonly plaintextSize: number;
-  /** The plaintext range delivered (the whole object unless `range` was given). */
-  readonly range: ByteRange;
-  /**
-   * The plaintext, in order. Each chunk of frames is authenticated before any of it is pushed;
-   * a failure destroys the stream with the typed error.
-   */
-  readonly body: Readable;
-  /** The same stream as a Web ReadableStream (use one or the other). */
-  toWeb(): WebReadableStream<Uint8Array>;
-  /** Reads the whole body into one buffer. */
-  bytes(): Promise<Buffer>;
-}
-
-/** What `getToFile` returns. */
-export interface GetToFileResult extends ObjectFacts {
-  readonly encrypted: boolean;
-  readonly path: string;
-  readonly plaintextSize: number;
-  readonly range: ByteRange;
-  readonly bytesWritten: number;
 }
 
 /**
@@ -197,42 +161,8 @@ export class EncryptedS3Client {
    *   (IntegrityError, ERR_S3ENC_OBJECT_CHANGED when the object is overwritten mid-read)
    *   destroy `body`.
    */
-  async get(bucket: string, key: string, options: GetOptions = {}): Promise<GetResult> {
-    const onProgress = checkProgressListener(options.onProgress); // before any request
-    const read = await prepareRead(this.#ctx, bucket, key, options);
-    const gen = read.chunks();
-    const total = read.range.end - read.range.start;
-    const body = Readable.from(
-      (async function* () {
-        let done = 0;
-        for await (const c of gen) {
-          done += c.data.length;
-          onProgress?.({ bytes: done, total });
-          yield c.data;
-        }
-      })(),
-      { objectMode: false, highWaterMark: 1 },
-    );
-    body.once('close', () => {
-      // Stop fetching if the consumer goes away early, and drop the data key even if the
-      // body was never read (a generator that never started runs no finally block).
-      void gen.return(undefined).catch(() => undefined);
-      read.close();
-    });
-    return {
-      ...read.facts,
-      encrypted: read.encrypted,
-      header: read.header,
-      plaintextSize: read.plaintextSize,
-      range: read.range,
-      body,
-      toWeb: () => Readable.toWeb(body) as WebReadableStream<Uint8Array>,
-      bytes: async () => {
-        const parts: Buffer[] = [];
-        for await (const c of body) parts.push(c as Buffer);
-        return Buffer.concat(parts);
-      },
-    };
+  get(bucket: string, key: string, options: GetOptions = {}): Promise<GetResult> {
+    return getObjectStream(this.#ctx, bucket, key, options);
   }
 
   /**
@@ -242,64 +172,13 @@ export class EncryptedS3Client {
    *
    * @throws as {@link get}, plus file-system errors.
    */
-  async getToFile(
+  getToFile(
     bucket: string,
     key: string,
     path: string,
     options: GetOptions = {},
   ): Promise<GetToFileResult> {
-    if (typeof path !== 'string' || path === '')
-      throw new InvalidArgumentError('path must be a non-empty string');
-    const onProgress = checkProgressListener(options.onProgress); // before any request
-    const read = await prepareRead(this.#ctx, bucket, key, options, 'file');
-    const tmp = join(
-      dirname(path),
-      `.${basename(path)}.s3enc-${randomBytes(6).toString('hex')}.tmp`,
-    );
-    let written = 0;
-    try {
-      const fh = await open(tmp, 'wx', 0o600);
-      try {
-        // Plaintext arrives in pieces of a frame or less; it goes to the file in batches of up to 8 MiB,
-        // one writev each, reporting progress per batch written.
-        const total = read.range.end - read.range.start;
-        let batch: Buffer[] = [];
-        let batchAt = 0;
-        let batchBytes = 0;
-        const flush = async () => {
-          await writeAllAt(fh, batch, batchAt);
-          written += batchBytes;
-          batch = [];
-          batchBytes = 0;
-          onProgress?.({ bytes: written, total });
-        };
-        for await (const c of read.chunks()) {
-          const at = c.offset - read.range.start;
-          if (batchBytes > 0 && at !== batchAt + batchBytes) await flush();
-          if (batchBytes === 0) batchAt = at;
-          batch.push(c.data);
-          batchBytes += c.data.length;
-          if (batchBytes >= WRITE_BATCH) await flush();
-        }
-        if (batchBytes > 0) await flush();
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, path);
-    } catch (err) {
-      read.close();
-      await unlink(tmp).catch(() => undefined);
-      throw err;
-    }
-    return {
-      ...read.facts,
-      encrypted: read.encrypted,
-      path,
-      plaintextSize: read.plaintextSize,
-      range: read.range,
-      bytesWritten: written,
-    };
+    return getObjectToFile(this.#ctx, bucket, key, path, options);
   }
 
   /**

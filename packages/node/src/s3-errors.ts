@@ -4,7 +4,7 @@
  * travel in those).
  * @internal
  */
-import { AbortError, S3EncError, S3RequestError } from '@s3enc/core';
+import { AbortError, S3EncError, S3RequestError, isErrorCode } from '@s3enc/core';
 
 interface SdkErrorLike {
   name?: unknown;
@@ -75,9 +75,9 @@ export function toS3Error(
   }
   const name = s3CodeOf(err);
   const status = statusOf(err);
+  const mapped = codes[name] ?? (status !== undefined ? codes[String(status)] : undefined);
   const code =
-    codes[name] ??
-    (status !== undefined ? codes[String(status)] : undefined) ??
+    (isErrorCode(mapped) ? mapped : undefined) ??
     (name === 'NoSuchKey' || status === 404 ? 'ERR_S3ENC_NO_SUCH_KEY' : undefined) ??
     (name === 'AccessDenied' || status === 403 ? 'ERR_S3ENC_ACCESS_DENIED' : undefined) ??
     'ERR_S3ENC_S3_REQUEST';

@@ -19,12 +19,14 @@ import {
 import { LocalFileError, UsageError } from '../cli-errors.js';
 import { openClient, selectKeys } from '../clients.js';
 import type { CommandContext } from '../command.js';
-import { settingsOf, sseCKeyOf } from '../common.js';
+import { allowSharedKeyFile, settingsOf, sseCKeyOf } from '../common.js';
 import { defaultKmsKeyId } from '../config.js';
 import { formatBytes } from '../output.js';
 import { createProgress } from '../progress.js';
 import { parseRange, resolveRange } from '../range.js';
+import { getToNewFile } from '../new-file.js';
 import { parseS3Url } from '../s3-url.js';
+import { terminalSafe } from '../terminal-text.js';
 
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(
@@ -58,12 +60,15 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     );
   }
   const target = await resolveTarget(explicitTarget ?? '-', key);
-  const keys = selectKeys(
-    stringsOpt(v, 'kms-key-id'),
-    stringOpt(v, 'key-file'),
-    defaultKmsKeyId(ctx.io.env),
-    stringsOpt(v, 'kms-discovery-account'),
-  );
+  const keys = {
+    ...selectKeys(
+      stringsOpt(v, 'kms-key-id'),
+      stringOpt(v, 'key-file'),
+      defaultKmsKeyId(ctx.io.env),
+      stringsOpt(v, 'kms-discovery-account'),
+    ),
+    allowSharedKeyFile: allowSharedKeyFile(v),
+  };
   const encryptionContext = parseContext(stringsOpt(v, 'context'));
   const rangeText = stringOpt(v, 'range');
   const rangeSpec = rangeText === undefined ? undefined : parseRange(rangeText);
@@ -71,7 +76,9 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   const partSize = stringOpt(v, 'part-size');
   const sseCustomerKey = (await sseCKeyOf(v))?.key;
   let versionId = stringOpt(v, 'version-id');
-  if (target !== '-' && boolOpt(v, 'no-overwrite') && (await exists(target))) {
+  const noOverwrite = target !== '-' && boolOpt(v, 'no-overwrite');
+  // An early check spares a download whose result could not be kept; getToNewFile decides.
+  if (noOverwrite && (await exists(target))) {
     throw new LocalFileError(
       'ERR_S3ENC_CLI_FILE_EXISTS',
       `${target} exists and --no-overwrite was given`,
@@ -141,7 +148,9 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
           path: null,
         };
       } else {
-        const r = await client.getToFile(bucket, key, target, options);
+        const r = noOverwrite
+          ? await getToNewFile(target, (to) => client.getToFile(bucket, key, to, options))
+          : await client.getToFile(bucket, key, target, options);
         summary = {
           versionId: r.versionId,
           plaintextSize: r.plaintextSize,
@@ -167,7 +176,9 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       () =>
         summary.path === null
           ? ''
-          : `decrypted s3://${bucket}/${key}${summary.versionId !== undefined ? ` version ${summary.versionId}` : ''} → ${summary.path} (${formatBytes(summary.bytes)}${range ? `, bytes ${summary.range.start}-${summary.range.end - 1}` : ''}, every frame authenticated)`,
+          : terminalSafe(
+              `decrypted s3://${bucket}/${key}${summary.versionId !== undefined ? ` version ${summary.versionId}` : ''} → ${summary.path} (${formatBytes(summary.bytes)}${range ? `, bytes ${summary.range.start}-${summary.range.end - 1}` : ''}, every frame authenticated)`,
+            ),
     );
   } finally {
     close();

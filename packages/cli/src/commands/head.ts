@@ -6,6 +6,7 @@ import type { CommandContext } from '../command.js';
 import { isoSeconds, settingsOf, sseCKeyOf } from '../common.js';
 import { formatBytes } from '../output.js';
 import { parseS3Url } from '../s3-url.js';
+import { terminalSafe } from '../terminal-text.js';
 
 function human(url: string, h: HeadResult): string {
   const rows: Array<[string, string]> = [];
@@ -47,10 +48,11 @@ function human(url: string, h: HeadResult): string {
   }
   if (h.lastModified !== undefined) rows.push(['last modified', isoSeconds(h.lastModified)]);
   if (h.etag !== undefined) rows.push(['etag', h.etag]);
+  // Every value may come from the object or the server (context, key ids, ETag, SSE key id).
   const w = Math.max(...rows.map((r) => r[0].length));
   return [
-    url,
-    ...rows.map(([k, val]) => `  ${(k === '' ? '' : `${k}:`).padEnd(w + 1)} ${val}`),
+    terminalSafe(url),
+    ...rows.map(([k, val]) => `  ${(k === '' ? '' : `${k}:`).padEnd(w + 1)} ${terminalSafe(val)}`),
   ].join('\n');
 }
 

@@ -645,10 +645,9 @@ export async function auditBucket(
   else addUnreadable(ctx, 'ownership-controls', 'Ownership controls', own);
 
   // 9 and 5: versioning and MFA Delete
-  let versioned = false;
   if (ver.kind === 'ok') {
     const status = ver.value.Status;
-    versioned = status === 'Enabled';
+    const versioned = status === 'Enabled';
     add(ctx, 'versioning', versioned ? 'pass' : 'fail', `Versioning ${status ?? 'never enabled'}`, {
       details: { Status: status ?? null, MFADelete: ver.value.MFADelete ?? null },
       fix: harden(bucket),

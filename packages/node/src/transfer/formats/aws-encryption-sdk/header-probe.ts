@@ -1,0 +1,71 @@
+/**
+ * Detecting an AWS Encryption SDK message from its first bytes (docs/FORMAT.md, "Header"),
+ * with the data-key cap applied while reading: the count of encrypted data keys is read from
+ * its fixed place before any of them is parsed, so a header listing thousands of keys costs
+ * nothing and is refused (FormatError ERR_S3ENC_TOO_MANY_DATA_KEYS).
+ * @internal
+ */
+import { FormatError, MAX_FRAME_LENGTH, parseHeader, type HeaderInfo } from '@s3enc/core';
+
+/** A parsed header: its length and description. */
+export interface ParsedHeader {
+  readonly headerLength: number;
+  readonly info: HeaderInfo;
+}
+
+/** Algorithm suites of the message format (v1 and v2), committing or not, signed or not. */
+const KNOWN_SUITES = new Set([
+  0x0014, 0x0046, 0x0078, 0x0114, 0x0146, 0x0178, 0x0214, 0x0346, 0x0378, 0x0478, 0x0578,
+]);
+
+/**
+ * Where a header's fixed fields sit: v2 = version(1) suite(2) messageId(32) aadLength(2);
+ * v1 = version(1) type(1) suite(2) messageId(16) aadLength(2). Then the AAD, then the
+ * encrypted data key count (u16).
+ */
+function fixedFields(b: Buffer): { suite: number; aadLengthAt: number } | undefined {
+  if (b[0] === 0x02 && b.length >= 3) return { suite: b.readUInt16BE(1), aadLengthAt: 35 };
+  if (b[0] === 0x01 && b.length >= 4 && b[1] === 0x80) {
+    return { suite: b.readUInt16BE(2), aadLengthAt: 20 };
+  }
+  return undefined;
+}
+
+/**
+ * The number of encrypted data keys the header lists, once `b` holds that far; undefined
+ * before (or when `b` does not start like a header of a known suite).
+ */
+export function encryptedDataKeyCount(b: Buffer): number | undefined {
+  const f = fixedFields(b);
+  if (f === undefined || !KNOWN_SUITES.has(f.suite)) return undefined;
+  if (b.length < f.aadLengthAt + 2) return undefined;
+  const at = f.aadLengthAt + 2 + b.readUInt16BE(f.aadLengthAt);
+  return b.length < at + 2 ? undefined : b.readUInt16BE(at);
+}
+
+/**
+ * Reads the header at the start of `head`.
+ *
+ * @returns the header; undefined when more bytes are needed.
+ * @throws FormatError ERR_S3ENC_TOO_MANY_DATA_KEYS (before the keys are parsed) when a header
+ *   of a known suite lists more than `maxEncryptedDataKeys`; ERR_S3ENC_FRAME_TOO_LARGE for a
+ *   frame length above 64 MiB; ERR_S3ENC_BAD_HEADER / ERR_S3ENC_UNSUPPORTED_FORMAT when the
+ *   bytes are not a framed message header.
+ */
+export function readHeader(head: Buffer, maxEncryptedDataKeys: number): ParsedHeader | undefined {
+  const count = encryptedDataKeyCount(head);
+  if (count !== undefined && count > maxEncryptedDataKeys) {
+    throw new FormatError(
+      'ERR_S3ENC_TOO_MANY_DATA_KEYS',
+      `The message lists more than ${maxEncryptedDataKeys} encrypted data keys`,
+    );
+  }
+  const parsed = parseHeader(head);
+  if (parsed !== undefined && parsed.info.frameLength > MAX_FRAME_LENGTH) {
+    throw new FormatError(
+      'ERR_S3ENC_FRAME_TOO_LARGE',
+      `The message frame length exceeds ${MAX_FRAME_LENGTH} bytes`,
+    );
+  }
+  return parsed;
+}

@@ -1,0 +1,117 @@
+/**
+ * The upload engine (DESIGN.md "Upload"), as stages: options checked (put-options.ts) → source
+ * resolved (sources.ts) → one data key (beginEncryption) → parts planned (plan.ts) → one
+ * PutObject (single-put.ts) or a multipart upload of whole frames (multipart.ts, part-worker.ts).
+ * Every stage releases what it took on every path: the source, the data key, the signal
+ * listener, and a multipart upload is aborted on any failure.
+ * @internal — reached through EncryptedS3Client.put.
+ */
+import { beginEncryption, InvalidArgumentError, type EncryptionSession } from '@s3enc/core';
+import type { ClientContext } from '../../context.js';
+import { linkSignal } from '../signals.js';
+import { putMultipart } from './multipart.js';
+import { sourceFailed } from './part-worker.js';
+import { framesPerPartFor } from './plan.js';
+import {
+  resolvePutSettings,
+  type PutOptions,
+  type PutResult,
+  type PutSettings,
+} from './put-options.js';
+import { putSingle } from './single-put.js';
+import { discardSource, resolveSource, type PutSource, type ResolvedSource } from './sources.js';
+import { uploadJob } from './upload-job.js';
+
+/**
+ * Encrypts `source` and stores it at bucket/key.
+ *
+ * @returns what was stored (sizes, checksum, version, key ids).
+ * @throws InvalidArgumentError before any request for bad options, SSE or source;
+ *   KeyUnwrapError when the keyring cannot produce a data key; S3RequestError
+ *   (ERR_S3ENC_OBJECT_EXISTS with `noOverwrite`, ERR_S3ENC_ACCESS_DENIED, ERR_S3ENC_S3_REQUEST…)
+ *   when S3 fails after retries; AbortError when `signal` fires. A failed multipart upload is
+ *   always aborted first, so no parts stay behind.
+ */
+export async function putObject(
+  ctx: ClientContext,
+  bucket: string,
+  key: string,
+  source: PutSource,
+  o: PutOptions = {},
+): Promise<PutResult> {
+  const settings = resolvePutSettings(ctx, bucket, key, o);
+  const { ac, unlink } = linkSignal(o.signal);
+  try {
+    const src = await openSource(source, o.size);
+    const session = await beginSession(ctx, settings, src);
+    try {
+      return await store(ctx, settings, src, session, ac, o.signal);
+    } finally {
+      session.destroy();
+    }
+  } finally {
+    unlink(); // a long-lived caller signal must not collect one listener per put
+  }
+}
+
+/**
+ * Stage 2: the source, normalised. put owns a stream source from here: if it fails before
+ * reading it, the stream is destroyed (cancelled) rather than left open.
+ */
+async function openSource(source: PutSource, size: number | undefined): Promise<ResolvedSource> {
+  try {
+    return await resolveSource(source, { size });
+  } catch (err) {
+    discardSource(source);
+    throw err;
+  }
+}
+
+/** Stage 3: one data key and header for the object; the source is released if that fails. */
+async function beginSession(
+  ctx: ClientContext,
+  s: PutSettings,
+  src: ResolvedSource,
+): Promise<EncryptionSession> {
+  try {
+    return await beginEncryption({
+      keyring: ctx.keyring,
+      ...(s.encryptionContext !== undefined ? { encryptionContext: s.encryptionContext } : {}),
+      ...(s.frameLength !== undefined ? { frameLength: s.frameLength } : {}),
+    });
+  } catch (err) {
+    src.release();
+    throw err;
+  }
+}
+
+/** Stages 4–5: plan whole-frame pieces, then one PutObject or a multipart upload. */
+async function store(
+  ctx: ClientContext,
+  s: PutSettings,
+  src: ResolvedSource,
+  session: EncryptionSession,
+  ac: AbortController,
+  callerSignal: AbortSignal | undefined,
+): Promise<PutResult> {
+  const framesPerPart = framesPerPartFor({
+    size: src.size,
+    frameLength: session.frameLength,
+    headerLength: session.headerLength,
+    partSize: s.partSize,
+  });
+  const pieces = src.pieces(framesPerPart * session.frameLength, ac.signal);
+  try {
+    const first = await pieces.next().catch(sourceFailed);
+    if (first.done === true) throw new InvalidArgumentError('the source yielded nothing');
+    const job = uploadJob(ctx, s, session, ac.signal, callerSignal, src.size);
+    if (first.value.last) return await putSingle(job, first.value);
+    return await putMultipart(job, framesPerPart, pieces, first.value, (reason) => {
+      ac.abort(reason);
+    });
+  } finally {
+    // Every path, single PutObject included: closes a file source's descriptor and lets go
+    // of a stream source that was not read to its end.
+    await pieces.return(undefined).catch(() => undefined);
+  }
+}

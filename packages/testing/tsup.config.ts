@@ -1,0 +1,18 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: [
+    'src/index.ts',
+    'src/vitest.ts',
+    'src/jest-global-setup.ts',
+    'src/jest-global-teardown.ts',
+  ],
+  format: ['esm'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  platform: 'node',
+  // Loaded only when the container runtime is chosen (it needs a Docker engine).
+  external: ['testcontainers'],
+});
