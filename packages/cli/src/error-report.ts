@@ -113,6 +113,12 @@ const CODE_HINTS: Partial<Record<string, string>> = {
   ERR_S3ENC_NOT_ENCRYPTED:
     'The object is not an s3enc object (see `s3enc head`); read it with an ordinary S3 client.',
   ERR_S3ENC_CLI_FILE_EXISTS: 'Choose another target, or remove the file first.',
+  ERR_S3ENC_S3EC_LEGACY_CONTENT:
+    'The object uses AES/CBC, which is not authenticated. If you accept that, repeat with --allow-unauthenticated-legacy-content, then `s3enc convert` it.',
+  ERR_S3ENC_S3EC_LEGACY_WRAPPING:
+    'The data key uses a legacy wrap; repeat with --allow-legacy-key-wrapping if you accept that, then `s3enc convert` the object.',
+  ERR_S3ENC_CONVERT_UNVERSIONED:
+    'Enable versioning on the bucket so the source version is kept (`s3enc harden` or the S3 console).',
 };
 
 /** The exit class of an s3enc error whose code is not registered (from another version). */

@@ -121,3 +121,6 @@ export {
 export { enforceHttpsOnly, hasMiddlewareStack, type WithMiddlewareStack } from './https-only.js';
 export { FORBIDDEN_TLS_OPTIONS, assertNoWeakening } from './tls-options.js';
 export type { ByteSource } from './byte-source.js';
+
+// Amazon S3 Encryption Client formats (docs/s3ec.md).
+export * from './s3ec/index.js';

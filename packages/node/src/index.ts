@@ -9,14 +9,16 @@ export {
   type S3Input,
 } from './client.js';
 export type { PutSource, FileSource } from './transfer/upload/sources.js';
-export type {
-  MultipartUploadRef,
-  PutOptions,
-  PutResult,
-} from './transfer/upload/put-options.js';
+export type { MultipartUploadRef, PutOptions, PutResult } from './transfer/upload/put-options.js';
 export type { GetOptions, ReadOptions, ObjectFacts } from './transfer/download/read-options.js';
-export { describeObject, type HeadResult } from './transfer/head.js';
-export type { EnvelopeDescription } from './transfer/formats/envelope.js';
+export { describeObject, type DescribeOptions, type HeadResult } from './transfer/head.js';
+export type {
+  EnvelopeDescription,
+  AwsEncryptionSdkEnvelope,
+  S3ecEnvelope,
+} from './transfer/formats/envelope.js';
+export type { S3ecOptions } from './transfer/formats/s3ec/settings.js';
+export type { ConvertOptions, ConvertResult } from './transfer/convert.js';
 export type { TransferProgress, ProgressListener } from './context.js';
 export {
   MIN_PART_SIZE,
@@ -27,6 +29,20 @@ export {
 } from './context.js';
 export { SseCustomerKey, type ServerSideEncryption, type SseCustomerKeyInput } from './sse.js';
 export { MARKER_FORMAT_KEY, MARKER_VERSION_KEY, MARKER_FORMAT, MARKER_VERSION } from './marker.js';
+export {
+  DIAGNOSTICS_CHANNELS,
+  type EventError,
+  type GetFinishEvent,
+  type GetStartEvent,
+  type IntegrityFailureEvent,
+  type KeyEvent,
+  type PartFinishEvent,
+  type PutFinishEvent,
+  type PutStartEvent,
+  type RangeFinishEvent,
+  type RetryEvent,
+  type UploadAbortEvent,
+} from './transfer/diagnostics.js';
 export {
   getObjectChecksumAttributes,
   verifyObjectChecksum,

@@ -8,11 +8,14 @@ import {
   DEFAULT_MAX_ENCRYPTED_DATA_KEYS,
   FormatError,
   InvalidArgumentError,
+  MAX_CONCURRENCY,
+  MIN_CONCURRENCY,
   type ByteRange,
 } from '@s3enc/core';
 import { checkInt, type ClientContext } from '../../context.js';
 import type { DecryptPolicy } from '../formats/object-format.js';
-import { openObject } from './open.js';
+import { events, now, since } from '../diagnostics.js';
+import { formatSettingsOf, openObject } from './open.js';
 import { rangedPieces } from './parallel-fetch.js';
 import { plaintextRead } from './plaintext.js';
 import type { GetOptions, PreparedRead, ReadTarget } from './read-options.js';
@@ -41,7 +44,8 @@ export async function prepareRead(
   target: ReadTarget = 'stream',
 ): Promise<PreparedRead> {
   const d = ctx.defaults;
-  const concurrency = checkInt('concurrency', o.concurrency, 1, 64) ?? d.concurrency;
+  const concurrency =
+    checkInt('concurrency', o.concurrency, MIN_CONCURRENCY, MAX_CONCURRENCY) ?? d.concurrency;
   const chunkSize = checkInt('chunkSize', o.chunkSize, 1, 1024 ** 3) ?? d.downloadChunkSize;
   checkRange(o.range);
   const maxEncryptedDataKeys =
@@ -66,7 +70,7 @@ export async function prepareRead(
   const { limits } = detected;
   if (o.range !== undefined && !limits.ranges) {
     throw new InvalidArgumentError(
-      `The object (${detected.format}) is authenticated only as a whole (a signed suite's signature covers the whole message), so a byte range of it cannot be authenticated on its own. Read the whole object.`,
+      `The object (${detected.format}) is authenticated only as a whole (${limits.wholeBodyReason ?? "a signed suite's signature covers the whole message"}), so a byte range of it cannot be authenticated on its own. Read the whole object.`,
       { code: 'ERR_S3ENC_RANGE_UNSUPPORTED' },
     );
   }
@@ -74,21 +78,29 @@ export async function prepareRead(
   if (!limits.ranges && target === 'stream') {
     // Checked before any key use: get would hold all of it in memory until authenticated.
     const P = await detected.plaintextSize(reader, signal);
-    if (P > cap) throw tooLargeForMemory(P, cap);
+    if (P > cap) throw tooLargeForMemory(P, cap, detected.format);
   }
   const policy: DecryptPolicy = {
     keyring: ctx.keyring,
     requiredEncryptionContext: o.encryptionContext,
     commitmentPolicy: o.commitmentPolicy ?? d.commitmentPolicy,
     maxEncryptedDataKeys,
+    settings: formatSettingsOf(ctx),
   };
+  const t0 = now();
   const read = await detected.prepareRead({ policy, range: o.range, chunkSize, reader, signal });
+  const at = { bucket, key, versionId: facts.versionId };
+  if (events.keyUnwrap.active) {
+    const format = detected.format;
+    events.keyUnwrap.publish({ ...at, format, keyIds: read.keyIds, durationMs: since(t0) });
+  }
   const chunks =
     read.kind === 'ranged'
-      ? () => rangedPieces(read, reader, limits.parallel ? concurrency : 1, signal)
-      : () => wholeBodyPieces(read, target, cap);
+      ? () => rangedPieces(read, reader, limits.parallel ? concurrency : 1, signal, at)
+      : () => wholeBodyPieces(read, target, cap, detected.format);
   return {
     facts,
+    format: detected.format,
     encrypted: true,
     header: read.header,
     plaintextSize: read.plaintextSize,
