@@ -100,9 +100,8 @@ try {
         await re[to]!.put(bucket, 'reencrypt.bin', got.body);
       },
     };
-    const order = (round % 2 === 0 ? ['rewrap', 'reencrypt'] : ['reencrypt', 'rewrap']) as (
-      'rewrap' | 'reencrypt'
-    )[];
+    const order: ('rewrap' | 'reencrypt')[] =
+      round % 2 === 0 ? ['rewrap', 'reencrypt'] : ['reencrypt', 'rewrap'];
     for (const name of order) {
       const counter = traffic[name];
       const before = { ...counter };

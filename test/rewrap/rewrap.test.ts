@@ -286,7 +286,7 @@ describe('rewrapObject', () => {
     c.destroy();
   });
 
-  it('refuses an unversioned bucket unless overwriteUnversioned, and plaintext objects', async () => {
+  it('refuses an unversioned bucket unless allowUnversionedOverwrite, and plaintext objects', async () => {
     const c = client();
     await c.put(unversioned.name, 'k', randomBytes(100));
     await expect(
@@ -296,7 +296,7 @@ describe('rewrapObject', () => {
     });
     const ok = await c.rewrap(unversioned.name, 'k', {
       addKeyring: kmsSecondary(),
-      overwriteUnversioned: true,
+      allowUnversionedOverwrite: true,
     });
     expect(ok.status).toBe('rewrapped');
     await plain.send(new PutObjectCommand({ Bucket: versioned.name, Key: 'plain', Body: 'hello' }));

@@ -125,7 +125,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       ...(sseCustomerKey !== undefined ? { sseCustomerKey } : {}),
       encryptionContext: parseContext(stringsOpt(v, 'context')),
       dryRun,
-      overwriteUnversioned: boolOpt(v, 'overwrite-unversioned'),
+      allowUnversionedOverwrite: boolOpt(v, 'allow-unversioned-overwrite'),
       signal: ctx.signal,
     };
     const lines: Line[] = [];

@@ -32,7 +32,7 @@ export const REWRAP_ERROR_CODES = {
     family: 'invalid-argument',
     exit: 'usage',
     meaning:
-      'the bucket is not versioned, so the rewrap would replace the only copy; pass overwriteUnversioned to accept that',
+      'the bucket is not versioned, so the rewrap would replace the only copy; pass allowUnversionedOverwrite to accept that',
   },
   ERR_S3ENC_REWRAP_OBJECT_LOCK: {
     family: 's3-request',

@@ -8,6 +8,7 @@
 import {
   KeyringNode,
   KeyringTraceFlag,
+  MessageFormat,
   NodeDefaultCryptographicMaterialsManager,
   NodeEncryptionMaterial,
   type EncryptedDataKey,
@@ -139,7 +140,8 @@ export async function rewrapHeader(o: RewrapHeaderOptions): Promise<RewrappedHea
   }
   requireContext(info.encryptionContext, required);
   const mh = raw.messageHeader;
-  if (mh.version !== 2) throw new FormatError('ERR_S3ENC_REWRAP_UNSUPPORTED', 'Not a v2 message');
+  if (mh.version !== MessageFormat.V2)
+    throw new FormatError('ERR_S3ENC_REWRAP_UNSUPPORTED', 'Not a v2 message');
   const suite = suiteOf(mh.suiteId);
   const keyIdsBefore = info.encryptedDataKeys.map((k) => k.keyId);
   const kept: EncryptedDataKey[] =

@@ -72,7 +72,8 @@ export async function rewrapWith(
     4;
   const maxEdks =
     o.maxEncryptedDataKeys ?? ctx.maxEncryptedDataKeys ?? DEFAULT_MAX_ENCRYPTED_DATA_KEYS;
-  const ssec = o.sseCustomerKey === undefined ? {} : sseCustomerKeyParams(o.sseCustomerKey);
+  const ssec: Record<string, string> =
+    o.sseCustomerKey === undefined ? {} : sseCustomerKeyParams(o.sseCustomerKey);
   const signal = o.signal;
   throwIfAborted(signal, 'rewrap');
 
@@ -123,9 +124,9 @@ export async function rewrapWith(
     head = Buffer.concat([head, ...more.chunks], next);
   }
 
-  if (versionId === undefined && o.overwriteUnversioned !== true && o.dryRun !== true) {
+  if (versionId === undefined && o.allowUnversionedOverwrite !== true && o.dryRun !== true) {
     throw new InvalidArgumentError(
-      `s3://${bucket} is not versioned: the rewrapped object would replace the only copy of the old one. Enable versioning, or pass overwriteUnversioned`,
+      `s3://${bucket} is not versioned: the rewrapped object would replace the only copy of the old one. Enable versioning, or pass allowUnversionedOverwrite`,
       { code: 'ERR_S3ENC_REWRAP_UNVERSIONED' },
     );
   }
@@ -180,7 +181,7 @@ export async function rewrapWith(
     uploadedBytes = Buffer.concat([head.subarray(start), ...more.chunks], end - start);
   }
   const copySourceSsec: Record<string, string> = {};
-  for (const [k, v] of Object.entries(ssec as Record<string, string>)) copySourceSsec[`CopySource${k}`] = v;
+  for (const [k, v] of Object.entries(ssec)) copySourceSsec[`CopySource${k}`] = v;
   const written = await writeRewrapped({
     s3: ctx.s3,
     source,

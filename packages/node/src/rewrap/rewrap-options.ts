@@ -34,7 +34,7 @@ export interface RewrapOptions {
    * In a bucket without versioning the rewrapped object replaces the only copy of the old one.
    * Refused (ERR_S3ENC_REWRAP_UNVERSIONED) unless this is true.
    */
-  overwriteUnversioned?: boolean | undefined;
+  allowUnversionedOverwrite?: boolean | undefined;
   /**
    * Bytes per UploadPartCopy for the body after the first part. Default: the smallest multiple of
    * 512 MiB that fits S3's 10,000 parts (at least 5 MiB, at most 5 GiB).

@@ -19,7 +19,7 @@ import {
   type PutObjectCommandInput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { AbortError, S3RequestError, TRANSFER_ATTEMPTS, createChecksum } from '@s3enc/core';
+import { AbortError, S3RequestError, REQUEST_ATTEMPTS, createChecksum } from '@s3enc/core';
 import { toS3Error, withRetries } from '../s3-errors.js';
 import { abortUpload } from '../transfer/upload/multipart.js';
 import type { RewrapPlan, SourceRange } from './copy-plan.js';
@@ -85,7 +85,7 @@ async function putWhole(job: WriteJob, body: Buffer): Promise<WriteOutcome> {
   } as PutObjectCommandInput;
   const out = await withRetries(
     () => job.s3.send(new PutObjectCommand(input), { abortSignal: job.signal }),
-    TRANSFER_ATTEMPTS,
+    REQUEST_ATTEMPTS,
     job.signal,
     { operation: 'PutObject', bucket: job.source.bucket, key: job.source.key },
   ).catch((err: unknown) => {
@@ -104,7 +104,9 @@ async function putMultipart(job: WriteJob, first: Buffer): Promise<WriteOutcome>
   const { s3, source: v } = job;
   const created = await s3
     // Not cancelled mid-flight: S3 could create the upload while we never learn its id.
-    .send(new CreateMultipartUploadCommand(job.create as unknown as CreateMultipartUploadCommandInput))
+    .send(
+      new CreateMultipartUploadCommand(job.create as unknown as CreateMultipartUploadCommandInput),
+    )
     .catch((err: unknown) => {
       throw toS3Error(err, 'CreateMultipartUpload', {}, job.signal);
     });
@@ -127,7 +129,7 @@ async function putMultipart(job: WriteJob, first: Buffer): Promise<WriteOutcome>
     const done = await withRetries(
       // Not cancelled mid-flight: the object may or may not exist afterwards.
       () => s3.send(new CompleteMultipartUploadCommand(input)),
-      TRANSFER_ATTEMPTS,
+      REQUEST_ATTEMPTS,
       undefined,
       { operation: 'CompleteMultipartUpload', bucket: v.bucket, key: v.key },
     ).catch((err: unknown) => {
@@ -170,7 +172,7 @@ async function uploadFirst(job: WriteJob, uploadId: string, body: Buffer): Promi
         }),
         { abortSignal: job.signal },
       ),
-    TRANSFER_ATTEMPTS,
+    REQUEST_ATTEMPTS,
     job.signal,
     { operation: 'UploadPart', bucket: v.bucket, key: v.key },
   ).catch((err: unknown) => {
@@ -228,7 +230,7 @@ async function copyPart(
         }),
         { abortSignal: job.signal },
       ),
-    TRANSFER_ATTEMPTS,
+    REQUEST_ATTEMPTS,
     job.signal,
     { operation: 'UploadPartCopy', bucket: v.bucket, key: v.key },
   ).catch((err: unknown) => {
