@@ -88,4 +88,48 @@ describe('s3enc rewrap', () => {
       keyIdsAfter: [env.kmsKeys.primary.arn, env.kmsKeys.secondary.arn],
     });
   });
+
+  it('batch-job: writes the manifest of a prefix and prints the CreateJob request', async () => {
+    const url = `s3://${f.bucket.name}/batch/`;
+    for (const k of ['a', 'b c']) {
+      const put = await runCli(['put', '-', `${url}${k}`], { env: f.cli, input: randomBytes(10) });
+      expect(put.code, put.stderr).toBe(0);
+    }
+    const args = [
+      'batch-job',
+      url,
+      '--manifest',
+      `s3://${f.bucket.name}/manifests/batch.csv`,
+      '--task',
+      'rewrap',
+      '--add-kms-key-id',
+      env.kmsKeys.secondary.arn,
+      '--account-id',
+      '111122223333',
+      '--function-arn',
+      'arn:aws:lambda:us-east-1:111122223333:function:s3enc-batch',
+      '--role-arn',
+      'arn:aws:iam::111122223333:role/s3enc-batch',
+      '--report-bucket-arn',
+      'arn:aws:s3:::s3enc-reports',
+    ];
+    const r = await runCli([...args, '--json'], { env: f.cli });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.out) as {
+      manifest: { objects: number };
+      request: { Operation: { LambdaInvoke: { UserArguments: Record<string, string> } } };
+      jobId: string | null;
+    };
+    expect(out.manifest.objects).toBe(2);
+    expect(out.jobId).toBeNull();
+    expect(out.request.Operation.LambdaInvoke.UserArguments).toEqual({
+      task: 'rewrap',
+      addKmsKeyIds: env.kmsKeys.secondary.arn,
+    });
+    const noTask = await runCli(
+      args.filter((a) => a !== 'rewrap' && a !== '--task'),
+      { env: f.cli },
+    );
+    expect(noTask.code).toBe(2);
+  });
 });

@@ -4,9 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { kmsKeyring } from '@s3enc/core';
-import { EncryptedS3Client } from '@s3enc/node';
+import { EncryptedS3Client, batchJobRequest, writeBatchManifest } from '@s3enc/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestBucket,
@@ -176,5 +176,55 @@ describe('batch-operations (bundled handler, schema 2.0)', () => {
     const r = await handler(invocation({ task: 'shred' }, [{ key: 'x' }]));
     expect(r.results[0]).toMatchObject({ resultCode: 'PermanentFailure' });
     expect(r.results[0]!.resultString).toMatch(/user argument task/);
+  });
+
+  it('the manifest of a prefix drives a job: rows become schema 2.0 tasks, all rewrapped', async () => {
+    const old = reader(env.kmsKeys.primary.arn);
+    const keys = ['job/one.bin', 'job/sub dir/two.bin', 'job/3 + 4.bin'];
+    for (const k of keys) await old.put(bucket.name, k, randomBytes(500));
+    await old.put(bucket.name, keys[0]!, randomBytes(400)); // only the current version is listed
+    const manifest = await writeBatchManifest(s3, {
+      bucket: bucket.name,
+      prefix: 'job/',
+      manifestBucket: bucket.name,
+      manifestKey: 'manifests/job.csv',
+    });
+    expect(manifest.objects).toBe(3);
+    const request = batchJobRequest({
+      accountId: '111122223333',
+      functionArn: 'arn:aws:lambda:us-east-1:111122223333:function:s3enc-batch',
+      roleArn: 'arn:aws:iam::111122223333:role/s3enc-batch',
+      reportBucketArn: 'arn:aws:s3:::s3enc-reports',
+      manifest,
+      userArguments: REWRAP,
+    });
+    expect(request.Operation?.LambdaInvoke).toMatchObject({
+      InvocationSchemaVersion: '2.0',
+      UserArguments: REWRAP,
+    });
+    expect(request.Manifest?.Location?.ETag).toBe(manifest.etag.replaceAll('"', ''));
+    expect(request.ConfirmationRequired).toBe(true);
+    const csv = await s3.send(
+      new GetObjectCommand({ Bucket: bucket.name, Key: 'manifests/job.csv' }),
+    );
+    const rows = (await csv.Body!.transformToString())
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
+    // Batch Operations hands each row to the function as a task (the key stays URL-encoded).
+    const ev = JSON.parse(fixture) as { job: { userArguments: unknown }; tasks: unknown[] };
+    ev.job.userArguments = REWRAP;
+    ev.tasks = rows.map(([b, k, v], i) => ({
+      taskId: `row-${i}`,
+      s3Bucket: b,
+      s3Key: k,
+      s3VersionId: v,
+    }));
+    const r = await handler(ev);
+    expect(r.results.map((x) => x.resultCode)).toEqual(['Succeeded', 'Succeeded', 'Succeeded']);
+    const fresh = reader(env.kmsKeys.secondary.arn);
+    for (const k of keys) expect((await fresh.head(bucket.name, k)).encrypted).toBe(true);
+    for (const k of keys) await (await fresh.get(bucket.name, k)).bytes();
+    for (const c of [old, fresh]) c.destroy();
   });
 });

@@ -255,6 +255,66 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/rewrap.js'),
   },
   {
+    name: 'batch-job',
+    summary: 'write the manifest of a bucket or prefix and the S3 Batch Operations job request',
+    usage: [
+      'batch-job s3://bucket[/prefix] --manifest s3://bucket/key.csv --task rewrap|encrypt|convert --account-id ID --function-arn ARN --role-arn ARN --report-bucket-arn ARN [--create]',
+    ],
+    details:
+      'Writes a CSV manifest of the current versions under the prefix and prints the CreateJob request that runs\n' +
+      'examples/batch-operations over it (ARNs from its template outputs). --create sends it (the job then waits\n' +
+      'for confirmation). See docs/key-rotation.md.',
+    options: {
+      manifest: {
+        type: 'string',
+        valueName: 's3://BUCKET/KEY',
+        description: 'where the CSV manifest is written',
+      },
+      task: { type: 'string', valueName: 'TASK', description: 'rewrap, encrypt or convert' },
+      'add-kms-key-id': {
+        type: 'string',
+        multiple: true,
+        valueName: 'ARN',
+        description: 'rewrap: KMS key ARN that also wraps the data key (repeatable)',
+      },
+      'remove-key-id': {
+        type: 'string',
+        multiple: true,
+        valueName: 'ARN',
+        description: 'rewrap: drop the data key wrapped by this key (repeatable)',
+      },
+      'remove-all-keys': { type: 'boolean', description: 'rewrap: keep only the added keys' },
+      'allow-unversioned-overwrite': {
+        type: 'boolean',
+        description: 'let the job replace objects in a bucket without versioning',
+      },
+      'account-id': {
+        type: 'string',
+        valueName: 'ID',
+        description: 'the account that runs the job',
+      },
+      'function-arn': {
+        type: 'string',
+        valueName: 'ARN',
+        description: 'the batch-operations Lambda',
+      },
+      'role-arn': {
+        type: 'string',
+        valueName: 'ARN',
+        description: 'the role Batch Operations assumes',
+      },
+      'report-bucket-arn': {
+        type: 'string',
+        valueName: 'ARN',
+        description: 'where completion reports go',
+      },
+      priority: { type: 'string', valueName: 'N', description: 'job priority (default 10)' },
+      create: { type: 'boolean', description: 'send the CreateJob request (S3 Control)' },
+    },
+    positionals: { min: 1, max: 1 },
+    load: () => import('./commands/batch-job.js'),
+  },
+  {
     name: 'convert',
     summary: 'rewrite Amazon S3 Encryption Client objects in the s3enc format',
     usage: [

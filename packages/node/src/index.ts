@@ -12,6 +12,14 @@ export type { PutSource, FileSource } from './transfer/upload/sources.js';
 export type { MultipartUploadRef, PutOptions, PutResult } from './transfer/upload/put-options.js';
 export type { GetOptions, ReadOptions, ObjectFacts } from './transfer/download/read-options.js';
 export { rewrapObject } from './rewrap/rewrap-object.js';
+export {
+  batchJobRequest,
+  createBatchJob,
+  writeBatchManifest,
+  type BatchJobRequestOptions,
+  type BatchManifest,
+  type BatchManifestOptions,
+} from './batch/batch-job.js';
 export type { RewrapOptions, RewrapResult } from './rewrap/rewrap-options.js';
 export { describeObject, type DescribeOptions, type HeadResult } from './transfer/head.js';
 export type {
