@@ -258,6 +258,28 @@ describe('rewrapObject', () => {
     for (const x of [c, reader]) x.destroy();
   });
 
+  it.each([
+    ['SSE-KMS', 'aws:kms'],
+    ['SSE-S3', 'AES256'],
+  ] as const)(
+    '%s of the source is kept on the new version (multipart path)',
+    async (type, header) => {
+      const bucket = versioned.name;
+      const key = `sse/${type}`;
+      const c = client();
+      const data = randomBytes(8 * MiB + 5);
+      await c.put(bucket, key, data, { sse: { type } });
+      const r = await c.rewrap(bucket, key, { addKeyring: kmsSecondary(), removeKeyIds: 'all' });
+      expect(r.parts).toBeGreaterThan(1);
+      const h = await plain.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      expect(h.VersionId).toBe(r.versionId);
+      expect(h.ServerSideEncryption).toBe(header);
+      const reader = client(kmsSecondary());
+      expect((await (await reader.get(bucket, key)).bytes()).equals(data)).toBe(true);
+      for (const x of [c, reader]) x.destroy();
+    },
+  );
+
   it('a version written during the rewrap is not buried: refused, upload aborted', async () => {
     const bucket = versioned.name;
     const key = 'race';
