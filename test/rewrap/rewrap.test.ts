@@ -327,6 +327,10 @@ describe('rewrapObject', () => {
     ).rejects.toMatchObject({
       code: 'ERR_S3ENC_NOT_ENCRYPTED',
     });
+    await plain.send(new PutObjectCommand({ Bucket: versioned.name, Key: 'empty', Body: '' }));
+    await expect(
+      c.rewrap(versioned.name, 'empty', { addKeyring: kmsSecondary() }),
+    ).rejects.toMatchObject({ code: 'ERR_S3ENC_NOT_ENCRYPTED' });
     c.destroy();
   });
 

@@ -27,6 +27,13 @@ import type { RewrapOptions, RewrapResult } from './rewrap-options.js';
 import { headSource, inheritedFields, type SourceVersion } from './source-attributes.js';
 import { writeRewrapped } from './write-rewrapped.js';
 
+function notEncrypted(bucket: string, key: string): FormatError {
+  return new FormatError(
+    'ERR_S3ENC_NOT_ENCRYPTED',
+    `s3://${bucket}/${key} is not an AWS Encryption SDK message; encrypt it (put) instead of rewrapping`,
+  );
+}
+
 /** What rewrapObject needs from a client. */
 export interface RewrapContext {
   readonly s3: S3Client;
@@ -84,7 +91,11 @@ export async function rewrapWith(
     FIRST_BYTES,
     signal,
     false,
-  );
+  ).catch((err: unknown) => {
+    // An empty object cannot satisfy a range, and holds no message either.
+    if (err instanceof S3RequestError && err.statusCode === 416) throw notEncrypted(bucket, key);
+    throw err;
+  });
   const r = first.response;
   if (o.versionId !== undefined && r.VersionId !== o.versionId) {
     throw new S3RequestError(
@@ -109,12 +120,8 @@ export async function rewrapWith(
   let downloaded = head.length;
   // Read until the whole header is held (each round doubles, within the header cap).
   for (;;) {
-    if (head.length > 0 && head[0] !== 0x01 && head[0] !== 0x02) {
-      throw new FormatError(
-        'ERR_S3ENC_NOT_ENCRYPTED',
-        `s3://${bucket}/${key} is not an AWS Encryption SDK message; encrypt it (put) instead of rewrapping`,
-      );
-    }
+    if (head.length === 0 || (head[0] !== 0x01 && head[0] !== 0x02))
+      throw notEncrypted(bucket, key);
     if (parseHeader(head, { maxEncryptedDataKeys: maxEdks }) !== undefined) break;
     const next = Math.min(storedSize, MAX_HEADER_BYTES, head.length * 2);
     if (next <= head.length)
