@@ -87,6 +87,24 @@ describe('s3enc rewrap', () => {
       status: 'rewrapped',
       keyIdsAfter: [env.kmsKeys.primary.arn, env.kmsKeys.secondary.arn],
     });
+    // A key named by its alias is resolved to the ARN the header lists.
+    const drop = await runCli(
+      [
+        'rewrap',
+        url,
+        '--kms-key-id',
+        env.kmsKeys.secondary.arn,
+        '--remove-key-id',
+        env.kmsKeys.primary.alias,
+        '--json',
+      ],
+      { env: f.cli },
+    );
+    expect(drop.code, drop.stderr).toBe(0);
+    expect(JSON.parse(drop.out)).toMatchObject({
+      status: 'rewrapped',
+      keyIdsAfter: [env.kmsKeys.secondary.arn],
+    });
   });
 
   it('batch-job: writes the manifest of a prefix and prints the CreateJob request', async () => {

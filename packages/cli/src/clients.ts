@@ -65,6 +65,25 @@ export async function resolveKeyArns(kms: KMSClient, ids: string[]): Promise<str
   );
 }
 
+/**
+ * Key ids given to drop from a header (`--remove-key-id`): headers name KMS keys by ARN, so an
+ * alias or a bare key id is resolved to its ARN (kms:DescribeKey); ARNs and raw-key names
+ * (`namespace/name`) are kept as given.
+ */
+export async function resolveRemovedKeyIds(s: ClientSettings, ids: string[]): Promise<string[]> {
+  const needsKms = (id: string) =>
+    id.startsWith('alias/') || /^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f-]{27})$/i.test(id);
+  if (!ids.some(needsKms)) return ids;
+  const kms = requireRegion(new KMSClient(kmsClientConfig(s)));
+  try {
+    return await Promise.all(
+      ids.map(async (id) => (needsKms(id) ? (await resolveKeyArns(kms, [id]))[0]! : id)),
+    );
+  } finally {
+    kms.destroy();
+  }
+}
+
 export interface KeySelection {
   kmsKeyIds: string[];
   keyFile: string | undefined;

@@ -7,7 +7,7 @@ import type { Keyring } from '@s3enc/core';
 import type { EncryptedS3Client, RewrapOptions, RewrapResult } from '@s3enc/node';
 import { boolOpt, parseContext, parsePositiveInt, stringOpt, stringsOpt } from '../args.js';
 import { UsageError } from '../cli-errors.js';
-import { buildKeyring, openClient, selectKeys } from '../clients.js';
+import { buildKeyring, openClient, resolveRemovedKeyIds, selectKeys } from '../clients.js';
 import type { CommandContext } from '../command.js';
 import { allowSharedKeyFile, settingsOf, sseCKeyOf } from '../common.js';
 import { defaultKmsKeyId } from '../config.js';
@@ -92,7 +92,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     allowSharedKeyFile: allowSharedKeyFile(v),
   };
   const sseCustomerKey = (await sseCKeyOf(v))?.key;
-  const removeKeyIds: string[] = [...removeIds];
+  const removeKeyIds: string[] = await resolveRemovedKeyIds(settings, removeIds);
   if (removeKeyFile !== undefined)
     removeKeyIds.push((await keyringFromKeyFile(removeKeyFile)).keyId);
 
