@@ -2,6 +2,7 @@
 // longer with a removed key, to the same plaintext (also with the Python AWS Encryption SDK);
 // only the new header and the first ~5 MiB of the body travel; the source version is kept.
 import { randomBytes } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import {
   CopyObjectCommand,
@@ -15,7 +16,13 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { describeMessage, kmsKeyring, rawAesKeyring } from '@s3enc/core';
-import { EncryptedS3Client, SseCustomerKey, rewrapObject } from '@s3enc/node';
+import {
+  DIAGNOSTICS_CHANNELS,
+  EncryptedS3Client,
+  SseCustomerKey,
+  rewrapObject,
+  type RewrapFinishEvent,
+} from '@s3enc/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestBucket,
@@ -210,9 +217,30 @@ describe('rewrapObject', () => {
     expect(removed.keyIdsAfter).toEqual(['s3enc-tests/rewrap-a']);
     await expect(c.get(bucket, key)).rejects.toMatchObject({ code: 'ERR_S3ENC_NO_DATA_KEY' });
     expect(await versionCount(bucket, key)).toBe(3);
-    await expect(c.rewrap(bucket, key, { removeKeyIds: 'all' })).rejects.toMatchObject({
-      code: 'ERR_S3ENC_REWRAP_NO_KEYS_LEFT',
+    // The finish event says what changed (key ids, never key bytes), and failures by code.
+    const seen: RewrapFinishEvent[] = [];
+    const listen = (m: unknown) => {
+      seen.push(m as RewrapFinishEvent);
+    };
+    subscribe(DIAGNOSTICS_CHANNELS.rewrapFinish, listen);
+    try {
+      await c.rewrap(bucket, key, {
+        decryptKeyring: keyA(),
+        addKeyring: kmsPrimary(),
+        dryRun: true,
+      });
+      await expect(c.rewrap(bucket, key, { removeKeyIds: 'all' })).rejects.toMatchObject({
+        code: 'ERR_S3ENC_REWRAP_NO_KEYS_LEFT',
+      });
+    } finally {
+      unsubscribe(DIAGNOSTICS_CHANNELS.rewrapFinish, listen);
+    }
+    expect(seen.map((e) => e.status)).toEqual(['would-rewrap', 'failed']);
+    expect(seen[0]).toMatchObject({
+      keyIdsBefore: ['s3enc-tests/rewrap-a'],
+      keyIdsAfter: ['s3enc-tests/rewrap-a', env.kmsKeys.primary.arn],
     });
+    expect(seen[1]!.error?.code).toBe('ERR_S3ENC_REWRAP_NO_KEYS_LEFT');
     c.destroy();
   });
 

@@ -52,6 +52,7 @@ export {
   type RangeFinishEvent,
   type RetryEvent,
   type UploadAbortEvent,
+  type RewrapFinishEvent,
 } from './transfer/diagnostics.js';
 export {
   getObjectChecksumAttributes,

@@ -19,6 +19,7 @@ import {
 } from '@s3enc/core';
 import { checkBucketKey, checkInt } from '../context.js';
 import { sseCustomerKeyParams } from '../sse.js';
+import { eventError, events, now, since } from '../transfer/diagnostics.js';
 import { enforceHttpsOnly } from '../transport/https-only.js';
 import { joinChunks, rangedGet, type RangeTarget } from '../transfer/download/ranged-get.js';
 import { throwIfAborted } from '../transfer/signals.js';
@@ -61,6 +62,50 @@ const FIRST_BYTES = 4096;
  *   multipart upload is aborted before the error is thrown.
  */
 export async function rewrapWith(
+  ctx: RewrapContext,
+  bucket: string,
+  key: string,
+  options: RewrapOptions,
+): Promise<RewrapResult> {
+  if (!events.rewrapFinish.active) return rewrapOnce(ctx, bucket, key, options);
+  const t0 = now();
+  try {
+    const r = await rewrapOnce(ctx, bucket, key, options);
+    events.rewrapFinish.publish({
+      bucket,
+      key,
+      sourceVersionId: r.sourceVersionId,
+      versionId: r.versionId,
+      status: r.status,
+      keyIdsBefore: r.keyIdsBefore,
+      keyIdsAfter: r.keyIdsAfter,
+      bytesUploaded: r.bytesUploaded,
+      bytesDownloaded: r.bytesDownloaded,
+      bytesCopied: r.bytesCopied,
+      durationMs: since(t0),
+      error: undefined,
+    });
+    return r;
+  } catch (err) {
+    events.rewrapFinish.publish({
+      bucket,
+      key,
+      sourceVersionId: undefined,
+      versionId: undefined,
+      status: 'failed',
+      keyIdsBefore: [],
+      keyIdsAfter: [],
+      bytesUploaded: 0,
+      bytesDownloaded: 0,
+      bytesCopied: 0,
+      durationMs: since(t0),
+      error: eventError(err),
+    });
+    throw err;
+  }
+}
+
+async function rewrapOnce(
   ctx: RewrapContext,
   bucket: string,
   key: string,

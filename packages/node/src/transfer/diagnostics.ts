@@ -23,6 +23,7 @@ export const DIAGNOSTICS_CHANNELS = Object.freeze({
   keyUnwrap: 's3enc:key:unwrap',
   integrityFailure: 's3enc:integrity:failure',
   uploadAbort: 's3enc:upload:abort',
+  rewrapFinish: 's3enc:object:rewrap:finish',
 } as const);
 
 /** A failure, as events report it: the stable code (or the error's name) only. */
@@ -143,6 +144,28 @@ export interface UploadAbortEvent {
   readonly error: EventError | undefined;
 }
 
+/**
+ * `s3enc:object:rewrap:finish`: a rewrap ended — the keys that wrapped the data key before and
+ * after (never key bytes), what travelled, or the failure.
+ */
+export interface RewrapFinishEvent {
+  readonly bucket: string;
+  readonly key: string;
+  /** The version read (kept), when known. */
+  readonly sourceVersionId: string | undefined;
+  /** The version written (status `rewrapped`). */
+  readonly versionId: string | undefined;
+  /** `rewrapped`, `unchanged`, `would-rewrap`, or `failed`. */
+  readonly status: 'rewrapped' | 'unchanged' | 'would-rewrap' | 'failed';
+  readonly keyIdsBefore: readonly string[];
+  readonly keyIdsAfter: readonly string[];
+  readonly bytesUploaded: number;
+  readonly bytesDownloaded: number;
+  readonly bytesCopied: number;
+  readonly durationMs: number;
+  readonly error: EventError | undefined;
+}
+
 /** A typed channel; `active` is false (and nothing should be built) when nobody listens. */
 export class EventChannel<T> {
   readonly #channel: Channel;
@@ -170,6 +193,7 @@ export const events = {
   keyUnwrap: new EventChannel<KeyEvent>(DIAGNOSTICS_CHANNELS.keyUnwrap),
   integrityFailure: new EventChannel<IntegrityFailureEvent>(DIAGNOSTICS_CHANNELS.integrityFailure),
   uploadAbort: new EventChannel<UploadAbortEvent>(DIAGNOSTICS_CHANNELS.uploadAbort),
+  rewrapFinish: new EventChannel<RewrapFinishEvent>(DIAGNOSTICS_CHANNELS.rewrapFinish),
 };
 
 /** @internal milliseconds since `t0` (from {@link now}). */
