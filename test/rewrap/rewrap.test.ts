@@ -362,27 +362,30 @@ describe('rewrapObject', () => {
     c.destroy();
   });
 
-  it('Object Lock retention and legal hold are carried over to the new version', async () => {
-    const bucket = locked.name;
-    const key = 'locked';
-    const c = client();
-    const data = randomBytes(6 * MiB);
-    await c.put(bucket, key, data, {
-      objectLock: { mode: 'GOVERNANCE', retainFor: { days: 1 }, legalHold: true },
-    });
-    const src = await plain.send(new GetObjectRetentionCommand({ Bucket: bucket, Key: key }));
-    const r = await c.rewrap(bucket, key, { addKeyring: kmsSecondary(), removeKeyIds: 'all' });
-    expect(r.status).toBe('rewrapped');
-    const at = { Bucket: bucket, Key: key, VersionId: r.versionId! };
-    const ret = await plain.send(new GetObjectRetentionCommand(at));
-    expect(ret.Retention?.Mode).toBe('GOVERNANCE');
-    expect(ret.Retention?.RetainUntilDate?.getTime()).toBe(
-      src.Retention?.RetainUntilDate?.getTime(),
-    );
-    const hold = await plain.send(new GetObjectLegalHoldCommand(at));
-    expect(hold.LegalHold?.Status).toBe('ON');
-    const reader = client(kmsSecondary());
-    expect((await (await reader.get(bucket, key)).bytes()).equals(data)).toBe(true);
-    for (const x of [c, reader]) x.destroy();
-  });
+  it.each([1000, 6 * MiB])(
+    'Object Lock retention and legal hold are carried over (%i bytes)',
+    async (size) => {
+      const bucket = locked.name;
+      const key = `locked/${size}`;
+      const c = client();
+      const data = randomBytes(size);
+      await c.put(bucket, key, data, {
+        objectLock: { mode: 'GOVERNANCE', retainFor: { days: 1 }, legalHold: true },
+      });
+      const src = await plain.send(new GetObjectRetentionCommand({ Bucket: bucket, Key: key }));
+      const r = await c.rewrap(bucket, key, { addKeyring: kmsSecondary(), removeKeyIds: 'all' });
+      expect(r.status).toBe('rewrapped');
+      const at = { Bucket: bucket, Key: key, VersionId: r.versionId! };
+      const ret = await plain.send(new GetObjectRetentionCommand(at));
+      expect(ret.Retention?.Mode).toBe('GOVERNANCE');
+      expect(ret.Retention?.RetainUntilDate?.getTime()).toBe(
+        src.Retention?.RetainUntilDate?.getTime(),
+      );
+      const hold = await plain.send(new GetObjectLegalHoldCommand(at));
+      expect(hold.LegalHold?.Status).toBe('ON');
+      const reader = client(kmsSecondary());
+      expect((await (await reader.get(bucket, key)).bytes()).equals(data)).toBe(true);
+      for (const x of [c, reader]) x.destroy();
+    },
+  );
 });
