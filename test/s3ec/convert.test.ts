@@ -19,17 +19,20 @@ const env = getTestEnv();
 const s3 = makeS3Client(env);
 let bucket: TestBucket;
 let plainBucket: TestBucket;
+let lockBucket: TestBucket;
 let client: EncryptedS3Client;
 
 beforeAll(async () => {
   bucket = await createTestBucket(env, { prefix: 's3ec-convert', versioning: true });
   plainBucket = await createTestBucket(env, { prefix: 's3ec-convert-unv' });
+  lockBucket = await createTestBucket(env, { prefix: 's3ec-convert-lock', objectLock: true });
   client = makeClient(env, { kms: true });
 });
 afterAll(async () => {
   client.destroy();
   await bucket.cleanup();
   await plainBucket.cleanup();
+  await lockBucket.cleanup();
 });
 
 async function versions(key: string): Promise<number> {
@@ -116,5 +119,20 @@ describe('convertObject', () => {
     await expect(client.convertObject(plainBucket.name, 'k')).rejects.toMatchObject({
       code: 'ERR_S3ENC_CONVERT_UNVERSIONED',
     });
+  });
+
+  it('keeps Object Lock retention and legal hold on the new version', async () => {
+    const until = new Date(Date.now() + 2 * 24 * 3600 * 1000);
+    await client.put(lockBucket.name, 'locked', randomBytes(100), {
+      format: 's3ec-v3',
+      objectLock: { mode: 'GOVERNANCE', retainUntil: until, legalHold: true },
+    });
+    const r = await client.convertObject(lockBucket.name, 'locked');
+    expect(r.status).toBe('converted');
+    const h = await client.head(lockBucket.name, 'locked');
+    expect(h.format).toBe('s3enc');
+    expect(h.lock?.mode).toBe('GOVERNANCE');
+    expect(Math.abs(h.lock!.retainUntil!.getTime() - until.getTime())).toBeLessThan(2000);
+    expect(h.lock?.legalHold).toBe(true);
   });
 });
