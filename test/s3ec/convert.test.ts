@@ -3,6 +3,9 @@
 // version kept and still readable; dry run writes nothing; a tampered source writes nothing;
 // the write is conditional on the source ETag; unversioned buckets are refused.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   GetObjectCommand,
   GetObjectTaggingCommand,
@@ -85,6 +88,19 @@ describe('convertObject', () => {
     expect((await old.bytes()).equals(p)).toBe(true);
     // Converting again is a no-op.
     expect(await client.convertObject(bucket.name, key)).toMatchObject({ status: 'skipped' });
+  });
+
+  it('a larger object goes through the private temporary file (removed afterwards)', async () => {
+    const p = randomBytes(17 * 1024 * 1024 + 1);
+    await client.put(bucket.name, 'c/large', p, { format: 's3ec-v3' });
+    const tempDirectory = mkdtempSync(join(tmpdir(), 's3ec-convert-'));
+    const r = await client.convertObject(bucket.name, 'c/large', { tempDirectory });
+    expect(r).toMatchObject({ status: 'converted', plaintextSize: p.length });
+    expect(readdirSync(tempDirectory)).toEqual([]);
+    const back = await client.get(bucket.name, 'c/large', {
+      range: { start: p.length - 10, end: p.length },
+    });
+    expect((await back.bytes()).equals(p.subarray(p.length - 10))).toBe(true);
   });
 
   it('a tampered source writes nothing', async () => {
