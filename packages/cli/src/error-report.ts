@@ -8,6 +8,7 @@ import {
   AbortError,
   errorFamilyOf,
   exitClassOf,
+  FAMILY_EXIT,
   S3EncError,
   S3RequestError,
   type ErrorFamily,
@@ -121,9 +122,6 @@ const CODE_HINTS: Partial<Record<string, string>> = {
     'Enable versioning on the bucket so the source version is kept (`s3enc harden` or the S3 console).',
 };
 
-/** The exit class of an s3enc error whose code is not registered (from another version). */
-const FAMILY_FALLBACK: ExitClass = 'failure';
-
 /** The exit code of each exit class of the error-code registry (docs/errors.md). */
 const EXIT_CODE_OF: Readonly<Record<ExitClass, ExitCode>> = {
   usage: ExitCode.USAGE,
@@ -186,7 +184,8 @@ function reportForInner(err: unknown): ErrorReport {
   if (family !== undefined && err instanceof S3EncError) {
     const message = oneLine(err.message);
     const code = err.code;
-    const exit = exitClassOf(code, family) ?? FAMILY_FALLBACK;
+    // A code from another version of s3enc, unknown here, gets its family's class.
+    const exit = exitClassOf(code, family) ?? FAMILY_EXIT[family];
     if (err instanceof S3RequestError) return s3Report(err, exit, code, message);
     if (exit === 'failure') {
       // A failure whose cause is an AWS access error (KMS denied, bad credentials) is one.

@@ -11,7 +11,7 @@ import {
   type CreateMultipartUploadCommandInput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { ABORT_ATTEMPTS, AbortError, TRANSFER_ATTEMPTS, combinePartChecksums } from '@s3enc/core';
+import { ABORT_ATTEMPTS, AbortError, REQUEST_ATTEMPTS, combinePartChecksums } from '@s3enc/core';
 import { isListenerFailure } from '../../context.js';
 import { toS3Error, withRetries } from '../../s3-errors.js';
 import { eventError, events } from '../diagnostics.js';
@@ -133,7 +133,7 @@ async function complete(
   const done = await withRetries(
     // Not cancelled mid-flight either: the object may or may not exist afterwards.
     () => ctx.s3.send(new CompleteMultipartUploadCommand(input)),
-    TRANSFER_ATTEMPTS,
+    REQUEST_ATTEMPTS,
     undefined,
     { operation: 'CompleteMultipartUpload', bucket: s.bucket, key: s.key },
   ).catch((err: unknown) => {

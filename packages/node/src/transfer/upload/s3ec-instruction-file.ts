@@ -9,7 +9,7 @@ import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   INSTRUCTION_FILE_OBJECT_METADATA,
   instructionFileKey,
-  TRANSFER_ATTEMPTS,
+  REQUEST_ATTEMPTS,
 } from '@s3enc/core';
 import type { ClientContext } from '../../context.js';
 import { toS3Error, withRetries } from '../../s3-errors.js';
@@ -39,7 +39,7 @@ export async function putInstructionFile(
             ...s.sse.create,
           }),
         ),
-      TRANSFER_ATTEMPTS,
+      REQUEST_ATTEMPTS,
     );
   } catch (err) {
     await ctx.s3

@@ -1,6 +1,6 @@
 /** An object that fits in one part: one PutObject of header ‖ every frame, one checksum. @internal */
 import { PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
-import { TRANSFER_ATTEMPTS, combinePartChecksums, createChecksum } from '@s3enc/core';
+import { REQUEST_ATTEMPTS, combinePartChecksums, createChecksum } from '@s3enc/core';
 import { toS3Error, withRetries } from '../../s3-errors.js';
 import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
 import type { PutResult, PutSettings } from './put-options.js';
@@ -52,7 +52,7 @@ export async function putSingle(job: UploadJob, piece: SourcePiece): Promise<Put
   } as unknown as PutObjectCommandInput;
   const res = await withRetries(
     () => ctx.s3.send(new PutObjectCommand(input), { abortSignal: signal }),
-    TRANSFER_ATTEMPTS,
+    REQUEST_ATTEMPTS,
     signal,
     { operation: 'PutObject', bucket: s.bucket, key: s.key },
   ).catch((err: unknown) => {
