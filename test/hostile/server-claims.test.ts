@@ -49,7 +49,9 @@ const firstRange = (key: string) => ({ ...objGet(key), range: /^bytes=0-/ });
 beforeAll(async () => {
   await f.writer.put(f.bucket.name, 'obj', plain, { frameLength: FRAME });
   A = await captureObject(f.s3, f.bucket.name, 'obj');
-  headerLength = (await f.writer.head(f.bucket.name, 'obj')).envelope!.headerLength;
+  const env = (await f.writer.head(f.bucket.name, 'obj')).envelope;
+  if (env?.format !== 'aws-encryption-sdk') throw new Error('expected an s3enc object');
+  headerLength = env.headerLength;
 });
 
 /** A ciphertext size consistent with the header's frame layout, about `approx` bytes long. */

@@ -58,12 +58,12 @@ describe('--sse-c-key and --mfa', () => {
     await expect(sseCKeyOf({ 'sse-c-key': `fileb://${short}` })).rejects.toThrow(/32 bytes/);
     const hex = join(dir, 'ssec-hex');
     const k = randomBytes(32);
-    writeFileSync(hex, `${k.toString('hex')}\n`);
+    writeFileSync(hex, `${k.toString('hex')}\n`, { mode: 0o600 });
     expect(Buffer.from((await sseCKeyOf({ 'sse-c-key': `fileb://${hex}` }))!.key).equals(k)).toBe(
       true,
     );
     const junk = join(dir, 'ssec-junk');
-    writeFileSync(junk, ` ${k.toString('hex')}`);
+    writeFileSync(junk, ` ${k.toString('hex')}`, { mode: 0o600 });
     await expect(sseCKeyOf({ 'sse-c-key': `fileb://${junk}` })).rejects.toThrow(UsageError);
   });
   it('splits --mfa into serial and code', () => {

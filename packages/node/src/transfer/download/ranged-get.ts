@@ -11,7 +11,7 @@ import {
   S3EncError,
   S3RequestError,
   S3_MAX_OBJECT_SIZE,
-  TRANSFER_ATTEMPTS,
+  READ_ATTEMPTS,
 } from '@s3enc/core';
 import { toS3Error, withRetries } from '../../s3-errors.js';
 import type { ObjectPin } from './object-facts.js';
@@ -74,7 +74,7 @@ const CONTENT_RANGE = /^bytes (\d{1,20})-(\d{1,20})\/(\d{1,20})$/;
  * @throws IntegrityError ERR_S3ENC_TRUNCATED when the object ends before the bytes asked for;
  *   S3RequestError ERR_S3ENC_BAD_RESPONSE when the server sends more than asked, another range,
  *   or a size that is not a safe integer within 5 TiB; S3RequestError (ERR_S3ENC_OBJECT_CHANGED,
- *   ERR_S3ENC_NO_SUCH_KEY, a 416 when not `exact`…) after at most TRANSFER_ATTEMPTS tries;
+ *   ERR_S3ENC_NO_SUCH_KEY, a 416 when not `exact`…) after at most READ_ATTEMPTS tries;
  *   AbortError.
  */
 export async function rangedGet(
@@ -102,7 +102,7 @@ export async function rangedGet(
       const chunks = await readExactly(res, want);
       return { chunks, length: want, total, response: res };
     },
-    TRANSFER_ATTEMPTS,
+    READ_ATTEMPTS,
     signal,
     { operation: 'GetObject', bucket: t.bucket, key: t.key },
   ).catch((err: unknown) => {

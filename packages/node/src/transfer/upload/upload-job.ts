@@ -43,10 +43,11 @@ export function uploadJob(
     createFields: {
       Bucket: s.bucket,
       Key: s.key,
-      Metadata: markerMetadata(),
+      Metadata: { ...s.metadata, ...markerMetadata() },
       ContentType: s.contentType,
       ...s.sse.create,
       ...s.lock,
+      ...(s.tagging !== undefined ? { Tagging: s.tagging } : {}),
     },
     resultBase: {
       bucket: s.bucket,
