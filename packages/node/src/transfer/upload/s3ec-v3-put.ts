@@ -27,7 +27,7 @@ import {
   instructionFileKey,
   InvalidArgumentError,
   s3ecKmsKeysOf,
-  TRANSFER_ATTEMPTS,
+  REQUEST_ATTEMPTS,
   type PartDigest,
   type S3ecV3Encryption,
   type S3ecV3WriteKey,
@@ -190,7 +190,7 @@ class V3Job {
     } as unknown as PutObjectCommandInput;
     const res = await withRetries(
       () => this.ctx.s3.send(new PutObjectCommand(input), { abortSignal: this.signal }),
-      TRANSFER_ATTEMPTS,
+      REQUEST_ATTEMPTS,
       this.signal,
     ).catch((err: unknown) => {
       throw toS3Error(err, 'PutObject', putCodesFor(s), this.signal);
@@ -301,7 +301,7 @@ class V3Job {
               }),
               { abortSignal: this.signal },
             ),
-          TRANSFER_ATTEMPTS,
+          REQUEST_ATTEMPTS,
           this.signal,
         ).catch((err: unknown) => {
           throw toS3Error(err, `UploadPart ${next.n}`, {}, this.signal);
@@ -356,7 +356,7 @@ class V3Job {
     } as CompleteMultipartUploadCommandInput;
     const done = await withRetries(
       () => ctx.s3.send(new CompleteMultipartUploadCommand(input)),
-      TRANSFER_ATTEMPTS,
+      REQUEST_ATTEMPTS,
     ).catch((err: unknown) => {
       throw toS3Error(err, 'CompleteMultipartUpload', putCodesFor(s), this.signal);
     });
@@ -395,7 +395,7 @@ class V3Job {
               ...s.sse.create,
             }),
           ),
-        TRANSFER_ATTEMPTS,
+        REQUEST_ATTEMPTS,
       );
     } catch (err) {
       await ctx.s3
