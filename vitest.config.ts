@@ -7,6 +7,7 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const alias = {
   '@s3enc/core': src('./packages/core/src/index.ts'),
   '@s3enc/node': src('./packages/node/src/index.ts'),
+  '@s3enc/testing': src('./packages/testing/src/index.ts'),
 };
 
 export default defineConfig({

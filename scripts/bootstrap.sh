@@ -103,9 +103,9 @@ build_minio() {
   local dest_dir tmp
   dest_dir="$(dirname "$S3ENC_MINIO_PATH")"
   need_go "MinIO ($MINIO_MODULE@$MINIO_VERSION)"
-  s3enc_log "building MinIO $MINIO_VERSION with go install (a few minutes the first time)"
+  s3enc_log "building MinIO $MINIO_VERSION with go install, static (a few minutes the first time)"
   tmp="$(mktemp -d "$S3ENC_SERVERS_DIR/.minio-build.XXXXXX")"
-  GOBIN="$tmp" GOFLAGS=-buildvcs=false go install -trimpath "$MINIO_MODULE@$MINIO_VERSION" >&2 ||
+  CGO_ENABLED=0 GOBIN="$tmp" GOFLAGS=-buildvcs=false go install -trimpath "$MINIO_MODULE@$MINIO_VERSION" >&2 ||
     { rm -rf "$tmp"; s3enc_die "go install $MINIO_MODULE@$MINIO_VERSION failed"; }
   mkdir -p "$dest_dir"
   mv -f "$tmp/minio" "$S3ENC_MINIO_PATH"
@@ -118,17 +118,20 @@ build_local_kms() {
   local dest_dir tmp src
   dest_dir="$(dirname "$S3ENC_LOCAL_KMS_PATH")"
   need_go "local-kms ($LOCAL_KMS_MODULE@$LOCAL_KMS_VERSION)"
-  s3enc_log "building local-kms $LOCAL_KMS_VERSION (pinned module, loopback-only listen patch)"
+  s3enc_log "building local-kms $LOCAL_KMS_VERSION, static (pinned module, loopback-by-default listen patch)"
   tmp="$(mktemp -d "$S3ENC_SERVERS_DIR/.local-kms-build.XXXXXX")"
   src="$(cd "$tmp" && GOFLAGS=-mod=mod go mod download -json "$LOCAL_KMS_MODULE@$LOCAL_KMS_VERSION" |
     "$NODE" -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);if(j.Error){console.error(j.Error);process.exit(1)}console.log(j.Dir)})')" ||
     { rm -rf "$tmp"; s3enc_die "go mod download $LOCAL_KMS_MODULE@$LOCAL_KMS_VERSION failed"; }
   cp -R "$src" "$tmp/src"
   chmod -R u+w "$tmp/src"
-  sed -i.orig 's|addr := ":"+port|addr := "127.0.0.1:"+port|' "$tmp/src/src/server.go"
-  grep -q 'addr := "127.0.0.1:"+port' "$tmp/src/src/server.go" ||
+  # Loopback by default; S3ENC_KMS_LISTEN_HOST=0.0.0.0 only inside a container, whose port is
+  # then published on the host's 127.0.0.1 (packages/testing/src/container-runtime.ts).
+  sed -i.orig -e 's|addr := ":"+port|addr := func() string { if h := os.Getenv("S3ENC_KMS_LISTEN_HOST"); h != "" { return h }; return "127.0.0.1" }()+":"+port|' \
+    -e 's|^\t"net"$|\t"net"\n\t"os"|' "$tmp/src/src/server.go"
+  grep -q 'return "127.0.0.1" }()+":"+port' "$tmp/src/src/server.go" ||
     { rm -rf "$tmp"; s3enc_die "could not apply the loopback patch to local-kms src/server.go"; }
-  (cd "$tmp/src" && GOFLAGS=-buildvcs=false go build -trimpath -o "$tmp/local-kms" .) >&2 ||
+  (cd "$tmp/src" && CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -trimpath -o "$tmp/local-kms" .) >&2 ||
     { rm -rf "$tmp"; s3enc_die "building local-kms failed"; }
   mkdir -p "$dest_dir"
   mv -f "$tmp/local-kms" "$S3ENC_LOCAL_KMS_PATH"

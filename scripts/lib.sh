@@ -17,8 +17,8 @@ S3ENC_NODE26="$S3ENC_TOOLS_DIR/node26/node_modules/node/bin/node"
 # Holds only `pnpm` (a shim running pnpm with Node 22), written by bootstrap.sh; safe to put
 # first on PATH so that package scripts calling `pnpm` find it.
 S3ENC_SHIM_DIR="$S3ENC_TOOLS_DIR/shims"
-S3ENC_MINIO_PATH="$S3ENC_SERVERS_DIR/minio-$MINIO_VERSION/minio"
-S3ENC_LOCAL_KMS_PATH="$S3ENC_SERVERS_DIR/local-kms-$LOCAL_KMS_VERSION/local-kms"
+S3ENC_MINIO_PATH="$S3ENC_SERVERS_DIR/minio-$MINIO_VERSION-$SERVERS_BUILD/minio"
+S3ENC_LOCAL_KMS_PATH="$S3ENC_SERVERS_DIR/local-kms-$LOCAL_KMS_VERSION-$SERVERS_BUILD/local-kms"
 export S3ENC_CACHE_DIR S3ENC_NODE22 S3ENC_NODE26
 
 s3enc_log() { printf '[%s] %s\n' "${S3ENC_LOG_TAG:-s3enc}" "$*" >&2; }

@@ -217,9 +217,9 @@ describe('server-side encryption as a second layer', () => {
 
   it('--sse-c-key fileb:// round trip; a wrong SSE-C key is refused', async () => {
     const keyPath = join(dir, 'ssec.bin');
-    writeFileSync(keyPath, randomBytes(32));
+    writeFileSync(keyPath, randomBytes(32), { mode: 0o600 });
     const wrongPath = join(dir, 'ssec-wrong.bin');
-    writeFileSync(wrongPath, randomBytes(32));
+    writeFileSync(wrongPath, randomBytes(32), { mode: 0o600 });
     const put = await runCli(['put', '-', url('ssec.txt'), '--sse-c-key', `fileb://${keyPath}`], {
       env: cli,
       input: 'sse-c layer',

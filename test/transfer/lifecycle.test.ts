@@ -9,7 +9,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EncryptedS3Client } from '@s3enc/node';
 import { EncryptedS3Client as Client } from '@s3enc/node';
-import { liveDecryptionSessions } from '../../packages/node/src/download.js';
+import { liveDecryptionSessions } from '../../packages/node/src/transfer/formats/aws-encryption-sdk/sessions.js';
 import { createTestBucket, getTestEnv, type TestBucket } from '../harness/env.js';
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy.js';
 import { data, F, makeClient, MiB, openUploads, s3Settings, testKeyring } from './helpers.js';

@@ -1,7 +1,7 @@
 // Objects in a signed suite (0x0578, the @aws-crypto default) written by the official
 // library: head reports their real plaintext size; get and getToFile read them whole, releasing
 // nothing before the footer signature verifies; a byte range of them is refused
-// (ERR_S3ENC_SIGNED_MESSAGE: the signature covers the whole message).
+// (ERR_S3ENC_RANGE_UNSUPPORTED, a usage error: the signature covers the whole message).
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,7 +77,7 @@ describe('signed suites', () => {
       await expect(
         client.get(bucket.name, key, { range: { start: 0, end: 0 } }),
       ).rejects.toMatchObject({
-        code: 'ERR_S3ENC_SIGNED_MESSAGE',
+        code: 'ERR_S3ENC_RANGE_UNSUPPORTED',
       });
     });
   }

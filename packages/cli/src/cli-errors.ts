@@ -5,13 +5,15 @@
  * failure alike — without importing @s3enc/core (and the AWS crypto packages under it) on the
  * path of `s3enc --help`, `keygen` and usage errors, which then start in half the time.
  */
+import type { ErrorCode } from '@s3enc/core';
+
 const kS3EncError = Symbol.for('s3enc.error');
 const kInvalidArgument = Symbol.for('s3enc.error.invalid-argument');
 
 abstract class CliError extends Error {
   /** A stable code such as `ERR_S3ENC_CLI_USAGE`. */
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.name = new.target.name;
@@ -21,8 +23,12 @@ abstract class CliError extends Error {
 
 /** The command line cannot be used as given: unknown option, missing argument, bad value. An InvalidArgumentError. */
 export class UsageError extends CliError {
-  constructor(message: string) {
-    super('ERR_S3ENC_CLI_USAGE', message);
+  constructor(
+    message: string,
+    code: 'ERR_S3ENC_CLI_USAGE' | 'ERR_S3ENC_CLI_NO_REGION' = 'ERR_S3ENC_CLI_USAGE',
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
     Object.defineProperty(this, kInvalidArgument, { value: true });
   }
 }

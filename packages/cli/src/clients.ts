@@ -13,10 +13,17 @@ import {
   type ChecksumAlgorithm,
   type Keyring,
 } from '@s3enc/core';
-import { EncryptedS3Client, buildKmsClientConfig, buildS3ClientConfig } from '@s3enc/node';
+import {
+  EncryptedS3Client,
+  buildKmsClientConfig,
+  buildS3ClientConfig,
+  type S3ecOptions,
+} from '@s3enc/node';
 import { UsageError } from './cli-errors.js';
 import type { ClientSettings } from './config.js';
-import { keyringFromKeyFile } from './key-file.js';
+import { keyringFromKeyFile, readAesKeyFile } from './key-file.js';
+import { assertPrivateKeyFile } from './key-file-permissions.js';
+import { requireRegion } from './region-required.js';
 
 export function s3ClientConfig(s: ClientSettings, concurrency?: number): S3ClientConfig {
   const cfg = buildS3ClientConfig({
@@ -37,7 +44,7 @@ export function kmsClientConfig(s: ClientSettings): KMSClientConfig {
 }
 
 export function makeS3Client(s: ClientSettings, concurrency?: number): S3Client {
-  return new S3Client(s3ClientConfig(s, concurrency));
+  return requireRegion(new S3Client(s3ClientConfig(s, concurrency)));
 }
 
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/;
@@ -61,6 +68,8 @@ export async function resolveKeyArns(kms: KMSClient, ids: string[]): Promise<str
 export interface KeySelection {
   kmsKeyIds: string[];
   keyFile: string | undefined;
+  /** Use a key file other users can access (--allow-insecure-key-file-permissions). */
+  allowSharedKeyFile?: boolean | undefined;
   /** Accounts whose KMS keys may decrypt without being named (get's --kms-discovery-account). */
   discoveryAccounts?: string[] | undefined;
 }
@@ -110,12 +119,15 @@ export async function buildKeyring(
   s: ClientSettings,
   sel: KeySelection,
 ): Promise<{ keyring: Keyring; close: () => void }> {
+  // Before any request: a key file others can read is refused whatever else happens.
+  if (sel.keyFile !== undefined)
+    await assertPrivateKeyFile(sel.keyFile, '--key-file', sel.allowSharedKeyFile === true);
   const keyrings: Keyring[] = [];
   let kms: KMSClient | undefined;
   const byRegion = new Map<string, KMSClient>();
   if (sel.kmsKeyIds.length > 0) {
     const cfg = kmsClientConfig(s);
-    kms = new KMSClient(cfg);
+    kms = requireRegion(new KMSClient(cfg));
     const arns = await resolveKeyArns(kms, sel.kmsKeyIds);
     // One client per Region of the keys (multi-Region keys, replicas); the default Region's is reused.
     const home = kms;
@@ -128,7 +140,7 @@ export async function buildKeyring(
         clientProvider: (region) => {
           let c = byRegion.get(region);
           if (c === undefined) {
-            c = new KMSClient({ ...cfg, region });
+            c = requireRegion(new KMSClient({ ...cfg, region }));
             byRegion.set(region, c);
           }
           return c;
@@ -137,7 +149,7 @@ export async function buildKeyring(
     );
   }
   if ((sel.discoveryAccounts ?? []).length > 0) {
-    const home = kms ?? new KMSClient(kmsClientConfig(s)); // the home-Region client, if made above
+    const home = kms ?? requireRegion(new KMSClient(kmsClientConfig(s))); // the home-Region client, if made above
     const region = await home.config.region();
     byRegion.set(region, home);
     keyrings.push(
@@ -170,6 +182,8 @@ export interface OpenClientOptions {
   partSize?: number | undefined;
   frameLength?: number | undefined;
   checksumAlgorithm?: ChecksumAlgorithm | undefined;
+  /** S3 Encryption Client options (the --key-file key is added as its AES key). */
+  s3ec?: Omit<S3ecOptions, 'aesKey'> | undefined;
 }
 
 /**
@@ -186,14 +200,23 @@ export async function openClient(
     const k = await buildKeyring(s, o.keys);
     const keyring = k.keyring;
     closeKeys = k.close;
-    const client = new EncryptedS3Client({
-      s3,
-      keyring,
-      ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
-      ...(o.partSize !== undefined ? { partSize: o.partSize } : {}),
-      ...(o.frameLength !== undefined ? { frameLength: o.frameLength } : {}),
-      ...(o.checksumAlgorithm !== undefined ? { checksumAlgorithm: o.checksumAlgorithm } : {}),
-    });
+    // The key file also unwraps S3 Encryption Client objects wrapped with an AES key (and wraps
+    // --format s3ec-v3 writes when no KMS key is given). The client keeps its own copy.
+    const aesKey = o.keys.keyFile !== undefined ? await readAesKeyFile(o.keys.keyFile) : undefined;
+    let client: EncryptedS3Client;
+    try {
+      client = new EncryptedS3Client({
+        s3,
+        keyring,
+        s3ec: { ...o.s3ec, ...(aesKey !== undefined ? { aesKey } : {}) },
+        ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
+        ...(o.partSize !== undefined ? { partSize: o.partSize } : {}),
+        ...(o.frameLength !== undefined ? { frameLength: o.frameLength } : {}),
+        ...(o.checksumAlgorithm !== undefined ? { checksumAlgorithm: o.checksumAlgorithm } : {}),
+      });
+    } finally {
+      aesKey?.fill(0);
+    }
     return {
       client,
       close: () => {

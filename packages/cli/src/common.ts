@@ -1,17 +1,19 @@
 /** Helpers shared by the commands: settings, SSE-C keys, MFA tokens. */
 import { readFile } from 'node:fs/promises';
-import { stringOpt, type ParsedValues } from './args.js';
+import { boolOpt, stringOpt, type ParsedValues } from './args.js';
 import { LocalFileError, UsageError } from './cli-errors.js';
 import type { CommandContext } from './command.js';
 import { resolveSettings, type ClientSettings } from './config.js';
+import { ALLOW_SHARED_KEY_FILE, assertPrivateKeyFile } from './key-file-permissions.js';
 
 export function settingsOf(ctx: CommandContext): ClientSettings {
   return resolveSettings(ctx.global, ctx.io.env);
 }
 
 /**
- * `--sse-c-key fileb://FILE` → 32 key bytes. The key is never accepted inline: a command line
- * is visible to other users of the machine (ps, shell history).
+ * `--sse-c-key fileb://FILE` → 32 key bytes (the file holds them raw, as 64 hex or as 44 base64
+ * characters). The key is never accepted inline: a command line is visible to other users of
+ * the machine (ps, shell history).
  */
 export async function sseCKeyOf(values: ParsedValues): Promise<{ key: Uint8Array } | undefined> {
   const spec = stringOpt(values, 'sse-c-key');
@@ -28,9 +30,10 @@ export async function sseCKeyOf(values: ParsedValues): Promise<{ key: Uint8Array
     );
   }
   const path = spec.slice('fileb://'.length);
-  let key: Buffer;
+  await assertPrivateKeyFile(path, 'the SSE-C key file', allowSharedKeyFile(values));
+  let bytes: Buffer;
   try {
-    key = await readFile(path);
+    bytes = await readFile(path);
   } catch (e) {
     throw new LocalFileError(
       'ERR_S3ENC_CLI_FILE',
@@ -38,11 +41,22 @@ export async function sseCKeyOf(values: ParsedValues): Promise<{ key: Uint8Array
       { cause: e },
     );
   }
-  if (key.length !== 32) {
-    key.fill(0);
-    throw new UsageError(`the SSE-C key file ${path} must hold exactly 32 bytes (AES-256)`);
+  // The one key decoder of @s3enc/core (raw 32 bytes, 64 hex or 44 base64 characters).
+  const { decodeKey256, wipe } = await import('@s3enc/core');
+  try {
+    return { key: decodeKey256(bytes, { code: 'ERR_S3ENC_INVALID_SSE_C_KEY' }) };
+  } catch {
+    throw new UsageError(
+      `the SSE-C key file ${path} must hold an AES-256 key: 32 bytes, or 64 hex or 44 base64 characters`,
+    );
+  } finally {
+    wipe(bytes);
   }
-  return { key };
+}
+
+/** Whether the user accepted key files other users can access. */
+export function allowSharedKeyFile(values: ParsedValues): boolean {
+  return boolOpt(values, ALLOW_SHARED_KEY_FILE);
 }
 
 /** `--mfa "SERIAL CODE"` → { serialNumber, tokenCode } (validated by the library). */

@@ -1,3 +1,4 @@
 export { run, cli } from './main.js';
-export { ExitCode, reportFor, type ErrorReport } from './exit-codes.js';
+export { ExitCode } from './exit-codes.js';
+export { reportFor, type ErrorReport } from './error-report.js';
 export { UsageError, LocalFileError } from './cli-errors.js';

@@ -27,7 +27,7 @@ describe('key files', () => {
     }
     expect(new Set(ids).size).toBe(1);
     expect(ids[0]).toBe(`s3enc-raw-aes/${keyNameFor(key)}`);
-    expect(ids[0]).toMatch(/^s3enc-raw-aes\/sha256:[0-9a-f]{16}$/);
+    expect(ids[0]).toMatch(/^s3enc-raw-aes\/hmac-sha256:[0-9a-f]{32}$/);
     expect(ids[0]).not.toContain(key.toString('hex').slice(0, 16));
   });
   it('rejects a file that holds no AES-256 key, and a missing file', async () => {
@@ -41,9 +41,9 @@ describe('key files', () => {
 });
 
 describe('--sse-c-key and --mfa', () => {
-  it('reads an SSE-C key only from fileb://, exactly 32 bytes', async () => {
+  it('reads an SSE-C key only from fileb://, a 256-bit key (raw, hex or base64)', async () => {
     const p = join(dir, 'ssec');
-    writeFileSync(p, randomBytes(32));
+    writeFileSync(p, randomBytes(32), { mode: 0o600 }); // key files must be private
     expect((await sseCKeyOf({ 'sse-c-key': `fileb://${p}` }))?.key.length).toBe(32);
     expect(await sseCKeyOf({})).toBeUndefined();
     await expect(sseCKeyOf({ 'sse-c-key': Buffer.alloc(32).toString('base64') })).rejects.toThrow(
@@ -54,8 +54,17 @@ describe('--sse-c-key and --mfa', () => {
       /AES256/,
     );
     const short = join(dir, 'ssec-short');
-    writeFileSync(short, randomBytes(31));
+    writeFileSync(short, randomBytes(31), { mode: 0o600 });
     await expect(sseCKeyOf({ 'sse-c-key': `fileb://${short}` })).rejects.toThrow(/32 bytes/);
+    const hex = join(dir, 'ssec-hex');
+    const k = randomBytes(32);
+    writeFileSync(hex, `${k.toString('hex')}\n`, { mode: 0o600 });
+    expect(Buffer.from((await sseCKeyOf({ 'sse-c-key': `fileb://${hex}` }))!.key).equals(k)).toBe(
+      true,
+    );
+    const junk = join(dir, 'ssec-junk');
+    writeFileSync(junk, ` ${k.toString('hex')}`, { mode: 0o600 });
+    await expect(sseCKeyOf({ 'sse-c-key': `fileb://${junk}` })).rejects.toThrow(UsageError);
   });
   it('splits --mfa into serial and code', () => {
     expect(mfaOf({ mfa: 'arn:aws:iam::123456789012:mfa/me 123456' })).toEqual({

@@ -9,8 +9,13 @@ import { GLOBAL_OPTIONS, parseCommandLine, type GlobalOptions, type OptionSpecs 
 import { UsageError } from './cli-errors.js';
 import type { CommandSpec } from './command.js';
 import { COMMANDS, allCommandOptions, findSpec } from './commands.js';
-import { ExitCode } from './exit-status.js';
+import { ExitCode } from './exit-codes.js';
 import { Output, colourEnabled, processIo, type CliIo } from './output.js';
+import { openUploadNotice, openUploads, uploadLeftOpenBy } from './open-uploads.js';
+import { terminalSafe } from './terminal-text.js';
+
+/** How long a second interrupt waits for an open multipart upload to be aborted. */
+const ABORT_WAIT_MS = 10_000;
 
 export function version(): string {
   try {
@@ -91,23 +96,32 @@ async function printError(
   json: boolean,
 ): Promise<number> {
   // Loaded only on failure: it needs @s3enc/core's error classes.
-  const { reportFor } = await import('./exit-codes.js');
+  const { reportFor } = await import('./error-report.js');
   const r = reportFor(err);
+  const leftOpen = uploadLeftOpenBy(err);
   if (json) {
     const target = out.dataOnStdout ? io.stderr : io.stdout;
     target.write(
-      `${JSON.stringify({ ok: false, error: { code: r.code, message: r.message, exitCode: r.exitCode, ...(r.hint ? { hint: r.hint } : {}) } })}\n`,
+      `${JSON.stringify({ ok: false, error: { code: r.code, message: r.message, exitCode: r.exitCode, ...(r.hint ? { hint: r.hint } : {}), ...(leftOpen ? { openMultipartUpload: leftOpen } : {}) } })}\n`,
     );
   }
   // The human message always goes to stderr, even with --json or --quiet: errors are never silent.
+  // Messages and codes may quote a server (an S3 error code) or an object: escaped for the
+  // terminal here, exact in the JSON document above.
   const s = out.style;
-  io.stderr.write(`${s.red('s3enc: error:')} ${r.message} ${s.dim(`(${r.code})`)}\n`);
-  if (r.hint) io.stderr.write(`${r.hint}\n`);
+  io.stderr.write(
+    `${s.red('s3enc: error:')} ${terminalSafe(r.message)} ${s.dim(`(${terminalSafe(r.code)})`)}\n`,
+  );
+  if (r.hint) io.stderr.write(`${terminalSafe(r.hint)}\n`);
+  // Whatever the error became (an interrupt reports "interrupted"), an upload that could not
+  // be aborted is named, with the command that aborts it.
+  if (leftOpen) io.stderr.write(openUploadNotice(leftOpen));
   if (debug) {
     let e: unknown = err;
     for (let i = 0; i < 6 && e !== undefined && e !== null; i++) {
+      const text = e instanceof Error ? (e.stack ?? e.message) : inspect(e);
       io.stderr.write(
-        `${i === 0 ? '' : 'caused by: '}${e instanceof Error ? (e.stack ?? e.message) : inspect(e)}\n`,
+        `${i === 0 ? '' : 'caused by: '}${text.split('\n').map(terminalSafe).join('\n')}\n`,
       );
       e = (e as { cause?: unknown }).cause;
     }
@@ -176,15 +190,22 @@ export async function run(
       );
     }
     const mod = await spec.load();
-    const code = await mod.run({
-      positionals: parsed.positionals,
-      values: parsed.values,
-      global: g,
-      out,
-      io,
-      signal,
-    });
-    return code ?? ExitCode.OK;
+    const stopEvents = debug
+      ? await (await import('./debug-events.js')).printEvents(io.stderr)
+      : undefined;
+    try {
+      const code = await mod.run({
+        positionals: parsed.positionals,
+        values: parsed.values,
+        global: g,
+        out,
+        io,
+        signal,
+      });
+      return code ?? ExitCode.OK;
+    } finally {
+      stopEvents?.();
+    }
   } catch (err) {
     let e = err;
     if (signal.aborted && !(err instanceof UsageError)) {
@@ -199,10 +220,29 @@ export async function run(
 export async function cli(): Promise<void> {
   const controller = new AbortController();
   let interrupts = 0;
+  let waiting: NodeJS.Timeout | undefined;
+  // The first interrupt cancels the command, which aborts any multipart upload it opened. A
+  // second one does not cut that short: it waits a bounded time for the abort; a third, or the
+  // end of the wait, exits at once and names every upload still open so it can be aborted by
+  // hand (an open upload keeps its parts, billed, until aborted).
+  const leave = (): never => {
+    for (const u of openUploads.list()) process.stderr.write(openUploadNotice(u));
+    process.exit(ExitCode.INTERRUPTED);
+  };
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
-    if (interrupts > 1) process.exit(ExitCode.INTERRUPTED);
-    controller.abort(Object.assign(new Error(`interrupted by ${sig}`), { name: 'AbortError' }));
+    if (interrupts === 1) {
+      controller.abort(Object.assign(new Error(`interrupted by ${sig}`), { name: 'AbortError' }));
+      return;
+    }
+    if (openUploads.list().length === 0 || interrupts > 2) leave();
+    if (waiting === undefined) {
+      process.stderr.write(
+        `s3enc: aborting the multipart upload; waiting up to ${ABORT_WAIT_MS / 1000} s (interrupt again to exit now)\n`,
+      );
+      waiting = setTimeout(leave, ABORT_WAIT_MS);
+      waiting.unref();
+    }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -211,6 +251,7 @@ export async function cli(): Promise<void> {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
   process.exitCode = await run(process.argv.slice(2), processIo(), controller.signal);
+  if (waiting !== undefined) clearTimeout(waiting);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 }

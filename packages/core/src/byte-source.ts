@@ -1,4 +1,4 @@
-/** Normalises every accepted input into an async iterable of byte chunks. @internal */
+/** Normalises every accepted input into an async iterable of byte chunks (`chunksOf` is internal; the `ByteSource` type is public). */
 import { Readable } from 'node:stream';
 import { InvalidArgumentError } from './errors.js';
 

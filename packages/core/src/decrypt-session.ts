@@ -12,12 +12,12 @@ import {
 } from '@aws-crypto/material-management-node';
 import { MessageFormat } from '@aws-crypto/material-management-node';
 import { checkEncryptionContext, requireContext } from './encryption-context.js';
-import { DEFAULT_MAX_ENCRYPTED_DATA_KEYS } from './encrypt-session.js';
+import { DEFAULT_MAX_ENCRYPTED_DATA_KEYS } from './limits.js';
 import { FormatError, IntegrityError, InvalidArgumentError, KeyUnwrapError } from './errors.js';
 import { FrameOpener, asBuffer, type DecipherFactory, type OpenResult } from './frame-codec.js';
 import { deriveFrameKey, derivesOwnKey, type FrameKey } from './frame-key.js';
 import { parseHeaderFull, suiteOf } from './header.js';
-import { MAX_FRAME_LENGTH } from './sizes.js';
+import { MAX_FRAME_LENGTH } from './limits.js';
 import type {
   CommitmentPolicy,
   DecryptionSession,
@@ -222,7 +222,7 @@ export async function beginDecryption(o: BeginDecryptionOptions): Promise<Decryp
   }
   const required = checkEncryptionContext(o.requiredEncryptionContext, 'requiredEncryptionContext');
 
-  const parsed = parseHeaderFull(o.header);
+  const parsed = parseHeaderFull(o.header, maxEdks);
   if (parsed === undefined)
     throw new FormatError('ERR_S3ENC_TRUNCATED_HEADER', 'Incomplete message header');
   const { info, raw, headerLength } = parsed;

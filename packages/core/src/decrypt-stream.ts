@@ -11,15 +11,12 @@ import {
   type BeginDecryptionOptions,
   type InternalDecryptionSession,
 } from './decrypt-session.js';
-import { DEFAULT_MAX_ENCRYPTED_DATA_KEYS } from './encrypt-session.js';
+import { DEFAULT_MAX_ENCRYPTED_DATA_KEYS, MAX_HEADER_BYTES } from './limits.js';
 import { FormatError, IntegrityError } from './errors.js';
 import { parseHeaderFull } from './header.js';
 
 /** Options of {@link decryptStream}: those of beginDecryption except `header`. */
 export type DecryptStreamOptions = Omit<BeginDecryptionOptions, 'header'>;
-
-/** Larger than any header with <= 3 data keys could be; stops a hostile header from filling memory. */
-const MAX_HEADER_BYTES = 1024 * 1024;
 
 const truncated = (): IntegrityError =>
   new IntegrityError('ERR_S3ENC_TRUNCATED', 'Message is truncated');

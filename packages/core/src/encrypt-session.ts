@@ -24,7 +24,8 @@ import { InvalidArgumentError, KeyUnwrapError } from './errors.js';
 import { deriveFrameKey, type FrameKey } from './frame-key.js';
 import { keyIdOf } from './header.js';
 import { FrameSealer, asBuffer, type CipherFactory } from './frame-codec.js';
-import { DEFAULT_FRAME_LENGTH, checkFrameLength } from './sizes.js';
+import { DEFAULT_MAX_ENCRYPTED_DATA_KEYS } from './limits.js';
+import { DEFAULT_FRAME_LENGTH, checkFrameLength, checkWholeFrames } from './sizes.js';
 import type { EncryptionContext, EncryptionSession, Keyring } from './types.js';
 
 const { serializeMessageHeader, headerAuthIv, buildMessageHeader } = serializeFactory(
@@ -38,9 +39,6 @@ const SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COM
  * Typed as the literal so the published declarations need no upstream enum.
  */
 export const SUITE_ID: 0x0478 = SUITE;
-
-/** Default cap on encrypted data keys per message, on write and on read. */
-export const DEFAULT_MAX_ENCRYPTED_DATA_KEYS = 3;
 
 /** Options of {@link beginEncryption}. */
 export interface BeginEncryptionOptions {
@@ -105,14 +103,7 @@ class Session implements EncryptionSession {
     const sealer = this.#live();
     if (!(plaintext instanceof Uint8Array))
       throw new InvalidArgumentError('plaintext must be a Uint8Array');
-    if (!final && (plaintext.byteLength === 0 || plaintext.byteLength % this.frameLength !== 0)) {
-      throw new InvalidArgumentError(
-        'A non-final plaintext must be a positive multiple of the frame length',
-        {
-          code: 'ERR_S3ENC_MISALIGNED_FRAMES',
-        },
-      );
-    }
+    checkWholeFrames(plaintext.byteLength, this.frameLength, final);
     const out = Buffer.allocUnsafe(sealer.sealedLength(plaintext.byteLength, final));
     const n = sealer.sealInto(out, 0, firstSeq, plaintext, final);
     return n === out.length ? out : out.subarray(0, n);
@@ -129,14 +120,7 @@ class Session implements EncryptionSession {
     if (!(plaintext instanceof Uint8Array) || !(out instanceof Uint8Array)) {
       throw new InvalidArgumentError('plaintext and out must be Uint8Array');
     }
-    if (!final && (plaintext.byteLength === 0 || plaintext.byteLength % this.frameLength !== 0)) {
-      throw new InvalidArgumentError(
-        'A non-final plaintext must be a positive multiple of the frame length',
-        {
-          code: 'ERR_S3ENC_MISALIGNED_FRAMES',
-        },
-      );
-    }
+    checkWholeFrames(plaintext.byteLength, this.frameLength, final);
     const need = sealer.sealedLength(plaintext.byteLength, final);
     if (!Number.isSafeInteger(offset) || offset < 0 || offset + need > out.byteLength) {
       throw new InvalidArgumentError(`out needs ${need} bytes at offset ${offset}`, {
@@ -185,6 +169,23 @@ export type InternalEncryptionSession = EncryptionSession & {
  * when the keyring cannot produce a data key.
  */
 export async function beginEncryption(o: BeginEncryptionOptions): Promise<EncryptionSession> {
+  return beginEncryptionWith(o, {});
+}
+
+/**
+ * Inputs that are random in production, fixed by the known-answer vector generator
+ * (packages/core/test/vectors/) so that our writer can be checked byte for byte. @internal
+ */
+export interface EncryptionSeam {
+  /** The 32-byte message id (default: fresh CSPRNG bytes). */
+  readonly messageId?: Uint8Array;
+}
+
+/** {@link beginEncryption} with the test seam. @internal not exported from the package. */
+export async function beginEncryptionWith(
+  o: BeginEncryptionOptions,
+  seam: EncryptionSeam,
+): Promise<EncryptionSession> {
   if (o === null || typeof o !== 'object') throw new InvalidArgumentError('options are required');
   checkKeyring(o.keyring);
   const frameLength = o.frameLength ?? DEFAULT_FRAME_LENGTH;
@@ -223,7 +224,11 @@ export async function beginEncryption(o: BeginEncryptionOptions): Promise<Encryp
         },
       );
     }
-    const messageId = randomBytes(MessageIdLength.V2);
+    const idLength: number = MessageIdLength.V2;
+    const messageId =
+      seam.messageId === undefined ? randomBytes(idLength) : Buffer.from(seam.messageId);
+    if (messageId.length !== idLength)
+      throw new InvalidArgumentError('the message id must be 32 bytes');
     frameKey = deriveFrameKey(material, messageId);
     const getCipher = frameKey.cipherFor;
     const keyCommitment = frameKey.commitment;

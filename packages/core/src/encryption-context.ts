@@ -1,9 +1,10 @@
 /** Encryption context validation and matching (docs/FORMAT.md, "Encryption context"). @internal */
 import { InvalidArgumentError, KeyUnwrapError } from './errors.js';
+import { RESERVED_CONTEXT_KEY_PREFIX } from './limits.js';
 import type { EncryptionContext } from './types.js';
 
 /** Keys with this prefix are reserved by the AWS Encryption SDK (e.g. `aws-crypto-public-key`). */
-export const RESERVED_CONTEXT_PREFIX = 'aws-crypto-';
+export const RESERVED_CONTEXT_PREFIX = RESERVED_CONTEXT_KEY_PREFIX;
 
 /**
  * Copies and validates a caller's encryption context. Returns a frozen copy; throws

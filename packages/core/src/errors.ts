@@ -6,22 +6,30 @@
  * Messages never contain key material, SSE-C keys or plaintext. Integrity messages stay
  * generic on purpose: they say that authentication failed, not which byte was wrong.
  *
- * Every code is listed in docs/errors.md.
+ * Every code is registered in `error-codes/` (typed: `code` is an {@link ErrorCode}) and listed
+ * in docs/errors.md; a test keeps the two equal.
  */
+import {
+  exitClassOf,
+  type ErrorCode,
+  type ErrorFamily,
+  type ExitClass,
+} from './error-codes/index.js';
 
 const kS3EncError = Symbol.for('s3enc.error');
 
 type ErrorOptions = { cause?: unknown };
+type CodeOption = { code?: ErrorCode };
 
 /** Base class of every error thrown by s3enc. Match on `code`, not on `message`. */
 export class S3EncError extends Error {
-  /** A stable code such as `ERR_S3ENC_TAG_MISMATCH`. */
-  readonly code: string;
+  /** A stable code such as `ERR_S3ENC_TAG_MISMATCH` (docs/errors.md). */
+  readonly code: ErrorCode;
 
   /** The `Symbol.for` key that brands instances of this class (and of its subclasses). */
   static readonly brand: symbol = kS3EncError;
 
-  constructor(code: string, message: string, options?: ErrorOptions) {
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.name = new.target.name;
@@ -45,7 +53,7 @@ export class S3EncError extends Error {
 /** A caller passed something unusable: a wrong type, an out-of-range size, conflicting options. */
 export class InvalidArgumentError extends S3EncError {
   static override readonly brand: symbol = Symbol.for('s3enc.error.invalid-argument');
-  constructor(message: string, options?: ErrorOptions & { code?: string }) {
+  constructor(message: string, options?: ErrorOptions & CodeOption) {
     super(options?.code ?? 'ERR_S3ENC_INVALID_ARGUMENT', message, options);
   }
 }
@@ -53,7 +61,7 @@ export class InvalidArgumentError extends S3EncError {
 /** A plaintext `http://` endpoint, a TLS setting below policy, or a disabled certificate check. */
 export class InsecureTransportError extends S3EncError {
   static override readonly brand: symbol = Symbol.for('s3enc.error.insecure-transport');
-  constructor(message: string, options?: ErrorOptions & { code?: string }) {
+  constructor(message: string, options?: ErrorOptions & CodeOption) {
     super(options?.code ?? 'ERR_S3ENC_INSECURE_TRANSPORT', message, options);
   }
 }
@@ -91,7 +99,7 @@ export class S3RequestError extends S3EncError {
   readonly statusCode: number | undefined;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     options?: ErrorOptions & { statusCode?: number | undefined },
   ) {
@@ -106,4 +114,38 @@ export class AbortError extends S3EncError {
   constructor(message = 'The operation was aborted', options?: ErrorOptions) {
     super('ERR_S3ENC_ABORTED', message, options);
   }
+}
+
+const FAMILY_BRANDS: readonly (readonly [symbol, ErrorFamily])[] = [
+  [InvalidArgumentError.brand, 'invalid-argument'],
+  [InsecureTransportError.brand, 'insecure-transport'],
+  [FormatError.brand, 'format'],
+  [KeyUnwrapError.brand, 'key-unwrap'],
+  [IntegrityError.brand, 'integrity'],
+  [S3RequestError.brand, 's3-request'],
+  [AbortError.brand, 'aborted'],
+];
+
+/**
+ * The family of an s3enc error, read from its brands (so it holds for another copy of this
+ * package and for the CLI's own errors): `other` for a plain `S3EncError`, undefined for a
+ * value that is not an s3enc error.
+ */
+export function errorFamilyOf(err: unknown): ErrorFamily | undefined {
+  if (err === null || typeof err !== 'object') return undefined;
+  const branded = err as Record<symbol, unknown>;
+  if (branded[kS3EncError] !== true) return undefined;
+  for (const [brand, family] of FAMILY_BRANDS) if (branded[brand] === true) return family;
+  return 'other';
+}
+
+/**
+ * What a caller should make of an s3enc error ({@link ExitClass}), from its code and family;
+ * undefined for a value that is not an s3enc error or carries an unregistered code.
+ */
+export function exitClassOfError(err: unknown): ExitClass | undefined {
+  const family = errorFamilyOf(err);
+  if (family === undefined) return undefined;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? exitClassOf(code, family) : undefined;
 }

@@ -12,7 +12,9 @@ import type {
 import { ContentAADString, SequenceIdentifier } from '@aws-crypto/serialize';
 import { ByteQueue } from './byte-queue.js';
 import { IntegrityError, InvalidArgumentError } from './errors.js';
-import { FINAL_FRAME_OVERHEAD, FRAME_OVERHEAD, MAX_FRAME_SEQ } from './sizes.js';
+import type { ErrorCode } from './error-codes/index.js';
+import { MAX_FRAME_SEQ } from './limits.js';
+import { FINAL_FRAME_OVERHEAD, FRAME_OVERHEAD, checkWholeFrames } from './sizes.js';
 
 const IV_LENGTH = 12;
 const TAG_LENGTH = 16;
@@ -99,14 +101,7 @@ export class FrameSealer {
     const F = this.frameLength;
     plain = asBuffer(plain);
     checkSeq(firstSeq);
-    if (!final && (plain.byteLength === 0 || plain.byteLength % F !== 0)) {
-      throw new InvalidArgumentError(
-        'A non-final plaintext must be a positive multiple of the frame length',
-        {
-          code: 'ERR_S3ENC_MISALIGNED_FRAMES',
-        },
-      );
-    }
+    checkWholeFrames(plain.byteLength, F, final);
     const n = Math.floor(plain.byteLength / F);
     checkSeq(firstSeq + n - (final ? 0 : 1));
     let o = offset;
@@ -167,7 +162,7 @@ export interface OpenResult {
   finalLength?: number;
 }
 
-const fail = (code: string, message = 'Message authentication failed'): IntegrityError =>
+const fail = (code: ErrorCode, message = 'Message authentication failed'): IntegrityError =>
   new IntegrityError(code, message);
 
 /** Opens frames of one message. */

@@ -1,10 +1,17 @@
 /**
  * Key derivation for the committing suites (docs/FORMAT.md, "Keys"): HKDF-SHA512 over the data
  * key with the message id as salt, labels from `@aws-crypto/serialize`'s kdfCommitKeyInfo.
- * Done here rather than through `getEncryptHelper` so that we own — and zero — the derived key
- * bytes, and so each frame's cipher is made from a plain key buffer. @internal
+ * Done here rather than through `getEncryptHelper` so that we own — and wipe — the derived key
+ * bytes: K is held as a `KeyObject` (outside the JS heap) and its Buffer is wiped at once, so
+ * no per-frame cipher copies a key from a JS buffer. @internal
  */
-import { createCipheriv, createDecipheriv, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createSecretKey,
+  timingSafeEqual,
+  type KeyObject,
+} from 'node:crypto';
 import { HKDF } from '@aws-crypto/hkdf-node';
 import {
   unwrapDataKey,
@@ -13,11 +20,15 @@ import {
 } from '@aws-crypto/material-management-node';
 import { kdfCommitKeyInfo } from '@aws-crypto/serialize';
 import { IntegrityError } from './errors.js';
+import { wipe } from './key-material.js';
 import type { CipherFactory, DecipherFactory } from './frame-codec.js';
 
 const hkdf = HKDF('sha512');
 
-/** A derived frame key; `destroy()` zeroes it. */
+/** GCM tag length of every frame (and of the header auth tag). */
+const TAG_LENGTH = 16;
+
+/** A derived frame key; `destroy()` drops it (the KeyObject is then unreachable). */
 export interface FrameKey {
   readonly commitment: Buffer;
   readonly cipherFor: CipherFactory;
@@ -60,9 +71,9 @@ export function deriveFrameKey(
   try {
     prk = hkdf.extract(dk, messageId);
   } finally {
-    if (ownsCopy) dk.fill(0);
+    if (ownsCopy) wipe(dk);
   }
-  let key: Buffer;
+  let key: KeyObject;
   let commitment: Buffer;
   try {
     commitment = hkdf.expand(prk, 32, commitLabel);
@@ -73,23 +84,28 @@ export function deriveFrameKey(
     ) {
       throw new IntegrityError('ERR_S3ENC_COMMITMENT_MISMATCH', 'Message authentication failed');
     }
-    key = hkdf.expand(prk, 32, keyLabel);
+    const bytes = hkdf.expand(prk, 32, keyLabel);
+    try {
+      key = createSecretKey(bytes);
+    } finally {
+      wipe(bytes);
+    }
   } finally {
-    prk.fill(0);
+    wipe(prk);
   }
-  let live = true;
-  const check = (): Buffer => {
-    if (!live)
+  let live: KeyObject | undefined = key;
+  const check = (): KeyObject => {
+    if (live === undefined)
       throw new IntegrityError('ERR_S3ENC_SESSION_DESTROYED', 'The frame key was destroyed');
-    return key;
+    return live;
   };
   return {
     commitment,
-    cipherFor: (iv) => createCipheriv('aes-256-gcm', check(), iv),
-    decipherFor: (iv) => createDecipheriv('aes-256-gcm', check(), iv),
+    cipherFor: (iv) => createCipheriv('aes-256-gcm', check(), iv, { authTagLength: TAG_LENGTH }),
+    decipherFor: (iv) =>
+      createDecipheriv('aes-256-gcm', check(), iv, { authTagLength: TAG_LENGTH }),
     destroy: () => {
-      live = false;
-      key.fill(0);
+      live = undefined;
     },
   };
 }

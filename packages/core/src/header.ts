@@ -33,10 +33,27 @@ function asBytes(bytes: Uint8Array): Uint8Array {
   return bytes;
 }
 
+/** Bytes before the AAD length field: version ‖ suite ‖ message id (v2); version ‖ type ‖ suite ‖ message id (v1). */
+const PREFIX_LENGTH: Readonly<Record<number, number>> = { 2: 1 + 2 + 32, 1: 1 + 1 + 2 + 16 };
+
+/**
+ * The encrypted-data-key count of a header (docs/FORMAT.md, "Header"), read from its count
+ * field without parsing any data key; undefined until enough bytes are there.
+ */
+function encryptedDataKeyCount(buf: Uint8Array): number | undefined {
+  const prefix = PREFIX_LENGTH[buf[0] ?? 0];
+  if (prefix === undefined || buf.byteLength < prefix + 2) return undefined;
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const at = prefix + 2 + dv.getUint16(prefix);
+  return buf.byteLength < at + 2 ? undefined : dv.getUint16(at);
+}
+
 /**
  * Parses a header at the start of `bytes`. Returns undefined when more bytes are needed;
  * throws FormatError (ERR_S3ENC_BAD_HEADER, ERR_S3ENC_UNSUPPORTED_FORMAT) when the bytes are
- * not a header this library can read. Makes no key or network call.
+ * not a header this library can read, and ERR_S3ENC_TOO_MANY_DATA_KEYS as soon as the count
+ * field says more than `maxEncryptedDataKeys` (before any data key is parsed). Makes no key or
+ * network call.
  * @internal use {@link parseHeader} from outside the package.
  */
 export function parseHeaderFull(
@@ -50,17 +67,20 @@ export function parseHeaderFull(
       'Not an AWS Encryption SDK message (unknown version)',
     );
   }
-  let raw: AwsHeaderInfo | false;
-  try {
-    raw = deserialize.deserializeMessageHeader(buf, { maxEncryptedDataKeys });
-  } catch (cause) {
-    if (cause instanceof Error && cause.message.includes('maxEncryptedDataKeys')) {
+  if (maxEncryptedDataKeys !== false) {
+    const count = encryptedDataKeyCount(buf);
+    if (count !== undefined && count > maxEncryptedDataKeys) {
       throw new FormatError(
         'ERR_S3ENC_TOO_MANY_DATA_KEYS',
         `The message lists more than ${maxEncryptedDataKeys} encrypted data keys`,
-        { cause },
       );
     }
+  }
+  let raw: AwsHeaderInfo | false;
+  try {
+    // The cap was applied above, from the count field, before any data key is parsed.
+    raw = deserialize.deserializeMessageHeader(buf, { maxEncryptedDataKeys: false });
+  } catch (cause) {
     throw new FormatError('ERR_S3ENC_BAD_HEADER', 'Malformed message header', { cause });
   }
   if (raw === false) return undefined;
@@ -94,6 +114,24 @@ export function parseHeaderFull(
   return { headerLength: raw.headerLength + raw.headerAuth.headerAuthLength, info, raw };
 }
 
+/** Options of {@link parseHeader} and {@link describeMessage}. */
+export interface ParseHeaderOptions {
+  /**
+   * Refuse (FormatError ERR_S3ENC_TOO_MANY_DATA_KEYS) a header that lists more encrypted data
+   * keys than this, before parsing any of them. Default: no cap (describing is not decrypting;
+   * readers that go on to decrypt pass their cap, e.g. DEFAULT_MAX_ENCRYPTED_DATA_KEYS).
+   */
+  readonly maxEncryptedDataKeys?: number;
+}
+
+function capOf(options: ParseHeaderOptions | undefined): number | false {
+  const cap = options?.maxEncryptedDataKeys;
+  if (cap === undefined) return false;
+  if (!Number.isSafeInteger(cap) || cap < 1)
+    throw new InvalidArgumentError('maxEncryptedDataKeys must be a positive integer');
+  return cap;
+}
+
 /**
  * Parses the header at the start of `bytes` without unwrapping any key. Returns undefined when
  * `bytes` holds only part of a header (read more and call again); throws FormatError when the
@@ -101,8 +139,9 @@ export function parseHeaderFull(
  */
 export function parseHeader(
   bytes: Uint8Array,
+  options?: ParseHeaderOptions,
 ): { headerLength: number; info: HeaderInfo } | undefined {
-  const p = parseHeaderFull(bytes);
+  const p = parseHeaderFull(bytes, capOf(options));
   return p === undefined ? undefined : { headerLength: p.headerLength, info: p.info };
 }
 
@@ -111,8 +150,8 @@ export function parseHeader(
  * context, key providers and key ids. Returns the description; throws FormatError when the
  * bytes are malformed or hold less than a whole header (ERR_S3ENC_TRUNCATED_HEADER).
  */
-export function describeMessage(bytes: Uint8Array): HeaderInfo {
-  const p = parseHeaderFull(bytes);
+export function describeMessage(bytes: Uint8Array, options?: ParseHeaderOptions): HeaderInfo {
+  const p = parseHeaderFull(bytes, capOf(options));
   if (p === undefined)
     throw new FormatError('ERR_S3ENC_TRUNCATED_HEADER', 'Incomplete message header');
   return p.info;

@@ -1,9 +1,9 @@
 /**
  * Keyring helpers over `@aws-crypto`: AWS KMS (multi-Region-key aware, several keys and
- * Regions), raw AES-256 (no KMS), and multi-keyrings. The caller controls the KMS client
+ * Regions) and multi-keyrings; the raw AES keyring is in raw-aes-keyring.ts. The caller controls the KMS client
  * (endpoint, TLS, CA) through `clientProvider` or `client`.
  */
-import { readFileSync } from 'node:fs';
+import { Agent, type AgentOptions } from 'node:https';
 import { MultiKeyringNode } from '@aws-crypto/material-management-node';
 import {
   KMS,
@@ -13,9 +13,10 @@ import {
   getClient,
   type KmsNodeClientSupplier,
 } from '@aws-crypto/kms-keyring-node';
-import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
 import { InsecureTransportError, InvalidArgumentError } from './errors.js';
 import { enforceHttpsOnly, hasMiddlewareStack } from './https-only.js';
+import { rememberS3ecKmsKeys, s3ecKmsKeysOf } from './s3ec/keyring-kms-keys.js';
+import { assertNoWeakening, verifyingHttpsAgent } from './tls-options.js';
 import type { Keyring } from './types.js';
 
 /** A KMS client: an AWS SDK v3 `KMSClient` (anything with `send`) or an aggregated `KMS`. */
@@ -76,26 +77,23 @@ function checkArn(name: string, v: unknown): string {
   return v;
 }
 
-const WEAKENING_KEYS = ['rejectUnauthorized', 'checkServerIdentity', 'tls', 'insecure'];
-
-function assertNotWeakened(o: Record<string, unknown>, where: string): void {
-  for (const k of WEAKENING_KEYS) {
-    const v = o[k];
-    const weakens =
-      k === 'rejectUnauthorized' || k === 'tls' ? v === false : v !== undefined && v !== false;
-    if (weakens) {
-      throw new InsecureTransportError(
-        `${where}: certificate verification cannot be disabled ('${k}'); trust a private CA with the agent's 'ca' option instead`,
-        { code: 'ERR_S3ENC_TLS_VERIFICATION_REQUIRED' },
-      );
-    }
-  }
+/** The https agent options a `requestHandler` option names: its agent's, or the options given. */
+function agentOptionsOf(agent: unknown): AgentOptions {
+  if (agent === undefined || agent === null) return {};
+  if (agent instanceof Agent) return { ...agent.options };
+  if (typeof agent === 'object') return { ...(agent as AgentOptions) };
+  throw new InvalidArgumentError(
+    'kmsClientConfig.requestHandler.httpsAgent must be an https.Agent',
+  );
 }
 
 /**
  * Refuses KMS client settings that could send a data key in clear text or to an unverified
- * server. A custom transport belongs in a client passed through `clientProvider` (e.g. one
- * built with @s3enc/node's `buildKmsClientConfig`), which is then held to https as well.
+ * server, and returns the config with a request handler whose agent verifies certificates
+ * whatever NODE_TLS_REJECT_UNAUTHORIZED says (an agent the caller gave is rebuilt from its
+ * options, `ca` included, with `rejectUnauthorized: true`). A fully custom transport belongs
+ * in a client passed through `clientProvider` (e.g. one built with @s3enc/node's
+ * `buildKmsClientConfig`), which is then held to https as well.
  */
 function checkKmsClientConfig(config: Record<string, unknown>): Record<string, unknown> {
   if (config === null || typeof config !== 'object') {
@@ -111,26 +109,21 @@ function checkKmsClientConfig(config: Record<string, unknown>): Record<string, u
       throw new InsecureTransportError('kmsClientConfig.endpoint must be an https:// URL');
     }
   }
-  assertNotWeakened(config, 'kmsClientConfig');
-  const handler = config.requestHandler;
-  if (handler !== undefined) {
-    // The options form ({ httpsAgent, … }) can be checked; a handler instance is opaque.
-    if (handler === null || Object.getPrototypeOf(handler) !== Object.prototype) {
-      throw new InvalidArgumentError(
-        'kmsClientConfig.requestHandler must be an options object ({ httpsAgent, … }); pass a client with your own handler through clientProvider',
-      );
-    }
-    const h = handler as Record<string, unknown>;
-    assertNotWeakened(h, 'kmsClientConfig.requestHandler');
-    const agentOptions = (h.httpsAgent as { options?: unknown } | undefined)?.options;
-    if (agentOptions !== null && typeof agentOptions === 'object') {
-      assertNotWeakened(
-        agentOptions as Record<string, unknown>,
-        'kmsClientConfig.requestHandler.httpsAgent',
-      );
-    }
+  assertNoWeakening(config, 'kmsClientConfig');
+  const handler = config.requestHandler ?? {};
+  // The options form ({ httpsAgent, … }) can be checked; a handler instance is opaque.
+  if (handler === null || Object.getPrototypeOf(handler) !== Object.prototype) {
+    throw new InvalidArgumentError(
+      'kmsClientConfig.requestHandler must be an options object ({ httpsAgent, … }); pass a client with your own handler through clientProvider',
+    );
   }
-  return config;
+  const h = handler as Record<string, unknown>;
+  assertNoWeakening(h, 'kmsClientConfig.requestHandler');
+  const httpsAgent = verifyingHttpsAgent(
+    agentOptionsOf(h.httpsAgent),
+    'kmsClientConfig.requestHandler.httpsAgent',
+  );
+  return { ...config, requestHandler: { ...h, httpsAgent } };
 }
 
 /** The keyring's KMS clients: the caller's provider, or cached https-only clients per Region. */
@@ -179,12 +172,17 @@ export function kmsKeyring(o: KmsKeyringOptions): Keyring {
   const clientProvider = kmsClientsFor(o);
   // The builder returns a MultiKeyringNode (a KeyringNode) made by @aws-crypto's own factory.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-  return buildAwsKmsMrkAwareStrictMultiKeyringNode({
+  const keyring: Keyring = buildAwsKmsMrkAwareStrictMultiKeyringNode({
     generatorKeyId,
     keyIds,
     clientProvider,
     ...(o.grantTokens ? { grantTokens: [...o.grantTokens] } : {}),
   });
+  // S3 Encryption Client objects are unwrapped with the same keys and clients (s3ec/).
+  rememberS3ecKmsKeys(keyring, [
+    { clientProvider, keyIds: [generatorKeyId, ...keyIds], grantTokens: o.grantTokens },
+  ]);
+  return keyring;
 }
 
 /** Options of {@link kmsDiscoveryKeyring}. */
@@ -247,92 +245,29 @@ export function kmsDiscoveryKeyring(o: KmsDiscoveryKeyringOptions): Keyring {
       'discoveryFilter must be { accountIDs: [12-digit account ids], partition: "aws" | … }',
     );
   }
+  const clientProvider = kmsClientsFor(o);
+  const discoveryFilter =
+    f !== undefined ? { accountIDs: [...f.accountIDs], partition: f.partition } : undefined;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-  return buildAwsKmsMrkAwareDiscoveryMultiKeyringNode({
+  const keyring: Keyring = buildAwsKmsMrkAwareDiscoveryMultiKeyringNode({
     regions: [...regions],
-    clientProvider: kmsClientsFor(o),
-    ...(f !== undefined
-      ? { discoveryFilter: { accountIDs: [...f.accountIDs], partition: f.partition } }
-      : {}),
+    clientProvider,
+    ...(discoveryFilter !== undefined ? { discoveryFilter } : {}),
     ...(o.grantTokens ? { grantTokens: [...o.grantTokens] } : {}),
   });
-}
-
-/** Options of {@link rawAesKeyring}. Give exactly one of `key` and `keyFile`. */
-export interface RawAesKeyringOptions {
-  /** 32 key bytes. Copied; the caller keeps ownership of (and should zero) its buffer. */
-  readonly key?: Uint8Array;
-  /** A file holding the key: 32 raw bytes, or 64 hex / 44 base64 characters. */
-  readonly keyFile?: string;
-  /** Name of the key, recorded in the header; must match on decrypt. */
-  readonly keyName: string;
-  /** Namespace of the key (the provider id), recorded in the header; must match on decrypt. */
-  readonly keyNamespace: string;
-}
-
-function keyFromFile(path: string): Buffer {
-  const bytes = readFileSync(path);
-  if (bytes.length === 32) return bytes;
-  const text = bytes.toString('utf8').trim();
-  bytes.fill(0);
-  let key: Buffer | undefined;
-  if (/^[0-9a-fA-F]{64}$/.test(text)) key = Buffer.from(text, 'hex');
-  else if (/^[A-Za-z0-9+/]{43}=$/.test(text)) key = Buffer.from(text, 'base64');
-  if (key === undefined || key.length !== 32) {
-    throw new InvalidArgumentError('keyFile must hold a 256-bit key (32 bytes, hex or base64)', {
-      code: 'ERR_S3ENC_INVALID_KEY',
-    });
-  }
-  return key;
-}
-
-/**
- * A raw AES-256-GCM keyring for users without KMS. Returns the keyring; throws
- * InvalidArgumentError (ERR_S3ENC_INVALID_KEY) when the key is not 32 bytes or both or neither
- * of `key` and `keyFile` are given. Our copy of the key is zeroed once the keyring holds it.
- */
-export function rawAesKeyring(o: RawAesKeyringOptions): Keyring {
-  if (o === null || typeof o !== 'object') throw new InvalidArgumentError('options are required');
-  if ((o.key === undefined) === (o.keyFile === undefined)) {
-    throw new InvalidArgumentError('give exactly one of key and keyFile', {
-      code: 'ERR_S3ENC_INVALID_KEY',
-    });
-  }
-  if (
-    typeof o.keyName !== 'string' ||
-    o.keyName.length === 0 ||
-    typeof o.keyNamespace !== 'string' ||
-    o.keyNamespace.length === 0
-  ) {
-    throw new InvalidArgumentError('keyName and keyNamespace must be non-empty strings');
-  }
-  if (o.keyNamespace.startsWith('aws-kms')) {
-    throw new InvalidArgumentError('keyNamespace must not start with "aws-kms"');
-  }
-  // The keyring wants a buffer that owns its whole ArrayBuffer.
-  let key: Uint8Array;
-  if (o.key !== undefined) {
-    if (!(o.key instanceof Uint8Array) || o.key.byteLength !== 32) {
-      throw new InvalidArgumentError('key must be 32 bytes (AES-256)', {
-        code: 'ERR_S3ENC_INVALID_KEY',
-      });
-    }
-    key = new Uint8Array(o.key);
-  } else {
-    const fromFile = keyFromFile(o.keyFile!);
-    key = new Uint8Array(fromFile);
-    fromFile.fill(0);
-  }
-  try {
-    return new RawAesKeyringNode({
-      keyName: o.keyName,
-      keyNamespace: o.keyNamespace,
-      unencryptedMasterKey: key,
-      wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
-    });
-  } finally {
-    key.fill(0);
-  }
+  // S3 Encryption Client objects are unwrapped with the same Regions, filter and clients.
+  rememberS3ecKmsKeys(keyring, [
+    {
+      clientProvider,
+      discovery: {
+        regions: [...regions],
+        discoveryFilter,
+        trustAnyKmsKeyForDecryption: o.trustAnyKmsKeyForDecryption,
+      },
+      grantTokens: o.grantTokens,
+    },
+  ]);
+  return keyring;
 }
 
 /**
@@ -344,8 +279,13 @@ export function multiKeyring(o: { generator?: Keyring; children?: readonly Keyri
   if (o.generator === undefined && (o.children ?? []).length === 0) {
     throw new InvalidArgumentError('multiKeyring needs a generator or children');
   }
-  return new MultiKeyringNode({
+  const keyring = new MultiKeyringNode({
     ...(o.generator ? { generator: o.generator } : {}),
     children: [...(o.children ?? [])],
   });
+  rememberS3ecKmsKeys(
+    keyring,
+    [o.generator, ...(o.children ?? [])].flatMap((k) => s3ecKmsKeysOf(k)),
+  );
+  return keyring;
 }

@@ -6,6 +6,13 @@
  * P = plaintext size, C = ciphertext (whole message) size.
  */
 import { FormatError, InvalidArgumentError } from './errors.js';
+import {
+  MAX_FRAME_LENGTH,
+  MAX_FRAME_SEQ,
+  S3_MAX_OBJECT_SIZE,
+  S3_MAX_PARTS,
+  S3_MIN_PART_SIZE,
+} from './limits.js';
 
 /** Bytes a regular frame adds to its content: seq(4) ‖ iv(12) ‖ tag(16). */
 export const FRAME_OVERHEAD = 32;
@@ -16,10 +23,6 @@ export const FINAL_FRAME_OVERHEAD = 40;
  * (bench/core-throughput.ts, docs/FORMAT.md "Frame length").
  */
 export const DEFAULT_FRAME_LENGTH = 256 * 1024;
-/** Largest frame length accepted: 2^32 − 1 would be legal in the format; we cap memory use. */
-export const MAX_FRAME_LENGTH = 64 * 1024 * 1024;
-/** Largest sequence number the format can carry (the final-frame marker is 0xFFFFFFFF). */
-export const MAX_FRAME_SEQ = 0xffff_ffff - 1;
 
 /** A plaintext byte range; `end` is exclusive, like `Buffer.subarray`. */
 export interface ByteRange {
@@ -38,6 +41,8 @@ export interface MessageLayout {
    * layout apart from ours (empty final frame).
    */
   readonly ciphertextSize?: number;
+  /** Where `ciphertextSize` came from (see {@link SizeSource}); default `argument`. */
+  readonly ciphertextSizeSource?: SizeSource;
 }
 
 /** The frames and ciphertext bytes that cover a plaintext range. */
@@ -99,6 +104,20 @@ export function checkFrameLength(frameLength: number): void {
   }
 }
 
+/**
+ * Throws InvalidArgumentError (ERR_S3ENC_MISALIGNED_FRAMES) unless `byteLength` bytes of
+ * plaintext fill whole frames: a positive multiple of F, unless they end the message.
+ * @internal shared by the session and the frame codec.
+ */
+export function checkWholeFrames(byteLength: number, frameLength: number, final: boolean): void {
+  if (!final && (byteLength === 0 || byteLength % frameLength !== 0)) {
+    throw new InvalidArgumentError(
+      'A non-final plaintext must be a positive multiple of the frame length',
+      { code: 'ERR_S3ENC_MISALIGNED_FRAMES' },
+    );
+  }
+}
+
 /** Number of regular (non-final) frames our writer uses for P bytes: floor(P / F). */
 export function regularFrameCount(plaintextSize: number, frameLength: number): number {
   return Math.floor(plaintextSize / frameLength);
@@ -136,16 +155,47 @@ export function ciphertextSize(
 }
 
 /**
+ * Where a size came from. `argument`: the caller's own number (a bad one is the caller's
+ * mistake, InvalidArgumentError). `s3-object`: the size of a stored object as a server
+ * claims it (Content-Length, Content-Range total): hostile input, so a bad one is a
+ * FormatError and S3's 5 TiB object maximum applies.
+ */
+export type SizeSource = 'argument' | 's3-object';
+
+/** Options of {@link plaintextSize}. */
+export interface PlaintextSizeOptions {
+  /** Where `ciphertextSize` came from; default `argument`. */
+  readonly source?: SizeSource;
+}
+
+function checkObjectSize(size: number): void {
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
+    throw new FormatError('ERR_S3ENC_BAD_MESSAGE_SIZE', 'The object size is not a byte count');
+  }
+  if (!Number.isSafeInteger(size) || size > S3_MAX_OBJECT_SIZE) {
+    throw new FormatError(
+      'ERR_S3ENC_MESSAGE_TOO_LARGE',
+      `The object size exceeds S3's maximum of ${S3_MAX_OBJECT_SIZE} bytes`,
+    );
+  }
+}
+
+/**
  * Inverse of {@link ciphertextSize}; also accepts the layout of writers that put a full F bytes
  * in the final frame. Returns P; throws FormatError (ERR_S3ENC_BAD_MESSAGE_SIZE) when no
- * framed message with this F and H has that size.
+ * framed message with this F and H has that size, and ERR_S3ENC_MESSAGE_TOO_LARGE when it
+ * would need more frames than the format allows. With `source: 's3-object'` a size that is
+ * not a safe integer, or above S3's 5 TiB maximum, is a FormatError too (otherwise a bad
+ * argument is InvalidArgumentError).
  */
 export function plaintextSize(
   ciphertextSize: number,
   frameLength: number,
   headerLength: number,
+  options?: PlaintextSizeOptions,
 ): number {
-  checkSize('ciphertextSize', ciphertextSize);
+  if (options?.source === 's3-object') checkObjectSize(ciphertextSize);
+  else checkSize('ciphertextSize', ciphertextSize);
   checkFrameLength(frameLength);
   checkSize('headerLength', headerLength);
   const body = ciphertextSize - headerLength - FINAL_FRAME_OVERHEAD;
@@ -164,6 +214,12 @@ export function plaintextSize(
       'Message size does not match its frame length',
     );
   }
+  if (n + 1 > MAX_FRAME_SEQ) {
+    throw new FormatError(
+      'ERR_S3ENC_MESSAGE_TOO_LARGE',
+      'Message size needs more frames than the format allows',
+    );
+  }
   return n * frameLength + r;
 }
 
@@ -178,12 +234,13 @@ export function frameOffset(seq: number, frameLength: number, headerLength: numb
 /**
  * How a message of this layout is framed: the number of regular frames and the final frame's
  * content length. Returns; throws FormatError when `ciphertextSize` contradicts the rest.
- * @internal
  */
 export function frameCounts(layout: MessageLayout): { regularFrames: number; finalLength: number } {
   const { frameLength: F, plaintextSize: P } = layout;
   if (layout.ciphertextSize !== undefined) {
-    const p = plaintextSize(layout.ciphertextSize, F, layout.headerLength);
+    const p = plaintextSize(layout.ciphertextSize, F, layout.headerLength, {
+      source: layout.ciphertextSizeSource ?? 'argument',
+    });
     if (p !== P) {
       throw new FormatError(
         'ERR_S3ENC_BAD_MESSAGE_SIZE',
@@ -239,8 +296,8 @@ export function frameRangeFor(range: ByteRange, layout: MessageLayout): FrameRan
  */
 export function planParts(o: PlanPartsOptions): PartPlan[] {
   const { plaintextSize: P, frameLength: F, headerLength: H, partSize } = o;
-  const maxParts = o.maxParts ?? 10_000;
-  const minPartSize = o.minPartSize ?? 5 * 1024 * 1024;
+  const maxParts = o.maxParts ?? S3_MAX_PARTS;
+  const minPartSize = o.minPartSize ?? S3_MIN_PART_SIZE;
   checkSize('plaintextSize', P);
   checkFrameLength(F);
   checkSize('headerLength', H);

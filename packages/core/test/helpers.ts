@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
-import { rawAesKeyring } from '../src/keyrings.js';
+import { rawAesKeyring } from '../src/raw-aes-keyring.js';
 
 export const KEY = Buffer.alloc(32, 7);
 export const OTHER_KEY = Buffer.alloc(32, 9);

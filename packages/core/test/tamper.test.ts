@@ -16,9 +16,11 @@ import {
   IntegrityError,
   KeyUnwrapError,
   multiKeyring,
+  parseHeader,
   rawAesKeyring,
   S3EncError,
 } from '../src/index.js';
+import { parseHeaderFull } from '../src/header.js';
 import { bytes, collectUntilError, keyring, wrongKeyring } from './helpers.js';
 
 const F = 8;
@@ -244,6 +246,23 @@ describe('tamper matrix', () => {
     // Any one of the keys decrypts when the cap allows.
     const d = await beginDecryption({ keyring: ks[3]!, header: msg, maxEncryptedDataKeys: 4 });
     expect(d.openFrames(1, msg.subarray(d.headerLength)).plaintext.equals(p)).toBe(true);
+  });
+
+  it('the data-key cap is applied from the count field, before any data key is parsed', async () => {
+    const { s } = await fourKeyMessage();
+    const aadLength = s.header.readUInt16BE(35);
+    const countEnd = 35 + 2 + aadLength + 2;
+    expect(s.header.readUInt16BE(countEnd - 2)).toBe(4);
+    // Only the bytes up to the count: no data key is there to parse, yet the cap already applies.
+    const upToCount = s.header.subarray(0, countEnd);
+    expect(() => parseHeaderFull(upToCount, 3)).toThrow(
+      expect.objectContaining({ code: 'ERR_S3ENC_TOO_MANY_DATA_KEYS' }),
+    );
+    expect(parseHeaderFull(upToCount, 4)).toBeUndefined(); // within the cap: read on
+    expect(() => parseHeader(s.header, { maxEncryptedDataKeys: 3 })).toThrow(
+      expect.objectContaining({ code: 'ERR_S3ENC_TOO_MANY_DATA_KEYS' }),
+    );
+    expect(parseHeader(s.header)?.info.encryptedDataKeys).toHaveLength(4); // describing: no cap
   });
 
   it('reserved context keys are refused on encrypt', async () => {

@@ -1,12 +1,7 @@
 /**
  * `EncryptedS3Client`: client-side envelope encryption over TLS-only, parallel S3 transfers.
- * This file only wires options together; the engines are upload.ts and download.ts.
+ * This file only wires options together; the engines are in transfer/ (upload/, download/).
  */
-import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import {
@@ -14,38 +9,49 @@ import {
   InvalidArgumentError,
   assertChecksumAlgorithm,
   kmsKeyring,
-  type ByteRange,
+  legacyRawKeyName,
+  RAW_KEY_NAMESPACE,
+  rawAesKeyring,
+  rawKeyName,
+  s3ecKmsKeysOf,
+  MAX_CONCURRENCY,
+  MIN_CONCURRENCY,
+  S3_MAX_PART_SIZE,
   type ChecksumAlgorithm,
   type CommitmentPolicy,
-  type HeaderInfo,
   type Keyring,
 } from '@s3enc/core';
 import {
   checkInt,
-  checkProgressListener,
   DEFAULT_CONCURRENCY,
   DEFAULT_DOWNLOAD_CHUNK_SIZE,
   DEFAULT_PART_SIZE,
   MIN_PART_SIZE,
   type ClientContext,
 } from './context.js';
-import { writeAllAt } from './file-write.js';
-import { prepareRead, type GetOptions, type ObjectFacts } from './download.js';
-import { headObject, type HeadResult } from './head.js';
 import { KmsClientPool } from './kms-clients.js';
+import type { GetOptions, ReadOptions } from './transfer/download/read-options.js';
+import { getObjectToFile, type GetToFileResult } from './transfer/download/to-file.js';
+import { getObjectStream, type GetResult } from './transfer/download/to-stream.js';
+import { headObject, type HeadResult } from './transfer/head.js';
+import { convertObject, type ConvertOptions, type ConvertResult } from './transfer/convert.js';
+import { putObject } from './transfer/upload/put-object.js';
+import type { PutOptions, PutResult } from './transfer/upload/put-options.js';
+import type { PutSource } from './transfer/upload/sources.js';
 import { buildS3ClientConfig, type TransportOptions } from './transport/client-config.js';
 import { enforceHttpsOnly } from './transport/https-only.js';
-import { putObject, type PutOptions, type PutResult } from './upload.js';
-import type { PutSource } from './sources.js';
-import type { ReadOptions } from './download.js';
+import {
+  s3ecSettings,
+  wipeS3ecSettings,
+  type S3ecOptions,
+} from './transfer/formats/s3ec/settings.js';
+
+export type { GetResult, GetToFileResult };
 
 /** S3 connection settings (an `http://` endpoint is refused), or an S3Client you built. */
 export type S3Input = S3Client | Omit<TransportOptions, 'concurrency'>;
 
-/** Bytes getToFile gathers before one writev. */
-const WRITE_BATCH = 8 * 1024 * 1024;
-
-/** Options of {@link EncryptedS3Client}. Give `keyring` or `kmsKeyIds`. */
+/** Options of {@link EncryptedS3Client}. Give `keyring`, `kmsKeyIds`, or only `s3ec.aesKey`. */
 export interface EncryptedS3ClientOptions {
   /** S3 settings or an existing S3Client (a request that is not https:// is then refused by middleware). */
   s3: S3Input;
@@ -62,6 +68,12 @@ export interface EncryptedS3ClientOptions {
    * custom transport.
    */
   kms?: KMSClient | Omit<TransportOptions, 'concurrency' | 'forcePathStyle'> | undefined;
+  /**
+   * Reading (and writing V3 of) the Amazon S3 Encryption Client formats: instruction file
+   * suffix, raw AES / RSA keys, and the options that loosen the defaults (docs/s3ec.md). KMS
+   * keys come from `kmsKeyIds` or the KMS keyring(s) given as `keyring`.
+   */
+  s3ec?: S3ecOptions | undefined;
   /** Parallel part uploads / ranged GETs per transfer. Default 4. */
   concurrency?: number | undefined;
   /** Target ciphertext bytes per part. Default 8 MiB (minimum 5 MiB). */
@@ -74,34 +86,6 @@ export interface EncryptedS3ClientOptions {
   checksumAlgorithm?: ChecksumAlgorithm | undefined;
   commitmentPolicy?: CommitmentPolicy | undefined;
   maxEncryptedDataKeys?: number | undefined;
-}
-
-/** What `get` returns: S3 facts, the header, and the plaintext as a stream. */
-export interface GetResult extends ObjectFacts {
-  /** False only for objects read with `allowPlaintext` that are not s3enc messages. */
-  readonly encrypted: boolean;
-  readonly header: HeaderInfo | undefined;
-  readonly plaintextSize: number;
-  /** The plaintext range delivered (the whole object unless `range` was given). */
-  readonly range: ByteRange;
-  /**
-   * The plaintext, in order. Each chunk of frames is authenticated before any of it is pushed;
-   * a failure destroys the stream with the typed error.
-   */
-  readonly body: Readable;
-  /** The same stream as a Web ReadableStream (use one or the other). */
-  toWeb(): WebReadableStream<Uint8Array>;
-  /** Reads the whole body into one buffer. */
-  bytes(): Promise<Buffer>;
-}
-
-/** What `getToFile` returns. */
-export interface GetToFileResult extends ObjectFacts {
-  readonly encrypted: boolean;
-  readonly path: string;
-  readonly plaintextSize: number;
-  readonly range: ByteRange;
-  readonly bytesWritten: number;
 }
 
 /**
@@ -127,9 +111,11 @@ export class EncryptedS3Client {
   constructor(options: EncryptedS3ClientOptions) {
     if (options === null || typeof options !== 'object')
       throw new InvalidArgumentError('options are required');
-    const concurrency = checkInt('concurrency', options.concurrency, 1, 64) ?? DEFAULT_CONCURRENCY;
+    const concurrency =
+      checkInt('concurrency', options.concurrency, MIN_CONCURRENCY, MAX_CONCURRENCY) ??
+      DEFAULT_CONCURRENCY;
     const partSize =
-      checkInt('partSize', options.partSize, MIN_PART_SIZE, 5 * 1024 ** 3) ?? DEFAULT_PART_SIZE;
+      checkInt('partSize', options.partSize, MIN_PART_SIZE, S3_MAX_PART_SIZE) ?? DEFAULT_PART_SIZE;
     const downloadChunkSize =
       checkInt('downloadChunkSize', options.downloadChunkSize, 1, 1024 ** 3) ??
       DEFAULT_DOWNLOAD_CHUNK_SIZE;
@@ -151,10 +137,25 @@ export class EncryptedS3Client {
     if (keyring !== undefined && options.kmsKeyIds !== undefined) {
       throw new InvalidArgumentError('give keyring or kmsKeyIds, not both');
     }
-    if (keyring === undefined) {
+    const aesOnly =
+      keyring === undefined &&
+      (options.kmsKeyIds === undefined || options.kmsKeyIds.length === 0) &&
+      options.s3ec?.aesKey !== undefined;
+    if (aesOnly) {
+      // Only a raw AES key: it is the s3enc keyring too, named as the CLI names a key file's
+      // key (RAW_KEY_NAMESPACE / rawKeyName), so `--key-file` and `s3ec.aesKey` read each
+      // other's objects.
+      const key = options.s3ec!.aesKey!;
+      keyring = rawAesKeyring({
+        key,
+        keyName: rawKeyName(key),
+        keyNamespace: RAW_KEY_NAMESPACE,
+        legacyKeyNames: [legacyRawKeyName(key)],
+      });
+    } else if (keyring === undefined) {
       const ids = options.kmsKeyIds;
       if (ids === undefined || ids.length === 0)
-        throw new InvalidArgumentError('a keyring or kmsKeyIds is required');
+        throw new InvalidArgumentError('a keyring, kmsKeyIds or s3ec.aesKey is required');
       // One client per key Region (see KmsClientPool); closed by destroy().
       this.#kms = new KmsClientPool(options.kms);
       const clientProvider = this.#kms.provider;
@@ -163,6 +164,9 @@ export class EncryptedS3Client {
     this.#ctx = {
       s3: this.s3,
       keyring,
+      // kmsKeyring / kmsDiscoveryKeyring / multiKeyring record their KMS keys and clients:
+      // S3EC objects are unwrapped by the same keys, through the same https-only clients.
+      formatSettings: { s3ec: s3ecSettings(options.s3ec, s3ecKmsKeysOf(keyring)) },
       defaults: {
         concurrency,
         partSize,
@@ -197,42 +201,8 @@ export class EncryptedS3Client {
    *   (IntegrityError, ERR_S3ENC_OBJECT_CHANGED when the object is overwritten mid-read)
    *   destroy `body`.
    */
-  async get(bucket: string, key: string, options: GetOptions = {}): Promise<GetResult> {
-    const onProgress = checkProgressListener(options.onProgress); // before any request
-    const read = await prepareRead(this.#ctx, bucket, key, options);
-    const gen = read.chunks();
-    const total = read.range.end - read.range.start;
-    const body = Readable.from(
-      (async function* () {
-        let done = 0;
-        for await (const c of gen) {
-          done += c.data.length;
-          onProgress?.({ bytes: done, total });
-          yield c.data;
-        }
-      })(),
-      { objectMode: false, highWaterMark: 1 },
-    );
-    body.once('close', () => {
-      // Stop fetching if the consumer goes away early, and drop the data key even if the
-      // body was never read (a generator that never started runs no finally block).
-      void gen.return(undefined).catch(() => undefined);
-      read.close();
-    });
-    return {
-      ...read.facts,
-      encrypted: read.encrypted,
-      header: read.header,
-      plaintextSize: read.plaintextSize,
-      range: read.range,
-      body,
-      toWeb: () => Readable.toWeb(body) as WebReadableStream<Uint8Array>,
-      bytes: async () => {
-        const parts: Buffer[] = [];
-        for await (const c of body) parts.push(c as Buffer);
-        return Buffer.concat(parts);
-      },
-    };
+  get(bucket: string, key: string, options: GetOptions = {}): Promise<GetResult> {
+    return getObjectStream(this.#ctx, bucket, key, options);
   }
 
   /**
@@ -242,64 +212,13 @@ export class EncryptedS3Client {
    *
    * @throws as {@link get}, plus file-system errors.
    */
-  async getToFile(
+  getToFile(
     bucket: string,
     key: string,
     path: string,
     options: GetOptions = {},
   ): Promise<GetToFileResult> {
-    if (typeof path !== 'string' || path === '')
-      throw new InvalidArgumentError('path must be a non-empty string');
-    const onProgress = checkProgressListener(options.onProgress); // before any request
-    const read = await prepareRead(this.#ctx, bucket, key, options, 'file');
-    const tmp = join(
-      dirname(path),
-      `.${basename(path)}.s3enc-${randomBytes(6).toString('hex')}.tmp`,
-    );
-    let written = 0;
-    try {
-      const fh = await open(tmp, 'wx', 0o600);
-      try {
-        // Plaintext arrives in pieces of a frame or less; it goes to the file in batches of up to 8 MiB,
-        // one writev each, reporting progress per batch written.
-        const total = read.range.end - read.range.start;
-        let batch: Buffer[] = [];
-        let batchAt = 0;
-        let batchBytes = 0;
-        const flush = async () => {
-          await writeAllAt(fh, batch, batchAt);
-          written += batchBytes;
-          batch = [];
-          batchBytes = 0;
-          onProgress?.({ bytes: written, total });
-        };
-        for await (const c of read.chunks()) {
-          const at = c.offset - read.range.start;
-          if (batchBytes > 0 && at !== batchAt + batchBytes) await flush();
-          if (batchBytes === 0) batchAt = at;
-          batch.push(c.data);
-          batchBytes += c.data.length;
-          if (batchBytes >= WRITE_BATCH) await flush();
-        }
-        if (batchBytes > 0) await flush();
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, path);
-    } catch (err) {
-      read.close();
-      await unlink(tmp).catch(() => undefined);
-      throw err;
-    }
-    return {
-      ...read.facts,
-      encrypted: read.encrypted,
-      path,
-      plaintextSize: read.plaintextSize,
-      range: read.range,
-      bytesWritten: written,
-    };
+    return getObjectToFile(this.#ctx, bucket, key, path, options);
   }
 
   /**
@@ -313,8 +232,24 @@ export class EncryptedS3Client {
     return headObject(this.#ctx, bucket, key, options);
   }
 
+  /**
+   * Rewrites an Amazon S3 Encryption Client object (V1/V2/V3, verified whole first) in the
+   * s3enc format as a new version of the same key — user metadata, content type, tags, SSE and
+   * Object Lock retention kept, the source version never deleted, the write conditional on the
+   * source's ETag. s3enc and plaintext objects are reported `skipped`. See docs/s3ec.md.
+   *
+   * @throws as {@link getToFile} for the source; InvalidArgumentError
+   *   (ERR_S3ENC_CONVERT_UNVERSIONED) in a bucket without versioning unless
+   *   `allowUnversionedOverwrite`; S3RequestError (ERR_S3ENC_OBJECT_CHANGED) when the source
+   *   changed while it was converted (nothing written).
+   */
+  convertObject(bucket: string, key: string, options?: ConvertOptions): Promise<ConvertResult> {
+    return convertObject(this.#ctx, bucket, key, options);
+  }
+
   /** Closes the S3 and KMS clients this client created (never clients you passed in). */
   destroy(): void {
+    if (this.#ctx.formatSettings !== undefined) wipeS3ecSettings(this.#ctx.formatSettings.s3ec);
     if (this.#ownsS3) this.s3.destroy();
     this.#kms?.destroy();
   }

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
-import { InvalidArgumentError } from '@s3enc/core';
+import { decodeKey256, InvalidArgumentError, wipe } from '@s3enc/core';
 
-/** Where an SSE-C key comes from: 32 raw bytes, a file holding them (raw or base64), or an environment variable (base64). */
+/** Where an SSE-C key comes from: 32 raw bytes, a file holding them (raw, hex or base64), or an environment variable (hex or base64). */
 export type SseCustomerKeyInput = Uint8Array | { file: string } | { env: string } | SseCustomerKey;
 
 /** Server-side encryption for `put`. */
@@ -35,43 +35,32 @@ export class SseCustomerKey {
    * @throws InvalidArgumentError (`ERR_S3ENC_INVALID_SSE_C_KEY`) unless the key is 32 bytes.
    */
   constructor(input: Exclude<SseCustomerKeyInput, SseCustomerKey>) {
+    // One decoder for every key a person gives (core's key-material.ts): raw bytes in code;
+    // raw, hex or base64 in a file; hex or base64 in a variable.
+    const code = 'ERR_S3ENC_INVALID_SSE_C_KEY';
     let bytes: Buffer;
     if (input instanceof Uint8Array) {
-      bytes = Buffer.from(input);
+      bytes = decodeKey256(input, { accept: ['raw'], code, what: 'SSE-C key' });
     } else if ('file' in input && typeof input.file === 'string') {
       let raw: Buffer;
       try {
         raw = readFileSync(input.file);
       } catch (cause) {
-        throw new InvalidArgumentError('SSE-C key file cannot be read', {
-          cause,
-          code: 'ERR_S3ENC_INVALID_SSE_C_KEY',
-        });
+        throw new InvalidArgumentError('SSE-C key file cannot be read', { cause, code });
       }
-      if (raw.length === 32) {
-        bytes = raw;
-      } else {
-        bytes = Buffer.from(raw.toString('utf8').trim(), 'base64');
-        raw.fill(0); // the base64 text is the key too
+      try {
+        bytes = decodeKey256(raw, { code, what: 'SSE-C key file' });
+      } finally {
+        wipe(raw); // a text key file is the key too
       }
     } else if ('env' in input && typeof input.env === 'string') {
       const v = process.env[input.env];
       if (v === undefined || v === '') {
-        throw new InvalidArgumentError(`SSE-C key variable ${input.env} is not set`, {
-          code: 'ERR_S3ENC_INVALID_SSE_C_KEY',
-        });
+        throw new InvalidArgumentError(`SSE-C key variable ${input.env} is not set`, { code });
       }
-      bytes = Buffer.from(v.trim(), 'base64');
+      bytes = decodeKey256(v, { accept: ['hex', 'base64'], code, what: 'SSE-C key variable' });
     } else {
-      throw new InvalidArgumentError('SSE-C key must be 32 bytes, { file } or { env }', {
-        code: 'ERR_S3ENC_INVALID_SSE_C_KEY',
-      });
-    }
-    if (bytes.length !== 32) {
-      bytes.fill(0);
-      throw new InvalidArgumentError('SSE-C key must be exactly 32 bytes (AES-256)', {
-        code: 'ERR_S3ENC_INVALID_SSE_C_KEY',
-      });
+      throw new InvalidArgumentError('SSE-C key must be 32 bytes, { file } or { env }', { code });
     }
     this.#key = bytes;
     this.md5 = createHash('md5').update(bytes).digest('base64');
@@ -93,7 +82,7 @@ export class SseCustomerKey {
   /** Zeroes the key; the object cannot be used for requests afterwards. Idempotent. */
   destroy(): void {
     this.#destroyed = true;
-    this.#key.fill(0);
+    wipe(this.#key);
   }
 
   #bytes(): Buffer {
@@ -119,6 +108,24 @@ export class SseCustomerKey {
 /** Turns any SSE-C key input into a key object. @throws InvalidArgumentError. */
 export function toSseCustomerKey(input: SseCustomerKeyInput): SseCustomerKey {
   return input instanceof SseCustomerKey ? input : new SseCustomerKey(input);
+}
+
+/**
+ * The SSE-C request fields for a key input. A key object made here from bytes, a file or a
+ * variable is destroyed (its buffer zeroed) at once: only the fields travel on, computed once
+ * per transfer. A caller's own {@link SseCustomerKey} is left to the caller.
+ * @throws InvalidArgumentError (`ERR_S3ENC_INVALID_SSE_C_KEY`).
+ * @internal
+ */
+export function sseCustomerKeyParams(
+  input: SseCustomerKeyInput,
+): ReturnType<SseCustomerKey['requestParams']> {
+  const key = toSseCustomerKey(input);
+  try {
+    return key.requestParams();
+  } finally {
+    if (key !== input) key.destroy();
+  }
 }
 
 /** S3 request fields for SSE, split by where they go. @internal */
@@ -182,7 +189,7 @@ export function resolveSse(sse: ServerSideEncryption | undefined): SseParams {
       return { create, perRequest: {}, summary };
     }
     case 'SSE-C': {
-      const p = toSseCustomerKey(sse.key).requestParams();
+      const p = sseCustomerKeyParams(sse.key);
       return { create: { ...p }, perRequest: { ...p }, summary: { type: 'SSE-C' } };
     }
     default:

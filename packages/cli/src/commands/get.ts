@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { ByteRange } from '@s3enc/core';
+import { InvalidArgumentError, type ByteRange } from '@s3enc/core';
 import type { GetOptions } from '@s3enc/node';
 import {
   boolOpt,
@@ -19,12 +19,15 @@ import {
 import { LocalFileError, UsageError } from '../cli-errors.js';
 import { openClient, selectKeys } from '../clients.js';
 import type { CommandContext } from '../command.js';
-import { settingsOf, sseCKeyOf } from '../common.js';
+import { allowSharedKeyFile, settingsOf, sseCKeyOf } from '../common.js';
 import { defaultKmsKeyId } from '../config.js';
 import { formatBytes } from '../output.js';
 import { createProgress } from '../progress.js';
 import { parseRange, resolveRange } from '../range.js';
+import { s3ecOptionsOf } from '../s3ec-options.js';
+import { getToNewFile } from '../new-file.js';
 import { parseS3Url } from '../s3-url.js';
+import { terminalSafe } from '../terminal-text.js';
 
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(
@@ -58,12 +61,15 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     );
   }
   const target = await resolveTarget(explicitTarget ?? '-', key);
-  const keys = selectKeys(
-    stringsOpt(v, 'kms-key-id'),
-    stringOpt(v, 'key-file'),
-    defaultKmsKeyId(ctx.io.env),
-    stringsOpt(v, 'kms-discovery-account'),
-  );
+  const keys = {
+    ...selectKeys(
+      stringsOpt(v, 'kms-key-id'),
+      stringOpt(v, 'key-file'),
+      defaultKmsKeyId(ctx.io.env),
+      stringsOpt(v, 'kms-discovery-account'),
+    ),
+    allowSharedKeyFile: allowSharedKeyFile(v),
+  };
   const encryptionContext = parseContext(stringsOpt(v, 'context'));
   const rangeText = stringOpt(v, 'range');
   const rangeSpec = rangeText === undefined ? undefined : parseRange(rangeText);
@@ -71,7 +77,9 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   const partSize = stringOpt(v, 'part-size');
   const sseCustomerKey = (await sseCKeyOf(v))?.key;
   let versionId = stringOpt(v, 'version-id');
-  if (target !== '-' && boolOpt(v, 'no-overwrite') && (await exists(target))) {
+  const noOverwrite = target !== '-' && boolOpt(v, 'no-overwrite');
+  // An early check spares a download whose result could not be kept; getToNewFile decides.
+  if (noOverwrite && (await exists(target))) {
     throw new LocalFileError(
       'ERR_S3ENC_CLI_FILE_EXISTS',
       `${target} exists and --no-overwrite was given`,
@@ -79,8 +87,10 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   }
   if (target === '-') ctx.out.dataOnStdout = true;
 
+  const s3ec = await s3ecOptionsOf(v);
   const { client, close } = await openClient(settingsOf(ctx), {
     keys,
+    s3ec,
     concurrency:
       concurrency === undefined ? undefined : parsePositiveInt('concurrency', concurrency),
   });
@@ -98,12 +108,18 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       });
       if (!h.encrypted) {
         throw new UsageError(
-          `s3://${bucket}/${key} is not an s3enc object; download it with an ordinary S3 client`,
+          `s3://${bucket}/${key} is not encrypted (neither s3enc nor an S3 Encryption Client object); download it with an ordinary S3 client`,
         );
       }
       versionId = h.versionId ?? versionId;
       total = h.envelope.plaintextSize;
-      if (rangeSpec !== undefined) {
+      if (rangeSpec !== undefined && h.envelope.format !== 'aws-encryption-sdk') {
+        throw new InvalidArgumentError(
+          `s3://${bucket}/${key} is an Amazon S3 Encryption Client object (${h.envelope.format}): one GCM tag covers the whole object, so a range of it cannot be authenticated. Read it whole, or run \`s3enc convert s3://${bucket}/${key}\` to rewrite it in the s3enc format, whose ranges are authenticated.`,
+          { code: 'ERR_S3ENC_RANGE_UNSUPPORTED' },
+        );
+      }
+      if (rangeSpec !== undefined && total !== undefined) {
         range = resolveRange(rangeSpec, total);
         total = range.end - range.start;
       }
@@ -128,6 +144,8 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       range: ByteRange;
       bytes: number;
       path: string | null;
+      /** Read by a whole-body format (S3 Encryption Client): authenticated as a whole. */
+      whole: boolean;
     };
     try {
       if (target === '-') {
@@ -139,15 +157,19 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
           range: r.range,
           bytes: done,
           path: null,
+          whole: r.format?.startsWith('s3ec') === true,
         };
       } else {
-        const r = await client.getToFile(bucket, key, target, options);
+        const r = noOverwrite
+          ? await getToNewFile(target, (to) => client.getToFile(bucket, key, to, options))
+          : await client.getToFile(bucket, key, target, options);
         summary = {
           versionId: r.versionId,
           plaintextSize: r.plaintextSize,
           range: r.range,
           bytes: r.bytesWritten,
           path: target,
+          whole: r.format?.startsWith('s3ec') === true,
         };
       }
     } finally {
@@ -167,7 +189,9 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       () =>
         summary.path === null
           ? ''
-          : `decrypted s3://${bucket}/${key}${summary.versionId !== undefined ? ` version ${summary.versionId}` : ''} → ${summary.path} (${formatBytes(summary.bytes)}${range ? `, bytes ${summary.range.start}-${summary.range.end - 1}` : ''}, every frame authenticated)`,
+          : terminalSafe(
+              `decrypted s3://${bucket}/${key}${summary.versionId !== undefined ? ` version ${summary.versionId}` : ''} → ${summary.path} (${formatBytes(summary.bytes)}${range ? `, bytes ${summary.range.start}-${summary.range.end - 1}` : ''}, ${summary.whole ? 'authenticated whole before release' : 'every frame authenticated'})`,
+            ),
     );
   } finally {
     close();

@@ -2,7 +2,7 @@
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { AbortError, type ChecksumAlgorithm } from '@s3enc/core';
-import type { PutOptions, PutSource, ServerSideEncryption } from '@s3enc/node';
+import type { MultipartUploadRef, PutOptions, PutSource, ServerSideEncryption } from '@s3enc/node';
 import {
   boolOpt,
   parseContext,
@@ -15,11 +15,13 @@ import {
 import { LocalFileError, UsageError } from '../cli-errors.js';
 import { openClient, selectKeys } from '../clients.js';
 import type { CommandContext } from '../command.js';
-import { settingsOf, sseCKeyOf } from '../common.js';
+import { allowSharedKeyFile, settingsOf, sseCKeyOf } from '../common.js';
 import { defaultKmsKeyId } from '../config.js';
+import { openUploads } from '../open-uploads.js';
 import { formatBytes } from '../output.js';
 import { createProgress } from '../progress.js';
 import { isS3Url, parseS3Url } from '../s3-url.js';
+import { terminalSafe } from '../terminal-text.js';
 
 const CHECKSUMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const;
 
@@ -59,11 +61,14 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     );
   const { bucket, key } = parseS3Url(to);
   const v = ctx.values;
-  const keys = selectKeys(
-    stringsOpt(v, 'kms-key-id'),
-    stringOpt(v, 'key-file'),
-    defaultKmsKeyId(ctx.io.env),
-  );
+  const keys = {
+    ...selectKeys(
+      stringsOpt(v, 'kms-key-id'),
+      stringOpt(v, 'key-file'),
+      defaultKmsKeyId(ctx.io.env),
+    ),
+    allowSharedKeyFile: allowSharedKeyFile(v),
+  };
   const encryptionContext = parseContext(stringsOpt(v, 'context'));
   const frameSize = stringOpt(v, 'frame-size');
   const partSize = stringOpt(v, 'part-size');
@@ -72,6 +77,14 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   const sse = await sseOf(v);
   const checksumAlgorithm = checksumOf(v);
   const contentType = stringOpt(v, 'content-type');
+  const format = stringOpt(v, 'format');
+  if (format !== undefined && format !== 's3enc' && format !== 's3ec-v3')
+    throw new UsageError(`--format takes s3enc or s3ec-v3, not ${format}`);
+  const instructionFile = boolOpt(v, 'instruction-file');
+  if (instructionFile && format !== 's3ec-v3')
+    throw new UsageError('--instruction-file applies to --format s3ec-v3');
+  if (format === 's3ec-v3' && frameSize !== undefined)
+    throw new UsageError('--frame-size applies to the s3enc format only');
 
   // The source first: a missing file should fail before any key or network work.
   let size: number | undefined;
@@ -125,6 +138,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     frameLength: frameSize === undefined ? undefined : parseSize('frame-size', frameSize),
     checksumAlgorithm,
   });
+  let upload: MultipartUploadRef | undefined;
   try {
     const options: PutOptions = {
       signal: ctx.signal,
@@ -133,6 +147,12 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       ...(boolOpt(v, 'no-overwrite') ? { noOverwrite: true } : {}),
       ...(sse ? { sse } : {}),
       ...(contentType !== undefined ? { contentType } : {}),
+      ...(format === 's3ec-v3' ? { format, ...(instructionFile ? { instructionFile } : {}) } : {}),
+      // Known to the interrupt handler while it is open (main.ts: a repeated Ctrl-C).
+      onMultipartUpload: (u) => {
+        upload = u;
+        openUploads.add(u);
+      },
       ...(ctx.out.interactive
         ? {
             onProgress: (p) => {
@@ -148,6 +168,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
         ok: true,
         bucket: r.bucket,
         key: r.key,
+        format: r.format ?? 's3enc',
         versionId: r.versionId ?? null,
         etag: r.etag ?? null,
         plaintextSize: r.plaintextSize,
@@ -162,11 +183,18 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
         sse: r.sse ?? null,
       },
       () =>
-        `encrypted ${label} (${formatBytes(r.plaintextSize)}) → s3://${r.bucket}/${r.key}` +
-        `${r.versionId !== undefined ? ` version ${r.versionId}` : ''}\n` +
-        `  stored ${formatBytes(r.ciphertextSize)} in ${r.parts} part${r.parts === 1 ? '' : 's'}, data key wrapped by ${r.keyIds.join(', ')}`,
+        // The version id and key ids come from the server and the keyring: escaped per line.
+        [
+          `encrypted ${label} (${formatBytes(r.plaintextSize)}) → s3://${r.bucket}/${r.key}` +
+            (r.versionId !== undefined ? ` version ${r.versionId}` : ''),
+          `  stored ${formatBytes(r.ciphertextSize)} in ${r.parts} part${r.parts === 1 ? '' : 's'}, data key wrapped by ${r.keyIds.join(', ')}`,
+        ]
+          .map(terminalSafe)
+          .join('\n'),
     );
   } finally {
+    // Settled: completed, aborted, or reported by the error (openMultipartUpload).
+    if (upload !== undefined) openUploads.delete(upload);
     ctx.signal.removeEventListener('abort', onAbort);
     progress.finish();
     close();

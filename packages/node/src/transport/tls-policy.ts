@@ -6,7 +6,7 @@
  * benchmark between them compares speed, never security.
  */
 import { readFileSync } from 'node:fs';
-import { InsecureTransportError, InvalidArgumentError } from '@s3enc/core';
+import { assertNoWeakening, InsecureTransportError, InvalidArgumentError } from '@s3enc/core';
 
 /** A PEM CA bundle: the PEM text, its bytes, or a path to a PEM file. */
 export type CaInput = string | Buffer | Uint8Array;
@@ -26,53 +26,11 @@ export interface ResolvedTls {
   rejectUnauthorized: true;
 }
 
-const WEAKENING_KEYS = [
-  'rejectUnauthorized',
-  'checkServerIdentity',
-  'insecure',
-  'insecureHTTPParser',
-  'maxVersion',
-  'secureProtocol',
-  'ciphers',
-  'tls',
-] as const;
-
 /**
- * Refuses options that would weaken transport security.
- *
- * @throws InsecureTransportError (`ERR_S3ENC_TLS_VERIFICATION_REQUIRED`) when the options try to
- *   disable certificate verification (`rejectUnauthorized: false`, a custom
- *   `checkServerIdentity`, `tls: false`, …), or (`ERR_S3ENC_TLS_VERSION`) when they ask for a
- *   protocol below TLS 1.2.
+ * Refuses options that would weaken transport security: the one list of forbidden TLS options
+ * (FORBIDDEN_TLS_OPTIONS), shared with core's KMS keyrings.
  */
-export function assertNoWeakening(options: object | undefined, where: string): void {
-  if (options === undefined || options === null) return;
-  const o = options as Record<string, unknown>;
-  for (const k of WEAKENING_KEYS) {
-    if (!(k in o) || o[k] === undefined) continue;
-    const v = o[k];
-    if (k === 'rejectUnauthorized' && v === true) continue;
-    if (k === 'tls' && v === true) continue;
-    if (k === 'maxVersion' || k === 'secureProtocol' || k === 'ciphers') {
-      throw new InsecureTransportError(
-        `${where}: the '${k}' option is not supported; s3enc negotiates TLS 1.2 or later with the platform's default ciphers`,
-        { code: 'ERR_S3ENC_TLS_VERSION' },
-      );
-    }
-    throw new InsecureTransportError(
-      `${where}: certificate verification cannot be disabled ('${k}'); pass the private CA with the 'ca' option instead`,
-      { code: 'ERR_S3ENC_TLS_VERIFICATION_REQUIRED' },
-    );
-  }
-  if ('minVersion' in o && o.minVersion !== undefined) {
-    const mv = o.minVersion;
-    if (mv !== 'TLSv1.2' && mv !== 'TLSv1.3') {
-      throw new InsecureTransportError(`${where}: minVersion must be 'TLSv1.2' or 'TLSv1.3'`, {
-        code: 'ERR_S3ENC_TLS_VERSION',
-      });
-    }
-  }
-}
+export { assertNoWeakening };
 
 function loadOneCa(input: CaInput): string {
   if (typeof input === 'string') {

@@ -1,0 +1,144 @@
+// Issue #14: objects written by the official S3 Encryption Client for Java 4.x — V3 (default) and
+// V2 (legacy settings), KMS / AES / RSA keyrings, metadata on the object or in an instruction
+// file, single puts at sizes around the AES block and the part size, and a multipart object —
+// read by s3enc.
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { createTestBucket, getTestEnv, type TestBucket } from '../harness/env.js';
+import {
+  makeKeys,
+  MULTIPART,
+  P,
+  SMALL,
+  WITH_PART,
+  writeWithPeerReadWithS3enc,
+  type MatrixCase,
+} from './s3ec-matrix.js';
+
+const env = getTestEnv();
+const keys = makeKeys();
+let bucket: TestBucket;
+
+beforeAll(async () => {
+  bucket = await createTestBucket(env, { prefix: 's3ec-java-v4' });
+});
+afterAll(async () => {
+  await bucket.cleanup();
+});
+
+const context = { Department: 'finance', project: 'ledger' };
+
+const CASES: MatrixCase[] = [
+  {
+    name: 'v3-kms',
+    writer: 'v4',
+    key: 'kms',
+    flags: { context },
+    sizes: WITH_PART,
+    format: 's3ec-v3',
+    context,
+  },
+  {
+    name: 'v3-kms-instruction',
+    writer: 'v4',
+    key: 'kms',
+    flags: { context, instructionFile: true },
+    sizes: SMALL,
+    format: 's3ec-v3',
+    context,
+  },
+  {
+    name: 'v3-aes',
+    writer: 'v4',
+    key: 'aes',
+    flags: {},
+    sizes: SMALL,
+    format: 's3ec-v3',
+    read: { aesKey: true },
+  },
+  {
+    name: 'v3-aes-instruction',
+    writer: 'v4',
+    key: 'aes',
+    flags: { instructionFile: true },
+    sizes: SMALL,
+    format: 's3ec-v3',
+    read: { aesKey: true },
+  },
+  {
+    name: 'v3-rsa',
+    writer: 'v4',
+    key: 'rsa',
+    flags: {},
+    sizes: SMALL,
+    format: 's3ec-v3',
+    read: { rsa: true },
+  },
+  {
+    name: 'v3-rsa-instruction',
+    writer: 'v4',
+    key: 'rsa',
+    flags: { instructionFile: true },
+    sizes: SMALL,
+    format: 's3ec-v3',
+    read: { rsa: true },
+  },
+  {
+    name: 'v2-kms',
+    writer: 'v4',
+    key: 'kms',
+    flags: { format: 'v2', context },
+    sizes: SMALL,
+    format: 's3ec-v2',
+    context,
+  },
+  {
+    name: 'v2-kms-instruction',
+    writer: 'v4',
+    key: 'kms',
+    flags: { format: 'v2', context, instructionFile: true },
+    sizes: SMALL,
+    format: 's3ec-v2',
+    context,
+  },
+  {
+    name: 'v2-aes',
+    writer: 'v4',
+    key: 'aes',
+    flags: { format: 'v2' },
+    sizes: SMALL,
+    format: 's3ec-v2',
+    read: { aesKey: true },
+  },
+  {
+    name: 'v2-rsa',
+    writer: 'v4',
+    key: 'rsa',
+    flags: { format: 'v2' },
+    sizes: SMALL,
+    format: 's3ec-v2',
+    read: { rsa: true },
+  },
+  {
+    name: 'v3-kms-multipart',
+    writer: 'v4',
+    key: 'kms',
+    flags: { context, multipart: true, partSize: P },
+    sizes: MULTIPART,
+    format: 's3ec-v3',
+    context,
+  },
+  {
+    name: 'v2-kms-multipart',
+    writer: 'v4',
+    key: 'kms',
+    flags: { format: 'v2', multipart: true, partSize: P },
+    sizes: MULTIPART,
+    format: 's3ec-v2',
+  },
+];
+
+describe('Java S3EC 4.x writes, s3enc reads', () => {
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    await writeWithPeerReadWithS3enc(env, keys, bucket.name, c);
+  });
+});
