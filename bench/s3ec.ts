@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { loadavg } from 'node:os';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { EncryptedS3Client, type EncryptedS3ClientOptions } from '@s3enc/node';
 import type { TestEnv } from '../test/harness/types.js';
 import { javaTrustStore, peerProcessEnv, peersManifest } from '../test/peers/peers.js';
@@ -21,7 +22,20 @@ import { MiB } from './transfer-common.js';
 const CONCURRENCY = 4;
 const PART = 8 * MiB;
 const repoDir = fileURLToPath(new URL('..', import.meta.url));
-const run = promisify(execFile);
+const execFileP = promisify(execFile);
+
+/** Runs a peer; a failure leads with the peer's JSON lines and stderr. */
+async function run(cmd: string, args: string[], o: { env: NodeJS.ProcessEnv }): Promise<void> {
+  try {
+    await execFileP(cmd, args, { ...o, maxBuffer: 1 << 20 });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(
+      `peer ${args.find((a) => a === 'get' || a === 'put') ?? ''} failed: ${err.stdout ?? ''} ${err.stderr ?? err.message}`,
+      { cause: e },
+    );
+  }
+}
 
 /** s3enc's client for these objects: the run's KMS key (strict), part and chunk 8 MiB. */
 function s3encOptions(env: TestEnv): EncryptedS3ClientOptions {
@@ -76,7 +90,7 @@ const median = (xs: number[]) => {
 
 async function parent(): Promise<void> {
   const { startTestServers } = await import('../test/harness/env.js');
-  const { plainS3, makeBucket, writeRandomFile } = await import('./transfer-common.js');
+  const { plainS3, makeBucket, writeRandomFile, drain } = await import('./transfer-common.js');
   const SIZE = Number(process.env.S3ENC_BENCH_MB ?? 256) * MiB;
   const REPS = Number(process.env.S3ENC_BENCH_REPS ?? 3);
   const RSS_SIZES = (process.env.S3ENC_BENCH_RSS_MB ?? '64,512').split(',').map(Number);
@@ -114,17 +128,17 @@ async function parent(): Promise<void> {
           '--kms-key-id',
           arn,
         ],
-        { env: peerEnv, maxBuffer: 1 << 20 },
+        { env: peerEnv },
       );
     const python = (args: string[]) =>
       run(
         peers.python,
         [join(peers.pythonDir, 's3ec_peer.py'), ...args, '--bucket', bucket, '--kms-key-id', arn],
-        { env: peerEnv, maxBuffer: 1 << 20 },
+        { env: peerEnv },
       );
     // The Java client authenticates a whole object in memory before releasing it, up to 64 MiB
-    // unless told more; the bound is raised (not delayed authentication): same guarantee as ours.
-    const javaBuffer = ['--buffer-size', String(Math.max(SIZE, 64 * MiB))];
+    // unless told more (it counts the ciphertext); the bound is raised (not delayed authentication): same guarantee as ours.
+    const javaBuffer = ['--buffer-size', String(Math.max(SIZE + MiB, 64 * MiB))]; // ciphertext = SIZE + 16
     const javaGet = (key: string, out: string) =>
       java(['get', ...javaBuffer, '--object', `${key}=${out}`]);
     const javaPutMultipart = (key: string, file: string) =>
@@ -194,7 +208,17 @@ async function parent(): Promise<void> {
       fn: () => javaGet('java-v3-1b', out('java1')),
       t: [],
     };
-    await runAll([getOurs, getPy, getJava, getOurs1, getPy1, getJava1]);
+    // The transport's ceiling: one plain GetObject of the ciphertext, bytes dropped.
+    const getRaw: Contender = {
+      name: 'get: plain GetObject, dropped',
+      fn: async () =>
+        drain(
+          (await plain.send(new GetObjectCommand({ Bucket: bucket, Key: 'java-v3' })))
+            .Body as AsyncIterable<Uint8Array>,
+        ),
+      t: [],
+    };
+    await runAll([getOurs, getPy, getJava, getRaw, getOurs1, getPy1, getJava1]);
 
     // ---- V3 multipart writes of the same file ----
     const putOurs: Contender = {
@@ -276,7 +300,7 @@ async function parent(): Promise<void> {
     console.log(
       `\nV3 object ${SIZE / MiB} MiB written by the Java client (multipart, ${PART / MiB} MiB parts); s3enc part/chunk ${PART / MiB} MiB, concurrency ${CONCURRENCY}; ${REPS} rounds, rotating order, medians; MinIO + local-kms over TLS on this machine. Load average before ${loadBefore}, after ${load()}.\n`,
     );
-    for (const c of [getOurs, getPy, getJava, putOurs, putJava])
+    for (const c of [getOurs, getPy, getJava, getRaw, putOurs, putJava])
       console.log(`${c.name.padEnd(34)} ${s(c).padStart(7)} s ${mbps(c).padStart(6)} MB/s`);
     for (const c of [getOurs1, getPy1, getJava1, putOurs1, putJava1])
       console.log(`${c.name.padEnd(34)} ${s(c).padStart(7)} s`);
@@ -291,6 +315,9 @@ async function parent(): Promise<void> {
     );
     console.log(
       `  write: Java multipart / s3enc put ${ratio(putJava, putOurs)}   ${ratio(putJava, putOurs, putJava1)}`,
+    );
+    console.log(
+      `\ntime of s3enc getToFile / plain GetObject, dropped (< 1: faster than the transport) ${median(getOurs.t.map((t, k) => t / getRaw.t[k]!)).toFixed(2)}`,
     );
     console.log('\ngetToFile peak RSS (own child process per size):');
     for (const r of rss)
