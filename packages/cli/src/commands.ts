@@ -215,6 +215,7 @@ export const COMMANDS: CommandSpec[] = [
       'Refuses to overwrite an existing file. Keep the file secret and backed up: without it the objects cannot be decrypted.',
     options: {},
     positionals: { min: 1, max: 1 },
+    usesAws: false,
     load: () => import('./commands/keygen.js'),
   },
   {

@@ -5,9 +5,28 @@ import { LocalFileError, UsageError } from './cli-errors.js';
 import type { CommandContext } from './command.js';
 import { resolveSettings, type ClientSettings } from './config.js';
 import { ALLOW_SHARED_KEY_FILE, assertPrivateKeyFile } from './key-file-permissions.js';
+import { recordFacts } from './run-facts.js';
 
+/** The client settings of a command (and recorded for the error boundary's explanations). */
 export function settingsOf(ctx: CommandContext): ClientSettings {
-  return resolveSettings(ctx.global, ctx.io.env);
+  const s = resolveSettings(ctx.global, ctx.io.env, ctx.aws);
+  const src = s.sources ?? {};
+  recordFacts({
+    ...(s.profile !== undefined ? { profile: { name: s.profile, source: src.profile ?? '' } } : {}),
+    ...(s.region !== undefined ? { region: { name: s.region, source: src.region ?? '' } } : {}),
+    ...(s.s3Endpoint !== undefined
+      ? { s3Endpoint: { url: s.s3Endpoint, source: src.s3Endpoint ?? '' } }
+      : {}),
+    ...(s.kmsEndpoint !== undefined
+      ? { kmsEndpoint: { url: s.kmsEndpoint, source: src.kmsEndpoint ?? '' } }
+      : {}),
+    ...(s.caBundle !== undefined ? { caBundle: { path: s.caBundle, source: src.caBundle ?? '' } } : {}),
+    configFiles: {
+      config: ctx.io.env.AWS_CONFIG_FILE ?? '~/.aws/config',
+      credentials: ctx.io.env.AWS_SHARED_CREDENTIALS_FILE ?? '~/.aws/credentials',
+    },
+  });
+  return s;
 }
 
 /**
@@ -29,6 +48,7 @@ export async function sseCKeyOf(values: ParsedValues): Promise<{ key: Uint8Array
       '--sse-c-key takes fileb://FILE (a file holding the 32 raw key bytes); the key itself is not accepted on the command line',
     );
   }
+  recordFacts({ sseCKey: true });
   const path = spec.slice('fileb://'.length);
   await assertPrivateKeyFile(path, 'the SSE-C key file', allowSharedKeyFile(values));
   let bytes: Buffer;

@@ -14,7 +14,10 @@ import {
   type ExitClass,
 } from '@s3enc/core';
 
+import { explainCause, type CauseDetails } from './cause/explain.js';
+import { cliMessage } from './cause/cli-wording.js';
 import { ExitCode } from './exit-codes.js';
+import type { RunFacts } from './run-facts.js';
 
 export interface ErrorReport {
   exitCode: ExitCode;
@@ -24,6 +27,8 @@ export interface ErrorReport {
   message: string;
   /** What the user can do about it. */
   hint: string | undefined;
+  /** The real cause, when the error chain names one (`--json` carries it as `error.cause`). */
+  cause?: CauseDetails | undefined;
 }
 
 interface AwsLikeError {
@@ -149,20 +154,35 @@ function familyHint(exit: ExitClass, family: ErrorFamily): string | undefined {
   }
 }
 
-/** Maps any thrown value to the exit code, a stable code and a message that says what to do. */
-export function reportFor(err: unknown): ErrorReport {
+/**
+ * Maps any thrown value to the exit code, a stable code and a message that says what to do:
+ * the real cause when the chain names one (cause/explain.ts), else the error's own code.
+ */
+export function reportFor(err: unknown, facts?: RunFacts): ErrorReport {
+  if (!(err instanceof AbortError) && !isNoRegion(err)) {
+    const x = explainCause(err, facts);
+    if (x !== undefined)
+      return { exitCode: x.exitCode, code: x.code, message: x.message, hint: x.hint, cause: x.cause };
+  }
   const r = reportForInner(err);
   const hint = CODE_HINTS[r.code];
-  return hint === undefined ? r : { ...r, hint };
+  const message = cliMessage(r.code, r.message);
+  return hint === undefined ? { ...r, message } : { ...r, message, hint };
+}
+
+function isNoRegion(err: unknown): boolean {
+  for (const e of causeChain(err)) if ((e as { code?: unknown }).code === 'ERR_S3ENC_CLI_NO_REGION') return true;
+  return false;
 }
 
 function reportForInner(err: unknown): ErrorReport {
   // A Region the SDK could not resolve is our usage error (region-required.ts), however wrapped.
   for (const e of causeChain(err)) {
     if ((e as { code?: unknown }).code === 'ERR_S3ENC_CLI_NO_REGION') {
+      // One code for this situation in every command, however the library wrapped it.
       return {
         exitCode: ExitCode.USAGE,
-        code: err instanceof S3EncError ? err.code : 'ERR_S3ENC_CLI_NO_REGION',
+        code: 'ERR_S3ENC_CLI_NO_REGION',
         message: 'no AWS Region configured',
         hint: 'Pass --region REGION, set AWS_REGION, or use a profile (--profile / AWS_PROFILE) that has a region.',
       };

@@ -10,6 +10,7 @@ import type { CommandSpec } from './command.js';
 import { COMMANDS, allCommandOptions, findSpec } from './commands.js';
 import { ExitCode } from './exit-codes.js';
 import { Output, colourEnabled, processIo, type CliIo } from './output.js';
+import { recordFacts, resetFacts, runFacts } from './run-facts.js';
 import { terminalSafe } from './terminal-text.js';
 
 export function version(): string {
@@ -66,6 +67,22 @@ export function commandHelp(spec: CommandSpec): string {
   ].join('\n');
 }
 
+/**
+ * `aws s3 cp --no-verify-ssl` turns certificate checks off; s3enc never does (an attacker on the
+ * path could then read SSE-C keys and swap objects). Refused with the reason and the way to
+ * trust a private CA, rather than as an unknown option.
+ */
+function refuseNoVerifySsl(argv: string[]): void {
+  const i = argv.indexOf('--');
+  const args = i === -1 ? argv : argv.slice(0, i);
+  if (args.includes('--no-verify-ssl'))
+    throw new UsageError(
+      '--no-verify-ssl is refused: s3enc never turns TLS certificate checks off (anyone on the path could then read SSE-C keys and credentials, or swap objects). ' +
+        'For a private CA pass --ca-bundle FILE (or set AWS_CA_BUNDLE, or ca_bundle in the profile).',
+      'ERR_S3ENC_TLS_VERIFICATION_REQUIRED',
+    );
+}
+
 /** Best-effort scan for global output flags, so even a usage error honours --json / --debug. */
 function sniffGlobal(argv: string[]): Pick<GlobalOptions, 'json' | 'quiet' | 'debug' | 'noColor'> {
   const has = (f: string) => argv.includes(f);
@@ -86,11 +103,11 @@ async function printError(
 ): Promise<number> {
   // Loaded only on failure: it needs @s3enc/core's error classes.
   const { reportFor } = await import('./error-report.js');
-  const r = reportFor(err);
+  const r = reportFor(err, runFacts());
   if (json) {
     const target = out.dataOnStdout ? io.stderr : io.stdout;
     target.write(
-      `${JSON.stringify({ ok: false, error: { code: r.code, message: r.message, exitCode: r.exitCode, ...(r.hint ? { hint: r.hint } : {}) } })}\n`,
+      `${JSON.stringify({ ok: false, error: { code: r.code, message: r.message, exitCode: r.exitCode, ...(r.hint ? { hint: r.hint } : {}), ...(r.cause ? { cause: r.cause } : {}) } })}\n`,
     );
   }
   // The human message always goes to stderr, even with --json or --quiet: errors are never silent.
@@ -125,6 +142,7 @@ export async function run(
   io: CliIo = processIo(),
   signal: AbortSignal = new AbortController().signal,
 ): Promise<number> {
+  resetFacts();
   const sniff = sniffGlobal(argv);
   let out = new Output(io, {
     json: sniff.json,
@@ -134,6 +152,7 @@ export async function run(
   let debug = sniff.debug;
   let json = sniff.json;
   try {
+    refuseNoVerifySsl(argv);
     const first = parseCommandLine(argv, allCommandOptions(), allCommandOptions());
     if (first.global.version && first.command === undefined) {
       io.stdout.write(`${version()}\n`);
@@ -174,6 +193,12 @@ export async function run(
         `${n < spec.positionals.min ? 'missing arguments' : `unexpected argument ${JSON.stringify(parsed.positionals[spec.positionals.max])}`}; usage: ${spec.usage.map((u) => `s3enc ${u}`).join(' | ')}`,
       );
     }
+    recordFacts({ command: spec.name });
+    // The profile's settings, read once through the SDK's loaders (aws-config.ts).
+    const aws =
+      spec.usesAws === false
+        ? undefined
+        : await (await import('./aws-config.js')).loadProfileConfig(g.profile, io.env);
     const mod = await spec.load();
     const code = await mod.run({
       positionals: parsed.positionals,
@@ -182,6 +207,7 @@ export async function run(
       out,
       io,
       signal,
+      aws,
     });
     return code ?? ExitCode.OK;
   } catch (err) {

@@ -1,0 +1,450 @@
+/**
+ * Names the real cause of a failure and the next step, in the command's own terms: which
+ * endpoint was tried and where it came from, which key, which action on which resource. The
+ * library's typed errors keep the SDK or Node error as `cause`; this walks the chain to it.
+ * Returns undefined when the chain holds nothing it recognises (error-report.ts then reports
+ * the error by its own code).
+ */
+import type { ErrorCode } from '@s3enc/core';
+import { ExitCode } from '../exit-codes.js';
+import { runFacts, type RunFacts } from '../run-facts.js';
+import {
+  attemptsOf,
+  codeOf,
+  errorLinks,
+  findLink,
+  httpStatusOf,
+  messageOf,
+  nameOf,
+  operationOf,
+  type ErrorFields,
+} from './error-chain.js';
+import { ServiceCallError } from './service-call.js';
+
+/** What the JSON error document carries as `cause`. */
+export interface CauseDetails {
+  /** What went wrong, one word: `tls-untrusted`, `connection-refused`, `kms-key-not-found`, … */
+  kind: string;
+  /** `S3` or `KMS`, when the failure belongs to one. */
+  service?: 'S3' | 'KMS';
+  /** The endpoint that was tried and where that setting came from. */
+  endpoint?: string;
+  endpointSource?: string;
+  /** The S3 action / IAM action and the resource, for access errors. */
+  action?: string;
+  resource?: string;
+  /** The KMS key ids in use and where they came from. */
+  kmsKeyIds?: string[];
+  /** Attempts the SDK made before giving up. */
+  attempts?: number;
+  /** The underlying error's name/code and first line (never secrets: SDK and Node messages). */
+  detail?: string;
+}
+
+export interface Explanation {
+  code: ErrorCode;
+  exitCode: ExitCode;
+  message: string;
+  hint: string;
+  cause: CauseDetails;
+}
+
+const UNTRUSTED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+]);
+const HOSTNAME = new Set(['ERR_TLS_CERT_ALTNAME_INVALID']);
+const REFUSED = new Set(['ECONNREFUSED']);
+const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME']);
+const TIMEOUT = new Set([
+  'ETIMEDOUT',
+  'TimeoutError',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'RequestTimeout',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+const NO_CREDENTIALS = new Set(['CredentialsProviderError']);
+const CREDENTIALS_REJECTED = new Set([
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+]);
+const KMS_NOT_FOUND = new Set(['NotFoundException']);
+const KMS_DISABLED = new Set(['DisabledException', 'KMSInvalidStateException', 'KeyUnavailableException']);
+const KMS_DENIED = new Set(['AccessDeniedException']);
+const NO_SUCH_BUCKET = new Set(['NoSuchBucket']);
+const NO_SUCH_KEY = new Set(['NoSuchKey']);
+const ACCESS_DENIED = new Set(['AccessDenied', 'AllAccessDisabled', 'ERR_S3ENC_ACCESS_DENIED']);
+
+/** `https://host:port` of an endpoint URL, or the URL itself. */
+function hostPort(url: string): { host: string; port: string } | undefined {
+  try {
+    const u = new URL(url);
+    return { host: u.hostname, port: u.port || (u.protocol === 'https:' ? '443' : '80') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which service a failure belongs to: what the chain says, else where the socket went. */
+function serviceOf(err: unknown, links: ErrorFields[], f: RunFacts): 'S3' | 'KMS' {
+  for (const l of links) {
+    if (l instanceof ServiceCallError) return l.service;
+    const n = nameOf(l);
+    if (n === 'KeyUnwrapError' || (n !== undefined && /^KMS|Exception$/.test(n) && n !== 'TimeoutError'))
+      return 'KMS';
+  }
+  const endpoints = (
+    [
+      ['KMS', f.kmsEndpoint],
+      ['S3', f.s3Endpoint],
+    ] as const
+  ).flatMap(([svc, ep]) => {
+    const hp = ep === undefined ? undefined : hostPort(ep.url);
+    return hp === undefined ? [] : [{ svc, ...hp }];
+  });
+  for (const l of links) {
+    const port = l.port === undefined ? undefined : String(l.port);
+    const host = [l.hostname, l.host, l.address].find((v): v is string => typeof v === 'string');
+    // A port names the endpoint; a host alone only when the two endpoints differ in host.
+    const byPort = endpoints.filter((e) => port !== undefined && e.port === port);
+    if (byPort.length === 1) return byPort[0]!.svc;
+    const byHost = endpoints.filter((e) => host !== undefined && e.host === host);
+    if (port === undefined && byHost.length === 1) return byHost[0]!.svc;
+  }
+  const top = (err as { name?: unknown } | null)?.name;
+  if (top === 'KeyUnwrapError') return 'KMS';
+  return 'S3';
+}
+
+/** "https://… (from --endpoint-url)" or the AWS default for the Region. */
+function endpointOf(service: 'S3' | 'KMS', f: RunFacts): { text: string; url?: string; source: string } {
+  const ep = service === 'S3' ? f.s3Endpoint : f.kmsEndpoint;
+  if (ep !== undefined) return { text: `${ep.url} (from ${ep.source})`, url: ep.url, source: ep.source };
+  const region = f.region?.name;
+  const flag = service === 'S3' ? '--endpoint-url, AWS_ENDPOINT_URL_S3' : '--kms-endpoint-url, AWS_ENDPOINT_URL_KMS';
+  return {
+    text: `the AWS ${service} endpoint${region === undefined ? '' : ` of ${region}`} (no ${flag}, AWS_ENDPOINT_URL or profile endpoint_url is set)`,
+    source: 'the AWS default',
+  };
+}
+
+function detailOf(link: ErrorFields | undefined): string | undefined {
+  if (link === undefined) return undefined;
+  const id = codeOf(link) ?? nameOf(link);
+  const m = messageOf(link);
+  if (id === undefined) return m === '' ? undefined : m;
+  return m === '' || m === id ? id : `${id}: ${m}`;
+}
+
+function keysText(f: RunFacts): string {
+  if (f.kmsKeys === undefined) return 'the KMS key';
+  const ids = f.kmsKeys.ids.join(', ');
+  return `the KMS key ${ids} (from ${f.kmsKeys.source})`;
+}
+
+/** The Region of a key ARN, if it is one. */
+function arnRegion(id: string): string | undefined {
+  return /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(id)?.[1];
+}
+
+const S3_ACTION: Record<string, string> = {
+  HeadObject: 's3:GetObject',
+  GetObject: 's3:GetObject',
+  PutObject: 's3:PutObject',
+  CreateMultipartUpload: 's3:PutObject',
+  UploadPart: 's3:PutObject',
+  CompleteMultipartUpload: 's3:PutObject',
+  AbortMultipartUpload: 's3:AbortMultipartUpload',
+  DeleteObject: 's3:DeleteObject',
+  ListObjectVersions: 's3:ListBucketVersions',
+};
+
+function resourceOf(f: RunFacts): string | undefined {
+  const t = f.target;
+  if (t === undefined) return undefined;
+  return t.key === '' ? `arn:aws:s3:::${t.bucket}` : `arn:aws:s3:::${t.bucket}/${t.key}`;
+}
+
+function network(
+  kind: string,
+  code: ErrorCode,
+  what: string,
+  service: 'S3' | 'KMS',
+  f: RunFacts,
+  links: ErrorFields[],
+  link: ErrorFields,
+  hint: string,
+  exitCode: ExitCode = ExitCode.FAILURE,
+): Explanation {
+  const ep = endpointOf(service, f);
+  const attempts = attemptsOf(links);
+  return {
+    code,
+    exitCode,
+    message: `${what} ${service} at ${ep.text}${attempts !== undefined && attempts > 1 ? ` after ${attempts} attempts` : ''}`,
+    hint,
+    cause: {
+      kind,
+      service,
+      ...(ep.url !== undefined ? { endpoint: ep.url } : {}),
+      endpointSource: ep.source,
+      ...(attempts !== undefined ? { attempts } : {}),
+      ...(detailOf(link) !== undefined ? { detail: detailOf(link)! } : {}),
+    },
+  };
+}
+
+/** The explanation of `err`, or undefined when its chain holds no cause this module knows. */
+export function explainCause(err: unknown, f: RunFacts = runFacts()): Explanation | undefined {
+  const links = errorLinks(err);
+  const service = (): 'S3' | 'KMS' => serviceOf(err, links, f);
+  const setting = (s: 'S3' | 'KMS') =>
+    s === 'S3' ? '--endpoint-url (or AWS_ENDPOINT_URL_S3, the profile\'s endpoint_url)' : '--kms-endpoint-url (or AWS_ENDPOINT_URL_KMS, the profile\'s endpoint_url)';
+
+  let hit = findLink(links, UNTRUSTED);
+  if (hit) {
+    const s = service();
+    const ca = f.caBundle;
+    return network(
+      'tls-untrusted',
+      'ERR_S3ENC_CLI_TLS_UNTRUSTED',
+      `the TLS certificate is not trusted (${hit.id}) for`,
+      s,
+      f,
+      links,
+      hit.link,
+      ca === undefined
+        ? 'If the endpoint uses a private CA, pass --ca-bundle FILE (or set AWS_CA_BUNDLE, or ca_bundle in the profile) with that CA in PEM. s3enc never turns certificate checks off.'
+        : `The CA bundle ${ca.path} (from ${ca.source}) does not vouch for this certificate: give the bundle of the CA that signed it. s3enc never turns certificate checks off.`,
+      ExitCode.USAGE,
+    );
+  }
+  hit = findLink(links, HOSTNAME);
+  if (hit) {
+    const s = service();
+    return network(
+      'tls-hostname',
+      'ERR_S3ENC_CLI_TLS_HOSTNAME',
+      'the TLS certificate does not name the host of',
+      s,
+      f,
+      links,
+      hit.link,
+      `Use the host name the certificate was issued for in ${setting(s)}; an IP address works only if the certificate lists it.`,
+      ExitCode.USAGE,
+    );
+  }
+  hit = findLink(links, REFUSED);
+  if (hit) {
+    const s = service();
+    return network(
+      'connection-refused',
+      'ERR_S3ENC_CLI_CONNECTION_REFUSED',
+      'connection refused by',
+      s,
+      f,
+      links,
+      hit.link,
+      `Nothing listens there: check that the server runs and that ${setting(s)} names the right host and port.`,
+    );
+  }
+  hit = findLink(links, DNS);
+  if (hit) {
+    const s = service();
+    return network(
+      'dns',
+      'ERR_S3ENC_CLI_DNS',
+      'the host name could not be resolved for',
+      s,
+      f,
+      links,
+      hit.link,
+      `Check the host name in ${setting(s)}, and that this machine's DNS resolves it.`,
+    );
+  }
+  hit = findLink(links, NO_CREDENTIALS);
+  if (hit) {
+    const profile = f.profile;
+    const files = f.configFiles;
+    const tried =
+      `the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), profile ${profile?.name ?? 'default'}` +
+      `${profile === undefined ? '' : ` (from ${profile.source})`} in ${files?.config ?? '~/.aws/config'} and ${files?.credentials ?? '~/.aws/credentials'}` +
+      ' (static keys, SSO, credential_process, web identity, role assumption), and the container and instance metadata endpoints';
+    return {
+      code: 'ERR_S3ENC_CLI_NO_CREDENTIALS',
+      exitCode: ExitCode.ACCESS,
+      message: `no AWS credentials found; tried ${tried}`,
+      hint:
+        'Pass --profile NAME (or set AWS_PROFILE) naming a profile with credentials, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; for an SSO profile, sign in first (aws sso login --profile NAME).',
+      cause: { kind: 'no-credentials', ...(detailOf(hit.link) ? { detail: detailOf(hit.link)! } : {}) },
+    };
+  }
+  hit = findLink(links, CREDENTIALS_REJECTED);
+  if (hit) {
+    const s = service();
+    const ep = endpointOf(s, f);
+    return {
+      code: 'ERR_S3ENC_CLI_CREDENTIALS_REJECTED',
+      exitCode: ExitCode.ACCESS,
+      message: `${s} at ${ep.text} rejected the credentials (${hit.id})`,
+      hint: `The access key is unknown to this endpoint, the secret key is wrong, or the session expired: check the credentials of profile ${f.profile?.name ?? 'default'} (--profile / AWS_PROFILE) or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.`,
+      cause: { kind: 'credentials-rejected', service: s, endpointSource: ep.source, ...(ep.url ? { endpoint: ep.url } : {}), detail: detailOf(hit.link) ?? hit.id },
+    };
+  }
+  const kms = explainKms(links, f);
+  if (kms !== undefined) return kms;
+  hit = findLink(links, NO_SUCH_BUCKET);
+  if (hit) {
+    const bucket = f.target?.bucket;
+    const ep = endpointOf('S3', f);
+    return {
+      code: 'ERR_S3ENC_NO_SUCH_BUCKET',
+      exitCode: ExitCode.FAILURE,
+      message: `the bucket ${bucket ?? ''} does not exist at ${ep.text}`.replace('bucket  does', 'bucket does'),
+      hint: 'Check the bucket name (s3://BUCKET/key) and the endpoint and Region; create the bucket first if it is new.',
+      cause: { kind: 'no-such-bucket', service: 'S3', endpointSource: ep.source, ...(ep.url ? { endpoint: ep.url } : {}), detail: detailOf(hit.link) ?? hit.id },
+    };
+  }
+  const sseC = explainSseC(links, f);
+  if (sseC !== undefined) return sseC;
+  hit = findLink(links, NO_SUCH_KEY);
+  if (hit) {
+    const t = f.target;
+    return {
+      code: 'ERR_S3ENC_NO_SUCH_KEY',
+      exitCode: ExitCode.FAILURE,
+      message: `${t === undefined ? 'the object' : `s3://${t.bucket}/${t.key}`} does not exist`,
+      hint: 'Check the key (it is case-sensitive) and --version-id.',
+      cause: { kind: 'no-such-key', service: 'S3', detail: detailOf(hit.link) ?? hit.id },
+    };
+  }
+  hit = findLink(links, ACCESS_DENIED) ?? (httpStatusOf(links) === 403 ? { link: links[0]!, id: 'HTTP 403' } : undefined);
+  if (hit) {
+    const op = operationOf(links);
+    const action = op === undefined ? undefined : (S3_ACTION[op] ?? `s3:${op}`);
+    const resource = resourceOf(f);
+    return {
+      code: 'ERR_S3ENC_ACCESS_DENIED',
+      exitCode: ExitCode.ACCESS,
+      message: `access denied${action ? `: ${action}` : ''}${resource ? ` on ${resource}` : ''}${op ? ` (${op})` : ''}`,
+      hint: `The credentials${f.profile ? ` of profile ${f.profile.name}` : ''} are not allowed ${action ?? 'this action'}${resource ? ` on ${resource}` : ''}: ask for that permission in an IAM or bucket policy (a bucket policy may also deny requests that lack TLS, SSE or a VPC endpoint).`,
+      cause: { kind: 'access-denied', service: 'S3', ...(action ? { action } : {}), ...(resource ? { resource } : {}), detail: detailOf(hit.link) ?? hit.id },
+    };
+  }
+  hit = findLink(links, TIMEOUT);
+  if (hit) {
+    const s = service();
+    return network(
+      'timeout',
+      'ERR_S3ENC_CLI_TIMEOUT',
+      'no answer (timed out) from',
+      s,
+      f,
+      links,
+      hit.link,
+      `Check that ${setting(s)} is reachable from here (firewall, proxy, VPC endpoint); retries follow AWS_MAX_ATTEMPTS / max_attempts.`,
+    );
+  }
+  return undefined;
+}
+
+function explainKms(links: ErrorFields[], f: RunFacts): Explanation | undefined {
+  const keys = keysText(f);
+  const region = f.region?.name;
+  const ep = endpointOf('KMS', f);
+  const base = (kind: string, l: ErrorFields, id: string) => ({
+    kind,
+    service: 'KMS' as const,
+    endpointSource: ep.source,
+    ...(ep.url ? { endpoint: ep.url } : {}),
+    ...(f.kmsKeys ? { kmsKeyIds: f.kmsKeys.ids } : {}),
+    detail: detailOf(l) ?? id,
+  });
+  let hit = findLink(links, KMS_NOT_FOUND);
+  if (hit) {
+    const other = f.kmsKeys?.ids.map(arnRegion).find((r) => r !== undefined && region !== undefined && r !== region);
+    if (other !== undefined) {
+      return {
+        code: 'ERR_S3ENC_CLI_KMS_WRONG_REGION',
+        exitCode: ExitCode.ACCESS,
+        message: `${keys} is in Region ${other}, but KMS was asked in ${region} at ${ep.text}, which does not know it`,
+        hint: `Use a key of ${region} (or a multi-Region replica there), or run with --region ${other}; with a custom KMS endpoint, give one that serves ${other}.`,
+        cause: base('kms-wrong-region', hit.link, hit.id),
+      };
+    }
+    return {
+      code: 'ERR_S3ENC_CLI_KMS_KEY_NOT_FOUND',
+      exitCode: ExitCode.ACCESS,
+      message: `KMS at ${ep.text} does not know ${keys}${region ? ` in Region ${region}` : ''}`,
+      hint: 'Check the key id, ARN or alias (--kms-key-id / S3ENC_KMS_KEY_ID); a key of another Region needs its full ARN and that Region (--region).',
+      cause: base('kms-key-not-found', hit.link, hit.id),
+    };
+  }
+  hit = findLink(links, KMS_DISABLED);
+  if (hit) {
+    return {
+      code: 'ERR_S3ENC_CLI_KMS_KEY_DISABLED',
+      exitCode: ExitCode.ACCESS,
+      message: `${keys} cannot be used: it is disabled or pending deletion (${hit.id})`,
+      hint: 'Enable the key (kms:EnableKey) or cancel its deletion, or use another key with --kms-key-id.',
+      cause: base('kms-key-disabled', hit.link, hit.id),
+    };
+  }
+  hit = findLink(links, KMS_DENIED);
+  if (hit) {
+    return {
+      code: 'ERR_S3ENC_CLI_KMS_ACCESS_DENIED',
+      exitCode: ExitCode.ACCESS,
+      message: `KMS denied the use of ${keys} (${hit.id})`,
+      hint: `The credentials${f.profile ? ` of profile ${f.profile.name}` : ''} need kms:GenerateDataKey (put), kms:Decrypt (get) and kms:DescribeKey (for aliases) on the key, in its key policy or an IAM policy.`,
+      cause: base('kms-access-denied', hit.link, hit.id),
+    };
+  }
+  return undefined;
+}
+
+const SSE_C_REQUIRED_TEXT = /Server Side Encryption|correct parameters must be provided|requires? .*customer/i;
+const SSE_C_MISMATCH_TEXT = /MD5 hash of the key|key did not match|customer.?(provided)?.?key/i;
+
+function explainSseC(links: ErrorFields[], f: RunFacts): Explanation | undefined {
+  const status = httpStatusOf(links);
+  const op = operationOf(links);
+  if (op !== undefined && op !== 'GetObject' && op !== 'HeadObject') return undefined;
+  const texts = links.map((l) => messageOf(l)).join(' | ');
+  const t = f.target;
+  const where = t === undefined ? 'the object' : `s3://${t.bucket}/${t.key}`;
+  if (f.sseCKey !== true && status === 400 && (SSE_C_REQUIRED_TEXT.test(texts) || op === 'HeadObject' || /InvalidRequest|BadRequest/.test(texts))) {
+    return {
+      code: 'ERR_S3ENC_CLI_SSE_C_KEY_REQUIRED',
+      exitCode: ExitCode.ACCESS,
+      message: `${where} is stored with SSE-C (a customer-provided key) and no key was given`,
+      hint: 'Pass the key it was stored with: --sse-c-key fileb://FILE (or file://FILE).',
+      cause: { kind: 'sse-c-key-required', service: 'S3', detail: texts.slice(0, 300) },
+    };
+  }
+  if (f.sseCKey === true && (status === 400 || status === 403) && (SSE_C_MISMATCH_TEXT.test(texts) || status === 403 || /InvalidRequest|BadRequest|InvalidArgument/.test(texts))) {
+    return {
+      code: 'ERR_S3ENC_CLI_SSE_C_KEY_MISMATCH',
+      exitCode: ExitCode.ACCESS,
+      message: `the SSE-C key given with --sse-c-key is not the key ${where} was stored with (or the object has no SSE-C)`,
+      hint: 'Give the key the object was stored with; `s3enc head` shows whether it uses SSE-C.',
+      cause: { kind: 'sse-c-key-mismatch', service: 'S3', detail: texts.slice(0, 300) },
+    };
+  }
+  return undefined;
+}
