@@ -2,7 +2,11 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.cache/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '.cache/**', '**/*.js', '**/*.cjs', '**/*.mjs'],
+  },
+  // Type-checked as a consumer would, in a fresh project, by scripts/pack-check.sh.
+  { ignores: ['scripts/consumer/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

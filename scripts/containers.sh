@@ -25,6 +25,9 @@ engine_up() { docker info >/dev/null 2>&1; }
 
 started_dockerd=""
 dockerd_log=""
+# Everything of this run under one temp dir, removed on exit even when vitest is interrupted
+# before its own teardown.
+run_tmp="$(mktemp -d "${TMPDIR:-/tmp}/s3enc-containers.XXXXXX")"
 # Only on a daemon started here (all its containers are ours); on a shared engine the kit's own
 # watchdog removes each run's containers.
 remove_our_containers() { # why
@@ -51,8 +54,8 @@ cleanup() {
     done
     kill -KILL "$started_dockerd" 2>/dev/null || true
     s3enc_log "stopped the dockerd started here (pid $started_dockerd)"
-    [[ -n "$dockerd_log" ]] && rm -f "$dockerd_log"
   fi
+  rm -rf "$run_tmp"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -70,10 +73,12 @@ if ! command -v docker >/dev/null 2>&1 || ! engine_up; then
       skip "apt-get install docker.io failed"
     fi
   fi
-  dockerd_log="$(mktemp "${TMPDIR:-/tmp}/s3enc-dockerd.XXXXXX")"
+  dockerd_log="$run_tmp/dockerd.log"
   s3enc_log "starting dockerd (log $dockerd_log)"
   # --ip: ports this daemon publishes default to the host's loopback (the kit asks for it too).
-  dockerd --ip 127.0.0.1 >"$dockerd_log" 2>&1 &
+  # setsid: a terminal's Ctrl-C must not reach dockerd (Go re-enables the SIGINT a background
+  # job ignores) — it would stop the containers without removing them; the trap does both.
+  setsid dockerd --ip 127.0.0.1 >"$dockerd_log" 2>&1 &
   started_dockerd=$!
   for _ in $(seq 1 150); do
     engine_up && break
@@ -93,4 +98,4 @@ fi
 NODE="${S3ENC_CONTAINERS_NODE:-$(s3enc_system_node)}"
 cd "$S3ENC_ROOT"
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
-S3ENC_TEST_RUNTIME=container "$NODE" node_modules/vitest/vitest.mjs run --project integration "${SUBSET[@]}"
+TMPDIR="$run_tmp" S3ENC_TEST_RUNTIME=container "$NODE" node_modules/vitest/vitest.mjs run --project integration "${SUBSET[@]}"

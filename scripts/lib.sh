@@ -29,16 +29,17 @@ s3enc_die() {
 
 # The machine's Node (it only runs bootstrap's npm), never a Node from the tools dir.
 s3enc_system_node() {
-  local n
+  local n tools
   if [[ -n "${S3ENC_NODE:-}" ]]; then
     printf '%s\n' "$S3ENC_NODE"
     return
   fi
-  n="$(command -v node || true)"
-  if [[ -n "$n" && "$(readlink -m "$n")" == "$(readlink -m "$S3ENC_TOOLS_DIR")"/* ]]; then
-    s3enc_die "'node' on PATH is $n (a Node of the s3enc tools dir). Put the machine's Node first on PATH or set S3ENC_NODE."
-  fi
-  printf '%s\n' "$n"
+  # The first `node` on PATH outside the tools dir (a shell may have Node 22 from there first).
+  tools="$(readlink -m "$S3ENC_TOOLS_DIR")"
+  while read -r n; do
+    [[ -n "$n" && "$(readlink -m "$n")" != "$tools"/* ]] && { printf '%s\n' "$n"; return; }
+  done < <(type -ap node)
+  printf '\n'
 }
 
 # Runs pnpm with Node 22 (dependencies such as undici 8 and eslint 10 need Node >= 22).
@@ -50,4 +51,18 @@ s3enc_pnpm() {
 # PATH) and `pnpm` the shim bound to it. Node 22's bin dir holds only `node`.
 s3enc_path_node22() {
   export PATH="$(dirname "$S3ENC_NODE22"):$S3ENC_SHIM_DIR:$PATH"
+}
+
+# Packs the publishable packages into DEST with `pnpm pack` (needs a prior build); prints the
+# tarball paths, one a line, in dependency order (core, node, cli).
+s3enc_pack_all() {
+  local dest="$1" p tgz
+  mkdir -p "$dest"
+  for p in core node cli; do
+    [[ -f "$S3ENC_ROOT/packages/$p/dist/index.js" && -f "$S3ENC_ROOT/packages/$p/LICENSE" ]] ||
+      s3enc_die "packages/$p is not built; run pnpm build first"
+    tgz="$(cd "$S3ENC_ROOT/packages/$p" && s3enc_pnpm pack --pack-destination "$dest" | tail -1)"
+    [[ -f "$tgz" ]] || s3enc_die "pnpm pack in packages/$p did not report a tarball (got: $tgz)"
+    printf '%s\n' "$tgz"
+  done
 }

@@ -36,6 +36,9 @@ step build s3enc_pnpm build
 # The build emits declarations without reporting type errors; this is the type check.
 step typecheck s3enc_pnpm typecheck
 step lint s3enc_pnpm lint
+# The built packages as a consumer gets them: pack, publint, attw, install, use.
+step packaging "$S3ENC_ROOT/scripts/pack-check.sh"
+step cfn-lint "$S3ENC_ROOT/scripts/cfn-lint.sh"
 # The interop peers (other languages' S3 Encryption Clients) come from their own installer.
 if [[ -f "$S3ENC_ROOT/scripts/peers.sh" ]]; then
   step peers bash "$S3ENC_ROOT/scripts/peers.sh"

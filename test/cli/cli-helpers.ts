@@ -45,7 +45,7 @@ function distIsFresh(): boolean {
 }
 
 /**
- * Builds core, node and cli (tsup) unless dist/ is newer than every source. Test files run in
+ * Builds core, node and cli (tsdown, on this Node) unless dist/ is newer than every source. Test files run in
  * parallel workers, so the build is serialised with flock.
  */
 export function ensureCliBuilt(): void {
@@ -53,12 +53,12 @@ export function ensureCliBuilt(): void {
   const lock = '/tmp/s3enc-cli-build.lock';
   closeSync(openSync(lock, 'a'));
   // Checked again under the lock: another test file may have built while this one waited.
-  const tsup = JSON.stringify(join(ROOT, 'node_modules/.bin/tsup'));
+  const tsdown = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, 'node_modules/tsdown/dist/run.mjs'))}`;
   const script = [
     `cd ${JSON.stringify(ROOT)}`,
     'stale() { for p in core node cli; do d=packages/$p/dist/index.js; [ -f "$d" ] || return 0; ' +
       '[ -n "$(find packages/$p/src -type f -newer "$d" ! -name "*.test.ts" | head -1)" ] && return 0; done; return 1; }',
-    `if stale; then for p in core node cli; do (cd packages/$p && ${tsup} --silent) || exit 1; done; fi`,
+    `if stale; then for p in core node cli; do (cd packages/$p && ${tsdown} --logLevel error) || exit 1; done; fi`,
   ].join('\n');
   const r = spawnSync('flock', [lock, 'sh', '-c', script], { encoding: 'utf8', stdio: 'pipe' });
   if (r.status !== 0) throw new Error(`building the CLI failed:\n${r.stdout}\n${r.stderr}`);

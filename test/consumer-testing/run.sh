@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Consumer check of @s3enc/testing: packs @s3enc/core, @s3enc/node and @s3enc/testing (pnpm pack,
 # so workspace: ranges become versions), installs the tarballs into a fresh project outside the
-# monorepo, and runs its vitest file (project/put-get.spec.ts) that puts and gets an encrypted
-# object through the kit. Runtime as S3ENC_TEST_RUNTIME says (default auto: containers when an
+# monorepo, and runs its vitest file (project/put-get.spec.ts) and its Jest file
+# (project/put-get.jest.spec.js), each putting and getting an encrypted object through the kit. Runtime as S3ENC_TEST_RUNTIME says (default auto: containers when an
 # engine answers, processes otherwise). Needs the packages built (pnpm build) and the servers
 # bootstrapped. Third-party dependencies come from the npm registry (pnpm store reused).
 set -euo pipefail
@@ -26,8 +26,11 @@ done
 tgz() { ls "$work/tarballs"/s3enc-"$1"-*.tgz; }
 vitest_version="$("$NODE" -p 'require(process.argv[1]).version' "$S3ENC_ROOT/node_modules/vitest/package.json")"
 
-cp "$HERE/project/vitest.config.ts" "$HERE/project/global-setup.ts" "$work/project/"
+cp "$HERE/project/vitest.config.ts" "$HERE/project/global-setup.ts" "$HERE/project/jest.config.js" \
+  "$work/project/"
 cp "$HERE/project/put-get.spec.ts" "$work/project/put-get.test.ts"
+cp "$HERE/project/put-get.jest.spec.js" "$work/project/put-get.jest.test.js"
+jest_version="$(sed -n 's/^JEST_VERSION=//p' "$HERE/versions.env")"
 # Overrides: @s3enc/node's dependency on @s3enc/core must be the packed one, not a registry lookup.
 cat >"$work/project/package.json" <<JSON
 {
@@ -39,7 +42,9 @@ cat >"$work/project/package.json" <<JSON
     "@s3enc/node": "file:$(tgz node)"
   },
   "devDependencies": {
+    "@jest/globals": "$jest_version",
     "@s3enc/testing": "file:$(tgz testing)",
+    "jest": "$jest_version",
     "vitest": "$vitest_version"
   },
   "pnpm": {
@@ -54,4 +59,8 @@ s3enc_log "installing the packed tarballs into $work/project"
 (cd "$work/project" && CI=true s3enc_pnpm install --prefer-offline --reporter=append-only >&2)
 s3enc_log "running the consumer's vitest file (S3ENC_TEST_RUNTIME=${S3ENC_TEST_RUNTIME:-auto})"
 cd "$work/project"
-AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true "$NODE" node_modules/vitest/vitest.mjs run
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+"$NODE" node_modules/vitest/vitest.mjs run
+s3enc_log "running the consumer's Jest file"
+# Jest runs native ESM test files only with vm modules.
+NODE_OPTIONS=--experimental-vm-modules "$NODE" node_modules/jest/bin/jest.js

@@ -234,8 +234,8 @@ async function runIn(
       mode === 'cli-head' ? ['head', url] : ['get', url, mode === 'cli-stdout' ? '-' : target];
     if (o.range && mode !== 'cli-head')
       args.push('--range', `bytes=${o.range.start}-${o.range.end - 1}`);
-    if (o.chunkSize) args.push('--part-size', String(o.chunkSize));
-    if (o.concurrency) args.push('--concurrency', String(o.concurrency));
+    if (o.chunkSize && mode !== 'cli-head') args.push('--part-size', String(o.chunkSize));
+    if (o.concurrency && mode !== 'cli-head') args.push('--concurrency', String(o.concurrency));
     args.push('--json', ...(o.cliArgs ?? []));
     const env = cliEnv(f.env, {
       AWS_ENDPOINT_URL_S3: f.hostile.endpoint,

@@ -243,13 +243,14 @@ declare const awslambda:
     }
   | undefined;
 
-let cached: ((event: FunctionUrlEvent, responseStream: Writable) => Promise<void>) | undefined;
-
-/** The Lambda entry point (response streaming), configured from the environment on first use. */
+/**
+ * The Lambda entry point (response streaming). Configured, with its SDK clients, at module
+ * scope: once per execution environment, during Lambda's init phase, and reused by every
+ * invocation (a bad configuration fails the init).
+ */
 export const handler: unknown =
   typeof awslambda === 'undefined'
     ? undefined
-    : awslambda.streamifyResponse(async (event, responseStream) => {
-        cached ??= createStreamingHandler(configFromEnv(), awslambda.HttpResponseStream);
-        await cached(event, responseStream);
-      });
+    : awslambda.streamifyResponse(
+        createStreamingHandler(configFromEnv(), awslambda.HttpResponseStream),
+      );

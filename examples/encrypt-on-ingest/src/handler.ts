@@ -232,10 +232,9 @@ export function createHandler(cfg: IngestConfig): (event: S3Event) => Promise<In
   };
 }
 
-let cached: ((event: S3Event) => Promise<IngestOutcome[]>) | undefined;
+// Configured, with its SDK clients, at module scope: once per execution environment, during
+// Lambda's init phase, and reused by every invocation (a bad configuration fails the init).
+const ingest = createHandler(configFromEnv());
 
-/** The Lambda entry point (configured from the environment on first use). */
-export const handler = async (event: S3Event): Promise<IngestOutcome[]> => {
-  cached ??= createHandler(configFromEnv());
-  return cached(event);
-};
+/** The Lambda entry point. */
+export const handler = (event: S3Event): Promise<IngestOutcome[]> => ingest(event);

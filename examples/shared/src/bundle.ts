@@ -1,7 +1,10 @@
 // Bundles an example's Lambda handler with esbuild: one ESM file, every dependency inside
 // (the AWS SDK too, so the deployed code runs against the SDK version it was tested with).
 // @s3enc/* are taken from the workspace sources. Usage: node --import tsx bundle.ts <example>
-import { statSync } from 'node:fs';
+//
+// Layout: dist/function/ is what the template uploads (handler.mjs and its third-party license
+// notices); the source map goes to dist/sourcemap/, outside it, so it is never deployed.
+import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -15,22 +18,26 @@ export interface BundleResult {
   bytes: number;
 }
 
-/** Builds examples/<name>/dist/handler.mjs from src/handler.ts. */
+/** The Lambda runtime the templates use (template.yaml `Runtime`), and the bundle's target. */
+export const LAMBDA_RUNTIME = 'nodejs24.x';
+
+/** Builds examples/<name>/dist/function/handler.mjs (+ dist/sourcemap/) from src/handler.ts. */
 export async function bundleExample(
   name: string,
   o: { minify?: boolean } = {},
 ): Promise<BundleResult> {
   const dir = join(EXAMPLES, name);
-  const outfile = join(dir, 'dist', 'handler.mjs');
+  const outfile = join(dir, 'dist', 'function', 'handler.mjs');
+  rmSync(join(dir, 'dist'), { recursive: true, force: true });
   await build({
     entryPoints: [join(dir, 'src', 'handler.ts')],
     outfile,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: LAMBDA_RUNTIME.replace(/^nodejs(\d+)\.x$/, 'node$1'),
     format: 'esm',
     minify: o.minify ?? true,
-    sourcemap: 'external',
+    sourcemap: 'external', // written beside the bundle, with no sourceMappingURL comment
     legalComments: 'external',
     logLevel: 'warning',
     alias: {
@@ -42,6 +49,8 @@ export async function bundleExample(
       js: "import { createRequire as __s3encCreateRequire } from 'node:module'; const require = __s3encCreateRequire(import.meta.url);",
     },
   });
+  mkdirSync(join(dir, 'dist', 'sourcemap'));
+  renameSync(`${outfile}.map`, join(dir, 'dist', 'sourcemap', 'handler.mjs.map'));
   return { outfile, bytes: statSync(outfile).size };
 }
 

@@ -43,7 +43,7 @@ describe('key files', () => {
 describe('--sse-c-key and --mfa', () => {
   it('reads an SSE-C key only from fileb://, a 256-bit key (raw, hex or base64)', async () => {
     const p = join(dir, 'ssec');
-    writeFileSync(p, randomBytes(32));
+    writeFileSync(p, randomBytes(32), { mode: 0o600 }); // key files must be private
     expect((await sseCKeyOf({ 'sse-c-key': `fileb://${p}` }))?.key.length).toBe(32);
     expect(await sseCKeyOf({})).toBeUndefined();
     await expect(sseCKeyOf({ 'sse-c-key': Buffer.alloc(32).toString('base64') })).rejects.toThrow(
@@ -54,7 +54,7 @@ describe('--sse-c-key and --mfa', () => {
       /AES256/,
     );
     const short = join(dir, 'ssec-short');
-    writeFileSync(short, randomBytes(31));
+    writeFileSync(short, randomBytes(31), { mode: 0o600 });
     await expect(sseCKeyOf({ 'sse-c-key': `fileb://${short}` })).rejects.toThrow(/32 bytes/);
     const hex = join(dir, 'ssec-hex');
     const k = randomBytes(32);

@@ -3,6 +3,7 @@
  * that turns any failure into a message on stderr and a documented exit code.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { GLOBAL_OPTIONS, parseCommandLine, type GlobalOptions, type OptionSpecs } from './args.js';
 import { UsageError } from './cli-errors.js';
@@ -10,8 +11,12 @@ import type { CommandSpec } from './command.js';
 import { COMMANDS, allCommandOptions, findSpec } from './commands.js';
 import { ExitCode } from './exit-codes.js';
 import { Output, colourEnabled, processIo, type CliIo } from './output.js';
+import { openUploadNotice, openUploads, uploadLeftOpenBy } from './open-uploads.js';
 import { recordFacts, resetFacts, runFacts } from './run-facts.js';
 import { terminalSafe } from './terminal-text.js';
+
+/** How long a second interrupt waits for an open multipart upload to be aborted. */
+const ABORT_WAIT_MS = 10_000;
 
 export function version(): string {
   try {
@@ -33,6 +38,11 @@ function optionLines(specs: OptionSpecs): string[] {
   return rows.map(([f, d]) => `  ${f.padEnd(w)}  ${d}`);
 }
 
+/** A document shipped in the package's docs/ (copied there by scripts/package-files.mjs). */
+function docPath(name: string): string {
+  return fileURLToPath(new URL(`../docs/${name}`, import.meta.url));
+}
+
 export function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
@@ -48,7 +58,8 @@ export function mainHelp(): string {
     '',
     'Exit codes: 0 ok, 1 other failure, 2 usage, 3 integrity (tampered, truncated, wrong context),',
     '            4 access or key (denied, no matching key, credentials), 5 audit/harden findings, 130 interrupted.',
-    "Run `s3enc help <command>` for a command's options. Documentation: docs/cli.md.",
+    "Run `s3enc help <command>` for a command's options.",
+    `Documentation (installed with s3enc): ${docPath('cli.md')}, error codes: ${docPath('errors.md')}`,
     '',
   ].join('\n');
 }
@@ -104,10 +115,11 @@ async function printError(
   // Loaded only on failure: it needs @s3enc/core's error classes.
   const { reportFor } = await import('./error-report.js');
   const r = reportFor(err, runFacts());
+  const leftOpen = uploadLeftOpenBy(err);
   if (json) {
     const target = out.dataOnStdout ? io.stderr : io.stdout;
     target.write(
-      `${JSON.stringify({ ok: false, error: { code: r.code, message: r.message, exitCode: r.exitCode, ...(r.hint ? { hint: r.hint } : {}), ...(r.cause ? { cause: r.cause } : {}) } })}\n`,
+      `${JSON.stringify({ ok: false, error: { code: r.code, message: r.message, exitCode: r.exitCode, ...(r.hint ? { hint: r.hint } : {}), ...(r.cause ? { cause: r.cause } : {}), ...(leftOpen ? { openMultipartUpload: leftOpen } : {}) } })}\n`,
     );
   }
   // The human message always goes to stderr, even with --json or --quiet: errors are never silent.
@@ -118,6 +130,9 @@ async function printError(
     `${s.red('s3enc: error:')} ${terminalSafe(r.message)} ${s.dim(`(${terminalSafe(r.code)})`)}\n`,
   );
   if (r.hint) io.stderr.write(`${terminalSafe(r.hint)}\n`);
+  // Whatever the error became (an interrupt reports "interrupted"), an upload that could not
+  // be aborted is named, with the command that aborts it.
+  if (leftOpen) io.stderr.write(openUploadNotice(leftOpen));
   if (debug) {
     let e: unknown = err;
     for (let i = 0; i < 6 && e !== undefined && e !== null; i++) {
@@ -224,10 +239,29 @@ export async function run(
 export async function cli(): Promise<void> {
   const controller = new AbortController();
   let interrupts = 0;
+  let waiting: NodeJS.Timeout | undefined;
+  // The first interrupt cancels the command, which aborts any multipart upload it opened. A
+  // second one does not cut that short: it waits a bounded time for the abort; a third, or the
+  // end of the wait, exits at once and names every upload still open so it can be aborted by
+  // hand (an open upload keeps its parts, billed, until aborted).
+  const leave = (): never => {
+    for (const u of openUploads.list()) process.stderr.write(openUploadNotice(u));
+    process.exit(ExitCode.INTERRUPTED);
+  };
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
-    if (interrupts > 1) process.exit(ExitCode.INTERRUPTED);
-    controller.abort(Object.assign(new Error(`interrupted by ${sig}`), { name: 'AbortError' }));
+    if (interrupts === 1) {
+      controller.abort(Object.assign(new Error(`interrupted by ${sig}`), { name: 'AbortError' }));
+      return;
+    }
+    if (openUploads.list().length === 0 || interrupts > 2) leave();
+    if (waiting === undefined) {
+      process.stderr.write(
+        `s3enc: aborting the multipart upload; waiting up to ${ABORT_WAIT_MS / 1000} s (interrupt again to exit now)\n`,
+      );
+      waiting = setTimeout(leave, ABORT_WAIT_MS);
+      waiting.unref();
+    }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -236,6 +270,7 @@ export async function cli(): Promise<void> {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
   process.exitCode = await run(process.argv.slice(2), processIo(), controller.signal);
+  if (waiting !== undefined) clearTimeout(waiting);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 }

@@ -33,8 +33,12 @@ const { serializeMessageHeader, headerAuthIv, buildMessageHeader } = serializeFa
   { utf8Sorting: true },
 );
 
-/** The only suite we write: AES-256-GCM, HKDF-SHA512, key commitment, no signature. */
-export const SUITE_ID = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
+const SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
+/**
+ * The only suite we write, 0x0478: AES-256-GCM, HKDF-SHA512, key commitment, no signature.
+ * Typed as the literal so the published declarations need no upstream enum.
+ */
+export const SUITE_ID: 0x0478 = SUITE;
 
 /** Options of {@link beginEncryption}. */
 export interface BeginEncryptionOptions {
@@ -175,7 +179,7 @@ export async function beginEncryption(o: BeginEncryptionOptions): Promise<Encryp
   if (!Number.isSafeInteger(maxEdks) || maxEdks < 1) {
     throw new InvalidArgumentError('maxEncryptedDataKeys must be a positive integer');
   }
-  const suite = new NodeAlgorithmSuite(SUITE_ID);
+  const suite = new NodeAlgorithmSuite(SUITE);
   let material: NodeEncryptionMaterial;
   try {
     material = await new NodeDefaultCryptographicMaterialsManager(o.keyring).getEncryptionMaterials(

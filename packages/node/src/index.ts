@@ -9,7 +9,11 @@ export {
   type S3Input,
 } from './client.js';
 export type { PutSource, FileSource } from './transfer/upload/sources.js';
-export type { PutOptions, PutResult } from './transfer/upload/put-options.js';
+export type {
+  MultipartUploadRef,
+  PutOptions,
+  PutResult,
+} from './transfer/upload/put-options.js';
 export type { GetOptions, ReadOptions, ObjectFacts } from './transfer/download/read-options.js';
 export { describeObject, type HeadResult } from './transfer/head.js';
 export type { EnvelopeDescription } from './transfer/formats/envelope.js';

@@ -64,6 +64,26 @@ function loopbackContainer(tc: Testcontainers, image: string, run: RunDir) {
   });
 }
 
+/** Starts the container; a failure names the image and, for a pulled one, the way back. */
+async function startNamed(
+  c: { start(): Promise<StartedTestContainer> },
+  server: string,
+  image: { image: string; builtLocally: boolean },
+): Promise<StartedTestContainer> {
+  try {
+    return await c.start();
+  } catch (err) {
+    const hint = image.builtLocally
+      ? ''
+      : ' (a configured image: is its registry reachable? Unset S3ENC_TEST_MINIO_IMAGE / ' +
+        'S3ENC_TEST_LOCAL_KMS_IMAGE to build the image locally from the static binary)';
+    throw new Error(
+      `starting the ${server} container from ${image.image} failed: ${(err as Error).message.trim()}${hint}`,
+      { cause: err },
+    );
+  }
+}
+
 function stopper(run: RunDir, c: StartedTestContainer, after?: () => Promise<void>) {
   return async () => {
     await after?.();
@@ -80,30 +100,36 @@ export interface ContainerRuntimeOptions extends ImageOptions {
 
 export async function startMinioContainer(o: ContainerRuntimeOptions): Promise<StartedServer> {
   const tc = await loadTestcontainers();
-  const { image } = await imageFor(tc, 'minio', o, o.log);
-  const container = await loopbackContainer(tc, image, o.run)
-    .withCommand([
-      'server',
-      '--quiet',
-      '--address',
-      `:${MINIO_PORT}`,
-      '--console-address',
-      '127.0.0.1:9001',
-      '--certs-dir',
-      '/certs',
-      '/data',
-    ])
-    .withEnvironment({ HOME: '/tmp', ...minioEnv() })
-    .withTmpFs({ '/data': 'rw', '/tmp': 'rw' })
-    .withCopyContentToContainer([
-      { content: o.certs.cert, target: '/certs/public.crt' },
-      { content: o.certs.key, target: '/certs/private.key', mode: 0o600 },
-      { content: o.certs.ca, target: '/certs/CAs/s3enc-test-ca.crt' },
-    ])
-    .withExposedPorts(MINIO_PORT)
-    .withWaitStrategy(tc.Wait.forHttp('/minio/health/live', MINIO_PORT).usingTls().allowInsecure())
-    .withStartupTimeout(120_000)
-    .start();
+  const chosen = await imageFor(tc, 'minio', o, o.log);
+  const { image } = chosen;
+  const container = await startNamed(
+    loopbackContainer(tc, image, o.run)
+      .withCommand([
+        'server',
+        '--quiet',
+        '--address',
+        `:${MINIO_PORT}`,
+        '--console-address',
+        '127.0.0.1:9001',
+        '--certs-dir',
+        '/certs',
+        '/data',
+      ])
+      .withEnvironment({ HOME: '/tmp', ...minioEnv() })
+      .withTmpFs({ '/data': 'rw', '/tmp': 'rw' })
+      .withCopyContentToContainer([
+        { content: o.certs.cert, target: '/certs/public.crt' },
+        { content: o.certs.key, target: '/certs/private.key', mode: 0o600 },
+        { content: o.certs.ca, target: '/certs/CAs/s3enc-test-ca.crt' },
+      ])
+      .withExposedPorts(MINIO_PORT)
+      .withWaitStrategy(
+        tc.Wait.forHttp('/minio/health/live', MINIO_PORT).usingTls().allowInsecure(),
+      )
+      .withStartupTimeout(120_000),
+    'MinIO',
+    chosen,
+  );
   const endpoint = `https://127.0.0.1:${container.getMappedPort(MINIO_PORT)}`;
   const stop = stopper(o.run, container);
   try {
@@ -123,22 +149,26 @@ export async function startMinioContainer(o: ContainerRuntimeOptions): Promise<S
 
 export async function startKmsContainer(o: ContainerRuntimeOptions): Promise<StartedServer> {
   const tc = await loadTestcontainers();
-  const { image } = await imageFor(tc, 'local-kms', o, o.log);
-  const container = await loopbackContainer(tc, image, o.run)
-    .withEnvironment({
-      PORT: String(KMS_PORT),
-      // Inside the container's own network namespace; published on the host's 127.0.0.1 only.
-      S3ENC_KMS_LISTEN_HOST: '0.0.0.0',
-      KMS_SEED_PATH: '/init/seed.yaml',
-      KMS_DATA_PATH: '/data',
-      ...localKmsEnv(),
-    })
-    .withTmpFs({ '/data': 'rw' })
-    .withCopyContentToContainer([{ content: seedYaml(), target: '/init/seed.yaml' }])
-    .withExposedPorts(KMS_PORT)
-    .withWaitStrategy(tc.Wait.forLogMessage(/Local KMS started on/))
-    .withStartupTimeout(60_000)
-    .start();
+  const chosen = await imageFor(tc, 'local-kms', o, o.log);
+  const { image } = chosen;
+  const container = await startNamed(
+    loopbackContainer(tc, image, o.run)
+      .withEnvironment({
+        PORT: String(KMS_PORT),
+        // Inside the container's own network namespace; published on the host's 127.0.0.1 only.
+        S3ENC_KMS_LISTEN_HOST: '0.0.0.0',
+        KMS_SEED_PATH: '/init/seed.yaml',
+        KMS_DATA_PATH: '/data',
+        ...localKmsEnv(),
+      })
+      .withTmpFs({ '/data': 'rw' })
+      .withCopyContentToContainer([{ content: seedYaml(), target: '/init/seed.yaml' }])
+      .withExposedPorts(KMS_PORT)
+      .withWaitStrategy(tc.Wait.forLogMessage(/Local KMS started on/))
+      .withStartupTimeout(60_000),
+    'local-kms',
+    chosen,
+  );
   const plainPort = container.getMappedPort(KMS_PORT);
   let stop = stopper(o.run, container);
   try {

@@ -6,7 +6,12 @@ import { copyFile, mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localKmsBinary, minioBinary } from './binaries.js';
-import { LOCAL_KMS_VERSION, MINIO_VERSION, SERVERS_BUILD } from './versions.js';
+import {
+  LOCAL_KMS_VERSION,
+  MINIO_VERSION,
+  OFFICIAL_MINIO_IMAGE,
+  SERVERS_BUILD,
+} from './versions.js';
 
 type Testcontainers = typeof import('testcontainers');
 
@@ -15,7 +20,8 @@ export type ServerName = 'minio' | 'local-kms';
 
 /** Where the image of each server comes from (default: built locally from the binary). */
 export interface ImageOptions {
-  /** e.g. `minio/minio:RELEASE.2025-10-15T17-29-55Z`. Default: S3ENC_TEST_MINIO_IMAGE. */
+  /** An image reference, or `official` for {@link OFFICIAL_MINIO_IMAGE}. Default:
+   * S3ENC_TEST_MINIO_IMAGE. */
   minioImage?: string | undefined;
   /** e.g. `nsmithuk/local-kms:3.12.0`. Default: S3ENC_TEST_LOCAL_KMS_IMAGE. */
   localKmsImage?: string | undefined;
@@ -72,6 +78,9 @@ export async function imageFor(
   const spec = SPECS[name];
   const configured =
     (name === 'minio' ? o.minioImage : o.localKmsImage) ?? process.env[spec.envVar];
+  if (configured === 'official' && name === 'minio') {
+    return { image: OFFICIAL_MINIO_IMAGE, builtLocally: false };
+  }
   if (configured) return { image: configured, builtLocally: false };
 
   const binary = spec.binary();

@@ -20,7 +20,12 @@ export { containerEngineReachable } from './container-runtime.js';
 export { makeCerts, type TestCerts } from './certs.js';
 export { startTlsProxy, type TlsProxy } from './tls-proxy.js';
 export { cacheDir, localKmsBinary, minioBinary } from './binaries.js';
-export { LOCAL_KMS_VERSION, MINIO_VERSION, SERVERS_BUILD } from './versions.js';
+export {
+  LOCAL_KMS_VERSION,
+  MINIO_VERSION,
+  OFFICIAL_MINIO_IMAGE,
+  SERVERS_BUILD,
+} from './versions.js';
 export {
   LOCAL_ACCOUNT_ID,
   LOCAL_KMS_KEYS,

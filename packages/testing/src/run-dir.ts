@@ -3,6 +3,7 @@
 // even when the parent dies without stopping it (SIGKILL, crash, Ctrl-C).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,9 +91,43 @@ export class RunDir {
     }
   }
 
-  /** Stops the processes (SIGTERM, SIGKILL after 5 s), removes the dir, ends the watchdog. */
+  /** Force-removes containers no normal stop removed (e.g. one whose start failed midway). */
+  private async removeLeftContainers(): Promise<void> {
+    await Promise.all(
+      [...this.containers].map(
+        (id) =>
+          new Promise<void>((resolve) => {
+            const req = http.request(
+              {
+                socketPath: dockerSocketPath(),
+                method: 'DELETE',
+                path: `/containers/${encodeURIComponent(id)}?force=true&v=true`,
+                timeout: 20_000,
+              },
+              (res) => {
+                res.resume();
+                res.on('end', () => {
+                  // 204 removed, 404 already gone: either way not ours to track any more.
+                  if (res.statusCode === 204 || res.statusCode === 404) this.containers.delete(id);
+                  resolve();
+                });
+              },
+            );
+            req.on('timeout', () => req.destroy());
+            req.on('error', () => {
+              resolve(); // left to the watchdog
+            });
+            req.end();
+          }),
+      ),
+    );
+  }
+
+  /** Stops the processes (SIGTERM, SIGKILL after 5 s) and leftover containers, removes the
+   * dir, ends the watchdog. */
   async stop(): Promise<void> {
     process.off('exit', this.onExit);
+    if (this.containers.size > 0) await this.removeLeftContainers();
     await Promise.all(
       this.children.map(async (c) => {
         if (c.exitCode !== null || c.signalCode !== null) return;

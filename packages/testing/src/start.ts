@@ -1,8 +1,7 @@
 // start()/stop(): the whole test environment of one run — certificates, MinIO over TLS, a KMS
 // behind TLS, seeded keys, buckets — in containers or processes, or existing servers.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import type { EncryptedS3ClientOptions } from '@s3enc/node';
 import { createTestBucket, type TestBucket, type TestBucketOptions } from './buckets.js';
 import { makeCerts, type TestCerts } from './certs.js';

@@ -3,11 +3,13 @@
 import net from 'node:net';
 import tls from 'node:tls';
 
+/** A running terminator: its port on 127.0.0.1, and close() (drops open connections). */
 export interface TlsProxy {
   port: number;
   close(): Promise<void>;
 }
 
+/** Listens on a free 127.0.0.1 port, TLS 1.2+, and pipes each connection to `targetPort`. */
 export async function startTlsProxy(o: {
   cert: string;
   key: string;

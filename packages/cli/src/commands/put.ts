@@ -2,7 +2,7 @@
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { AbortError, type ChecksumAlgorithm } from '@s3enc/core';
-import type { PutOptions, PutSource, ServerSideEncryption } from '@s3enc/node';
+import type { MultipartUploadRef, PutOptions, PutSource, ServerSideEncryption } from '@s3enc/node';
 import {
   boolOpt,
   parseContext,
@@ -17,6 +17,7 @@ import { openClient, selectKeys } from '../clients.js';
 import type { CommandContext } from '../command.js';
 import { allowSharedKeyFile, settingsOf, sseCKeyOf } from '../common.js';
 import { defaultKmsKeyId } from '../config.js';
+import { openUploads } from '../open-uploads.js';
 import { formatBytes } from '../output.js';
 import { createProgress } from '../progress.js';
 import { isS3Url, parseS3Url } from '../s3-url.js';
@@ -129,6 +130,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     frameLength: frameSize === undefined ? undefined : parseSize('frame-size', frameSize),
     checksumAlgorithm,
   });
+  let upload: MultipartUploadRef | undefined;
   try {
     const options: PutOptions = {
       signal: ctx.signal,
@@ -137,6 +139,11 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       ...(boolOpt(v, 'no-overwrite') ? { noOverwrite: true } : {}),
       ...(sse ? { sse } : {}),
       ...(contentType !== undefined ? { contentType } : {}),
+      // Known to the interrupt handler while it is open (main.ts: a repeated Ctrl-C).
+      onMultipartUpload: (u) => {
+        upload = u;
+        openUploads.add(u);
+      },
       ...(ctx.out.interactive
         ? {
             onProgress: (p) => {
@@ -176,6 +183,8 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
           .join('\n'),
     );
   } finally {
+    // Settled: completed, aborted, or reported by the error (openMultipartUpload).
+    if (upload !== undefined) openUploads.delete(upload);
     ctx.signal.removeEventListener('abort', onAbort);
     progress.finish();
     close();

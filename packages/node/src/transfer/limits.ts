@@ -15,3 +15,5 @@ export const MAX_PROBE_BYTES = 1024 * 1024;
 export const READ_ATTEMPTS = 4;
 /** Tries of the header fetch and of single-request writes. */
 export const REQUEST_ATTEMPTS = 3;
+/** Tries of AbortMultipartUpload after a failed upload (each bounded in time). */
+export const ABORT_ATTEMPTS = 4;

@@ -14,10 +14,10 @@ import {
 import { AbortError, combinePartChecksums } from '@s3enc/core';
 import { isListenerFailure } from '../../context.js';
 import { toS3Error, withRetries } from '../../s3-errors.js';
-import { REQUEST_ATTEMPTS } from '../limits.js';
+import { ABORT_ATTEMPTS, REQUEST_ATTEMPTS } from '../limits.js';
 import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
 import { partWorker, pieceQueue, type PartResult } from './part-worker.js';
-import type { PutResult } from './put-options.js';
+import type { MultipartUploadRef, PutResult } from './put-options.js';
 import { PUT_CODES } from './single-put.js';
 import type { SourcePiece } from './sources.js';
 import type { UploadJob } from './upload-job.js';
@@ -51,6 +51,11 @@ export async function putMultipart(
   const uploadId = created.UploadId;
   if (uploadId === undefined) throw toS3Error(new Error('no UploadId'), 'CreateMultipartUpload');
   try {
+    s.onMultipartUpload?.({ bucket: s.bucket, key: s.key, uploadId });
+  } catch {
+    // The caller's bookkeeping; the upload goes on.
+  }
+  try {
     if (signal.aborted) throw new AbortError('The upload was aborted', { cause: signal.reason });
     const results = await runWorkers(
       job,
@@ -61,9 +66,12 @@ export async function putMultipart(
     );
     return await complete(job, uploadId, results);
   } catch (err) {
-    await abortUpload(ctx.s3, s.bucket, s.key, uploadId);
-    if (isListenerFailure(err)) throw err;
-    throw toS3Error(err, 'multipart upload', {}, job.callerSignal);
+    const aborted = await abortUpload(ctx.s3, s.bucket, s.key, uploadId);
+    const e = isListenerFailure(err)
+      ? err
+      : toS3Error(err, 'multipart upload', {}, job.callerSignal);
+    if (!aborted) markUploadLeftOpen(e, { bucket: s.bucket, key: s.key, uploadId });
+    throw e;
   }
 }
 
@@ -142,23 +150,45 @@ async function complete(
   };
 }
 
-/** AbortMultipartUpload, retried; never throws (the original failure matters more). */
+/** How long one AbortMultipartUpload may take: a stalled server must not hold put forever. */
+const ABORT_ATTEMPT_TIMEOUT_MS = 15_000;
+
+/**
+ * AbortMultipartUpload, retried (ABORT_ATTEMPTS, each bounded in time); never throws (the
+ * original failure matters more).
+ * @returns true when the upload is gone (aborted, or S3 no longer knows it).
+ */
 export async function abortUpload(
   s3: S3Client,
   bucket: string,
   key: string,
   uploadId: string,
-): Promise<void> {
-  for (let i = 0; i < 4; i++) {
+): Promise<boolean> {
+  for (let i = 0; i < ABORT_ATTEMPTS; i++) {
     try {
       await s3.send(
         new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }),
+        { abortSignal: AbortSignal.timeout(ABORT_ATTEMPT_TIMEOUT_MS) },
       );
-      return;
+      return true;
     } catch (err) {
       const name = (err as { name?: string }).name;
-      if (name === 'NoSuchUpload') return;
-      await new Promise((r) => setTimeout(r, 100 * 2 ** i));
+      if (name === 'NoSuchUpload') return true;
+      if (i + 1 < ABORT_ATTEMPTS) await new Promise((r) => setTimeout(r, 100 * 2 ** i));
     }
+  }
+  return false;
+}
+
+/**
+ * Makes the error put throws say that the multipart upload is still open, and which: its
+ * message names the upload id, and `openMultipartUpload` holds bucket, key and upload id (for
+ * a caller that aborts it later, or a person who runs `aws s3api abort-multipart-upload`).
+ */
+function markUploadLeftOpen(err: unknown, upload: MultipartUploadRef): void {
+  if (typeof err !== 'object' || err === null) return;
+  Object.defineProperty(err, 'openMultipartUpload', { value: upload, enumerable: true });
+  if (err instanceof Error && !isListenerFailure(err)) {
+    err.message += `; AbortMultipartUpload failed ${ABORT_ATTEMPTS} times, so the multipart upload ${upload.uploadId} of s3://${upload.bucket}/${upload.key} is still open (its parts are stored and billed): abort it by hand`;
   }
 }

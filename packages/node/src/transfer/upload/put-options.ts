@@ -61,6 +61,19 @@ export interface PutOptions {
    * for an object small enough for one PutObject).
    */
   onProgress?: ProgressListener | undefined;
+  /**
+   * Called once S3 has created the multipart upload, with its id: a caller that may have to
+   * exit before put settles (a CLI on a second interrupt) can then name the upload to abort by
+   * hand. What it throws is ignored.
+   */
+  onMultipartUpload?: ((upload: MultipartUploadRef) => void) | undefined;
+}
+
+/** A multipart upload by name: what AbortMultipartUpload needs. */
+export interface MultipartUploadRef {
+  readonly bucket: string;
+  readonly key: string;
+  readonly uploadId: string;
 }
 
 /** What `put` returns. */
@@ -100,6 +113,7 @@ export interface PutSettings {
   readonly noOverwrite: boolean;
   readonly encryptionContext: EncryptionContext | undefined;
   readonly onProgress: ((p: TransferProgress) => void) | undefined;
+  readonly onMultipartUpload: ((upload: MultipartUploadRef) => void) | undefined;
 }
 
 /**
@@ -131,6 +145,8 @@ export function resolvePutSettings(
   const lock = o.objectLock === undefined ? {} : lockParamsFor(o.objectLock);
   if (o.contentType !== undefined && typeof o.contentType !== 'string')
     throw new InvalidArgumentError('contentType must be a string');
+  if (o.onMultipartUpload !== undefined && typeof o.onMultipartUpload !== 'function')
+    throw new InvalidArgumentError('onMultipartUpload must be a function');
   if (o.signal?.aborted === true)
     throw new AbortError('The upload was aborted', { cause: o.signal.reason });
   return {
@@ -147,5 +163,6 @@ export function resolvePutSettings(
     noOverwrite: o.noOverwrite === true,
     encryptionContext: o.encryptionContext,
     onProgress,
+    onMultipartUpload: o.onMultipartUpload,
   };
 }

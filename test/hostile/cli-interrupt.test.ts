@@ -1,0 +1,183 @@
+// #13 item 8: interrupts and failed aborts during `put`. A second Ctrl-C no longer exits at
+// once and leaves the multipart upload open: it waits (bounded) for the abort; when the wait
+// runs out it names the upload and the command that aborts it. An AbortMultipartUpload that
+// fails every retry is reported with the upload id (library error and CLI output).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AbortMultipartUploadCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import { EncryptedS3Client } from '@s3enc/node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BIN, cliEnv } from '../cli/cli-helpers.js';
+import { errorReply } from '../harness/hostile-s3.js';
+import { MiB, openUploads, useHostileFixture } from './helpers.js';
+
+const f = useHostileFixture('hostile-interrupt');
+let source = '';
+const parts = { method: 'PUT', url: /partNumber=/ };
+const abortRequest = { method: 'DELETE', url: /uploadId=/ };
+
+beforeAll(() => {
+  source = join(f.dir, 'source.bin');
+  writeFileSync(source, randomBytes(24 * MiB));
+});
+
+function startPut(key: string) {
+  const env = cliEnv(f.env, { AWS_ENDPOINT_URL_S3: f.hostile.endpoint, AWS_CA_BUNDLE: f.caFile });
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'put',
+      source,
+      `s3://${f.bucket.name}/${key}`,
+      '--part-size',
+      '5MiB',
+      '--concurrency',
+      '2',
+    ],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  child.stdout.resume();
+  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => {
+      clearTimeout(killer);
+      resolve({ code, signal });
+    }),
+  );
+  return { child, done, stderr: () => stderr };
+}
+
+async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const seen = (m: { method: string; url: RegExp }) => () =>
+  f.hostile.requests.some((r) => r.method === m.method && m.url.test(r.url));
+
+async function uploadIds(): Promise<string[]> {
+  const r = await f.s3.send(new ListMultipartUploadsCommand({ Bucket: f.bucket.name }));
+  return (r.Uploads ?? []).map((u) => u.UploadId!);
+}
+
+async function abortAll(): Promise<void> {
+  const r = await f.s3.send(new ListMultipartUploadsCommand({ Bucket: f.bucket.name }));
+  for (const u of r.Uploads ?? [])
+    await f.s3.send(
+      new AbortMultipartUploadCommand({ Bucket: f.bucket.name, Key: u.Key, UploadId: u.UploadId }),
+    );
+}
+
+describe('put: interrupts and failed aborts (#13.8)', () => {
+  it('a second Ctrl-C while the upload is being aborted waits for the abort: no upload left', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    f.hostile.program([
+      { match: parts, respond: () => ({ kind: 'stall' }) },
+      { match: abortRequest, respond: () => ({ kind: 'hold', until: released }) },
+    ]);
+    const put = startPut('twice');
+    await until('a part upload', seen(parts));
+    put.child.kill('SIGINT');
+    await until('AbortMultipartUpload', seen(abortRequest));
+    put.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 1500));
+    release(); // the abort reaches S3 only if the CLI is still waiting for it
+    const end = await put.done;
+    expect(end.code, put.stderr()).toBe(130);
+    expect(put.stderr()).toMatch(/waiting up to/);
+    expect(await openUploads(f.s3, f.bucket.name)).toBe(0);
+  });
+
+  it('when the abort does not finish in the bounded wait, the CLI exits and names the upload to abort by hand', async () => {
+    f.hostile.program([
+      { match: parts, respond: () => ({ kind: 'stall' }) },
+      { match: abortRequest, respond: () => ({ kind: 'stall' }) },
+    ]);
+    const put = startPut('stuck');
+    await until('a part upload', seen(parts));
+    put.child.kill('SIGINT');
+    await until('AbortMultipartUpload', seen(abortRequest));
+    put.child.kill('SIGINT');
+    const end = await put.done;
+    try {
+      expect(end.signal, put.stderr()).toBeNull();
+      expect(end.code, put.stderr()).toBe(130);
+      const ids = await uploadIds();
+      expect(ids).toHaveLength(1);
+      expect(put.stderr()).toContain(
+        `aws s3api abort-multipart-upload --bucket ${f.bucket.name} --key stuck --upload-id ${ids[0]}`,
+      );
+    } finally {
+      await abortAll();
+    }
+  });
+
+  it('an AbortMultipartUpload that fails every retry is reported with the upload id (library and CLI)', async () => {
+    f.hostile.program([
+      { match: parts, nth: 2, respond: () => errorReply(400, 'InvalidRequest', 'refused part') },
+      { match: abortRequest, respond: () => errorReply(500, 'InternalError', 'no abort today') },
+    ]);
+    try {
+      const client = new EncryptedS3Client({
+        s3: {
+          endpoint: f.hostile.endpoint,
+          region: f.env.s3.region,
+          credentials: f.env.s3.credentials,
+          forcePathStyle: f.env.s3.forcePathStyle,
+          ca: [f.env.ca, f.hostile.ca],
+          maxAttempts: 2,
+        },
+        kmsKeyIds: [f.env.kmsKeys.primary.arn],
+        kms: {
+          endpoint: f.env.kms.endpoint,
+          region: f.env.kms.region,
+          credentials: f.env.kms.credentials,
+          ca: f.env.ca,
+        },
+      });
+      const err = (await client
+        .put(f.bucket.name, 'lib-open', { path: source }, { partSize: 5 * MiB, concurrency: 1 })
+        .catch((e: unknown) => e)) as Error & {
+        code?: string;
+        openMultipartUpload?: { bucket: string; key: string; uploadId: string };
+      };
+      client.destroy();
+      const ids = await uploadIds();
+      expect(ids).toHaveLength(1);
+      expect(err.code).toBe('ERR_S3ENC_S3_REQUEST');
+      expect(err.openMultipartUpload).toEqual({
+        bucket: f.bucket.name,
+        key: 'lib-open',
+        uploadId: ids[0],
+      });
+      expect(err.message).toContain(ids[0]);
+      expect(err.message).toMatch(/AbortMultipartUpload failed/);
+      await abortAll();
+
+      f.hostile.program([
+        { match: parts, nth: 2, respond: () => errorReply(400, 'InvalidRequest', 'refused part') },
+        { match: abortRequest, respond: () => errorReply(500, 'InternalError', 'no abort today') },
+      ]);
+      const put = startPut('cli-open');
+      const end = await put.done;
+      const cliIds = await uploadIds();
+      expect(cliIds).toHaveLength(1);
+      expect(end.code, put.stderr()).toBe(1);
+      expect(put.stderr()).toContain(cliIds[0]);
+      expect(put.stderr()).toContain(
+        `aws s3api abort-multipart-upload --bucket ${f.bucket.name} --key cli-open --upload-id ${cliIds[0]}`,
+      );
+    } finally {
+      await abortAll();
+    }
+  });
+});
