@@ -189,15 +189,18 @@ const SIZE_UNITS: Record<string, number> = {
   g: 1024 ** 3,
   gb: 1024 ** 3,
   gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tb: 1024 ** 4,
+  tib: 1024 ** 4,
 };
 
-/** Parses `65536`, `64KiB`, `8MiB`, `1g` (binary units) into bytes. */
+/** Parses `65536`, `64KiB`, `8MiB`, `5GB`, `1t` into bytes (binary units, as the AWS CLI reads them). */
 export function parseSize(option: string, text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
   const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
   if (!m || unit === undefined) {
     throw new UsageError(
-      `--${option} expects a size such as 65536, 64KiB or 8MiB, got ${JSON.stringify(text)}`,
+      `--${option} expects a size such as 65536, 64KiB, 8MiB or 5GB, got ${JSON.stringify(text)}`,
     );
   }
   const n = Number(m[1]) * unit;

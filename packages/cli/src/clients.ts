@@ -20,6 +20,7 @@ import type { ClientSettings } from './config.js';
 import { keyringFromKeyFile } from './key-file.js';
 import { assertPrivateKeyFile } from './key-file-permissions.js';
 import { requireRegion } from './region-required.js';
+import { keyMaterialPath } from './key-material-path.js';
 import { recordFacts } from './run-facts.js';
 
 export function s3ClientConfig(s: ClientSettings, concurrency?: number): S3ClientConfig {
@@ -90,10 +91,13 @@ export interface KeySelection {
  */
 export function selectKeys(
   kmsKeyIds: string[],
-  keyFile: string | undefined,
+  keyFileSpec: string | undefined,
   envDefault: string | undefined,
   discoveryAccounts: string[] = [],
 ): KeySelection {
+  // fileb://FILE and file://FILE as the AWS CLI writes them, or a plain path.
+  const keyFile =
+    keyFileSpec === undefined ? undefined : keyMaterialPath('--key-file', keyFileSpec, true).path;
   for (const a of discoveryAccounts) {
     if (!/^\d{12}$/.test(a))
       throw new UsageError(`--kms-discovery-account takes a 12-digit AWS account id, not ${a}`);

@@ -1,11 +1,17 @@
 /** Helpers shared by the commands: settings, SSE-C keys, MFA tokens. */
+import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { boolOpt, stringOpt, type ParsedValues } from './args.js';
 import { LocalFileError, UsageError } from './cli-errors.js';
 import type { CommandContext } from './command.js';
 import { resolveSettings, type ClientSettings } from './config.js';
 import { ALLOW_SHARED_KEY_FILE, assertPrivateKeyFile } from './key-file-permissions.js';
+import { keyMaterialPath } from './key-material-path.js';
 import { recordFacts } from './run-facts.js';
+
+function wipe0(b: Buffer): void {
+  b.fill(0);
+}
 
 /** The client settings of a command (and recorded for the error boundary's explanations). */
 export function settingsOf(ctx: CommandContext): ClientSettings {
@@ -30,8 +36,8 @@ export function settingsOf(ctx: CommandContext): ClientSettings {
 }
 
 /**
- * `--sse-c-key fileb://FILE` → 32 key bytes (the file holds them raw, as 64 hex or as 44 base64
- * characters). The key is never accepted inline: a command line is visible to other users of
+ * `--sse-c-key fileb://FILE` or `file://FILE` (as the AWS CLI reads them: bytes, or text) → 32
+ * key bytes (the file holds them raw, as 64 hex or as 44 base64 characters). The key is never accepted inline: a command line is visible to other users of
  * the machine (ps, shell history).
  */
 export async function sseCKeyOf(values: ParsedValues): Promise<{ key: Uint8Array } | undefined> {
@@ -43,13 +49,8 @@ export async function sseCKeyOf(values: ParsedValues): Promise<{ key: Uint8Array
     if (alg !== undefined) throw new UsageError('--sse-c needs --sse-c-key fileb://FILE');
     return undefined;
   }
-  if (!spec.startsWith('fileb://')) {
-    throw new UsageError(
-      '--sse-c-key takes fileb://FILE (a file holding the 32 raw key bytes); the key itself is not accepted on the command line',
-    );
-  }
+  const { path, text } = keyMaterialPath('--sse-c-key', spec, false);
   recordFacts({ sseCKey: true });
-  const path = spec.slice('fileb://'.length);
   await assertPrivateKeyFile(path, 'the SSE-C key file', allowSharedKeyFile(values));
   let bytes: Buffer;
   try {
@@ -60,6 +61,10 @@ export async function sseCKeyOf(values: ParsedValues): Promise<{ key: Uint8Array
       `cannot read the SSE-C key file ${path}: ${(e as NodeJS.ErrnoException).code ?? ''}`,
       { cause: e },
     );
+  }
+  if (text && !isUtf8(bytes)) {
+    wipe0(bytes);
+    throw new UsageError(`--sse-c-key file://${path} is not text; use fileb:// for raw key bytes`);
   }
   // The one key decoder of @s3enc/core (raw 32 bytes, 64 hex or 44 base64 characters).
   const { decodeKey256, wipe } = await import('@s3enc/core');

@@ -201,7 +201,13 @@ export async function run(
     const g = parsed.global;
     debug = g.debug;
     json = g.json;
-    out = new Output(io, { json: g.json, quiet: g.quiet, colour: colourEnabled(io, g.noColor) });
+    // `aws s3 cp` spellings: --only-show-errors is --quiet; --no-progress draws no bar.
+    out = new Output(io, {
+      json: g.json,
+      quiet: g.quiet || parsed.values['only-show-errors'] === true,
+      colour: colourEnabled(io, g.noColor),
+      noProgress: parsed.values['no-progress'] === true,
+    });
     const n = parsed.positionals.length;
     if (n < spec.positionals.min || n > spec.positionals.max) {
       throw new UsageError(

@@ -14,6 +14,11 @@ export type {
   PutOptions,
   PutResult,
 } from './transfer/upload/put-options.js';
+export {
+  STORAGE_CLASSES,
+  type StorageClass,
+  type ObjectFieldOptions,
+} from './transfer/upload/object-fields.js';
 export type { GetOptions, ReadOptions, ObjectFacts } from './transfer/download/read-options.js';
 export { describeObject, type HeadResult } from './transfer/head.js';
 export type { EnvelopeDescription } from './transfer/formats/envelope.js';

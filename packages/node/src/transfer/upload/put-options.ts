@@ -25,9 +25,10 @@ import {
   type ObjectLockPutParams,
 } from '../../object-lock/lock-params.js';
 import { resolveSse, type ServerSideEncryption, type SseParams } from '../../sse.js';
+import { resolveObjectFields, type ObjectFieldOptions } from './object-fields.js';
 
 /** Options of `EncryptedS3Client.put`. */
-export interface PutOptions {
+export interface PutOptions extends ObjectFieldOptions {
   /** Non-secret pairs bound to the object and sent to KMS; required to match on get. */
   encryptionContext?: EncryptionContext | undefined;
   /** Plaintext bytes per frame (default: core's DEFAULT_FRAME_LENGTH, or the client's). */
@@ -110,6 +111,8 @@ export interface PutSettings {
   readonly sse: SseParams;
   readonly lock: ObjectLockPutParams;
   readonly contentType: string;
+  /** Metadata, storage class, HTTP headers and tags (object-fields.ts). */
+  readonly object: ReturnType<typeof resolveObjectFields>;
   readonly noOverwrite: boolean;
   readonly encryptionContext: EncryptionContext | undefined;
   readonly onProgress: ((p: TransferProgress) => void) | undefined;
@@ -160,6 +163,7 @@ export function resolvePutSettings(
     sse,
     lock,
     contentType: o.contentType ?? 'application/octet-stream',
+    object: resolveObjectFields(o),
     noOverwrite: o.noOverwrite === true,
     encryptionContext: o.encryptionContext,
     onProgress,

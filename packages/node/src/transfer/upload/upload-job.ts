@@ -43,7 +43,8 @@ export function uploadJob(
     createFields: {
       Bucket: s.bucket,
       Key: s.key,
-      Metadata: markerMetadata(),
+      ...s.object.fields,
+      Metadata: { ...s.object.metadata, ...markerMetadata() },
       ContentType: s.contentType,
       ...s.sse.create,
       ...s.lock,
