@@ -60,21 +60,25 @@ async function profileEndpoint(
   init: { profile?: string },
   label: string,
 ): Promise<Sourced<string> | undefined> {
-  const fromServices = await loadConfig(
+  // The selector only reports; errors thrown inside a selector are swallowed by the loader.
+  const services = await loadConfig(
     fromProfile((p, files) => {
       const name = nonEmpty(p.services);
       if (name === undefined) return undefined;
       const section = files[`services.${name}`];
-      if (section === undefined)
-        throw new UsageError(
-          `${label} names services ${JSON.stringify(name)}, but the config file has no [services ${name}] section`,
-          'ERR_S3ENC_CLI_CONFIG',
-        );
-      const url = nonEmpty(section[`${service}.endpoint_url`]);
-      return url === undefined ? undefined : { value: url, source: `${label}, [services ${name}] ${service} endpoint_url` };
+      return { name, url: section === undefined ? null : nonEmpty(section[`${service}.endpoint_url`]) };
     }),
     init,
   )();
+  if (services?.url === null)
+    throw new UsageError(
+      `${label} names services ${JSON.stringify(services.name)}, but the config file has no [services ${services.name}] section`,
+      'ERR_S3ENC_CLI_CONFIG',
+    );
+  const fromServices =
+    services?.url === undefined
+      ? undefined
+      : { value: services.url, source: `${label}, [services ${services.name}] ${service} endpoint_url` };
   if (fromServices !== undefined) return fromServices;
   return loadConfig(
     fromProfile((p) => {
