@@ -151,6 +151,8 @@ export const COMMANDS: CommandSpec[] = [
     details:
       'Every frame is authenticated before its plaintext is written. A file target is written to a\n' +
       'temporary name and renamed only when the whole object verified, so a failure leaves no partial file.\n' +
+      'The file is created with mode 0600 (owner only): the object was encrypted for a reason. --follow-umask\n' +
+      'gives it the mode your umask gives instead, as aws s3 cp does.\n' +
       '--range bytes=FIRST-LAST is inclusive, as in HTTP.',
     options: {
       ...DECRYPT_KEY_OPTIONS,
@@ -170,6 +172,11 @@ export const COMMANDS: CommandSpec[] = [
       ...SSE_C_KEY,
       ...DOWNLOAD_TRANSFER,
       ...NO_OVERWRITE,
+      'follow-umask': {
+        type: 'boolean',
+        description:
+          'give the file the mode your umask gives (as aws s3 cp does) instead of 0600, owner only',
+      },
       ...CP_OUTPUT_OPTIONS,
     },
     positionals: { min: 1, max: 2 },

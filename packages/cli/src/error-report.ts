@@ -106,6 +106,10 @@ const CODE_HINTS: Partial<Record<string, string>> = {
     'The bucket has no Object Lock; it can only be enabled on a versioned bucket (or at creation).',
   ERR_S3ENC_LOCK_LEGAL_HOLD_ACTIVE:
     'Release the legal hold first: s3enc lock legal-hold s3://BUCKET/KEY off --version-id ID',
+  ERR_S3ENC_LOCK_EXTEND_WOULD_SHORTEN:
+    '`s3enc lock extend` only moves the date later. To shorten GOVERNANCE retention: s3enc lock retain s3://BUCKET/KEY --mode GOVERNANCE --until DATE --bypass-governance-retention (needs s3:BypassGovernanceRetention).',
+  ERR_S3ENC_LOCK_COMPLIANCE_IMMUTABLE:
+    'COMPLIANCE retention cannot be shortened or removed by anyone until it expires; `s3enc lock extend` can only move it later.',
   ERR_S3ENC_LOCK_NO_RETENTION:
     'The version has no retention to extend; set one with `s3enc lock retain`.',
   ERR_S3ENC_MFA_INVALID:
@@ -159,6 +163,11 @@ function familyHint(exit: ExitClass, family: ErrorFamily): string | undefined {
  * the real cause when the chain names one (cause/explain.ts), else the error's own code.
  */
 export function reportFor(err: unknown, facts?: RunFacts): ErrorReport {
+  for (const e of causeChain(err)) {
+    const sys = e as { code?: unknown; path?: unknown };
+    const local = typeof sys.code === 'string' ? localFileReport(sys.code, sys.path) : undefined;
+    if (local !== undefined) return local;
+  }
   if (!(err instanceof AbortError) && !isNoRegion(err)) {
     const x = explainCause(err, facts);
     if (x !== undefined)
@@ -227,6 +236,8 @@ function reportForInner(err: unknown): ErrorReport {
     typeof sys.code === 'string' &&
     /^E[A-Z]+$/.test(sys.code)
   ) {
+    const local = localFileReport(sys.code, sys.path);
+    if (local !== undefined) return local;
     return {
       exitCode: ExitCode.FAILURE,
       code: sys.code,
@@ -236,6 +247,37 @@ function reportForInner(err: unknown): ErrorReport {
   }
   const message = err instanceof Error ? oneLine(err.message) : oneLine(String(err));
   return { exitCode: ExitCode.FAILURE, code: name, message, hint: undefined };
+}
+
+/** The temporary name getToFile writes under (`.<name>.s3enc-<hex>.tmp`, beside the target). */
+const TEMP_NAME = /^(.*\/)?\.(.+)\.s3enc-[0-9a-f]+\.tmp$/;
+
+const SYSTEM_REASONS: Partial<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'the directory does not exist',
+  ENOTDIR: 'a part of the path is not a directory',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exhausted',
+};
+
+/**
+ * A failure to write the downloaded file names the file the user asked for and its directory,
+ * never the temporary name it is written under before the rename.
+ */
+function localFileReport(code: string, path: unknown): ErrorReport | undefined {
+  if (typeof path !== 'string') return undefined;
+  const m = TEMP_NAME.exec(path);
+  if (m === null) return undefined;
+  const dir = m[1] === undefined ? './' : m[1];
+  const target = `${m[1] ?? ''}${m[2]!}`;
+  return {
+    exitCode: ExitCode.FAILURE,
+    code: 'ERR_S3ENC_CLI_FILE',
+    message: `cannot write ${target}: ${SYSTEM_REASONS[code] ?? code} (in ${dir})`,
+    hint: 'Choose a directory that exists and that you may write to; nothing was written.',
+  };
 }
 
 function s3Report(

@@ -38,7 +38,8 @@ export function renderAuditTable(r: AuditReport, style: Style, width = 100): str
     lines.push(`${String(f.practice).padStart(2)}  ${statusText(f.status, style)}  ${f.title}`);
     if (f.status !== 'pass') {
       for (const e of f.evidence) lines.push(style.dim(`      ${clip(e, width - 6)}`));
-      const fix = f.fix?.cli ?? f.fix?.library ?? f.fix?.note;
+      // The command to run, else a note; never the library call (this is the CLI).
+      const fix = f.fix?.cli ?? f.fix?.note;
       if (fix !== undefined) lines.push(`      fix: ${fix}`);
     }
   }
@@ -48,6 +49,19 @@ export function renderAuditTable(r: AuditReport, style: Style, width = 100): str
     `${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.unsupported} unsupported by this endpoint, ${s['access-denied']} access denied`,
   );
   return lines.join('\n');
+}
+
+/** The report with each fix as a command or a note only (the library's call is for its users). */
+function withoutLibraryFixes(r: AuditReport): AuditReport {
+  return {
+    ...r,
+    findings: r.findings.map((f) => {
+      if (f.fix?.library === undefined) return f;
+      const { fix: whole, ...finding } = f;
+      const fix = { ...(whole?.cli !== undefined ? { cli: whole.cli } : {}), ...(whole?.note !== undefined ? { note: whole.note } : {}) };
+      return Object.keys(fix).length === 0 ? finding : { ...finding, fix };
+    }),
+  };
 }
 
 export async function run(ctx: CommandContext): Promise<number | undefined> {
@@ -82,7 +96,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   const failed = auditExitStatus(report, { failOnWarn: strict, failOnAccessDenied: strict }) !== 0;
   // A table for a person at a terminal, JSON for pipelines (or whenever --json is given).
   if (ctx.global.json || ctx.io.stdout.isTTY !== true) {
-    ctx.io.stdout.write(`${JSON.stringify({ ok: !failed, ...report })}\n`);
+    ctx.io.stdout.write(`${JSON.stringify({ ok: !failed, ...withoutLibraryFixes(report) })}\n`);
   } else if (!ctx.global.quiet) {
     ctx.io.stdout.write(
       `${renderAuditTable(report, ctx.out.style, ctx.io.stderr.columns ?? 100)}\n`,

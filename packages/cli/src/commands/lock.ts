@@ -16,6 +16,7 @@ import { makeS3Client } from '../clients.js';
 import type { CommandContext } from '../command.js';
 import { isoSeconds, settingsOf } from '../common.js';
 import { parseS3Url } from '../s3-url.js';
+import { terminalSafe } from '../terminal-text.js';
 
 const SUBCOMMANDS = ['show', 'retain', 'extend', 'legal-hold'] as const;
 type Sub = (typeof SUBCOMMANDS)[number];
@@ -59,10 +60,36 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   try {
     switch (sub as Sub) {
       case 'show': {
-        const [retention, legalHold] = await Promise.all([
-          getRetention(s3, address),
-          getLegalHold(s3, address),
-        ]);
+        // A bucket without Object Lock is a state to report, not a failure.
+        const state = await Promise.all([getRetention(s3, address), getLegalHold(s3, address)]).catch(
+          (e: unknown) => {
+            if ((e as { code?: unknown }).code === 'ERR_S3ENC_LOCK_NOT_ENABLED') return undefined;
+            throw e;
+          },
+        );
+        if (state === undefined) {
+          ctx.out.result(
+            {
+              ok: true,
+              bucket,
+              key,
+              versionId: versionId ?? null,
+              objectLock: false,
+              retention: null,
+              legalHold: false,
+            },
+            () =>
+              terminalSafe(
+                [
+                  url,
+                  `  Object Lock is not enabled on bucket ${bucket}: no retention or legal hold can apply`,
+                  '  (it is enabled when a bucket is created, or later on a versioned bucket; `s3enc audit` reports it)',
+                ].join('\n'),
+              ),
+          );
+          break;
+        }
+        const [retention, legalHold] = state;
         const active = retention !== undefined && retention.retainUntil.getTime() > Date.now();
         ctx.out.result(
           {
@@ -70,6 +97,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
             bucket,
             key,
             versionId: versionId ?? null,
+            objectLock: true,
             retention: retention
               ? { mode: retention.mode, retainUntil: retention.retainUntil.toISOString(), active }
               : null,

@@ -682,7 +682,7 @@ export async function auditBucket(
   // 6: Object Lock
   const lockFix: FindingFix = {
     library: `putBucketDefaultRetention(s3, { bucket: '${bucket}', … })`,
-    note: 'Object Lock is enabled when the bucket is created (createObjectLockBucket) or later with PutObjectLockConfiguration on a versioned bucket',
+    note: 'Object Lock is enabled when the bucket is created (with Object Lock on) or later with PutObjectLockConfiguration on a versioned bucket',
   };
   if (lock.kind === 'ok') {
     const cfg = lock.value.ObjectLockConfiguration;
