@@ -51,7 +51,8 @@ describe('reportFor maps every family to its documented exit code', () => {
       name: 'AccessDenied',
       $metadata: { httpStatusCode: 403 },
     });
-    expect(reportFor(s3)).toMatchObject({ exitCode: 4, code: 'AccessDenied' });
+    // The same code as the library gives a 403, whoever raised it.
+    expect(reportFor(s3)).toMatchObject({ exitCode: 4, code: 'ERR_S3ENC_ACCESS_DENIED' });
     const cred = Object.assign(new Error('Could not load credentials from any providers'), {
       name: 'CredentialsProviderError',
     });
