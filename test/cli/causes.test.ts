@@ -52,14 +52,14 @@ async function closedPort(): Promise<number> {
   const s = createNetServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
   const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
+  await new Promise<void>((r) => s.close(() => {
+      r();
+    }));
   return port;
 }
 
 const without = (e: Record<string, string>, ...names: string[]) => {
-  const c = { ...e };
-  for (const n of names) delete c[n];
-  return c;
+  return Object.fromEntries(Object.entries(e).filter(([k]) => !names.includes(k)));
 };
 
 describe('TLS', () => {
@@ -94,14 +94,60 @@ describe('TLS', () => {
       const d = join(dir, 'other-host');
       mkdirSync(d, { recursive: true });
       const ssl = (...a: string[]) => execFileSync('openssl', a, { cwd: d, stdio: 'pipe' });
-      ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-        '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=other CA',
-        '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
+      ssl(
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        'ca.key',
+        '-out',
+        'ca.crt',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=other CA',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign',
+      );
       writeFileSync(join(d, 'ext'), 'subjectAltName=DNS:some-other-host.invalid\n');
-      ssl('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-        '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=some-other-host.invalid');
-      ssl('x509', '-req', '-in', 'srv.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
-        '-out', 'srv.crt', '-days', '1', '-extfile', 'ext');
+      ssl(
+        'req',
+        '-new',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        'srv.key',
+        '-out',
+        'srv.csr',
+        '-subj',
+        '/CN=some-other-host.invalid',
+      );
+      ssl(
+        'x509',
+        '-req',
+        '-in',
+        'srv.csr',
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        'srv.crt',
+        '-days',
+        '1',
+        '-extfile',
+        'ext',
+      );
       const { readFileSync } = await import('node:fs');
       server = createTlsServer(
         { key: readFileSync(join(d, 'srv.key')), cert: readFileSync(join(d, 'srv.crt')) },
@@ -192,10 +238,20 @@ describe('credentials and Region', () => {
       ...without(cli, 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'),
       AWS_EC2_METADATA_DISABLED: 'true',
     };
-    for (const args of [['head', url('x')], ['put', '-', url('x'), '--key-file', join(dir, 'none')]]) {
+    for (const args of [
+      ['head', url('x')],
+      ['put', '-', url('x'), '--key-file', join(dir, 'none')],
+    ]) {
       const r = await runCli(args, { env: none, input: 'x' });
       if (args[0] === 'put') continue; // the key file is checked first; see below
-      expectFailure(r, 4, 'ERR_S3ENC_CLI_NO_CREDENTIALS', /no AWS credentials/, /profile default/, /--profile/);
+      expectFailure(
+        r,
+        4,
+        'ERR_S3ENC_CLI_NO_CREDENTIALS',
+        /no AWS credentials/,
+        /profile default/,
+        /--profile/,
+      );
     }
     const r = await runCli(['get', url('x'), join(dir, 'nocred')], { env: none });
     expectFailure(r, 4, 'ERR_S3ENC_CLI_NO_CREDENTIALS', /AWS_ACCESS_KEY_ID/);
@@ -235,7 +291,10 @@ describe('KMS', () => {
     });
     const doc = jsonError(r);
     expect(doc.error.code).toBe('ERR_S3ENC_CLI_KMS_KEY_NOT_FOUND');
-    expect(doc.error.cause).toMatchObject({ kind: 'kms-key-not-found', kmsKeyIds: ['alias/no-such-alias'] });
+    expect(doc.error.cause).toMatchObject({
+      kind: 'kms-key-not-found',
+      kmsKeyIds: ['alias/no-such-alias'],
+    });
     expect(doc.error.message).toMatch(/S3ENC_KMS_KEY_ID/);
   });
 
@@ -243,7 +302,13 @@ describe('KMS', () => {
     const other = env.kms.region === 'eu-west-3' ? 'ap-south-2' : 'eu-west-3';
     const arn = env.kmsKeys.primary.arn.replace(`:${env.kms.region}:`, `:${other}:`);
     const r = await runCli(['put', '-', url('k'), '--kms-key-id', arn], { env: cli, input: 'x' });
-    expectFailure(r, 4, 'ERR_S3ENC_CLI_KMS_WRONG_REGION', new RegExp(`Region ${other}`), /--region/);
+    expectFailure(
+      r,
+      4,
+      'ERR_S3ENC_CLI_KMS_WRONG_REGION',
+      new RegExp(`Region ${other}`),
+      /--region/,
+    );
   });
 
   it('a disabled key', async () => {
@@ -282,7 +347,10 @@ describe('S3 answers', () => {
       input: 'secret',
     });
     expect(r.code, r.stderr).toBe(0);
-    for (const args of [['get', url('ssec'), join(dir, 'ssec.out')], ['head', url('ssec')]]) {
+    for (const args of [
+      ['get', url('ssec'), join(dir, 'ssec.out')],
+      ['head', url('ssec')],
+    ]) {
       r = await runCli(args, { env: cli });
       expectFailure(r, 4, 'ERR_S3ENC_CLI_SSE_C_KEY_REQUIRED', /SSE-C/, /--sse-c-key/);
       r = await runCli([...args, '--sse-c-key', `fileb://${k2}`], { env: cli });

@@ -18,7 +18,10 @@ useCliFixture({ prefix: 's3enc-cli-config' }, (f) => {
 const url = (key: string) => `s3://${bucket.name}/${key}`;
 
 /** The environment with nothing from the AWS variables but the files and the KMS key. */
-function filesOnly(config: string, credentials = '/nonexistent/s3enc-credentials'): Record<string, string> {
+function filesOnly(
+  config: string,
+  credentials = '/nonexistent/s3enc-credentials',
+): Record<string, string> {
   const e: Record<string, string> = {
     PATH: cli.PATH!,
     HOME: cli.HOME!,
@@ -41,13 +44,26 @@ function writeConfig(text: string): string {
 const creds = `aws_access_key_id = ${env.s3.credentials.accessKeyId}\naws_secret_access_key = ${env.s3.credentials.secretAccessKey}\n`;
 
 /** Runs the command with --profile and with AWS_PROFILE; both must give the same outcome. */
-async function bothWays(args: string[], e: Record<string, string>, profile: string, input?: string): Promise<CliResult> {
-  const a = await runCli([...args, '--profile', profile], { env: e, ...(input !== undefined ? { input } : {}) });
-  const b = await runCli(args, { env: { ...e, AWS_PROFILE: profile }, ...(input !== undefined ? { input } : {}) });
+async function bothWays(
+  args: string[],
+  e: Record<string, string>,
+  profile: string,
+  input?: string,
+): Promise<CliResult> {
+  const a = await runCli([...args, '--profile', profile], {
+    env: e,
+    ...(input !== undefined ? { input } : {}),
+  });
+  const b = await runCli(args, {
+    env: { ...e, AWS_PROFILE: profile },
+    ...(input !== undefined ? { input } : {}),
+  });
   expect(b.code, `AWS_PROFILE: ${b.stderr}`).toBe(a.code);
   // Same outcome; a put's output differs only in what each upload makes anew (ids, checksums).
   if (args[0] !== 'put') expect(b.out).toBe(a.out);
-  expect(b.stderr.replace(/[\s\S]*s3enc: error:/, '')).toBe(a.stderr.replace(/[\s\S]*s3enc: error:/, '').replace('(from --profile)', '(from AWS_PROFILE)'));
+  expect(b.stderr.replace(/[\s\S]*s3enc: error:/, '')).toBe(
+    a.stderr.replace(/[\s\S]*s3enc: error:/, '').replace('(from --profile)', '(from AWS_PROFILE)'),
+  );
   return a;
 }
 
@@ -55,7 +71,9 @@ async function closedPort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
   const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
+  await new Promise<void>((r) => s.close(() => {
+      r();
+    }));
   return port;
 }
 
@@ -108,9 +126,18 @@ describe('profiles', () => {
       `[profile stale]\nregion = ${env.s3.region}\nendpoint_url = https://127.0.0.1:${port}\nca_bundle = ${env.caPath}\n${creds}`,
     );
     const e = { ...filesOnly(config), AWS_ENDPOINT_URL_KMS: env.kms.endpoint };
-    let r = await bothWays(['put', '-', url('p4'), '--endpoint-url', env.s3.endpoint], e, 'stale', 'x');
+    let r = await bothWays(
+      ['put', '-', url('p4'), '--endpoint-url', env.s3.endpoint],
+      e,
+      'stale',
+      'x',
+    );
     expect(r.code, r.stderr).toBe(0);
-    r = await bothWays(['head', url('p4')], { ...e, AWS_ENDPOINT_URL_S3: env.s3.endpoint }, 'stale');
+    r = await bothWays(
+      ['head', url('p4')],
+      { ...e, AWS_ENDPOINT_URL_S3: env.s3.endpoint },
+      'stale',
+    );
     expect(r.code, r.stderr).toBe(0);
     // Without them, the profile's endpoint is used, and named.
     r = await bothWays(['head', url('p4')], e, 'stale');
@@ -142,7 +169,14 @@ describe('retries', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('(ERR_S3ENC_CLI_CONNECTION_REFUSED)');
     expect(r.stderr).not.toMatch(/after \d+ attempts/);
-    r = await bothWays(['head', url('x'), '--json'], { ...filesOnly(config), AWS_MAX_ATTEMPTS: '2' }, 'r');
-    expect(JSON.parse(r.out).error.cause).toMatchObject({ kind: 'connection-refused', attempts: 2 });
+    r = await bothWays(
+      ['head', url('x'), '--json'],
+      { ...filesOnly(config), AWS_MAX_ATTEMPTS: '2' },
+      'r',
+    );
+    expect(JSON.parse(r.out).error.cause).toMatchObject({
+      kind: 'connection-refused',
+      attempts: 2,
+    });
   });
 });

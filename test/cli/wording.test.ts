@@ -56,7 +56,9 @@ async function run(args: string[], extra: Record<string, string> = {}): Promise<
 async function putPlain(bucket: string, key: string): Promise<string> {
   const s3 = makeS3Client(env);
   try {
-    return (await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'x' }))).VersionId ?? '';
+    return (
+      (await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'x' }))).VersionId ?? ''
+    );
   } finally {
     s3.destroy();
   }
@@ -66,8 +68,25 @@ describe('help texts', () => {
   it('every command and the main help name no library call', async () => {
     const main = await run(['--help']);
     expect(main.code).toBe(0);
-    const names = [...main.out.split('Commands:')[1]!.split('Global options:')[0]!.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1]!);
-    expect(names).toEqual(expect.arrayContaining(['put', 'get', 'head', 'rm', 'lock', 'audit', 'policy', 'harden', 'keygen']));
+    const names = [
+      ...main.out
+        .split('Commands:')[1]!
+        .split('Global options:')[0]!
+        .matchAll(/^ {2}(\S+)/gm),
+    ].map((m) => m[1]!);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'put',
+        'get',
+        'head',
+        'rm',
+        'lock',
+        'audit',
+        'policy',
+        'harden',
+        'keygen',
+      ]),
+    );
     for (const n of names) {
       const r = await run(['help', n]);
       expect(r.code, r.stderr).toBe(0);
@@ -80,8 +99,21 @@ describe('messages', () => {
   it('Object Lock refusals name the command and flag that would do it', async () => {
     const v = await putPlain(locked.name, 'held.txt');
     const url = `s3://${locked.name}/held.txt`;
-    expect((await run(['lock', 'retain', url, '--version-id', v, '--mode', 'GOVERNANCE', '--days', '2'])).code).toBe(0);
-    let r = await run(['lock', 'retain', url, '--version-id', v, '--mode', 'GOVERNANCE', '--days', '1']);
+    expect(
+      (await run(['lock', 'retain', url, '--version-id', v, '--mode', 'GOVERNANCE', '--days', '2']))
+        .code,
+    ).toBe(0);
+    let r = await run([
+      'lock',
+      'retain',
+      url,
+      '--version-id',
+      v,
+      '--mode',
+      'GOVERNANCE',
+      '--days',
+      '1',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('(ERR_S3ENC_LOCK_SHORTEN_NEEDS_BYPASS)');
     expect(r.stderr).toMatch(/--bypass-governance-retention/);
@@ -95,7 +127,17 @@ describe('messages', () => {
     r = await run(['rm', url, '--version-id', v, '--bypass-governance-retention']);
     expect(r.stderr).toContain('(ERR_S3ENC_LOCK_LEGAL_HOLD_ACTIVE)');
     expect(r.stderr).toMatch(/s3enc lock legal-hold s3:\/\/\S+ off/);
-    r = await run(['lock', 'retain', url, '--version-id', v, '--mode', 'COMPLIANCE', '--days', '1']);
+    r = await run([
+      'lock',
+      'retain',
+      url,
+      '--version-id',
+      v,
+      '--mode',
+      'COMPLIANCE',
+      '--days',
+      '1',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--yes-irreversible/);
     expect((await run(['lock', 'legal-hold', url, 'off', '--version-id', v])).code).toBe(0);
@@ -105,7 +147,12 @@ describe('messages', () => {
     await putPlain(plain.name, 'p.txt');
     let r = await run(['lock', 'show', `s3://${plain.name}/p.txt`, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ ok: true, objectLock: false, retention: null, legalHold: false });
+    expect(JSON.parse(r.out)).toMatchObject({
+      ok: true,
+      objectLock: false,
+      retention: null,
+      legalHold: false,
+    });
     r = await run(['lock', 'show', `s3://${plain.name}/p.txt`]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.out).toMatch(/Object Lock is not enabled on bucket/);
@@ -117,7 +164,8 @@ describe('messages', () => {
     const report = JSON.parse(r.out) as { findings: { fix?: Record<string, string> }[] };
     const fixes = report.findings.flatMap((f) => (f.fix ? [f.fix] : []));
     expect(fixes.length).toBeGreaterThan(0);
-    for (const f of fixes) expect(Object.keys(f).every((k) => k === 'cli' || k === 'note')).toBe(true);
+    for (const f of fixes)
+      expect(Object.keys(f).every((k) => k === 'cli' || k === 'note')).toBe(true);
   });
 
   it('a download into a missing directory names the file asked for', async () => {
@@ -143,10 +191,14 @@ describe('downloaded file modes', () => {
   /** Runs the CLI under a given umask (through sh, as a shell user would). */
   function runWithUmask(umask: string, args: string[]): Promise<number | null> {
     return new Promise((resolve, reject) => {
-      const c = spawn('sh', ['-c', `umask ${umask} && exec "$0" "$@"`, process.execPath, BIN, ...args], {
-        env: cli,
-        stdio: 'ignore',
-      });
+      const c = spawn(
+        'sh',
+        ['-c', `umask ${umask} && exec "$0" "$@"`, process.execPath, BIN, ...args],
+        {
+          env: cli,
+          stdio: 'ignore',
+        },
+      );
       c.on('error', reject);
       c.on('close', resolve);
     });
@@ -158,10 +210,14 @@ describe('downloaded file modes', () => {
     const b = join(dir, 'umask.txt');
     expect(await runWithUmask('022', ['get', `s3://${plain.name}/m.txt`, a])).toBe(0);
     expect(statSync(a).mode & 0o777).toBe(0o600);
-    expect(await runWithUmask('022', ['get', `s3://${plain.name}/m.txt`, b, '--follow-umask'])).toBe(0);
+    expect(
+      await runWithUmask('022', ['get', `s3://${plain.name}/m.txt`, b, '--follow-umask']),
+    ).toBe(0);
     expect(statSync(b).mode & 0o777).toBe(0o644);
     const c = join(dir, 'umask027.txt');
-    expect(await runWithUmask('027', ['get', `s3://${plain.name}/m.txt`, c, '--follow-umask'])).toBe(0);
+    expect(
+      await runWithUmask('027', ['get', `s3://${plain.name}/m.txt`, c, '--follow-umask']),
+    ).toBe(0);
     expect(statSync(c).mode & 0o777).toBe(0o640);
   });
 });

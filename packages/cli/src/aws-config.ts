@@ -49,7 +49,7 @@ function fromProfile<T>(
 ): LoadedConfigSelectors<T | undefined> {
   return {
     environmentVariableSelector: () => undefined,
-    configFileSelector: (p, files) => select(p, (files ?? {}) as Record<string, Section>),
+    configFileSelector: (p, files) => select(p, files ?? {}),
     default: () => undefined,
   };
 }
@@ -66,7 +66,10 @@ async function profileEndpoint(
       const name = nonEmpty(p.services);
       if (name === undefined) return undefined;
       const section = files[`services.${name}`];
-      return { name, url: section === undefined ? null : nonEmpty(section[`${service}.endpoint_url`]) };
+      return {
+        name,
+        url: section === undefined ? null : nonEmpty(section[`${service}.endpoint_url`]),
+      };
     }),
     init,
   )();
@@ -78,7 +81,10 @@ async function profileEndpoint(
   const fromServices =
     services?.url === undefined
       ? undefined
-      : { value: services.url, source: `${label}, [services ${services.name}] ${service} endpoint_url` };
+      : {
+          value: services.url,
+          source: `${label}, [services ${services.name}] ${service} endpoint_url`,
+        };
   if (fromServices !== undefined) return fromServices;
   return loadConfig(
     fromProfile((p) => {
@@ -152,13 +158,30 @@ export async function loadProfileConfig(
       fromProfile((p) => nonEmpty(p.ca_bundle)),
       init,
     )();
-    const maxAttempts = await retrySetting(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, ENV_MAX_ATTEMPTS, CONFIG_MAX_ATTEMPTS, init, env, label);
-    if (maxAttempts !== undefined && (!Number.isSafeInteger(maxAttempts.value) || maxAttempts.value < 1))
+    const maxAttempts = await retrySetting(
+      NODE_MAX_ATTEMPT_CONFIG_OPTIONS,
+      ENV_MAX_ATTEMPTS,
+      CONFIG_MAX_ATTEMPTS,
+      init,
+      env,
+      label,
+    );
+    if (
+      maxAttempts !== undefined &&
+      (!Number.isSafeInteger(maxAttempts.value) || maxAttempts.value < 1)
+    )
       throw new UsageError(
         `max_attempts must be a positive integer, got ${String(maxAttempts.value)} (${maxAttempts.source})`,
         'ERR_S3ENC_CLI_CONFIG',
       );
-    const retryMode = await retrySetting(NODE_RETRY_MODE_CONFIG_OPTIONS, ENV_RETRY_MODE, CONFIG_RETRY_MODE, init, env, label);
+    const retryMode = await retrySetting(
+      NODE_RETRY_MODE_CONFIG_OPTIONS,
+      ENV_RETRY_MODE,
+      CONFIG_RETRY_MODE,
+      init,
+      env,
+      label,
+    );
     if (retryMode !== undefined && !['standard', 'adaptive', 'legacy'].includes(retryMode.value))
       throw new UsageError(
         `retry_mode must be standard, adaptive or legacy, got ${JSON.stringify(retryMode.value)} (${retryMode.source})`,
@@ -169,15 +192,19 @@ export async function loadProfileConfig(
       region: region === undefined ? undefined : { value: region, source: `${label} region` },
       s3Endpoint: ignore ? undefined : await profileEndpoint('s3', init, label),
       kmsEndpoint: ignore ? undefined : await profileEndpoint('kms', init, label),
-      caBundle: caBundle === undefined ? undefined : { value: caBundle, source: `${label} ca_bundle` },
+      caBundle:
+        caBundle === undefined ? undefined : { value: caBundle, source: `${label} ca_bundle` },
       maxAttempts,
       retryMode,
     };
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError(`cannot use the AWS config files: ${(e as Error).message}`, 'ERR_S3ENC_CLI_CONFIG', {
-      cause: e,
-    });
+    throw new UsageError(
+      `cannot use the AWS config files: ${(e as Error).message}`,
+      'ERR_S3ENC_CLI_CONFIG',
+      {
+        cause: e,
+      },
+    );
   }
 }
-

@@ -44,7 +44,10 @@ export function kmsClientConfig(s: ClientSettings): KMSClientConfig {
  * max_attempts and AWS_RETRY_MODE / retry_mode (aws-config.ts); when neither is set, the
  * SDK's own default applies (no attempt count of our own).
  */
-function withRetrySettings<C extends S3ClientConfig | KMSClientConfig>(cfg: C, s: ClientSettings): C {
+function withRetrySettings<C extends S3ClientConfig | KMSClientConfig>(
+  cfg: C,
+  s: ClientSettings,
+): C {
   if (s.profile !== undefined) cfg.profile = s.profile;
   if (s.maxAttempts !== undefined) cfg.maxAttempts = s.maxAttempts;
   else delete cfg.maxAttempts;

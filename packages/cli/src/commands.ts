@@ -136,7 +136,8 @@ export const COMMANDS: CommandSpec[] = [
       size: {
         type: 'string',
         valueName: 'SIZE',
-        description: 'plaintext size of stdin when known, e.g. 1048576 or 5GB (plans parts up front)',
+        description:
+          'plaintext size of stdin when known, e.g. 1048576 or 5GB (plans parts up front)',
       },
       ...CP_PUT_OPTIONS,
       ...CP_OUTPUT_OPTIONS,

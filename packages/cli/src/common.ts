@@ -26,7 +26,9 @@ export function settingsOf(ctx: CommandContext): ClientSettings {
     ...(s.kmsEndpoint !== undefined
       ? { kmsEndpoint: { url: s.kmsEndpoint, source: src.kmsEndpoint ?? '' } }
       : {}),
-    ...(s.caBundle !== undefined ? { caBundle: { path: s.caBundle, source: src.caBundle ?? '' } } : {}),
+    ...(s.caBundle !== undefined
+      ? { caBundle: { path: s.caBundle, source: src.caBundle ?? '' } }
+      : {}),
     configFiles: {
       config: ctx.io.env.AWS_CONFIG_FILE ?? '~/.aws/config',
       credentials: ctx.io.env.AWS_SHARED_CREDENTIALS_FILE ?? '~/.aws/credentials',

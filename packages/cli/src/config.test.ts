@@ -88,7 +88,9 @@ describe('resolveSettings', () => {
       retryMode: 'adaptive',
       sources: { profile: '--profile', s3Endpoint: 'profile dev endpoint_url' },
     });
-    expect(resolveSettings(g({ endpointUrl: 'https://flag' }), { AWS_REGION: 'x' }, p)).toMatchObject({
+    expect(
+      resolveSettings(g({ endpointUrl: 'https://flag' }), { AWS_REGION: 'x' }, p),
+    ).toMatchObject({
       region: 'x',
       s3Endpoint: 'https://flag',
       sources: { region: 'AWS_REGION', s3Endpoint: '--endpoint-url' },

@@ -25,7 +25,18 @@ export interface ClientSettings {
   /** AWS_RETRY_MODE / retry_mode; undefined = the SDK's default. */
   retryMode?: string | undefined;
   /** Where each value came from (`--endpoint-url`, `AWS_ENDPOINT_URL_S3`, `profile dev …`), for messages. */
-  sources?: Partial<Record<'profile' | 'region' | 's3Endpoint' | 'kmsEndpoint' | 'caBundle' | 'maxAttempts' | 'retryMode', string>>;
+  sources?: Partial<
+    Record<
+      | 'profile'
+      | 'region'
+      | 's3Endpoint'
+      | 'kmsEndpoint'
+      | 'caBundle'
+      | 'maxAttempts'
+      | 'retryMode',
+      string
+    >
+  >;
 }
 
 function nonEmpty(v: string | undefined): string | undefined {
@@ -52,8 +63,11 @@ export function resolveSettings(
 ): ClientSettings {
   const profile = firstOf([g.profile, '--profile'], [env.AWS_PROFILE, 'AWS_PROFILE']);
   const region =
-    firstOf([g.region, '--region'], [env.AWS_REGION, 'AWS_REGION'], [env.AWS_DEFAULT_REGION, 'AWS_DEFAULT_REGION']) ??
-    p?.region;
+    firstOf(
+      [g.region, '--region'],
+      [env.AWS_REGION, 'AWS_REGION'],
+      [env.AWS_DEFAULT_REGION, 'AWS_DEFAULT_REGION'],
+    ) ?? p?.region;
   const s3Endpoint =
     firstOf(
       [g.endpointUrl, '--endpoint-url'],
@@ -66,7 +80,8 @@ export function resolveSettings(
       [env.AWS_ENDPOINT_URL_KMS, 'AWS_ENDPOINT_URL_KMS'],
       [env.AWS_ENDPOINT_URL, 'AWS_ENDPOINT_URL'],
     ) ?? p?.kmsEndpoint;
-  const caBundle = firstOf([g.caBundle, '--ca-bundle'], [env.AWS_CA_BUNDLE, 'AWS_CA_BUNDLE']) ?? p?.caBundle;
+  const caBundle =
+    firstOf([g.caBundle, '--ca-bundle'], [env.AWS_CA_BUNDLE, 'AWS_CA_BUNDLE']) ?? p?.caBundle;
   for (const e of [s3Endpoint, kmsEndpoint]) {
     if (e !== undefined && !/^[a-z]+:\/\//i.test(e.value)) {
       throw new UsageError(

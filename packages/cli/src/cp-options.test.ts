@@ -22,7 +22,11 @@ describe('aws s3 cp value syntax', () => {
   });
   it('object fields', async () => {
     expect(
-      await objectFieldsOf({ 'storage-class': 'standard_ia', tagging: 'a=b', 'cache-control': 'no-cache' }),
+      await objectFieldsOf({
+        'storage-class': 'standard_ia',
+        tagging: 'a=b',
+        'cache-control': 'no-cache',
+      }),
     ).toEqual({ storageClass: 'STANDARD_IA', tagging: 'a=b', cacheControl: 'no-cache' });
     await expect(objectFieldsOf({ 'storage-class': 'FAST' })).rejects.toThrow(/--storage-class/);
   });

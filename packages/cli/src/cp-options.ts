@@ -34,7 +34,8 @@ export const CP_PUT_OPTIONS = {
   'storage-class': {
     type: 'string',
     valueName: 'CLASS',
-    description: 'STANDARD, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE, …',
+    description:
+      'STANDARD, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE, …',
   },
   'cache-control': { type: 'string', valueName: 'TEXT', description: 'Cache-Control to store' },
   'content-disposition': {
@@ -47,7 +48,11 @@ export const CP_PUT_OPTIONS = {
     valueName: 'TEXT',
     description: 'Content-Encoding of the plaintext, stored as given',
   },
-  'content-language': { type: 'string', valueName: 'TEXT', description: 'Content-Language to store' },
+  'content-language': {
+    type: 'string',
+    valueName: 'TEXT',
+    description: 'Content-Language to store',
+  },
   expires: {
     type: 'string',
     valueName: 'TIME',
@@ -83,7 +88,10 @@ export function parseMetadata(values: string[]): Record<string, string> | undefi
     }
     for (const pair of t.split(',')) {
       const i = pair.indexOf('=');
-      if (i <= 0) throw new UsageError(`--metadata expects KEY=VALUE[,KEY=VALUE] or JSON, got ${JSON.stringify(text)}`);
+      if (i <= 0)
+        throw new UsageError(
+          `--metadata expects KEY=VALUE[,KEY=VALUE] or JSON, got ${JSON.stringify(text)}`,
+        );
       out[pair.slice(0, i).trim()] = pair.slice(i + 1);
     }
   }
@@ -94,7 +102,9 @@ export function parseMetadata(values: string[]): Record<string, string> | undefi
 export function parseExpires(text: string): Date {
   const d = /^\d+$/.test(text.trim()) ? new Date(Number(text) * 1000) : new Date(text);
   if (Number.isNaN(d.getTime()))
-    throw new UsageError(`--expires expects a time such as 2030-01-31T00:00:00Z, got ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `--expires expects a time such as 2030-01-31T00:00:00Z, got ${JSON.stringify(text)}`,
+    );
   return d;
 }
 

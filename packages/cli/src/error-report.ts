@@ -171,7 +171,13 @@ export function reportFor(err: unknown, facts?: RunFacts): ErrorReport {
   if (!(err instanceof AbortError) && !isNoRegion(err)) {
     const x = explainCause(err, facts);
     if (x !== undefined)
-      return { exitCode: x.exitCode, code: x.code, message: x.message, hint: x.hint, cause: x.cause };
+      return {
+        exitCode: x.exitCode,
+        code: x.code,
+        message: x.message,
+        hint: x.hint,
+        cause: x.cause,
+      };
   }
   const r = reportForInner(err);
   const hint = CODE_HINTS[r.code];
@@ -180,7 +186,8 @@ export function reportFor(err: unknown, facts?: RunFacts): ErrorReport {
 }
 
 function isNoRegion(err: unknown): boolean {
-  for (const e of causeChain(err)) if ((e as { code?: unknown }).code === 'ERR_S3ENC_CLI_NO_REGION') return true;
+  for (const e of causeChain(err))
+    if ((e as { code?: unknown }).code === 'ERR_S3ENC_CLI_NO_REGION') return true;
   return false;
 }
 

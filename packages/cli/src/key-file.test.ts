@@ -66,7 +66,9 @@ describe('--sse-c-key and --mfa', () => {
     expect(Buffer.from((await sseCKeyOf({ 'sse-c-key': `file://${hex}` }))!.key).equals(k)).toBe(
       true,
     );
-    await expect(sseCKeyOf({ 'sse-c-key': `file://${p}` })).rejects.toThrow(/not text|32 bytes|AES-256/);
+    await expect(sseCKeyOf({ 'sse-c-key': `file://${p}` })).rejects.toThrow(
+      /not text|32 bytes|AES-256/,
+    );
     const junk = join(dir, 'ssec-junk');
     writeFileSync(junk, ` ${k.toString('hex')}`, { mode: 0o600 });
     await expect(sseCKeyOf({ 'sse-c-key': `fileb://${junk}` })).rejects.toThrow(UsageError);

@@ -55,7 +55,9 @@ export class Output {
 
   /** Interactive output (progress bars) only on a TTY, never with --json, --quiet or --no-progress. */
   get interactive(): boolean {
-    return this.io.stderr.isTTY === true && !this.o.json && !this.o.quiet && this.o.noProgress !== true;
+    return (
+      this.io.stderr.isTTY === true && !this.o.json && !this.o.quiet && this.o.noProgress !== true
+    );
   }
 
   /** Prints the command's result: JSON with --json, else the human text unless --quiet. */

@@ -57,7 +57,8 @@ export function findLink(
   set: ReadonlySet<string>,
 ): { link: ErrorFields; id: string } | undefined {
   for (const link of links) {
-    for (const id of [nameOf(link), codeOf(link)]) if (id !== undefined && set.has(id)) return { link, id };
+    for (const id of [nameOf(link), codeOf(link)])
+      if (id !== undefined && set.has(id)) return { link, id };
   }
   return undefined;
 }

@@ -84,7 +84,11 @@ const CREDENTIALS_REJECTED = new Set([
   'InvalidSignatureException',
 ]);
 const KMS_NOT_FOUND = new Set(['NotFoundException']);
-const KMS_DISABLED = new Set(['DisabledException', 'KMSInvalidStateException', 'KeyUnavailableException']);
+const KMS_DISABLED = new Set([
+  'DisabledException',
+  'KMSInvalidStateException',
+  'KeyUnavailableException',
+]);
 const KMS_DENIED = new Set(['AccessDeniedException']);
 const NO_SUCH_BUCKET = new Set(['NoSuchBucket']);
 const NO_SUCH_KEY = new Set(['NoSuchKey']);
@@ -105,7 +109,10 @@ function serviceOf(err: unknown, links: ErrorFields[], f: RunFacts): 'S3' | 'KMS
   for (const l of links) {
     if (l instanceof ServiceCallError) return l.service;
     const n = nameOf(l);
-    if (n === 'KeyUnwrapError' || (n !== undefined && /^KMS|Exception$/.test(n) && n !== 'TimeoutError'))
+    if (
+      n === 'KeyUnwrapError' ||
+      (n !== undefined && /^KMS|Exception$/.test(n) && n !== 'TimeoutError')
+    )
       return 'KMS';
   }
   const endpoints = (
@@ -118,7 +125,8 @@ function serviceOf(err: unknown, links: ErrorFields[], f: RunFacts): 'S3' | 'KMS
     return hp === undefined ? [] : [{ svc, ...hp }];
   });
   for (const l of links) {
-    const port = l.port === undefined ? undefined : String(l.port);
+    const port =
+      typeof l.port === 'number' || typeof l.port === 'string' ? String(l.port) : undefined;
     const host = [l.hostname, l.host, l.address].find((v): v is string => typeof v === 'string');
     // A port names the endpoint; a host alone only when the two endpoints differ in host.
     const byPort = endpoints.filter((e) => port !== undefined && e.port === port);
@@ -132,11 +140,18 @@ function serviceOf(err: unknown, links: ErrorFields[], f: RunFacts): 'S3' | 'KMS
 }
 
 /** "https://… (from --endpoint-url)" or the AWS default for the Region. */
-function endpointOf(service: 'S3' | 'KMS', f: RunFacts): { text: string; url?: string; source: string } {
+function endpointOf(
+  service: 'S3' | 'KMS',
+  f: RunFacts,
+): { text: string; url?: string; source: string } {
   const ep = service === 'S3' ? f.s3Endpoint : f.kmsEndpoint;
-  if (ep !== undefined) return { text: `${ep.url} (from ${ep.source})`, url: ep.url, source: ep.source };
+  if (ep !== undefined)
+    return { text: `${ep.url} (from ${ep.source})`, url: ep.url, source: ep.source };
   const region = f.region?.name;
-  const flag = service === 'S3' ? '--endpoint-url, AWS_ENDPOINT_URL_S3' : '--kms-endpoint-url, AWS_ENDPOINT_URL_KMS';
+  const flag =
+    service === 'S3'
+      ? '--endpoint-url, AWS_ENDPOINT_URL_S3'
+      : '--kms-endpoint-url, AWS_ENDPOINT_URL_KMS';
   return {
     text: `the AWS ${service} endpoint${region === undefined ? '' : ` of ${region}`} (no ${flag}, AWS_ENDPOINT_URL or profile endpoint_url is set)`,
     source: 'the AWS default',
@@ -214,7 +229,9 @@ export function explainCause(err: unknown, f: RunFacts = runFacts()): Explanatio
   const links = errorLinks(err);
   const service = (): 'S3' | 'KMS' => serviceOf(err, links, f);
   const setting = (s: 'S3' | 'KMS') =>
-    s === 'S3' ? '--endpoint-url (or AWS_ENDPOINT_URL_S3, the profile\'s endpoint_url)' : '--kms-endpoint-url (or AWS_ENDPOINT_URL_KMS, the profile\'s endpoint_url)';
+    s === 'S3'
+      ? "--endpoint-url (or AWS_ENDPOINT_URL_S3, the profile's endpoint_url)"
+      : "--kms-endpoint-url (or AWS_ENDPOINT_URL_KMS, the profile's endpoint_url)";
 
   let hit = findLink(links, UNTRUSTED);
   if (hit) {
@@ -289,9 +306,11 @@ export function explainCause(err: unknown, f: RunFacts = runFacts()): Explanatio
       code: 'ERR_S3ENC_CLI_NO_CREDENTIALS',
       exitCode: ExitCode.ACCESS,
       message: `no AWS credentials found; tried ${tried}`,
-      hint:
-        'Pass --profile NAME (or set AWS_PROFILE) naming a profile with credentials, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; for an SSO profile, sign in first (aws sso login --profile NAME).',
-      cause: { kind: 'no-credentials', ...(detailOf(hit.link) ? { detail: detailOf(hit.link)! } : {}) },
+      hint: 'Pass --profile NAME (or set AWS_PROFILE) naming a profile with credentials, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; for an SSO profile, sign in first (aws sso login --profile NAME).',
+      cause: {
+        kind: 'no-credentials',
+        ...(detailOf(hit.link) ? { detail: detailOf(hit.link)! } : {}),
+      },
     };
   }
   hit = findLink(links, CREDENTIALS_REJECTED);
@@ -303,7 +322,13 @@ export function explainCause(err: unknown, f: RunFacts = runFacts()): Explanatio
       exitCode: ExitCode.ACCESS,
       message: `${s} at ${ep.text} rejected the credentials (${hit.id})`,
       hint: `The access key is unknown to this endpoint, the secret key is wrong, or the session expired: check the credentials of profile ${f.profile?.name ?? 'default'} (--profile / AWS_PROFILE) or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.`,
-      cause: { kind: 'credentials-rejected', service: s, endpointSource: ep.source, ...(ep.url ? { endpoint: ep.url } : {}), detail: detailOf(hit.link) ?? hit.id },
+      cause: {
+        kind: 'credentials-rejected',
+        service: s,
+        endpointSource: ep.source,
+        ...(ep.url ? { endpoint: ep.url } : {}),
+        detail: detailOf(hit.link) ?? hit.id,
+      },
     };
   }
   const kms = explainKms(links, f);
@@ -315,9 +340,18 @@ export function explainCause(err: unknown, f: RunFacts = runFacts()): Explanatio
     return {
       code: 'ERR_S3ENC_NO_SUCH_BUCKET',
       exitCode: ExitCode.FAILURE,
-      message: `the bucket ${bucket ?? ''} does not exist at ${ep.text}`.replace('bucket  does', 'bucket does'),
+      message: `the bucket ${bucket ?? ''} does not exist at ${ep.text}`.replace(
+        'bucket  does',
+        'bucket does',
+      ),
       hint: 'Check the bucket name (s3://BUCKET/key) and the endpoint and Region; create the bucket first if it is new.',
-      cause: { kind: 'no-such-bucket', service: 'S3', endpointSource: ep.source, ...(ep.url ? { endpoint: ep.url } : {}), detail: detailOf(hit.link) ?? hit.id },
+      cause: {
+        kind: 'no-such-bucket',
+        service: 'S3',
+        endpointSource: ep.source,
+        ...(ep.url ? { endpoint: ep.url } : {}),
+        detail: detailOf(hit.link) ?? hit.id,
+      },
     };
   }
   const sseC = explainSseC(links, f);
@@ -333,7 +367,9 @@ export function explainCause(err: unknown, f: RunFacts = runFacts()): Explanatio
       cause: { kind: 'no-such-key', service: 'S3', detail: detailOf(hit.link) ?? hit.id },
     };
   }
-  hit = findLink(links, ACCESS_DENIED) ?? (httpStatusOf(links) === 403 ? { link: links[0]!, id: 'HTTP 403' } : undefined);
+  hit =
+    findLink(links, ACCESS_DENIED) ??
+    (httpStatusOf(links) === 403 ? { link: links[0]!, id: 'HTTP 403' } : undefined);
   if (hit) {
     const op = operationOf(links);
     const action = op === undefined ? undefined : (S3_ACTION[op] ?? `s3:${op}`);
@@ -343,7 +379,13 @@ export function explainCause(err: unknown, f: RunFacts = runFacts()): Explanatio
       exitCode: ExitCode.ACCESS,
       message: `access denied${action ? `: ${action}` : ''}${resource ? ` on ${resource}` : ''}${op ? ` (${op})` : ''}`,
       hint: `The credentials${f.profile ? ` of profile ${f.profile.name}` : ''} are not allowed ${action ?? 'this action'}${resource ? ` on ${resource}` : ''}: ask for that permission in an IAM or bucket policy (a bucket policy may also deny requests that lack TLS, SSE or a VPC endpoint).`,
-      cause: { kind: 'access-denied', service: 'S3', ...(action ? { action } : {}), ...(resource ? { resource } : {}), detail: detailOf(hit.link) ?? hit.id },
+      cause: {
+        kind: 'access-denied',
+        service: 'S3',
+        ...(action ? { action } : {}),
+        ...(resource ? { resource } : {}),
+        detail: detailOf(hit.link) ?? hit.id,
+      },
     };
   }
   hit = findLink(links, TIMEOUT);
@@ -377,7 +419,9 @@ function explainKms(links: ErrorFields[], f: RunFacts): Explanation | undefined 
   });
   let hit = findLink(links, KMS_NOT_FOUND);
   if (hit) {
-    const other = f.kmsKeys?.ids.map(arnRegion).find((r) => r !== undefined && region !== undefined && r !== region);
+    const other = f.kmsKeys?.ids
+      .map(arnRegion)
+      .find((r) => r !== undefined && region !== undefined && r !== region);
     if (other !== undefined) {
       return {
         code: 'ERR_S3ENC_CLI_KMS_WRONG_REGION',
@@ -418,7 +462,8 @@ function explainKms(links: ErrorFields[], f: RunFacts): Explanation | undefined 
   return undefined;
 }
 
-const SSE_C_REQUIRED_TEXT = /Server Side Encryption|correct parameters must be provided|requires? .*customer/i;
+const SSE_C_REQUIRED_TEXT =
+  /Server Side Encryption|correct parameters must be provided|requires? .*customer/i;
 const SSE_C_MISMATCH_TEXT = /MD5 hash of the key|key did not match|customer.?(provided)?.?key/i;
 
 function explainSseC(links: ErrorFields[], f: RunFacts): Explanation | undefined {
@@ -428,7 +473,13 @@ function explainSseC(links: ErrorFields[], f: RunFacts): Explanation | undefined
   const texts = links.map((l) => messageOf(l)).join(' | ');
   const t = f.target;
   const where = t === undefined ? 'the object' : `s3://${t.bucket}/${t.key}`;
-  if (f.sseCKey !== true && status === 400 && (SSE_C_REQUIRED_TEXT.test(texts) || op === 'HeadObject' || /InvalidRequest|BadRequest/.test(texts))) {
+  if (
+    f.sseCKey !== true &&
+    status === 400 &&
+    (SSE_C_REQUIRED_TEXT.test(texts) ||
+      op === 'HeadObject' ||
+      /InvalidRequest|BadRequest/.test(texts))
+  ) {
     return {
       code: 'ERR_S3ENC_CLI_SSE_C_KEY_REQUIRED',
       exitCode: ExitCode.ACCESS,
@@ -437,7 +488,13 @@ function explainSseC(links: ErrorFields[], f: RunFacts): Explanation | undefined
       cause: { kind: 'sse-c-key-required', service: 'S3', detail: texts.slice(0, 300) },
     };
   }
-  if (f.sseCKey === true && (status === 400 || status === 403) && (SSE_C_MISMATCH_TEXT.test(texts) || status === 403 || /InvalidRequest|BadRequest|InvalidArgument/.test(texts))) {
+  if (
+    f.sseCKey === true &&
+    (status === 400 || status === 403) &&
+    (SSE_C_MISMATCH_TEXT.test(texts) ||
+      status === 403 ||
+      /InvalidRequest|BadRequest|InvalidArgument/.test(texts))
+  ) {
     return {
       code: 'ERR_S3ENC_CLI_SSE_C_KEY_MISMATCH',
       exitCode: ExitCode.ACCESS,

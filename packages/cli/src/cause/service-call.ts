@@ -7,12 +7,7 @@ export class ServiceCallError extends Error {
   readonly operation: string;
   /** The KMS key as the user gave it, when the call was about one. */
   readonly keyId: string | undefined;
-  constructor(
-    service: 'S3' | 'KMS',
-    operation: string,
-    cause: unknown,
-    keyId?: string,
-  ) {
+  constructor(service: 'S3' | 'KMS', operation: string, cause: unknown, keyId?: string) {
     super(`${operation} failed`, { cause });
     this.name = 'ServiceCallError';
     this.service = service;

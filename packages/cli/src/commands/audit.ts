@@ -58,7 +58,10 @@ function withoutLibraryFixes(r: AuditReport): AuditReport {
     findings: r.findings.map((f) => {
       if (f.fix?.library === undefined) return f;
       const { fix: whole, ...finding } = f;
-      const fix = { ...(whole?.cli !== undefined ? { cli: whole.cli } : {}), ...(whole?.note !== undefined ? { note: whole.note } : {}) };
+      const fix = {
+        ...(whole?.cli !== undefined ? { cli: whole.cli } : {}),
+        ...(whole?.note !== undefined ? { note: whole.note } : {}),
+      };
       return Object.keys(fix).length === 0 ? finding : { ...finding, fix };
     }),
   };

@@ -61,12 +61,13 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     switch (sub as Sub) {
       case 'show': {
         // A bucket without Object Lock is a state to report, not a failure.
-        const state = await Promise.all([getRetention(s3, address), getLegalHold(s3, address)]).catch(
-          (e: unknown) => {
-            if ((e as { code?: unknown }).code === 'ERR_S3ENC_LOCK_NOT_ENABLED') return undefined;
-            throw e;
-          },
-        );
+        const state = await Promise.all([
+          getRetention(s3, address),
+          getLegalHold(s3, address),
+        ]).catch((e: unknown) => {
+          if ((e as { code?: unknown }).code === 'ERR_S3ENC_LOCK_NOT_ENABLED') return undefined;
+          throw e;
+        });
         if (state === undefined) {
           ctx.out.result(
             {

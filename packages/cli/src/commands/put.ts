@@ -92,7 +92,9 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       );
   } else {
     if (announcedSize !== undefined)
-      throw new UsageError("--size / --expected-size is for stdin; a file's size is read from the file");
+      throw new UsageError(
+        "--size / --expected-size is for stdin; a file's size is read from the file",
+      );
     let st;
     try {
       st = await stat(from);

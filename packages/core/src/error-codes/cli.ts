@@ -42,7 +42,8 @@ export const CLI_ERROR_CODES = {
   ERR_S3ENC_CLI_TLS_UNTRUSTED: {
     family: 'other',
     exit: 'usage',
-    meaning: "reported when the endpoint's TLS certificate is not signed by a trusted CA (give --ca-bundle)",
+    meaning:
+      "reported when the endpoint's TLS certificate is not signed by a trusted CA (give --ca-bundle)",
   },
   ERR_S3ENC_CLI_TLS_HOSTNAME: {
     family: 'other',
@@ -72,7 +73,8 @@ export const CLI_ERROR_CODES = {
   ERR_S3ENC_CLI_CREDENTIALS_REJECTED: {
     family: 'other',
     exit: 'access',
-    meaning: 'reported when S3 or KMS rejected the credentials (unknown access key, bad signature, expired token)',
+    meaning:
+      'reported when S3 or KMS rejected the credentials (unknown access key, bad signature, expired token)',
   },
   ERR_S3ENC_CLI_KMS_KEY_NOT_FOUND: {
     family: 'other',

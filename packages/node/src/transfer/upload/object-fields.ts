@@ -60,7 +60,9 @@ function taggingOf(t: ObjectFieldOptions['tagging']): string | undefined {
     );
   for (const [k, v] of params) {
     if (k === '' || k.length > 128 || v.length > 256)
-      throw new InvalidArgumentError('a tag key must be 1 to 128 characters and its value at most 256');
+      throw new InvalidArgumentError(
+        'a tag key must be 1 to 128 characters and its value at most 256',
+      );
   }
   return params.toString();
 }
@@ -79,17 +81,27 @@ export function resolveObjectFields(o: ObjectFieldOptions): {
   for (const [k, v] of Object.entries(o.metadata ?? {})) {
     const key = k.toLowerCase();
     if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(key) || typeof v !== 'string' || /[\r\n\0]/.test(v))
-      throw new InvalidArgumentError(`metadata ${JSON.stringify(k)}: keys are header tokens, values one line`);
+      throw new InvalidArgumentError(
+        `metadata ${JSON.stringify(k)}: keys are header tokens, values one line`,
+      );
     if (key.startsWith('s3enc-') || key === MARKER_FORMAT_KEY || key === MARKER_VERSION_KEY)
-      throw new InvalidArgumentError(`metadata keys starting with "s3enc-" are reserved, got ${JSON.stringify(k)}`);
+      throw new InvalidArgumentError(
+        `metadata keys starting with "s3enc-" are reserved, got ${JSON.stringify(k)}`,
+      );
     metadata[key] = v;
     bytes += Buffer.byteLength(key) + Buffer.byteLength(v);
   }
   if (bytes > MAX_METADATA_BYTES)
     throw new InvalidArgumentError(`user metadata exceeds S3's ${MAX_METADATA_BYTES} bytes`);
-  if (o.storageClass !== undefined && !(STORAGE_CLASSES as readonly string[]).includes(o.storageClass))
+  if (
+    o.storageClass !== undefined &&
+    !(STORAGE_CLASSES as readonly string[]).includes(o.storageClass)
+  )
     throw new InvalidArgumentError(`storageClass must be one of ${STORAGE_CLASSES.join(', ')}`);
-  if (o.expires !== undefined && (!(o.expires instanceof Date) || Number.isNaN(o.expires.getTime())))
+  if (
+    o.expires !== undefined &&
+    (!(o.expires instanceof Date) || Number.isNaN(o.expires.getTime()))
+  )
     throw new InvalidArgumentError('expires must be a valid Date');
   const fields: Record<string, unknown> = {};
   const set = (field: string, v: unknown) => {
