@@ -38,11 +38,11 @@ step typecheck s3enc_pnpm typecheck
 step lint s3enc_pnpm lint
 # The built packages as a consumer gets them: pack, publint, attw, install, use.
 step packaging "$S3ENC_ROOT/scripts/pack-check.sh"
+# @s3enc/testing as a consumer gets it: packed, installed in a fresh project, a vitest and a Jest file.
+step consumer-testing "$S3ENC_ROOT/test/consumer-testing/run.sh"
 step cfn-lint "$S3ENC_ROOT/scripts/cfn-lint.sh"
-# The interop peers (other languages' S3 Encryption Clients) come from their own installer.
-if [[ -f "$S3ENC_ROOT/scripts/peers.sh" ]]; then
-  step peers bash "$S3ENC_ROOT/scripts/peers.sh"
-fi
+# The interop peers (other languages' S3 Encryption Clients, the Python Encryption SDK).
+step peers bash "$S3ENC_ROOT/scripts/peers.sh"
 step "vitest node $("$S3ENC_NODE22" -v)" "$S3ENC_NODE22" node_modules/vitest/vitest.mjs run "$@"
 step "vitest node $("$S3ENC_NODE26" -v)" "$S3ENC_NODE26" node_modules/vitest/vitest.mjs run "$@"
 # >>> containers (issue #18): the smoke tests and transfer round trips again, in the container

@@ -91,6 +91,27 @@ describe('put and get round trips', () => {
     expect(get.stderr).not.toMatch(/\r/); // no progress bar when stderr is not a TTY
   });
 
+  it('--debug prints the transfer events (docs/observability.md), without the context value', async () => {
+    const src = file('debug.bin', randomBytes(70_000));
+    const put = await runCli(
+      ['put', src, url('debug.bin'), '--context', 'purpose=debug-secret-value', '--debug'],
+      { env: cli },
+    );
+    expect(put.code, put.stderr).toBe(0);
+    expect(put.stderr).toMatch(/^debug: s3enc:object:put:start \{.*"key":"debug\.bin"/m);
+    expect(put.stderr).toMatch(/^debug: s3enc:key:generate \{.*"keyIds":\[/m);
+    expect(put.stderr).toMatch(/^debug: s3enc:object:put:finish \{.*"plaintextSize":70000/m);
+    const get = await runCli(['get', url('debug.bin'), join(dir, 'debug.out'), '--debug'], {
+      env: cli,
+    });
+    expect(get.code, get.stderr).toBe(0);
+    expect(get.stderr).toMatch(/^debug: s3enc:key:unwrap \{/m);
+    expect(get.stderr).toMatch(/^debug: s3enc:object:get:finish \{.*"complete":true/m);
+    expect(put.stderr + get.stderr).not.toContain('debug-secret-value');
+    const quiet = await runCli(['get', url('debug.bin'), join(dir, 'debug2.out')], { env: cli });
+    expect(quiet.stderr).not.toMatch(/s3enc:object/);
+  });
+
   it('stdin → stdout through pipes, with a raw key file from keygen', async () => {
     const keyFile = join(dir, 'pipe.key');
     const kg = await runCli(['keygen', keyFile], { env: cli });

@@ -10,7 +10,8 @@ S3ENC_LOG_TAG=consumer-testing
 # shellcheck source=../../scripts/lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/scripts/lib.sh"
 HERE="$S3ENC_ROOT/test/consumer-testing"
-NODE="$(s3enc_system_node)"
+s3enc_path_node22
+NODE="$S3ENC_NODE22"
 
 for p in core node testing; do
   [[ -f "$S3ENC_ROOT/packages/$p/dist/index.js" ]] ||

@@ -46,7 +46,10 @@ export const GLOBAL_OPTIONS = {
   },
   json: { type: 'boolean', description: 'print one JSON result (and errors as JSON)' },
   quiet: { type: 'boolean', short: 'q', description: 'print nothing but errors' },
-  debug: { type: 'boolean', description: 'print stack traces and causes on errors' },
+  debug: {
+    type: 'boolean',
+    description: 'print stack traces and causes on errors, and the transfer events',
+  },
   'no-color': { type: 'boolean', description: 'no colour (also NO_COLOR, CI)' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
   version: { type: 'boolean', description: 'print the version' },

@@ -221,16 +221,23 @@ export async function run(
         ? undefined
         : await (await import('./aws-config.js')).loadProfileConfig(g.profile, io.env);
     const mod = await spec.load();
-    const code = await mod.run({
-      positionals: parsed.positionals,
-      values: parsed.values,
-      global: g,
-      out,
-      io,
-      signal,
-      aws,
-    });
-    return code ?? ExitCode.OK;
+    const stopEvents = debug
+      ? await (await import('./debug-events.js')).printEvents(io.stderr)
+      : undefined;
+    try {
+      const code = await mod.run({
+        positionals: parsed.positionals,
+        values: parsed.values,
+        global: g,
+        out,
+        io,
+        signal,
+        aws,
+      });
+      return code ?? ExitCode.OK;
+    } finally {
+      stopEvents?.();
+    }
   } catch (err) {
     let e = err;
     if (signal.aborted && !(err instanceof UsageError)) {

@@ -9,6 +9,9 @@ import {
   InvalidArgumentError,
   assertChecksumAlgorithm,
   kmsKeyring,
+  MAX_CONCURRENCY,
+  MIN_CONCURRENCY,
+  S3_MAX_PART_SIZE,
   type ChecksumAlgorithm,
   type CommitmentPolicy,
   type Keyring,
@@ -91,9 +94,11 @@ export class EncryptedS3Client {
   constructor(options: EncryptedS3ClientOptions) {
     if (options === null || typeof options !== 'object')
       throw new InvalidArgumentError('options are required');
-    const concurrency = checkInt('concurrency', options.concurrency, 1, 64) ?? DEFAULT_CONCURRENCY;
+    const concurrency =
+      checkInt('concurrency', options.concurrency, MIN_CONCURRENCY, MAX_CONCURRENCY) ??
+      DEFAULT_CONCURRENCY;
     const partSize =
-      checkInt('partSize', options.partSize, MIN_PART_SIZE, 5 * 1024 ** 3) ?? DEFAULT_PART_SIZE;
+      checkInt('partSize', options.partSize, MIN_PART_SIZE, S3_MAX_PART_SIZE) ?? DEFAULT_PART_SIZE;
     const downloadChunkSize =
       checkInt('downloadChunkSize', options.downloadChunkSize, 1, 1024 ** 3) ??
       DEFAULT_DOWNLOAD_CHUNK_SIZE;

@@ -4,7 +4,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ChecksumAlgorithm, CommitmentPolicy, Keyring } from '@s3enc/core';
-import { InvalidArgumentError } from '@s3enc/core';
+import { InvalidArgumentError, S3_MAX_PARTS, S3_MIN_PART_SIZE } from '@s3enc/core';
 
 /** Defaults every transfer starts from. */
 export interface TransferDefaults {
@@ -28,9 +28,9 @@ export interface ClientContext {
 }
 
 /** 5 MiB: S3's minimum size of every part but the last. */
-export const MIN_PART_SIZE = 5 * 1024 * 1024;
+export const MIN_PART_SIZE = S3_MIN_PART_SIZE;
 /** S3's maximum number of parts. */
-export const MAX_PARTS = 10_000;
+export const MAX_PARTS = S3_MAX_PARTS;
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_DOWNLOAD_CHUNK_SIZE = 8 * 1024 * 1024;

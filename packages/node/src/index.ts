@@ -33,6 +33,20 @@ export {
 export { SseCustomerKey, type ServerSideEncryption, type SseCustomerKeyInput } from './sse.js';
 export { MARKER_FORMAT_KEY, MARKER_VERSION_KEY, MARKER_FORMAT, MARKER_VERSION } from './marker.js';
 export {
+  DIAGNOSTICS_CHANNELS,
+  type EventError,
+  type GetFinishEvent,
+  type GetStartEvent,
+  type IntegrityFailureEvent,
+  type KeyEvent,
+  type PartFinishEvent,
+  type PutFinishEvent,
+  type PutStartEvent,
+  type RangeFinishEvent,
+  type RetryEvent,
+  type UploadAbortEvent,
+} from './transfer/diagnostics.js';
+export {
   getObjectChecksumAttributes,
   verifyObjectChecksum,
   type ObjectChecksumOptions,

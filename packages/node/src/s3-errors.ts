@@ -4,7 +4,15 @@
  * travel in those).
  * @internal
  */
-import { AbortError, S3EncError, S3RequestError, isErrorCode } from '@s3enc/core';
+import {
+  AbortError,
+  MAX_RETRY_DELAY_MS,
+  RETRY_BASE_DELAY_MS,
+  S3EncError,
+  S3RequestError,
+  isErrorCode,
+} from '@s3enc/core';
+import { events } from './transfer/diagnostics.js';
 
 interface SdkErrorLike {
   name?: unknown;
@@ -101,13 +109,33 @@ export async function withRetries<T>(
   fn: (attempt: number) => Promise<T>,
   attempts: number,
   signal?: AbortSignal,
+  what?: RetryContext,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);
     } catch (err) {
       if (attempt >= attempts || signal?.aborted === true || !isTransient(err)) throw err;
-      await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+      const delayMs = Math.min(MAX_RETRY_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** attempt);
+      if (events.retry.active) {
+        events.retry.publish({
+          operation: what?.operation ?? 'request',
+          bucket: what?.bucket,
+          key: what?.key,
+          attempt,
+          delayMs,
+          errorCode: s3CodeOf(err),
+          statusCode: statusOf(err),
+        });
+      }
+      await new Promise((r) => setTimeout(r, delayMs));
     }
   }
+}
+
+/** What a retried request is, for the `s3enc:request:retry` event. */
+export interface RetryContext {
+  readonly operation: string;
+  readonly bucket?: string | undefined;
+  readonly key?: string | undefined;
 }

@@ -110,6 +110,24 @@ export function toSseCustomerKey(input: SseCustomerKeyInput): SseCustomerKey {
   return input instanceof SseCustomerKey ? input : new SseCustomerKey(input);
 }
 
+/**
+ * The SSE-C request fields for a key input. A key object made here from bytes, a file or a
+ * variable is destroyed (its buffer zeroed) at once: only the fields travel on, computed once
+ * per transfer. A caller's own {@link SseCustomerKey} is left to the caller.
+ * @throws InvalidArgumentError (`ERR_S3ENC_INVALID_SSE_C_KEY`).
+ * @internal
+ */
+export function sseCustomerKeyParams(
+  input: SseCustomerKeyInput,
+): ReturnType<SseCustomerKey['requestParams']> {
+  const key = toSseCustomerKey(input);
+  try {
+    return key.requestParams();
+  } finally {
+    if (key !== input) key.destroy();
+  }
+}
+
 /** S3 request fields for SSE, split by where they go. @internal */
 export interface SseParams {
   /** PutObject / CreateMultipartUpload. */
@@ -171,7 +189,7 @@ export function resolveSse(sse: ServerSideEncryption | undefined): SseParams {
       return { create, perRequest: {}, summary };
     }
     case 'SSE-C': {
-      const p = toSseCustomerKey(sse.key).requestParams();
+      const p = sseCustomerKeyParams(sse.key);
       return { create: { ...p }, perRequest: { ...p }, summary: { type: 'SSE-C' } };
     }
     default:

@@ -3,11 +3,12 @@
 // certificate copied in; local-kms speaks plain HTTP, so, exactly as in the process runtime,
 // clients reach it only through the Node TLS terminator on 127.0.0.1 (see docs/testing.md).
 // Testcontainers' reaper (Ryuk) is disabled: the run dir's watchdog removes our containers.
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 import type { TestCerts } from './certs.js';
 import { imageFor, type ImageOptions } from './images.js';
-import { httpsStatus, kmsPing, waitUntil } from './probes.js';
+import { httpsStatus, kmsPing, tail, waitUntil } from './probes.js';
 import { localKmsEnv, minioEnv, type StartedServer } from './process-runtime.js';
 import { dockerSocketPath, type RunDir } from './run-dir.js';
 import { seedYaml } from './seed.js';
@@ -43,7 +44,7 @@ export async function containerEngineReachable(): Promise<boolean> {
 }
 
 /** GenericContainer whose published ports bind 127.0.0.1 and whose id the run dir records. */
-function loopbackContainer(tc: Testcontainers, image: string, run: RunDir) {
+function loopbackContainer(tc: Testcontainers, image: string, run: RunDir, logName: string) {
   class LoopbackContainer extends tc.GenericContainer {
     protected override beforeContainerCreated(): Promise<void> {
       const bindings = (this.hostConfig.PortBindings ?? {}) as Record<
@@ -58,10 +59,14 @@ function loopbackContainer(tc: Testcontainers, image: string, run: RunDir) {
       return Promise.resolve();
     }
   }
-  return new LoopbackContainer(image).withLabels({
-    's3enc.testing': 'true',
-    's3enc.testing.run': run.dir,
-  });
+  return new LoopbackContainer(image)
+    .withLabels({ 's3enc.testing': 'true', 's3enc.testing.run': run.dir })
+    .withLogConsumer((stream) => {
+      // <run dir>/<server>.log as in the process runtime (kept with S3ENC_TEST_KEEP_RUN_DIR=1).
+      const file = createWriteStream(join(run.dir, `${logName}.log`), { flags: 'a' });
+      file.on('error', () => {}); // the run dir may be gone first
+      stream.pipe(file);
+    });
 }
 
 /** Starts the container; a failure names the image and, for a pulled one, the way back. */
@@ -69,6 +74,7 @@ async function startNamed(
   c: { start(): Promise<StartedTestContainer> },
   server: string,
   image: { image: string; builtLocally: boolean },
+  logFile: string,
 ): Promise<StartedTestContainer> {
   try {
     return await c.start();
@@ -78,7 +84,7 @@ async function startNamed(
       : ' (a configured image: is its registry reachable? Unset S3ENC_TEST_MINIO_IMAGE / ' +
         'S3ENC_TEST_LOCAL_KMS_IMAGE to build the image locally from the static binary)';
     throw new Error(
-      `starting the ${server} container from ${image.image} failed: ${(err as Error).message.trim()}${hint}`,
+      `starting the ${server} container from ${image.image} failed: ${(err as Error).message.trim()}${hint}\n${tail(logFile)}`,
       { cause: err },
     );
   }
@@ -103,7 +109,7 @@ export async function startMinioContainer(o: ContainerRuntimeOptions): Promise<S
   const chosen = await imageFor(tc, 'minio', o, o.log);
   const { image } = chosen;
   const container = await startNamed(
-    loopbackContainer(tc, image, o.run)
+    loopbackContainer(tc, image, o.run, 'minio')
       .withCommand([
         'server',
         '--quiet',
@@ -129,6 +135,7 @@ export async function startMinioContainer(o: ContainerRuntimeOptions): Promise<S
       .withStartupTimeout(120_000),
     'MinIO',
     chosen,
+    join(o.run.dir, 'minio.log'),
   );
   const endpoint = `https://127.0.0.1:${container.getMappedPort(MINIO_PORT)}`;
   const stop = stopper(o.run, container);
@@ -152,7 +159,7 @@ export async function startKmsContainer(o: ContainerRuntimeOptions): Promise<Sta
   const chosen = await imageFor(tc, 'local-kms', o, o.log);
   const { image } = chosen;
   const container = await startNamed(
-    loopbackContainer(tc, image, o.run)
+    loopbackContainer(tc, image, o.run, 'local-kms')
       .withEnvironment({
         PORT: String(KMS_PORT),
         // Inside the container's own network namespace; published on the host's 127.0.0.1 only.
@@ -168,6 +175,7 @@ export async function startKmsContainer(o: ContainerRuntimeOptions): Promise<Sta
       .withStartupTimeout(60_000),
     'local-kms',
     chosen,
+    join(o.run.dir, 'local-kms.log'),
   );
   const plainPort = container.getMappedPort(KMS_PORT);
   let stop = stopper(o.run, container);

@@ -3,8 +3,6 @@
 // is planned, no body is read past the length asked, the header fetch cannot loop, and each
 // failure has its family's code. End-to-end versions run against the hostile TLS endpoint in
 // test/.
-import { Readable } from 'node:stream';
-import type { S3Client } from '@aws-sdk/client-s3';
 import {
   beginEncryption,
   FRAME_OVERHEAD,
@@ -14,7 +12,7 @@ import {
   type Keyring,
 } from '@s3enc/core';
 import { describe, expect, it } from 'vitest';
-import type { ClientContext } from '../../context.js';
+import { lyingAboutSize, stubS3 } from '../../../test/s3-stub.js';
 import { prepareRead } from './prepare-read.js';
 import { getObjectStream } from './to-stream.js';
 import { headObject } from '../head.js';
@@ -41,85 +39,6 @@ async function message(
   }
 }
 
-/** What the stub answers: a body (bytes, or a lazy generator it counts), headers, or a throw. */
-interface Answer {
-  body: Buffer | (() => AsyncGenerator<Buffer>);
-  contentRange?: string;
-  contentLength?: number;
-}
-
-/** An S3 client stub: `answer(start, end)` for each GetObject; counts requests and bytes pulled. */
-function stub(answer: (start: number, end: number, n: number) => Answer) {
-  const seen = { requests: 0, pulled: 0 };
-  const s3 = {
-    send(command: { input: { Range?: string } }) {
-      seen.requests++;
-      if (seen.requests > 200) return Promise.reject(new Error('the engine keeps asking'));
-      const m = /^bytes=(\d+)-(\d+)$/.exec(command.input.Range ?? '');
-      if (m === null) return Promise.reject(new Error('not a ranged GetObject'));
-      let a: Answer;
-      try {
-        a = answer(Number(m[1]), Number(m[2]) + 1, seen.requests);
-      } catch (err) {
-        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-      }
-      const source =
-        typeof a.body === 'function'
-          ? a.body()
-          : (async function* (b: Buffer) {
-              await Promise.resolve();
-              yield b;
-            })(a.body);
-      async function* counted() {
-        for await (const c of source) {
-          seen.pulled += c.length;
-          yield c;
-        }
-      }
-      return Promise.resolve({
-        Body: Readable.from(counted(), { objectMode: false }),
-        ContentRange: a.contentRange,
-        ContentLength: a.contentLength,
-        ETag: '"e"',
-        Metadata: {},
-      });
-    },
-  } as unknown as S3Client;
-  const ctx: ClientContext = {
-    s3,
-    keyring,
-    defaults: {
-      concurrency: 2,
-      partSize: 8 * 1024 * 1024,
-      downloadChunkSize: 64 * 1024,
-      frameLength: undefined,
-      checksumAlgorithm: 'CRC32C',
-      commitmentPolicy: undefined,
-      maxEncryptedDataKeys: undefined,
-    },
-  };
-  return { ctx, seen };
-}
-
-/** Serves `bytes` faithfully but claims the object is `claimed` bytes; past the end → 416. */
-function lyingAboutSize(bytes: Buffer, claimed: number | string) {
-  return (start: number, end: number): Answer => {
-    const total = typeof claimed === 'number' ? claimed : Number.MAX_SAFE_INTEGER;
-    const to = Math.min(end, total);
-    if (start >= bytes.length) {
-      throw Object.assign(new Error('InvalidRange'), {
-        name: 'InvalidRange',
-        $metadata: { httpStatusCode: 416 },
-      });
-    }
-    return {
-      body: bytes.subarray(start, Math.min(to, bytes.length)),
-      contentRange: `bytes ${start}-${to - 1}/${claimed}`,
-      contentLength: to - start,
-    };
-  };
-}
-
 async function failure(p: Promise<unknown>): Promise<unknown> {
   return p.then(
     () => new Error('resolved'),
@@ -133,7 +52,7 @@ describe('server-claimed sizes are bounded before anything is planned', () => {
     const { bytes, headerLength: H } = await message(Buffer.alloc(10_000, 1), F);
     // 2^38 regular frames of 4 KiB: about a petabyte, and a valid layout.
     const claimed = H + 2 ** 38 * (F + FRAME_OVERHEAD) + 40;
-    const { ctx, seen } = stub(lyingAboutSize(bytes, claimed));
+    const { ctx, seen } = stubS3(keyring, lyingAboutSize(bytes, claimed));
     const err = await failure(prepareRead(ctx, 'b', 'k', {}));
     expect(err).toMatchObject({ name: 'S3RequestError', code: 'ERR_S3ENC_BAD_RESPONSE' });
     expect(seen.requests).toBe(1);
@@ -143,14 +62,14 @@ describe('server-claimed sizes are bounded before anything is planned', () => {
     const F = 1;
     const { bytes, headerLength: H } = await message(Buffer.alloc(200, 1), F);
     const claimed = H + (MAX_FRAME_SEQ + 1) * (F + FRAME_OVERHEAD) + 40; // under 5 TiB
-    const { ctx } = stub(lyingAboutSize(bytes, claimed));
+    const { ctx } = stubS3(keyring, lyingAboutSize(bytes, claimed));
     const err = await failure(prepareRead(ctx, 'b', 'k', { range: { start: 0, end: 10 } }));
     expect(err).toMatchObject({ name: 'FormatError', code: 'ERR_S3ENC_MESSAGE_TOO_LARGE' });
   });
 
   it('a size that is not a safe integer is an S3 answer error, not an argument error', async () => {
     const { bytes } = await message(Buffer.alloc(1000, 1), 4096);
-    const { ctx } = stub(lyingAboutSize(bytes, '99999999999999999999'));
+    const { ctx } = stubS3(keyring, lyingAboutSize(bytes, '99999999999999999999'));
     const err = await failure(prepareRead(ctx, 'b', 'k', {}));
     expect(err).toMatchObject({ name: 'S3RequestError', code: 'ERR_S3ENC_BAD_RESPONSE' });
   });
@@ -161,7 +80,7 @@ describe('server-claimed sizes are bounded before anything is planned', () => {
     // Consistent, 4 TiB: the plan must not be built whole (millions of ranges).
     const n = Math.floor((4 * 1024 ** 4 - H) / (F + FRAME_OVERHEAD));
     const claimed = H + n * (F + FRAME_OVERHEAD) + 40;
-    const { ctx, seen } = stub(lyingAboutSize(bytes, claimed));
+    const { ctx, seen } = stubS3(keyring, lyingAboutSize(bytes, claimed));
     const got = await getObjectStream(ctx, 'b', 'k', { chunkSize: 16 * 1024 });
     expect(got.plaintextSize).toBe(n * F);
     let delivered = 0;
@@ -179,7 +98,7 @@ describe('server-claimed sizes are bounded before anything is planned', () => {
 
 describe('bodies are read up to the length asked and no further', () => {
   it('a server that ignores Range and sends the whole object is refused unread', async () => {
-    const { ctx, seen } = stub(() => ({
+    const { ctx, seen } = stubS3(keyring, () => ({
       body: async function* () {
         for (let i = 0; i < 1024; i++) yield Buffer.alloc(64 * 1024, 2); // 64 MiB
       },
@@ -192,7 +111,7 @@ describe('bodies are read up to the length asked and no further', () => {
 
   it('a header answer longer than its Content-Range stops being read at the length asked', async () => {
     const { bytes } = await message(Buffer.alloc(1000, 1), 4096);
-    const { ctx, seen } = stub((start, end) => ({
+    const { ctx, seen } = stubS3(keyring, (start, end) => ({
       body: async function* () {
         yield bytes.subarray(start, Math.min(end, bytes.length));
         for (let i = 0; i < 1024; i++) yield Buffer.alloc(64 * 1024, 2);
@@ -212,7 +131,7 @@ describe('the header fetch proves progress', () => {
     for (let i = 0; i < 60; i++) context[`k${i}`] = 'v'.repeat(100);
     const { bytes, headerLength } = await message(Buffer.alloc(100, 1), 4096, context);
     expect(headerLength).toBeGreaterThan(4096);
-    const { ctx, seen } = stub((start, end, n) => {
+    const { ctx, seen } = stubS3(keyring, (start, end, n) => {
       const to = Math.min(end, bytes.length);
       return {
         body: n === 1 ? bytes.subarray(start, to) : Buffer.alloc(0),
@@ -233,7 +152,7 @@ describe('the data-key cap applies while the header is read', () => {
     const forged = Buffer.alloc(1024 ** 2); // what follows the count is never looked at
     bytes.copy(forged, 0, 0, at);
     forged.writeUInt16BE(60_000, at);
-    const { ctx, seen } = stub(lyingAboutSize(forged, 1024 ** 3));
+    const { ctx, seen } = stubS3(keyring, lyingAboutSize(forged, 1024 ** 3));
     const err = await failure(headObject(ctx, 'b', 'k'));
     expect(err).toMatchObject({ name: 'FormatError', code: 'ERR_S3ENC_TOO_MANY_DATA_KEYS' });
     expect(seen.requests).toBe(1);
@@ -249,7 +168,7 @@ describe('the data-key cap applies while the header is read', () => {
     const s = await beginEncryption({ keyring: many, maxEncryptedDataKeys: 5 });
     const bytes = Buffer.concat([s.header, s.sealFrames(1, Buffer.alloc(10), true)]);
     s.destroy();
-    const { ctx } = stub(lyingAboutSize(bytes, bytes.length));
+    const { ctx } = stubS3(keyring, lyingAboutSize(bytes, bytes.length));
     const err = await failure(headObject(ctx, 'b', 'k'));
     expect(err).toMatchObject({ name: 'FormatError', code: 'ERR_S3ENC_TOO_MANY_DATA_KEYS' });
     const roomy = { ...ctx, defaults: { ...ctx.defaults, maxEncryptedDataKeys: 5 } };

@@ -1,14 +1,14 @@
 /**
  * Opening an object: the first ranged GET, its S3 facts, and format detection over the
  * object's metadata and first bytes (formats/registry.ts), fetching more bytes only while a
- * format asks for them — each round strictly longer, never past MAX_PROBE_BYTES. No KMS call.
+ * format asks for them — each round strictly longer, never past core's MAX_HEADER_BYTES. No KMS call.
  * @internal
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { FormatError, S3RequestError } from '@s3enc/core';
+import { FormatError, MAX_HEADER_BYTES, S3RequestError } from '@s3enc/core';
 import { checkBucketKey, type ClientContext } from '../../context.js';
 import { toS3Error } from '../../s3-errors.js';
-import { toSseCustomerKey } from '../../sse.js';
+import { sseCustomerKeyParams } from '../../sse.js';
 import type {
   CiphertextReader,
   DetectedObject,
@@ -17,7 +17,6 @@ import type {
   RelatedObject,
 } from '../formats/object-format.js';
 import { OBJECT_FORMATS } from '../formats/registry.js';
-import { MAX_PROBE_BYTES } from '../limits.js';
 import { throwIfAborted } from '../signals.js';
 import { factsOf, pinOf } from './object-facts.js';
 import type { ObjectFacts, ReadOptions } from './read-options.js';
@@ -59,8 +58,7 @@ export async function openObject(
 ): Promise<OpenedObject> {
   checkBucketKey(bucket, key);
   throwIfAborted(o.signal, 'download');
-  const ssec =
-    o.sseCustomerKey === undefined ? {} : toSseCustomerKey(o.sseCustomerKey).requestParams();
+  const ssec = o.sseCustomerKey === undefined ? {} : sseCustomerKeyParams(o.sseCustomerKey);
   const basePin = o.versionId !== undefined ? { VersionId: o.versionId } : {};
   const first = await firstRange(ctx, bucket, key, basePin, ssec, firstBytes, o.signal);
   const { facts, metadata } = first;
@@ -88,8 +86,8 @@ export async function openObject(
     }
     if (want === undefined) break;
     // Every round must grow the bytes held, within the probe cap and the object.
-    const next = Math.min(facts.storedSize, MAX_PROBE_BYTES, Math.max(want, head.length * 2));
-    if (next <= head.length || want > MAX_PROBE_BYTES) {
+    const next = Math.min(facts.storedSize, MAX_HEADER_BYTES, Math.max(want, head.length * 2));
+    if (next <= head.length || want > MAX_HEADER_BYTES) {
       throw new FormatError('ERR_S3ENC_BAD_HEADER', 'The object header does not fit its limits');
     }
     const more = await rangedGet(target, head.length, next, o.signal);

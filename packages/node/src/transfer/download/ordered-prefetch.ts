@@ -9,7 +9,7 @@ import { GET_CODES } from './ranged-get.js';
  * Runs `fetch(i)` for i in 0..count−1 with at most `concurrency` in flight and yields the
  * pieces of each result in order (empty ones only when `yieldEmpty`). Holds at most
  * `concurrency` results at a time, whatever `count` is. On failure or early exit the rest is
- * cancelled and `done` runs.
+ * cancelled, results already fetched but not yielded are wiped, and `done` runs.
  */
 export async function* orderedPrefetch(
   count: number,
@@ -45,6 +45,15 @@ export async function* orderedPrefetch(
   } catch (err) {
     throw err instanceof S3EncError ? err : toS3Error(err, 'GetObject', GET_CODES, signal);
   } finally {
+    // Results fetched (and verified) but never yielded are plaintext nobody will read.
+    for (const p of inflight) {
+      p.then(
+        (pieces) => {
+          for (const r of pieces) r.data.fill(0);
+        },
+        () => undefined,
+      );
+    }
     ac.abort();
     signal?.removeEventListener('abort', onAbort);
     done();

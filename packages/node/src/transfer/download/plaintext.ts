@@ -31,6 +31,7 @@ export function plaintextRead(
   };
   return {
     facts,
+    format: undefined,
     encrypted: false,
     header: undefined,
     plaintextSize: P,

@@ -8,10 +8,13 @@ import {
   DEFAULT_MAX_ENCRYPTED_DATA_KEYS,
   FormatError,
   InvalidArgumentError,
+  MAX_CONCURRENCY,
+  MIN_CONCURRENCY,
   type ByteRange,
 } from '@s3enc/core';
 import { checkInt, type ClientContext } from '../../context.js';
 import type { DecryptPolicy } from '../formats/object-format.js';
+import { events, now, since } from '../diagnostics.js';
 import { openObject } from './open.js';
 import { rangedPieces } from './parallel-fetch.js';
 import { plaintextRead } from './plaintext.js';
@@ -41,7 +44,8 @@ export async function prepareRead(
   target: ReadTarget = 'stream',
 ): Promise<PreparedRead> {
   const d = ctx.defaults;
-  const concurrency = checkInt('concurrency', o.concurrency, 1, 64) ?? d.concurrency;
+  const concurrency =
+    checkInt('concurrency', o.concurrency, MIN_CONCURRENCY, MAX_CONCURRENCY) ?? d.concurrency;
   const chunkSize = checkInt('chunkSize', o.chunkSize, 1, 1024 ** 3) ?? d.downloadChunkSize;
   checkRange(o.range);
   const maxEncryptedDataKeys =
@@ -82,13 +86,20 @@ export async function prepareRead(
     commitmentPolicy: o.commitmentPolicy ?? d.commitmentPolicy,
     maxEncryptedDataKeys,
   };
+  const t0 = now();
   const read = await detected.prepareRead({ policy, range: o.range, chunkSize, reader, signal });
+  const at = { bucket, key, versionId: facts.versionId };
+  if (events.keyUnwrap.active) {
+    const format = detected.format;
+    events.keyUnwrap.publish({ ...at, format, keyIds: read.keyIds, durationMs: since(t0) });
+  }
   const chunks =
     read.kind === 'ranged'
-      ? () => rangedPieces(read, reader, limits.parallel ? concurrency : 1, signal)
+      ? () => rangedPieces(read, reader, limits.parallel ? concurrency : 1, signal, at)
       : () => wholeBodyPieces(read, target, cap);
   return {
     facts,
+    format: detected.format,
     encrypted: true,
     header: read.header,
     plaintextSize: read.plaintextSize,

@@ -6,9 +6,14 @@
  * @internal
  */
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import { IntegrityError, S3EncError, S3RequestError } from '@s3enc/core';
+import {
+  IntegrityError,
+  S3EncError,
+  S3RequestError,
+  S3_MAX_OBJECT_SIZE,
+  TRANSFER_ATTEMPTS,
+} from '@s3enc/core';
 import { toS3Error, withRetries } from '../../s3-errors.js';
-import { MAX_OBJECT_SIZE, READ_ATTEMPTS } from '../limits.js';
 import type { ObjectPin } from './object-facts.js';
 
 export const GET_CODES = {
@@ -43,7 +48,7 @@ export function badResponse(message: string): S3RequestError {
 
 /** A size the server claims, bounded: a safe integer within S3's 5 TiB. */
 export function checkClaimedSize(n: number, what: string): number {
-  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_OBJECT_SIZE) {
+  if (!Number.isSafeInteger(n) || n < 0 || n > S3_MAX_OBJECT_SIZE) {
     throw badResponse(`The server claimed ${what} outside 0..5 TiB`);
   }
   return n;
@@ -61,7 +66,7 @@ const CONTENT_RANGE = /^bytes (\d{1,20})-(\d{1,20})\/(\d{1,20})$/;
  * @throws IntegrityError ERR_S3ENC_TRUNCATED when the object ends before the bytes asked for;
  *   S3RequestError ERR_S3ENC_BAD_RESPONSE when the server sends more than asked, another range,
  *   or a size that is not a safe integer within 5 TiB; S3RequestError (ERR_S3ENC_OBJECT_CHANGED,
- *   ERR_S3ENC_NO_SUCH_KEY, a 416 when not `exact`…) after at most READ_ATTEMPTS tries;
+ *   ERR_S3ENC_NO_SUCH_KEY, a 416 when not `exact`…) after at most TRANSFER_ATTEMPTS tries;
  *   AbortError.
  */
 export async function rangedGet(
@@ -94,8 +99,9 @@ export async function rangedGet(
       const chunks = await readExactly(res, want);
       return { chunks, length: want, total, response: res };
     },
-    READ_ATTEMPTS,
+    TRANSFER_ATTEMPTS,
     signal,
+    { operation: 'GetObject', bucket: t.bucket, key: t.key },
   ).catch((err: unknown) => {
     if (exact && !(err instanceof S3EncError) && statusIs(err, 416)) {
       // The server refuses a range inside the size it announced: the object is shorter.

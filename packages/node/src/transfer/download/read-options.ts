@@ -74,6 +74,8 @@ export type ReadTarget = 'stream' | 'file';
 /** A plaintext object (allowPlaintext) or an encrypted one, ready to stream. @internal */
 export interface PreparedRead {
   readonly facts: ObjectFacts;
+  /** The detected format's name (undefined for a plaintext object). */
+  readonly format: string | undefined;
   readonly encrypted: boolean;
   readonly header: HeaderInfo | undefined;
   readonly plaintextSize: number;

@@ -6,13 +6,15 @@
  * @internal
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InvalidArgumentError } from '@s3enc/core';
-import { checkProgressListener, type ClientContext } from '../../context.js';
+import { checkProgressListener, type ClientContext, type TransferProgress } from '../../context.js';
+import type { Piece } from '../formats/object-format.js';
 import { writeAllAt } from './file-write.js';
 import { prepareRead } from './prepare-read.js';
-import type { GetOptions, ObjectFacts } from './read-options.js';
+import { ReadEvents } from './read-events.js';
+import type { GetOptions, ObjectFacts, PreparedRead } from './read-options.js';
 import type { ByteRange } from '@s3enc/core';
 
 /** Bytes getToFile gathers before one writev. */
@@ -38,46 +40,38 @@ export async function getObjectToFile(
   if (typeof path !== 'string' || path === '')
     throw new InvalidArgumentError('path must be a non-empty string');
   const onProgress = checkProgressListener(options.onProgress); // before any request
-  const read = await prepareRead(ctx, bucket, key, options, 'file');
+  const ev = new ReadEvents(bucket, key, options, 'file');
+  let read: PreparedRead;
+  try {
+    read = await prepareRead(ctx, bucket, key, options, 'file');
+  } catch (err) {
+    ev.finish(err, false);
+    throw err;
+  }
+  ev.opened(read);
   const tmp = join(dirname(path), `.${basename(path)}.s3enc-${randomBytes(6).toString('hex')}.tmp`);
-  let written = 0;
-  // Plaintext arrives in pieces of a frame or less; it goes to the file in batches of up to
-  // 8 MiB, one writev each, reporting progress per batch written.
-  let batch: Buffer[] = [];
+  let written: number;
+  let delivered = 0;
   try {
     const fh = await open(tmp, 'wx', 0o600);
     try {
-      const total = read.range.end - read.range.start;
-      let batchAt = 0;
-      let batchBytes = 0;
-      const flush = async () => {
-        await writeAllAt(fh, batch, batchAt);
-        written += batchBytes;
-        wipe(batch);
-        batch = [];
-        batchBytes = 0;
-        onProgress?.({ bytes: written, total });
-      };
-      for await (const c of read.chunks()) {
-        const at = c.offset - read.range.start;
-        if (batchBytes > 0 && at !== batchAt + batchBytes) await flush();
-        if (batchBytes === 0) batchAt = at;
-        batch.push(c.data);
-        batchBytes += c.data.length;
-        if (batchBytes >= WRITE_BATCH) await flush();
-      }
-      if (batchBytes > 0) await flush();
+      written = await writePieces(fh, read.chunks(), read.range, (p) => {
+        ev.delivered(p.bytes - delivered);
+        delivered = p.bytes;
+        onProgress?.(p);
+      });
       await fh.sync();
     } finally {
       await fh.close();
     }
     await rename(tmp, path);
   } catch (err) {
-    wipe(batch);
     read.close();
     await unlink(tmp).catch(() => undefined);
+    ev.finish(err, false);
     throw err;
   }
+  ev.finish(undefined, true);
   return {
     ...read.facts,
     encrypted: read.encrypted,
@@ -86,6 +80,48 @@ export async function getObjectToFile(
     range: read.range,
     bytesWritten: written,
   };
+}
+
+/**
+ * Writes plaintext pieces at their offsets (relative to `range.start`) in batches of up to
+ * 8 MiB, one writev each, reporting progress per batch written. Every piece is wiped once
+ * written, or when the write fails.
+ * @returns the bytes written.
+ */
+export async function writePieces(
+  fh: Pick<FileHandle, 'writev'>,
+  pieces: AsyncIterable<Piece>,
+  range: ByteRange,
+  onProgress: ((p: TransferProgress) => void) | undefined,
+): Promise<number> {
+  const total = range.end - range.start;
+  let written = 0;
+  let batch: Buffer[] = [];
+  let batchAt = 0;
+  let batchBytes = 0;
+  const flush = async () => {
+    await writeAllAt(fh, batch, batchAt);
+    written += batchBytes;
+    wipe(batch);
+    batch = [];
+    batchBytes = 0;
+    onProgress?.({ bytes: written, total });
+  };
+  try {
+    for await (const c of pieces) {
+      const at = c.offset - range.start;
+      if (batchBytes > 0 && at !== batchAt + batchBytes) await flush();
+      if (batchBytes === 0) batchAt = at;
+      batch.push(c.data);
+      batchBytes += c.data.length;
+      if (batchBytes >= WRITE_BATCH) await flush();
+    }
+    if (batchBytes > 0) await flush();
+  } catch (err) {
+    wipe(batch);
+    throw err;
+  }
+  return written;
 }
 
 function wipe(buffers: readonly Buffer[]): void {

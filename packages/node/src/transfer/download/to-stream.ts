@@ -4,7 +4,8 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ByteRange, HeaderInfo } from '@s3enc/core';
 import { checkProgressListener, type ClientContext } from '../../context.js';
 import { prepareRead } from './prepare-read.js';
-import type { GetOptions, ObjectFacts } from './read-options.js';
+import { ReadEvents } from './read-events.js';
+import type { GetOptions, ObjectFacts, PreparedRead } from './read-options.js';
 
 /** What `get` returns: S3 facts, the header, and the plaintext as a stream. */
 export interface GetResult extends ObjectFacts {
@@ -32,21 +33,37 @@ export async function getObjectStream(
   options: GetOptions,
 ): Promise<GetResult> {
   const onProgress = checkProgressListener(options.onProgress); // before any request
-  const read = await prepareRead(ctx, bucket, key, options);
+  const ev = new ReadEvents(bucket, key, options, 'stream');
+  let read: PreparedRead;
+  try {
+    read = await prepareRead(ctx, bucket, key, options);
+  } catch (err) {
+    ev.finish(err, false);
+    throw err;
+  }
+  ev.opened(read);
   const gen = read.chunks();
   const total = read.range.end - read.range.start;
   const body = Readable.from(
     (async function* () {
       let done = 0;
-      for await (const c of gen) {
-        done += c.data.length;
-        onProgress?.({ bytes: done, total });
-        yield c.data;
+      try {
+        for await (const c of gen) {
+          done += c.data.length;
+          ev.delivered(c.data.length);
+          onProgress?.({ bytes: done, total });
+          yield c.data;
+        }
+      } catch (err) {
+        ev.finish(err, false);
+        throw err;
       }
+      ev.finish(undefined, true);
     })(),
     { objectMode: false, highWaterMark: 1 },
   );
   body.once('close', () => {
+    ev.finish(undefined, false); // left before the end (no-op after a finish)
     // Stop fetching if the consumer goes away early, and drop the data key even if the
     // body was never read (a generator that never started runs no finally block).
     void gen.return(undefined).catch(() => undefined);

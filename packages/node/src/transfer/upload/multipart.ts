@@ -11,10 +11,10 @@ import {
   type CreateMultipartUploadCommandInput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { AbortError, combinePartChecksums } from '@s3enc/core';
+import { ABORT_ATTEMPTS, AbortError, TRANSFER_ATTEMPTS, combinePartChecksums } from '@s3enc/core';
 import { isListenerFailure } from '../../context.js';
 import { toS3Error, withRetries } from '../../s3-errors.js';
-import { ABORT_ATTEMPTS, REQUEST_ATTEMPTS } from '../limits.js';
+import { eventError, events } from '../diagnostics.js';
 import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
 import { partWorker, pieceQueue, type PartResult } from './part-worker.js';
 import type { MultipartUploadRef, PutResult } from './put-options.js';
@@ -133,7 +133,9 @@ async function complete(
   const done = await withRetries(
     // Not cancelled mid-flight either: the object may or may not exist afterwards.
     () => ctx.s3.send(new CompleteMultipartUploadCommand(input)),
-    REQUEST_ATTEMPTS,
+    TRANSFER_ATTEMPTS,
+    undefined,
+    { operation: 'CompleteMultipartUpload', bucket: s.bucket, key: s.key },
   ).catch((err: unknown) => {
     throw toS3Error(err, 'CompleteMultipartUpload', PUT_CODES, signal);
   });
@@ -164,19 +166,32 @@ export async function abortUpload(
   key: string,
   uploadId: string,
 ): Promise<boolean> {
+  let last: unknown;
+  const report = (ok: boolean, attempts: number) => {
+    if (events.uploadAbort.active) {
+      const error = ok ? undefined : eventError(last);
+      events.uploadAbort.publish({ bucket, key, uploadId, ok, attempts, error });
+    }
+  };
   for (let i = 0; i < ABORT_ATTEMPTS; i++) {
     try {
       await s3.send(
         new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }),
         { abortSignal: AbortSignal.timeout(ABORT_ATTEMPT_TIMEOUT_MS) },
       );
+      report(true, i + 1);
       return true;
     } catch (err) {
       const name = (err as { name?: string }).name;
-      if (name === 'NoSuchUpload') return true;
+      if (name === 'NoSuchUpload') {
+        report(true, i + 1);
+        return true;
+      }
+      last = err;
       if (i + 1 < ABORT_ATTEMPTS) await new Promise((r) => setTimeout(r, 100 * 2 ** i));
     }
   }
+  report(false, ABORT_ATTEMPTS);
   return false;
 }
 

@@ -10,11 +10,12 @@ import {
   FRAME_OVERHEAD,
   InvalidArgumentError,
   S3EncError,
+  TRANSFER_ATTEMPTS,
   type PartDigest,
 } from '@s3enc/core';
 import { MAX_PARTS } from '../../context.js';
 import { toS3Error, withRetries } from '../../s3-errors.js';
-import { REQUEST_ATTEMPTS } from '../limits.js';
+import { events, now, since } from '../diagnostics.js';
 import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
 import type { SourcePiece } from './sources.js';
 import type { UploadJob } from './upload-job.js';
@@ -110,6 +111,7 @@ export async function partWorker(
     const body = partBuffer.subarray(0, len);
     const digest = createChecksum(s.algorithm).update(body).digest();
     const b64 = digest.toString('base64');
+    const t0 = now();
     const res = await withRetries(
       () =>
         ctx.s3.send(
@@ -125,12 +127,23 @@ export async function partWorker(
           }),
           { abortSignal: signal },
         ),
-      REQUEST_ATTEMPTS,
+      TRANSFER_ATTEMPTS,
       signal,
+      { operation: 'UploadPart', bucket: s.bucket, key: s.key },
     ).catch((err: unknown) => {
       throw toS3Error(err, `UploadPart ${partNumber}`, {}, signal);
     });
     checkEcho(res, s.algorithm, b64);
+    if (events.partFinish.active) {
+      events.partFinish.publish({
+        bucket: s.bucket,
+        key: s.key,
+        uploadId,
+        partNumber,
+        size: body.length,
+        durationMs: since(t0),
+      });
+    }
     done({
       part: { PartNumber: partNumber, ETag: res.ETag, [CHECKSUM_FIELD[s.algorithm]]: b64 },
       digest: { digest, size: body.length },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ciphertextSize, FRAME_OVERHEAD } from '@s3enc/core';
+import { ciphertextSize, FRAME_OVERHEAD, S3_MAX_OBJECT_SIZE as MAX_OBJECT_SIZE } from '@s3enc/core';
 import { MAX_PARTS, MIN_PART_SIZE } from '../../context.js';
-import { framesPerPartFor, MAX_OBJECT_SIZE } from './plan.js';
+import { framesPerPartFor } from './plan.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

@@ -1,9 +1,12 @@
 /** How a known-size or streamed upload is cut into parts of whole frames. @internal */
-import { FRAME_OVERHEAD, InvalidArgumentError, ciphertextSize, planParts } from '@s3enc/core';
+import {
+  FRAME_OVERHEAD,
+  InvalidArgumentError,
+  S3_MAX_OBJECT_SIZE,
+  ciphertextSize,
+  planParts,
+} from '@s3enc/core';
 import { MAX_PARTS, MIN_PART_SIZE } from '../../context.js';
-import { MAX_OBJECT_SIZE } from '../limits.js';
-
-export { MAX_OBJECT_SIZE };
 
 /**
  * Frames per multipart part: as planParts decides for a known size (the part grows so the
@@ -20,7 +23,7 @@ export function framesPerPartFor(o: {
   const stride = o.frameLength + FRAME_OVERHEAD;
   let k = Math.max(Math.floor(o.partSize / stride), Math.ceil(MIN_PART_SIZE / stride), 1);
   if (o.size !== undefined) {
-    if (ciphertextSize(o.size, o.frameLength, o.headerLength) > MAX_OBJECT_SIZE) {
+    if (ciphertextSize(o.size, o.frameLength, o.headerLength) > S3_MAX_OBJECT_SIZE) {
       throw new InvalidArgumentError("the encrypted object would exceed S3's 5 TiB limit", {
         code: 'ERR_S3ENC_OBJECT_TOO_LARGE',
       });

@@ -8,6 +8,8 @@
  */
 import { beginEncryption, InvalidArgumentError, type EncryptionSession } from '@s3enc/core';
 import type { ClientContext } from '../../context.js';
+import { MARKER_FORMAT } from '../../marker.js';
+import { eventError, events, now, reportIntegrityFailure, since } from '../diagnostics.js';
 import { linkSignal } from '../signals.js';
 import { putMultipart } from './multipart.js';
 import { sourceFailed } from './part-worker.js';
@@ -41,17 +43,58 @@ export async function putObject(
 ): Promise<PutResult> {
   const settings = resolvePutSettings(ctx, bucket, key, o);
   const { ac, unlink } = linkSignal(o.signal);
+  const t0 = now();
+  let result: PutResult | undefined;
+  let failure: unknown;
+  let started = false;
   try {
     const src = await openSource(source, o.size);
-    const session = await beginSession(ctx, settings, src);
-    try {
-      return await store(ctx, settings, src, session, ac, o.signal);
-    } finally {
-      session.destroy();
+    started = true;
+    if (events.putStart.active) {
+      events.putStart.publish({ bucket, key, plaintextSize: src.size });
     }
+    try {
+      const session = await beginSession(ctx, settings);
+      try {
+        result = await store(ctx, settings, src, session, ac, o.signal);
+        return result;
+      } finally {
+        session.destroy();
+      }
+    } finally {
+      src.release(); // an unread stream is destroyed, an owned copy wiped
+    }
+  } catch (err) {
+    failure = err;
+    throw err;
   } finally {
     unlink(); // a long-lived caller signal must not collect one listener per put
+    if (started) putFinished(settings, t0, result, failure);
   }
+}
+
+/** Publishes `s3enc:object:put:finish` (and an integrity failure) for a put that began. */
+function putFinished(s: PutSettings, t0: number, r: PutResult | undefined, failure: unknown): void {
+  if (failure !== undefined) {
+    reportIntegrityFailure(failure, {
+      bucket: s.bucket,
+      key: s.key,
+      versionId: undefined,
+      operation: 'put',
+    });
+  }
+  if (!events.putFinish.active) return;
+  events.putFinish.publish({
+    bucket: s.bucket,
+    key: s.key,
+    versionId: r?.versionId,
+    plaintextSize: r?.plaintextSize,
+    ciphertextSize: r?.ciphertextSize,
+    multipart: r?.multipart,
+    parts: r?.parts,
+    durationMs: since(t0),
+    error: failure === undefined ? undefined : eventError(failure),
+  });
 }
 
 /**
@@ -67,22 +110,25 @@ async function openSource(source: PutSource, size: number | undefined): Promise<
   }
 }
 
-/** Stage 3: one data key and header for the object; the source is released if that fails. */
-async function beginSession(
-  ctx: ClientContext,
-  s: PutSettings,
-  src: ResolvedSource,
-): Promise<EncryptionSession> {
-  try {
-    return await beginEncryption({
-      keyring: ctx.keyring,
-      ...(s.encryptionContext !== undefined ? { encryptionContext: s.encryptionContext } : {}),
-      ...(s.frameLength !== undefined ? { frameLength: s.frameLength } : {}),
+/** Stage 3: one data key and header for the object. */
+async function beginSession(ctx: ClientContext, s: PutSettings): Promise<EncryptionSession> {
+  const t0 = now();
+  const session = await beginEncryption({
+    keyring: ctx.keyring,
+    ...(s.encryptionContext !== undefined ? { encryptionContext: s.encryptionContext } : {}),
+    ...(s.frameLength !== undefined ? { frameLength: s.frameLength } : {}),
+  });
+  if (events.keyGenerate.active) {
+    events.keyGenerate.publish({
+      bucket: s.bucket,
+      key: s.key,
+      versionId: undefined,
+      format: MARKER_FORMAT,
+      keyIds: [...session.keyIds],
+      durationMs: since(t0),
     });
-  } catch (err) {
-    src.release();
-    throw err;
   }
+  return session;
 }
 
 /** Stages 4–5: plan whole-frame pieces, then one PutObject or a multipart upload. */

@@ -2,6 +2,9 @@
 import {
   AbortError,
   InvalidArgumentError,
+  MAX_CONCURRENCY,
+  MIN_CONCURRENCY,
+  S3_MAX_PART_SIZE,
   assertChecksumAlgorithm,
   defaultChecksumType,
   supportsChecksumType,
@@ -132,8 +135,9 @@ export function resolvePutSettings(
 ): PutSettings {
   checkBucketKey(bucket, key);
   const d = ctx.defaults;
-  const concurrency = checkInt('concurrency', o.concurrency, 1, 64) ?? d.concurrency;
-  const partSize = checkInt('partSize', o.partSize, MIN_PART_SIZE, 5 * 1024 ** 3) ?? d.partSize;
+  const concurrency =
+    checkInt('concurrency', o.concurrency, MIN_CONCURRENCY, MAX_CONCURRENCY) ?? d.concurrency;
+  const partSize = checkInt('partSize', o.partSize, MIN_PART_SIZE, S3_MAX_PART_SIZE) ?? d.partSize;
   const onProgress = checkProgressListener(o.onProgress);
   const algorithm = o.checksumAlgorithm ?? d.checksumAlgorithm;
   assertChecksumAlgorithm(algorithm);

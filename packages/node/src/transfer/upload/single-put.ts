@@ -1,8 +1,7 @@
 /** An object that fits in one part: one PutObject of header ‖ every frame, one checksum. @internal */
 import { PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
-import { combinePartChecksums, createChecksum } from '@s3enc/core';
+import { TRANSFER_ATTEMPTS, combinePartChecksums, createChecksum } from '@s3enc/core';
 import { toS3Error, withRetries } from '../../s3-errors.js';
-import { REQUEST_ATTEMPTS } from '../limits.js';
 import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
 import type { PutResult } from './put-options.js';
 import type { SourcePiece } from './sources.js';
@@ -35,8 +34,9 @@ export async function putSingle(job: UploadJob, piece: SourcePiece): Promise<Put
   } as PutObjectCommandInput;
   const res = await withRetries(
     () => ctx.s3.send(new PutObjectCommand(input), { abortSignal: signal }),
-    REQUEST_ATTEMPTS,
+    TRANSFER_ATTEMPTS,
     signal,
+    { operation: 'PutObject', bucket: s.bucket, key: s.key },
   ).catch((err: unknown) => {
     throw toS3Error(err, 'PutObject', PUT_CODES, signal);
   });

@@ -2,7 +2,9 @@
  * One generator that turns every upload source into plaintext pieces of whole frames
  * (DESIGN.md "Upload"). Memory stays bounded: at most one piece is assembled at a time, file
  * sources are read straight into the piece buffer, and in-memory sources are sliced without
- * copying.
+ * copying. Plaintext buffers the source owns (file and stream staging buffers, the UTF-8 copy
+ * of a string) are wiped when the generator ends, whatever the path; the caller's own bytes
+ * are left alone.
  */
 import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -34,11 +36,16 @@ export interface ResolvedSource {
   /**
    * Yields pieces of exactly `pieceSize` bytes, then one last piece of 0..pieceSize−1 bytes
    * (flagged `last`). A piece's `data` stays valid until the generator is resumed twice more
-   * (stream and file sources recycle two buffers): consume or copy it before then. Throws AbortError when `signal` fires, and InvalidArgumentError
-   * (`ERR_S3ENC_SIZE_MISMATCH`) when a source announced a size and delivered another.
+   * (stream and file sources recycle two buffers), and owned buffers are wiped when the
+   * generator ends: consume or copy it before then. Throws AbortError when `signal` fires, and
+   * InvalidArgumentError (`ERR_S3ENC_SIZE_MISMATCH`) when a source announced a size and
+   * delivered another.
    */
   pieces(pieceSize: number, signal?: AbortSignal): AsyncGenerator<SourcePiece, void, undefined>;
-  /** Lets go of a stream source that will not be read (destroys it). Idempotent. */
+  /**
+   * Called when put is done with the source, read or not: destroys a stream source that was
+   * never read, wipes a copy the source owns. Idempotent.
+   */
   release(): void;
 }
 
@@ -84,9 +91,10 @@ export async function resolveSource(
   if (o.size !== undefined && (!Number.isSafeInteger(o.size) || o.size < 0)) {
     throw new InvalidArgumentError('size must be a non-negative safe integer');
   }
-  if (typeof source === 'string') return bufferSource(Buffer.from(source, 'utf8'), o.size);
+  if (typeof source === 'string') return bufferSource(Buffer.from(source, 'utf8'), o.size, true);
   if (source instanceof Uint8Array) {
-    return bufferSource(Buffer.from(source.buffer, source.byteOffset, source.byteLength), o.size);
+    const view = Buffer.from(source.buffer, source.byteOffset, source.byteLength);
+    return bufferSource(view, o.size, false);
   }
   if (isFileSource(source)) {
     const st = await stat(source.path);
@@ -118,29 +126,40 @@ function sizeMismatch(expected: number, actual: number): InvalidArgumentError {
   );
 }
 
-function bufferSource(buf: Buffer, size: number | undefined): ResolvedSource {
-  if (size !== undefined && size !== buf.length) throw sizeMismatch(size, buf.length);
+/** @param owned the buffer is our copy (of a string): wiped when done. */
+function bufferSource(buf: Buffer, size: number | undefined, owned: boolean): ResolvedSource {
+  if (size !== undefined && size !== buf.length) {
+    if (owned) buf.fill(0);
+    throw sizeMismatch(size, buf.length);
+  }
+  const wipe = () => {
+    if (owned) buf.fill(0);
+  };
   return {
     size: buf.length,
-    release: () => undefined,
+    release: wipe,
     // eslint-disable-next-line @typescript-eslint/require-await -- an async generator to share the interface
     async *pieces(pieceSize, signal) {
-      let index = 0;
-      let off = 0;
-      for (;;) {
-        checkAbort(signal);
-        const remaining = buf.length - off;
-        if (remaining < pieceSize) {
-          yield { index, offset: off, data: buf.subarray(off), last: true };
-          return;
+      try {
+        let index = 0;
+        let off = 0;
+        for (;;) {
+          checkAbort(signal);
+          const remaining = buf.length - off;
+          if (remaining < pieceSize) {
+            yield { index, offset: off, data: buf.subarray(off), last: true };
+            return;
+          }
+          yield {
+            index: index++,
+            offset: off,
+            data: buf.subarray(off, off + pieceSize),
+            last: false,
+          };
+          off += pieceSize;
         }
-        yield {
-          index: index++,
-          offset: off,
-          data: buf.subarray(off, off + pieceSize),
-          last: false,
-        };
-        off += pieceSize;
+      } finally {
+        wipe();
       }
     },
   };
@@ -152,13 +171,14 @@ function fileSource(path: string, size: number): ResolvedSource {
     release: () => undefined,
     async *pieces(pieceSize, signal) {
       const fh = await open(path, 'r');
+      const ring: Buffer[] = [];
       try {
         let index = 0;
         let off = 0;
-        const ring = [
+        ring.push(
           Buffer.allocUnsafe(Math.min(pieceSize, size)),
           Buffer.allocUnsafe(Math.min(pieceSize, size)),
-        ];
+        );
         for (;;) {
           checkAbort(signal);
           const want = Math.min(pieceSize, size - off);
@@ -183,6 +203,7 @@ function fileSource(path: string, size: number): ResolvedSource {
           if (last) return;
         }
       } finally {
+        wipeAll(ring);
         await fh.close();
       }
     },
@@ -214,10 +235,11 @@ function iterableSource(
         releaseIterable(stream, iter);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
+      const ring: Buffer[] = [];
       try {
         let index = 0;
         let offset = 0;
-        const ring: Buffer[] = [Buffer.allocUnsafe(pieceSize)];
+        ring.push(Buffer.allocUnsafe(pieceSize));
         let buf = ring[0]!;
         let fill = 0;
         for (;;) {
@@ -252,12 +274,18 @@ function iterableSource(
         if (size !== undefined && offset + fill !== size) throw sizeMismatch(size, offset + fill);
         yield { index, offset, data: buf.subarray(0, fill), last: true };
       } finally {
+        wipeAll(ring);
         signal?.removeEventListener('abort', onAbort);
         // Stopped early (failure, abort, return): the stream is not read to its end, so let it go.
         if (!finished) releaseIterable(stream, iter);
       }
     },
   };
+}
+
+/** Zeroes staging buffers that held plaintext. */
+function wipeAll(buffers: readonly Buffer[]): void {
+  for (const b of buffers) b.fill(0);
 }
 
 /** The next item, or an AbortError as soon as `signal` fires (even while the read is pending). */

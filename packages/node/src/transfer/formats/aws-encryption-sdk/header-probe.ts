@@ -1,6 +1,6 @@
 /**
  * Detecting an AWS Encryption SDK message from its first bytes (docs/FORMAT.md, "Header"),
- * with the data-key cap applied while reading: the count of encrypted data keys is read from
+ * with the data-key cap applied while parsing: core reads the count of encrypted data keys from
  * its fixed place before any of them is parsed, so a header listing thousands of keys costs
  * nothing and is refused (FormatError ERR_S3ENC_TOO_MANY_DATA_KEYS).
  * @internal
@@ -19,28 +19,14 @@ const KNOWN_SUITES = new Set([
 ]);
 
 /**
- * Where a header's fixed fields sit: v2 = version(1) suite(2) messageId(32) aadLength(2);
- * v1 = version(1) type(1) suite(2) messageId(16) aadLength(2). Then the AAD, then the
- * encrypted data key count (u16).
+ * Whether `b` starts like a header of a known suite: v2 = version(1) suite(2) …, v1 =
+ * version(1) type 0x80(1) suite(2) …. Only then is the data-key cap applied while parsing, so
+ * someone else's bytes that happen to start with 0x01 or 0x02 stay someone else's.
  */
-function fixedFields(b: Buffer): { suite: number; aadLengthAt: number } | undefined {
-  if (b[0] === 0x02 && b.length >= 3) return { suite: b.readUInt16BE(1), aadLengthAt: 35 };
-  if (b[0] === 0x01 && b.length >= 4 && b[1] === 0x80) {
-    return { suite: b.readUInt16BE(2), aadLengthAt: 20 };
-  }
-  return undefined;
-}
-
-/**
- * The number of encrypted data keys the header lists, once `b` holds that far; undefined
- * before (or when `b` does not start like a header of a known suite).
- */
-export function encryptedDataKeyCount(b: Buffer): number | undefined {
-  const f = fixedFields(b);
-  if (f === undefined || !KNOWN_SUITES.has(f.suite)) return undefined;
-  if (b.length < f.aadLengthAt + 2) return undefined;
-  const at = f.aadLengthAt + 2 + b.readUInt16BE(f.aadLengthAt);
-  return b.length < at + 2 ? undefined : b.readUInt16BE(at);
+function knownSuitePrefix(b: Buffer): boolean {
+  if (b[0] === 0x02 && b.length >= 3) return KNOWN_SUITES.has(b.readUInt16BE(1));
+  if (b[0] === 0x01 && b.length >= 4 && b[1] === 0x80) return KNOWN_SUITES.has(b.readUInt16BE(2));
+  return false;
 }
 
 /**
@@ -53,14 +39,9 @@ export function encryptedDataKeyCount(b: Buffer): number | undefined {
  *   bytes are not a framed message header.
  */
 export function readHeader(head: Buffer, maxEncryptedDataKeys: number): ParsedHeader | undefined {
-  const count = encryptedDataKeyCount(head);
-  if (count !== undefined && count > maxEncryptedDataKeys) {
-    throw new FormatError(
-      'ERR_S3ENC_TOO_MANY_DATA_KEYS',
-      `The message lists more than ${maxEncryptedDataKeys} encrypted data keys`,
-    );
-  }
-  const parsed = parseHeader(head);
+  // core refuses a count over the cap from the count field, before parsing any data key.
+  const cap = knownSuitePrefix(head) ? { maxEncryptedDataKeys } : {};
+  const parsed = parseHeader(head, cap);
   if (parsed !== undefined && parsed.info.frameLength > MAX_FRAME_LENGTH) {
     throw new FormatError(
       'ERR_S3ENC_FRAME_TOO_LARGE',

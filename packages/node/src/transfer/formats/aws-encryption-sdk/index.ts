@@ -4,9 +4,8 @@
  * and parallel for unsigned suites, read whole for signed ones.
  * @internal
  */
-import { FormatError } from '@s3enc/core';
+import { FormatError, MAX_HEADER_BYTES, S3_MAX_OBJECT_SIZE } from '@s3enc/core';
 import { hasMarker, MARKER_FORMAT } from '../../../marker.js';
-import { MAX_OBJECT_SIZE, MAX_PROBE_BYTES } from '../../limits.js';
 import type { AwsEncryptionSdkEnvelope } from '../envelope.js';
 import type {
   CiphertextReader,
@@ -24,8 +23,8 @@ import { prepareSignedRead } from './signed-read.js';
 const RANGED: FormatLimits = {
   ranges: true,
   parallel: true,
-  maxStoredSize: MAX_OBJECT_SIZE,
-  maxHeaderBytes: MAX_PROBE_BYTES,
+  maxStoredSize: S3_MAX_OBJECT_SIZE,
+  maxHeaderBytes: MAX_HEADER_BYTES,
 };
 const WHOLE: FormatLimits = { ...RANGED, ranges: false, parallel: false };
 
@@ -49,7 +48,7 @@ export const awsEncryptionSdkFormat: ObjectFormat = {
     }
     if (header === undefined) {
       const held = probe.head.length;
-      if (held < probe.storedSize && held < MAX_PROBE_BYTES)
+      if (held < probe.storedSize && held < MAX_HEADER_BYTES)
         return { kind: 'more', bytes: held + 1 };
       if (marked) {
         throw new FormatError(

@@ -7,7 +7,6 @@
 import {
   FormatError,
   FRAME_OVERHEAD,
-  MAX_FRAME_SEQ,
   frameCounts,
   plaintextSize as plaintextSizeOf,
 } from '@s3enc/core';
@@ -34,19 +33,14 @@ export function storedLayout(
   frameLength: number,
   headerLength: number,
 ): StoredLayout {
-  const P = plaintextSizeOf(bodySize, frameLength, headerLength);
+  // The size came from a server: a bad one is a FormatError, frame count and 5 TiB bounded.
+  const P = plaintextSizeOf(bodySize, frameLength, headerLength, { source: 's3-object' });
   const { regularFrames } = frameCounts({
     frameLength,
     headerLength,
     plaintextSize: P,
     ciphertextSize: bodySize,
   });
-  if (regularFrames + 1 > MAX_FRAME_SEQ) {
-    throw new FormatError(
-      'ERR_S3ENC_MESSAGE_TOO_LARGE',
-      'The object size needs more frames than the format allows',
-    );
-  }
   return {
     frameLength,
     headerLength,

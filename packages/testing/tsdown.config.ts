@@ -1,4 +1,4 @@
-import { defineConfig } from 'tsup';
+import { defineConfig } from 'tsdown';
 
 export default defineConfig({
   entry: [
@@ -7,11 +7,12 @@ export default defineConfig({
     'src/jest-global-setup.ts',
     'src/jest-global-teardown.ts',
   ],
-  format: ['esm'],
+  format: 'esm',
+  fixedExtension: false,
   dts: true,
   sourcemap: true,
   clean: true,
-  target: 'node20',
+  target: 'node22',
   platform: 'node',
   // Loaded only when the container runtime is chosen (it needs a Docker engine).
   external: ['testcontainers'],
