@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@s3enc/core';
 import { describe, expect, it } from 'vitest';
-import { resolveObjectFields } from './object-fields.js';
+import { resolveObjectFields, type ObjectFieldOptions } from './object-fields.js';
 
 describe('resolveObjectFields', () => {
   it('maps the options to request fields and lower-cases metadata keys', () => {
@@ -31,7 +31,7 @@ describe('resolveObjectFields', () => {
     expect(resolveObjectFields({})).toEqual({ fields: {}, metadata: {} });
   });
   it('refuses what S3 would refuse or what would hide the marker', () => {
-    for (const bad of [
+    const cases: ObjectFieldOptions[] = [
       { metadata: { 's3enc-format': 'x' } },
       { metadata: { 'bad key': 'x' } },
       { metadata: { k: 'line\nbreak' } },
@@ -41,7 +41,8 @@ describe('resolveObjectFields', () => {
       { tagging: '' },
       { tagging: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'v'])) },
       { cacheControl: 'a\r\nX-Injected: 1' },
-    ]) {
+    ];
+    for (const bad of cases) {
       expect(() => resolveObjectFields(bad), JSON.stringify(bad)).toThrow(InvalidArgumentError);
     }
   });
