@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { CreateKeyCommand, DisableKeyCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTestEnv, makeKmsClient, type TestBucket } from '../harness/env.js';
+import { startHostileS3, type HostileS3 } from '../harness/hostile-s3.js';
 import { runCli, useCliFixture, type CliResult } from './cli-helpers.js';
 
 const env = getTestEnv();
@@ -240,21 +241,17 @@ describe('credentials and Region', () => {
       ...without(cli, 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'),
       AWS_EC2_METADATA_DISABLED: 'true',
     };
-    for (const args of [
-      ['head', url('x')],
-      ['put', '-', url('x'), '--key-file', join(dir, 'none')],
-    ]) {
-      const r = await runCli(args, { env: none, input: 'x' });
-      if (args[0] === 'put') continue; // the key file is checked first; see below
-      expectFailure(
-        r,
-        4,
-        'ERR_S3ENC_CLI_NO_CREDENTIALS',
-        /no AWS credentials/,
-        /profile default/,
-        /--profile/,
-      );
-    }
+    const head = await runCli(['head', url('x')], { env: none });
+    expectFailure(
+      head,
+      4,
+      'ERR_S3ENC_CLI_NO_CREDENTIALS',
+      /no AWS credentials/,
+      /profile default/,
+      /--profile/,
+    );
+    const profiled = await runCli(['head', url('x'), '--profile', 'nobody'], { env: none });
+    expectFailure(profiled, 4, 'ERR_S3ENC_CLI_NO_CREDENTIALS', /profile nobody \(from --profile\)/);
     const r = await runCli(['get', url('x'), join(dir, 'nocred')], { env: none });
     expectFailure(r, 4, 'ERR_S3ENC_CLI_NO_CREDENTIALS', /AWS_ACCESS_KEY_ID/);
   });
@@ -335,6 +332,11 @@ describe('S3 answers', () => {
     expect(r.stderr).not.toMatch(/version-id/);
     r = await runCli(['get', missing, join(dir, 'nb')], { env: cli });
     expectFailure(r, 1, 'ERR_S3ENC_NO_SUCH_BUCKET');
+    // HEAD answers 404 without a body for both: the CLI asks which one is missing.
+    r = await runCli(['head', missing], { env: cli });
+    expectFailure(r, 1, 'ERR_S3ENC_NO_SUCH_BUCKET', /does not exist/);
+    r = await runCli(['head', url('no-such-key')], { env: cli });
+    expectFailure(r, 1, 'ERR_S3ENC_NO_SUCH_KEY');
     r = await runCli(['get', url('no-such-key'), join(dir, 'nk')], { env: cli });
     expectFailure(r, 1, 'ERR_S3ENC_NO_SUCH_KEY', /does not exist/);
   });
@@ -358,5 +360,106 @@ describe('S3 answers', () => {
       r = await runCli([...args, '--sse-c-key', `fileb://${k2}`], { env: cli });
       expectFailure(r, 4, 'ERR_S3ENC_CLI_SSE_C_KEY_MISMATCH', /not the key/);
     }
+  });
+});
+
+describe('answers only a programmable server gives on demand', () => {
+  // The hostile endpoint of the harness: a TLS server in front of MinIO that forwards every
+  // request unless a rule answers it (a stall, or an error document S3 or KMS would send).
+  let hostile: HostileS3;
+  let ca: string;
+  beforeAll(async () => {
+    hostile = await startHostileS3({ upstream: env.s3.endpoint, upstreamCa: env.ca });
+    ca = join(dir, 'hostile-ca.pem');
+    writeFileSync(ca, `${env.ca}\n${hostile.ca}`);
+  });
+  afterAll(async () => {
+    await hostile.close();
+  });
+
+  it('a server that never answers: ERR_S3ENC_CLI_TIMEOUT names the endpoint (--cli-read-timeout)', async () => {
+    hostile.program([{ respond: () => ({ kind: 'stall' }) }]);
+    const r = await runCli(
+      [
+        'head',
+        url('x'),
+        '--endpoint-url',
+        hostile.endpoint,
+        '--ca-bundle',
+        ca,
+        '--cli-read-timeout',
+        '1',
+      ],
+      { env: { ...cli, AWS_MAX_ATTEMPTS: '1' } },
+    );
+    expectFailure(r, 1, 'ERR_S3ENC_CLI_TIMEOUT', /no answer/, /--endpoint-url/);
+    expect(r.stderr).toContain(hostile.endpoint);
+  });
+
+  it('S3 AccessDenied names the action and the resource', async () => {
+    const denied = Buffer.from(
+      '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied.</Message></Error>',
+    );
+    hostile.program([
+      {
+        match: { method: 'GET' },
+        respond: () => ({
+          kind: 'reply',
+          reply: { status: 403, headers: { 'content-type': 'application/xml' }, body: denied },
+        }),
+      },
+    ]);
+    const r = await runCli(
+      [
+        'get',
+        url('secret.txt'),
+        join(dir, 'denied'),
+        '--endpoint-url',
+        hostile.endpoint,
+        '--ca-bundle',
+        ca,
+        '--json',
+      ],
+      { env: cli },
+    );
+    const doc = jsonError(r);
+    expect(r.code).toBe(4);
+    expect(doc.error.code).toBe('ERR_S3ENC_ACCESS_DENIED');
+    expect(doc.error.message).toBe(
+      `access denied: s3:GetObject on arn:aws:s3:::${bucket.name}/secret.txt (GetObject)`,
+    );
+    expect(doc.error.cause).toMatchObject({ kind: 'access-denied', action: 's3:GetObject' });
+  });
+
+  it('KMS AccessDeniedException names the key and where it came from', async () => {
+    const body = Buffer.from(
+      JSON.stringify({
+        __type: 'AccessDeniedException',
+        message: 'User is not authorized to perform: kms:GenerateDataKey',
+      }),
+    );
+    hostile.program([
+      {
+        respond: () => ({
+          kind: 'reply',
+          reply: { status: 400, headers: { 'content-type': 'application/x-amz-json-1.1' }, body },
+        }),
+      },
+    ]);
+    const r = await runCli(
+      ['put', '-', url('k'), '--kms-endpoint-url', hostile.endpoint, '--ca-bundle', ca],
+      {
+        env: cli,
+        input: 'x',
+      },
+    );
+    expectFailure(
+      r,
+      4,
+      'ERR_S3ENC_CLI_KMS_ACCESS_DENIED',
+      /KMS denied the use of the KMS key/,
+      /S3ENC_KMS_KEY_ID/,
+      /kms:GenerateDataKey/,
+    );
   });
 });

@@ -44,6 +44,11 @@ export const GLOBAL_OPTIONS = {
     valueName: 'FILE',
     description: 'PEM CA bundle to trust for private endpoints (else AWS_CA_BUNDLE)',
   },
+  'cli-read-timeout': {
+    type: 'string',
+    valueName: 'SECONDS',
+    description: 'give up on a request after this long without data (as the AWS CLI; default 60)',
+  },
   json: { type: 'boolean', description: 'print one JSON result (and errors as JSON)' },
   quiet: { type: 'boolean', short: 'q', description: 'print nothing but errors' },
   debug: {
@@ -61,6 +66,8 @@ export interface GlobalOptions {
   endpointUrl?: string;
   kmsEndpointUrl?: string;
   caBundle?: string;
+  /** --cli-read-timeout, as given. */
+  readTimeout?: string;
   json: boolean;
   quiet: boolean;
   debug: boolean;
@@ -160,6 +167,8 @@ export function parseCommandLine(
   if (kmsEndpointUrl !== undefined) global.kmsEndpointUrl = kmsEndpointUrl;
   const caBundle = str('ca-bundle');
   if (caBundle !== undefined) global.caBundle = caBundle;
+  const readTimeout = str('cli-read-timeout');
+  if (readTimeout !== undefined) global.readTimeout = readTimeout;
   return { command, positionals: parsed.positionals, values: v, global };
 }
 

@@ -30,12 +30,18 @@ export function s3ClientConfig(s: ClientSettings, concurrency?: number): S3Clien
     forcePathStyle: s.forcePathStyle,
     ca: s.caBundle,
     concurrency,
+    requestTimeout: s.requestTimeoutMs,
   });
   return withRetrySettings(cfg, s);
 }
 
 export function kmsClientConfig(s: ClientSettings): KMSClientConfig {
-  const cfg = buildKmsClientConfig({ endpoint: s.kmsEndpoint, region: s.region, ca: s.caBundle });
+  const cfg = buildKmsClientConfig({
+    endpoint: s.kmsEndpoint,
+    region: s.region,
+    ca: s.caBundle,
+    requestTimeout: s.requestTimeoutMs,
+  });
   return withRetrySettings(cfg, s);
 }
 

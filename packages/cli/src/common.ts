@@ -18,6 +18,7 @@ export function settingsOf(ctx: CommandContext): ClientSettings {
   const s = resolveSettings(ctx.global, ctx.io.env, ctx.aws);
   const src = s.sources ?? {};
   recordFacts({
+    settings: s,
     ...(s.profile !== undefined ? { profile: { name: s.profile, source: src.profile ?? '' } } : {}),
     ...(s.region !== undefined ? { region: { name: s.region, source: src.region ?? '' } } : {}),
     ...(s.s3Endpoint !== undefined

@@ -22,6 +22,8 @@ export interface ClientSettings {
   forcePathStyle: boolean;
   /** SDK attempts per request (AWS_MAX_ATTEMPTS / max_attempts); undefined = the SDK's default. */
   maxAttempts?: number | undefined;
+  /** --cli-read-timeout in ms; undefined = the transport's default (60 s). */
+  requestTimeoutMs?: number | undefined;
   /** AWS_RETRY_MODE / retry_mode; undefined = the SDK's default. */
   retryMode?: string | undefined;
   /** Where each value came from (`--endpoint-url`, `AWS_ENDPOINT_URL_S3`, `profile dev …`), for messages. */
@@ -96,6 +98,15 @@ export function resolveSettings(
     );
   }
   const forcePathStyle = style === 'path' || (style === undefined && s3Endpoint !== undefined);
+  let requestTimeoutMs: number | undefined;
+  if (g.readTimeout !== undefined) {
+    const t = g.readTimeout.trim();
+    if (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > 3600)
+      throw new UsageError(
+        `--cli-read-timeout expects whole seconds from 1 to 3600, got ${JSON.stringify(g.readTimeout)}`,
+      );
+    requestTimeoutMs = Number(t) * 1000;
+  }
   const sources: NonNullable<ClientSettings['sources']> = {};
   if (profile) sources.profile = profile.source;
   if (region) sources.region = region.source;
@@ -113,6 +124,7 @@ export function resolveSettings(
     forcePathStyle,
     maxAttempts: p?.maxAttempts?.value,
     retryMode: p?.retryMode?.value,
+    ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
     sources,
   };
 }

@@ -73,7 +73,7 @@ export function commandHelp(spec: CommandSpec): string {
     ...(spec.details ? ['', spec.details] : []),
     ...(Object.keys(spec.options).length > 0 ? ['', 'Options:', ...optionLines(spec.options)] : []),
     '',
-    'Global options: --profile, --region, --endpoint-url, --kms-endpoint-url, --ca-bundle, --json, --quiet, --debug, --no-color',
+    'Global options: --profile, --region, --endpoint-url, --kms-endpoint-url, --ca-bundle, --cli-read-timeout, --json, --quiet, --debug, --no-color',
     '',
   ].join('\n');
 }
@@ -114,6 +114,8 @@ async function printError(
 ): Promise<number> {
   // Loaded only on failure: it needs @s3enc/core's error classes.
   const { reportFor } = await import('./error-report.js');
+  // A body-less 404 cannot tell a missing bucket from a missing key: one HeadBucket can.
+  await (await import('./cause/missing-bucket.js')).probeMissingBucket(err);
   const r = reportFor(err, runFacts());
   const leftOpen = uploadLeftOpenBy(err);
   if (json) {

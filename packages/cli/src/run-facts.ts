@@ -5,6 +5,8 @@
  * that call `run()` in process run one at a time), so module state is enough; `run()` resets it.
  */
 
+import type { ClientSettings } from './config.js';
+
 /** Where a setting came from, as a user would name it. */
 export type SettingSource = string;
 
@@ -24,6 +26,10 @@ export interface RunFacts {
   sseCKey?: boolean;
   /** The S3 object (or bucket) the command works on. */
   target?: { bucket: string; key: string };
+  /** The client settings the command used (to probe after a failure: cause/missing-bucket.ts). */
+  settings?: ClientSettings;
+  /** Set after a failure when a HeadBucket found the bucket missing. */
+  bucketMissing?: boolean;
   /** The shared config and credentials files the SDK reads. */
   configFiles?: { config: string; credentials: string };
 }

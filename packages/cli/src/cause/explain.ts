@@ -333,7 +333,9 @@ export function explainCause(err: unknown, f: RunFacts = runFacts()): Explanatio
   }
   const kms = explainKms(links, f);
   if (kms !== undefined) return kms;
-  hit = findLink(links, NO_SUCH_BUCKET);
+  hit =
+    findLink(links, NO_SUCH_BUCKET) ??
+    (f.bucketMissing === true ? { link: links[0]!, id: 'NotFound (HeadBucket)' } : undefined);
   if (hit) {
     const bucket = f.target?.bucket;
     const ep = endpointOf('S3', f);
