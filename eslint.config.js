@@ -1,14 +1,15 @@
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: ['**/dist/**', '**/node_modules/**', '.cache/**', '**/*.js', '**/*.cjs', '**/*.mjs'],
   },
   // Type-checked as a consumer would, in a fresh project, by scripts/pack-check.sh.
   { ignores: ['scripts/consumer/**'] },
   js.configs.recommended,
-  ...tseslint.configs.strictTypeChecked,
+  tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
       parserOptions: {

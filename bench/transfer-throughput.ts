@@ -16,7 +16,8 @@ import {
   RawAesKeyringNode,
   RawAesWrappingSuiteIdentifier,
 } from '@aws-crypto/client-node';
-import { EncryptedS3Client, type HandlerKind } from '@s3enc/node';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { DIAGNOSTICS_CHANNELS, EncryptedS3Client, type HandlerKind } from '@s3enc/node';
 import { startTestServers } from '../test/harness/env.js';
 import {
   drain,
@@ -102,6 +103,19 @@ try {
     const v = [...xs].sort((a, b) => a - b);
     return v.length % 2 === 1 ? v[v.length >> 1]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
   };
+  /** Runs `fn` with a listener on every s3enc diagnostics channel (the events' cost). */
+  let events = 0;
+  const count = () => {
+    events++;
+  };
+  const withEvents = async (fn: () => Promise<unknown>) => {
+    for (const name of Object.values(DIAGNOSTICS_CHANNELS)) subscribe(name, count);
+    try {
+      return await fn();
+    } finally {
+      for (const name of Object.values(DIAGNOSTICS_CHANNELS)) unsubscribe(name, count);
+    }
+  };
   /** Median over repetitions of speed(a) / speed(b). */
   const paired = (a: Contender, b: Contender) => median(a.t.map((ta, i) => b.t[i]! / ta));
 
@@ -135,6 +149,9 @@ try {
       partSize: PART,
       queueSize: CONCURRENCY,
     }).done(),
+  );
+  const putEvents = row('put: s3enc, diagnostics events subscribed', () =>
+    withEvents(() => enc.put(bucket, 'enc-ev', { path: file })),
   );
   const putNodeHttps = row('put: s3enc, node:https handler only', () =>
     clients['node-https'].put(bucket, 'enc-nh', { path: file }),
@@ -172,6 +189,9 @@ try {
     );
     return n;
   });
+  const getEvents = row('get: s3enc, diagnostics events subscribed', () =>
+    withEvents(async () => drain((await enc.get(bucket, 'enc')).body)),
+  );
   const getNodeHttps = row('get: s3enc, node:https handler only', async () =>
     drain((await clients['node-https'].get(bucket, 'enc')).body),
   );
@@ -201,6 +221,12 @@ try {
   );
   console.log(
     `  encrypted get / GetObject -> decryptUnsigned...   ${ratio(getEnc, getOfficial)}  (>= 2)`,
+  );
+  console.log(
+    `  events subscribed / none, put                     ${ratio(putEvents, putEnc)}  (~1.00; ${events} events)`,
+  );
+  console.log(
+    `  events subscribed / none, get                     ${ratio(getEvents, getEnc)}  (~1.00)`,
   );
   console.log(
     `  undici / node:https handler, put                  ${ratio(putUndici, putNodeHttps)}`,

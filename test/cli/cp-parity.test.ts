@@ -126,7 +126,7 @@ describe('aws s3 cp options on put', () => {
       ['--storage-class', 'FAST', /--storage-class must be one of/],
       ['--metadata', 'novalue', /--metadata expects KEY=VALUE/],
       ['--expires', 'next tuesday', /--expires expects a time/],
-      ['--metadata', 's3enc-format=x', /reserved/],
+      ['--metadata', 's3enc-format=x', /belongs to an encryption format/],
     ] as const) {
       const r = await runCli(['put', '-', url('bad'), opt, val], { env: cli, input: 'x' });
       expect(r.code, r.stderr).toBe(2);

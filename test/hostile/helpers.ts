@@ -287,7 +287,7 @@ export async function runAllModes(
   f: Fixture,
   key: string,
   o: RunOptions = {},
-  modes = GET_MODES,
+  modes: readonly (Mode | 'cli-head')[] = GET_MODES,
 ): Promise<Run[]> {
   return Promise.all(modes.map((m) => runGet(f, m, key, o)));
 }

@@ -49,7 +49,9 @@ const firstRange = (key: string) => ({ ...objGet(key), range: /^bytes=0-/ });
 beforeAll(async () => {
   await f.writer.put(f.bucket.name, 'obj', plain, { frameLength: FRAME });
   A = await captureObject(f.s3, f.bucket.name, 'obj');
-  headerLength = (await f.writer.head(f.bucket.name, 'obj')).envelope!.headerLength;
+  const env = (await f.writer.head(f.bucket.name, 'obj')).envelope;
+  if (env?.format !== 'aws-encryption-sdk') throw new Error('expected an s3enc object');
+  headerLength = env.headerLength;
 });
 
 /** A ciphertext size consistent with the header's frame layout, about `approx` bytes long. */
@@ -126,7 +128,13 @@ describe('hostile S3: sizes and lengths the server claims (#13 items 2, 3, 4, 9)
       ...GET_MODES,
       'cli-head',
     ]);
-    expectRefusedClaim(runs);
+    // Fewer bytes than asked is a truncation (the object ends early) — a typed error either way.
+    for (const r of runs) expect(NOT_USAGE(r), r.mode).toBe(true);
+    expectTypedFailure(runs, {
+      plain,
+      codes: ['ERR_S3ENC_TRUNCATED', 'ERR_S3ENC_BAD_RESPONSE'],
+      exitCode: [1, 3],
+    });
     // Five runs; a bounded fetch makes a handful of requests each (with retries), not thousands.
     expect(f.hostile.requests.length).toBeLessThan(5 * 40);
   });

@@ -4,9 +4,10 @@
 // `localeCompare` order of its default) decrypt what s3enc wrote and write what s3enc reads, with
 // encryption contexts whose keys sort differently by UTF-8 bytes than by localeCompare (mixed
 // case, non-ASCII, many pairs), at frame-boundary sizes. A raw AES key is used exactly as the
-// CLI uses a key file: namespace `s3enc-raw-aes`, key name `sha256:` + 16 hex digits of the
-// key's SHA-256 (docs/FORMAT.md).
-import { createHash, randomBytes } from 'node:crypto';
+// CLI uses a key file, with the parameters docs/FORMAT.md gives another SDK (derived here from
+// that text, not from s3enc's code): namespace `s3enc-raw-aes`, key name `hmac-sha256:` + the
+// first 16 bytes, in hex, of HMAC-SHA256(key, "s3enc raw AES key name v1").
+import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { KMS } from '@aws-sdk/client-kms';
@@ -39,7 +40,7 @@ const F = 4096;
 const SIZES = [0, 1, F - 1, F, F + 1, 2 * F + 3];
 const NAMESPACE = 's3enc-raw-aes';
 const key = randomBytes(32);
-const keyName = `sha256:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+const keyName = `hmac-sha256:${createHmac('sha256', key).update('s3enc raw AES key name v1').digest('hex').slice(0, 32)}`;
 const keyFile = tempFile('peer.key', key.toString('hex'));
 
 /** Contexts whose UTF-8 byte order differs from localeCompare order, and one where they agree. */

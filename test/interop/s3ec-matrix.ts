@@ -183,10 +183,20 @@ export async function writeWithPeerReadWithS3enc(
     const target = join(dir, 'out');
     await client.getToFile(bucket, keyOf(c.sizes[last]!), target, getOptions);
     expect(readFileSync(target).equals(plains[last]!.bytes)).toBe(true);
-    const head = (await client.head(bucket, keyOf(c.sizes[last]!))) as unknown as {
-      format?: string;
-    };
+    const head = await client.head(bucket, keyOf(c.sizes[last]!));
     expect(head.format).toBe(c.format);
+    // The formats cannot authenticate a range: refused, pointing to convert.
+    if (c.sizes[last]! > 1) {
+      const ranged = await client
+        .get(bucket, keyOf(c.sizes[last]!), { ...getOptions, range: { start: 0, end: 1 } })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(ranged).toBeInstanceOf(S3EncError);
+      expect((ranged as S3EncError).code).toBe('ERR_S3ENC_RANGE_UNSUPPORTED');
+      expect((ranged as Error).message).toMatch(/convert/);
+    }
   } finally {
     client.destroy();
   }

@@ -2,6 +2,7 @@
 // GCM tag, each security-relevant metadata key, the instruction file, the V3 key commitment —
 // are refused with a typed error and nothing released (no byte from `get`'s stream, no file from
 // `getToFile`); so are a wrong key and a wrong encryption context.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -215,7 +216,8 @@ describe('tampered metadata', () => {
     const k = await tampered('v2', (o) => {
       o.metadata['x-amz-cek-alg'] = 'AES/CBC/PKCS5Padding';
       delete o.metadata['x-amz-tag-len'];
-      // A valid CBC length, so only the algorithm binding can catch it.
+      // A CBC IV and a valid CBC length, so only the algorithm binding can catch it.
+      o.metadata['x-amz-iv'] = randomBytes(16).toString('base64');
       o.body = o.body.subarray(0, o.body.length - (o.body.length % 16));
     });
     const lenient = new EncryptedS3Client(
@@ -246,7 +248,10 @@ describe('tampered instruction file', () => {
     const k = await tampered(
       'v3-if',
       (_o, instr) => {
-        instr!['x-amz-t'] = JSON.stringify({ ...context, stage: 'two' });
+        instr!['x-amz-t'] = JSON.stringify({
+          ...(JSON.parse(instr!['x-amz-t']!) as Record<string, string>),
+          stage: 'two',
+        });
       },
       true,
     );

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawAesKeyring } from '@s3enc/core';
 import { EncryptedS3Client } from '@s3enc/node';
 import { createTestBucket, getTestEnv, makeS3Client, type TestBucket } from '../harness/env.js';
 import { tempFile } from '../peers/peers.js';
@@ -50,9 +51,20 @@ const CASES: WriteCase[] = [
 
 describe('s3enc writes V3; the official clients read it', () => {
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const client = new EncryptedS3Client(
-      s3ecClientOptions(env, keys, { aesKey: c.key === 'aes' }, { kms: c.key === 'kms' }),
-    );
+    // A raw-key client: the same AES key as its keyring (s3enc objects) and as s3ec.aesKey
+    // (the V3 wrap key when the client has no KMS key), as one key file gives both.
+    const client = new EncryptedS3Client({
+      ...s3ecClientOptions(env, keys, { aesKey: c.key === 'aes' }, { kms: c.key === 'kms' }),
+      ...(c.key === 'aes'
+        ? {
+            keyring: rawAesKeyring({
+              key: new Uint8Array(keys.aesKey),
+              keyName: 's3ec-write-test',
+              keyNamespace: 's3enc-tests',
+            }),
+          }
+        : {}),
+    });
     const plains = plaintexts(SIZES);
     const keyOf = (n: number) => `${c.name}/${n}`;
     const ctx = c.key === 'kms' ? context : undefined;

@@ -35,7 +35,7 @@ export function peersManifest(): PeersManifest {
     });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
-    throw new Error(`scripts/peers.sh failed: ${err.stderr ?? err.message}`);
+    throw new Error(`scripts/peers.sh failed: ${err.stderr ?? err.message}`, { cause: e });
   }
   const last = out.trim().split('\n').pop() ?? '';
   manifest = JSON.parse(last) as PeersManifest;
@@ -147,27 +147,39 @@ function s3ecArgs(f: S3ecPeerFlags, objects: readonly (readonly [string, string]
   return a;
 }
 
-async function runPeer(cmd: string, args: string[], env: TestEnv): Promise<PeerRun> {
-  let stdout = '';
-  let stderr = '';
-  let code = 0;
+/** Runs a peer process; a non-zero exit is a result, not an exception. */
+async function execPeer(
+  cmd: string,
+  args: string[],
+  env: TestEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    ({ stdout, stderr } = await run(cmd, args, {
+    const { stdout, stderr } = await run(cmd, args, {
       env: peerProcessEnv(env),
       maxBuffer: 16 * 1024 * 1024,
       timeout: 5 * 60_000,
-    }));
+    });
+    return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string; message: string };
-    code = typeof err.code === 'number' ? err.code : 1;
-    stdout = err.stdout ?? '';
-    stderr = err.stderr ?? err.message;
+    return {
+      code: typeof err.code === 'number' ? err.code : 1,
+      stdout: err.stdout ?? '',
+      stderr: err.stderr ?? err.message,
+    };
   }
-  const results = stdout
+}
+
+function jsonLines<T>(stdout: string): T[] {
+  return stdout
     .split('\n')
     .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as PeerObjectResult);
-  return { code, results, stderr };
+    .map((l) => JSON.parse(l) as T);
+}
+
+async function runPeer(cmd: string, args: string[], env: TestEnv): Promise<PeerRun> {
+  const { code, stdout, stderr } = await execPeer(cmd, args, env);
+  return { code, results: jsonLines<PeerObjectResult>(stdout), stderr };
 }
 
 /** The Java clients: `v4` (S3EC 4.x), `sdk1-v1` (AmazonS3EncryptionClient), `sdk1-v2`. */
@@ -261,26 +273,8 @@ export async function runEsdkPeer(
   if (o.context) a.push('--context-json', JSON.stringify(o.context));
   if (o.frameLength !== undefined) a.push('--frame-length', String(o.frameLength));
   if (o.signed) a.push('--signed');
-  let stdout = '';
-  let stderr = '';
-  let code = 0;
-  try {
-    ({ stdout, stderr } = await run(m.python, a, {
-      env: peerProcessEnv(env),
-      maxBuffer: 16 * 1024 * 1024,
-      timeout: 5 * 60_000,
-    }));
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string; message: string };
-    code = typeof err.code === 'number' ? err.code : 1;
-    stdout = err.stdout ?? '';
-    stderr = err.stderr ?? err.message;
-  }
-  const results = stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as EsdkDecryptResult);
-  return { code, results, stderr };
+  const { code, stdout, stderr } = await execPeer(m.python, a, env);
+  return { code, results: jsonLines<EsdkDecryptResult>(stdout), stderr };
 }
 
 /** Writes `bytes` to a fresh file in a private temp dir and returns its path. */

@@ -141,7 +141,8 @@ export function createStreamingHandler(cfg: ReadConfig, http: HttpResponseStream
     try {
       // HEAD reads the envelope (no key unwrapped) and pins the version for the read.
       const h = await client.head(cfg.bucket, key, versionId ? { versionId } : {});
-      if (!h.encrypted) {
+      // S3 Encryption Client objects authenticate only whole: this handler serves s3enc ranges.
+      if (!h.encrypted || h.envelope.format !== 'aws-encryption-sdk') {
         json(http, responseStream, 415, { error: 'not an s3enc object' });
         return;
       }

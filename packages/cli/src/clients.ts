@@ -13,11 +13,16 @@ import {
   type ChecksumAlgorithm,
   type Keyring,
 } from '@s3enc/core';
-import { EncryptedS3Client, buildKmsClientConfig, buildS3ClientConfig } from '@s3enc/node';
+import {
+  EncryptedS3Client,
+  buildKmsClientConfig,
+  buildS3ClientConfig,
+  type S3ecOptions,
+} from '@s3enc/node';
 import { ServiceCallError } from './cause/service-call.js';
 import { UsageError } from './cli-errors.js';
 import type { ClientSettings } from './config.js';
-import { keyringFromKeyFile } from './key-file.js';
+import { keyringFromKeyFile, readAesKeyFile } from './key-file.js';
 import { assertPrivateKeyFile } from './key-file-permissions.js';
 import { requireRegion } from './region-required.js';
 import { keyMaterialPath } from './key-material-path.js';
@@ -209,6 +214,8 @@ export interface OpenClientOptions {
   partSize?: number | undefined;
   frameLength?: number | undefined;
   checksumAlgorithm?: ChecksumAlgorithm | undefined;
+  /** S3 Encryption Client options (the --key-file key is added as its AES key). */
+  s3ec?: Omit<S3ecOptions, 'aesKey'> | undefined;
 }
 
 /**
@@ -225,14 +232,23 @@ export async function openClient(
     const k = await buildKeyring(s, o.keys);
     const keyring = k.keyring;
     closeKeys = k.close;
-    const client = new EncryptedS3Client({
-      s3,
-      keyring,
-      ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
-      ...(o.partSize !== undefined ? { partSize: o.partSize } : {}),
-      ...(o.frameLength !== undefined ? { frameLength: o.frameLength } : {}),
-      ...(o.checksumAlgorithm !== undefined ? { checksumAlgorithm: o.checksumAlgorithm } : {}),
-    });
+    // The key file also unwraps S3 Encryption Client objects wrapped with an AES key (and wraps
+    // --format s3ec-v3 writes when no KMS key is given). The client keeps its own copy.
+    const aesKey = o.keys.keyFile !== undefined ? await readAesKeyFile(o.keys.keyFile) : undefined;
+    let client: EncryptedS3Client;
+    try {
+      client = new EncryptedS3Client({
+        s3,
+        keyring,
+        s3ec: { ...o.s3ec, ...(aesKey !== undefined ? { aesKey } : {}) },
+        ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
+        ...(o.partSize !== undefined ? { partSize: o.partSize } : {}),
+        ...(o.frameLength !== undefined ? { frameLength: o.frameLength } : {}),
+        ...(o.checksumAlgorithm !== undefined ? { checksumAlgorithm: o.checksumAlgorithm } : {}),
+      });
+    } finally {
+      aesKey?.fill(0);
+    }
     return {
       client,
       close: () => {

@@ -91,6 +91,30 @@ const TRANSFER = {
   concurrency: { type: 'string', valueName: 'N', description: 'parallel part transfers' },
 } as const satisfies OptionSpecs;
 
+/** Reading Amazon S3 Encryption Client objects (docs/s3ec.md). */
+const S3EC_READ = {
+  'instruction-file-suffix': {
+    type: 'string',
+    valueName: 'SUFFIX',
+    description: 'S3 Encryption Client instruction files are <key>SUFFIX (default .instruction)',
+  },
+  'rsa-private-key': {
+    type: 'string',
+    valueName: 'FILE',
+    description: 'PEM RSA private key for S3 Encryption Client objects wrapped with RSA',
+  },
+  'allow-unauthenticated-legacy-content': {
+    type: 'boolean',
+    description:
+      'read S3 Encryption Client objects with AES/CBC content (NOT authenticated: altered ciphertext can yield altered plaintext)',
+  },
+  'allow-legacy-key-wrapping': {
+    type: 'boolean',
+    description:
+      'unwrap legacy S3 Encryption Client envelopes (AESWrap, V1 x-amz-key AES/ECB or RSA PKCS#1 v1.5, Java RSA/OAEP-SHA-256)',
+  },
+} as const satisfies OptionSpecs;
+
 const NO_OVERWRITE = {
   'no-overwrite': { type: 'boolean', description: 'fail if the target already exists' },
 } as const satisfies OptionSpecs;
@@ -133,6 +157,17 @@ export const COMMANDS: CommandSpec[] = [
         valueName: 'TYPE',
         description: 'Content-Type to record (of the plaintext)',
       },
+      format: {
+        type: 'string',
+        valueName: 's3enc|s3ec-v3',
+        description:
+          "object format: s3enc (default; authenticated ranges) or s3ec-v3 (the Amazon S3 Encryption Client's V3, for readers that are the official clients)",
+      },
+      'instruction-file': {
+        type: 'boolean',
+        description:
+          'with --format s3ec-v3: the wrapped key in <key>.instruction instead of metadata',
+      },
       size: {
         type: 'string',
         valueName: 'SIZE',
@@ -173,6 +208,7 @@ export const COMMANDS: CommandSpec[] = [
       ...SSE_C_KEY,
       ...DOWNLOAD_TRANSFER,
       ...NO_OVERWRITE,
+      ...S3EC_READ,
       'follow-umask': {
         type: 'boolean',
         description:
@@ -187,9 +223,41 @@ export const COMMANDS: CommandSpec[] = [
     name: 'head',
     summary: 'show the envelope of an encrypted object (no secrets)',
     usage: ['head s3://bucket/key [--version-id ID]'],
-    options: { ...VERSION_ID, ...SSE_C_KEY },
+    options: {
+      ...VERSION_ID,
+      ...SSE_C_KEY,
+      'instruction-file-suffix': S3EC_READ['instruction-file-suffix'],
+    },
     positionals: { min: 1, max: 1 },
     load: () => import('./commands/head.js'),
+  },
+  {
+    name: 'convert',
+    summary: 'rewrite Amazon S3 Encryption Client objects in the s3enc format',
+    usage: [
+      'convert s3://bucket/key [options]',
+      'convert s3://bucket/prefix/ --recursive [--dryrun] [options]',
+    ],
+    details:
+      'Reads each S3 Encryption Client object (V1/V2/V3; verified whole) and writes it back in the s3enc\n' +
+      'format as a new version of the same key: user metadata, content type, tags, SSE and Object Lock\n' +
+      'retention are kept, the write is conditional on the source ETag, and the source version is never\n' +
+      'deleted (buckets without versioning are refused). s3enc and plaintext objects are skipped.',
+    options: {
+      ...KEY_OPTIONS,
+      'kms-discovery-account': {
+        type: 'string',
+        multiple: true,
+        valueName: 'ACCOUNT',
+        description: 'decrypt sources with any KMS key of this AWS account (repeatable)',
+      },
+      recursive: { type: 'boolean', description: 'every object under the prefix' },
+      dryrun: { type: 'boolean', description: 'report what would be converted; write nothing' },
+      ...SSE_C_KEY,
+      ...S3EC_READ,
+    },
+    positionals: { min: 1, max: 1 },
+    load: () => import('./commands/convert.js'),
   },
   {
     name: 'rm',

@@ -27,7 +27,9 @@ describe('aws s3 cp value syntax', () => {
         tagging: 'a=b',
         'cache-control': 'no-cache',
       }),
-    ).toEqual({ storageClass: 'STANDARD_IA', tagging: 'a=b', cacheControl: 'no-cache' });
+    ).toEqual({ storageClass: 'STANDARD_IA', tags: { a: 'b' }, cacheControl: 'no-cache' });
+    expect((await objectFieldsOf({ tagging: 'a=1&b=x%20y' })).tags).toEqual({ a: '1', b: 'x y' });
+    await expect(objectFieldsOf({ tagging: 'a=1&a=2' })).rejects.toThrow(/distinct/);
     await expect(objectFieldsOf({ 'storage-class': 'FAST' })).rejects.toThrow(/--storage-class/);
   });
 });

@@ -5,7 +5,7 @@
  * (and `--size`, with units), and the output switches `--no-progress` and `--only-show-errors`.
  * The specs load nothing; the parser runs only in `put`.
  */
-import type { ObjectFieldOptions } from '@s3enc/node';
+import type { ObjectFieldOptions, PutOptions } from '@s3enc/node';
 import { parseSize, stringOpt, stringsOpt, type OptionSpecs, type ParsedValues } from './args.js';
 import { UsageError } from './cli-errors.js';
 
@@ -119,9 +119,27 @@ export function sizeOption(values: ParsedValues): number | undefined {
   return undefined;
 }
 
+/** What the `aws s3 cp` options set on a put. */
+export type CpPutFields = ObjectFieldOptions & Pick<PutOptions, 'metadata' | 'tags'>;
+
+/** `--tagging k=v&k2=v2` (URL-encoded, as S3 and the AWS CLI take it) → tags. */
+export function parseTagging(text: string): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(text)) {
+    if (k === '' || Object.prototype.hasOwnProperty.call(tags, k))
+      throw new UsageError(
+        `--tagging expects distinct KEY=VALUE pairs joined by &, got ${JSON.stringify(text)}`,
+      );
+    tags[k] = v;
+  }
+  if (Object.keys(tags).length === 0)
+    throw new UsageError(`--tagging expects KEY=VALUE[&KEY=VALUE], got ${JSON.stringify(text)}`);
+  return tags;
+}
+
 /** The object fields of put from the `aws s3 cp` options. */
-export async function objectFieldsOf(values: ParsedValues): Promise<ObjectFieldOptions> {
-  const o: ObjectFieldOptions = {};
+export async function objectFieldsOf(values: ParsedValues): Promise<CpPutFields> {
+  const o: CpPutFields = {};
   const metadata = parseMetadata(stringsOpt(values, 'metadata'));
   if (metadata !== undefined) o.metadata = metadata;
   const cls = stringOpt(values, 'storage-class')?.toUpperCase();
@@ -143,6 +161,6 @@ export async function objectFieldsOf(values: ParsedValues): Promise<ObjectFieldO
   const expires = str('expires');
   if (expires !== undefined) o.expires = parseExpires(expires);
   const tagging = str('tagging');
-  if (tagging !== undefined) o.tagging = tagging;
+  if (tagging !== undefined) o.tags = parseTagging(tagging);
   return o;
 }

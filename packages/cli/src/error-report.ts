@@ -8,6 +8,7 @@ import {
   AbortError,
   errorFamilyOf,
   exitClassOf,
+  FAMILY_EXIT,
   S3EncError,
   S3RequestError,
   type ErrorFamily,
@@ -122,10 +123,13 @@ const CODE_HINTS: Partial<Record<string, string>> = {
   ERR_S3ENC_NOT_ENCRYPTED:
     'The object is not an s3enc object (see `s3enc head`); read it with an ordinary S3 client.',
   ERR_S3ENC_CLI_FILE_EXISTS: 'Choose another target, or remove the file first.',
+  ERR_S3ENC_S3EC_LEGACY_CONTENT:
+    'The object uses AES/CBC, which is not authenticated. If you accept that, repeat with --allow-unauthenticated-legacy-content, then `s3enc convert` it.',
+  ERR_S3ENC_S3EC_LEGACY_WRAPPING:
+    'The data key uses a legacy wrap; repeat with --allow-legacy-key-wrapping if you accept that, then `s3enc convert` the object.',
+  ERR_S3ENC_CONVERT_UNVERSIONED:
+    'Enable versioning on the bucket so the source version is kept (`s3enc harden` or the S3 console).',
 };
-
-/** The exit class of an s3enc error whose code is not registered (from another version). */
-const FAMILY_FALLBACK: ExitClass = 'failure';
 
 /** The exit code of each exit class of the error-code registry (docs/errors.md). */
 const EXIT_CODE_OF: Readonly<Record<ExitClass, ExitCode>> = {
@@ -216,7 +220,8 @@ function reportForInner(err: unknown): ErrorReport {
   if (family !== undefined && err instanceof S3EncError) {
     const message = oneLine(err.message);
     const code = err.code;
-    const exit = exitClassOf(code, family) ?? FAMILY_FALLBACK;
+    // A code from another version of s3enc, unknown here, gets its family's class.
+    const exit = exitClassOf(code, family) ?? FAMILY_EXIT[family];
     if (err instanceof S3RequestError) return s3Report(err, exit, code, message);
     if (exit === 'failure') {
       // A failure whose cause is an AWS access error (KMS denied, bad credentials) is one.

@@ -66,3 +66,29 @@ export async function keyringFromKeyFile(
     wipe(key);
   }
 }
+
+/**
+ * The 32 key bytes of a key file (for S3 Encryption Client objects wrapped with an AES key,
+ * which a keyring cannot reach). The caller wipes them.
+ */
+export async function readAesKeyFile(path: string): Promise<Buffer> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new LocalFileError(
+      'ERR_S3ENC_CLI_FILE',
+      `cannot read --key-file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      { cause: e },
+    );
+  }
+  try {
+    return decodeKey256(bytes, { what: '--key-file' });
+  } catch {
+    throw new UsageError(
+      `--key-file ${path} does not hold an AES-256 key (32 raw bytes, 64 hex or 44 base64 characters); create one with \`s3enc keygen FILE\``,
+    );
+  } finally {
+    wipe(bytes);
+  }
+}

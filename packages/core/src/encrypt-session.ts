@@ -169,6 +169,23 @@ export type InternalEncryptionSession = EncryptionSession & {
  * when the keyring cannot produce a data key.
  */
 export async function beginEncryption(o: BeginEncryptionOptions): Promise<EncryptionSession> {
+  return beginEncryptionWith(o, {});
+}
+
+/**
+ * Inputs that are random in production, fixed by the known-answer vector generator
+ * (packages/core/test/vectors/) so that our writer can be checked byte for byte. @internal
+ */
+export interface EncryptionSeam {
+  /** The 32-byte message id (default: fresh CSPRNG bytes). */
+  readonly messageId?: Uint8Array;
+}
+
+/** {@link beginEncryption} with the test seam. @internal not exported from the package. */
+export async function beginEncryptionWith(
+  o: BeginEncryptionOptions,
+  seam: EncryptionSeam,
+): Promise<EncryptionSession> {
   if (o === null || typeof o !== 'object') throw new InvalidArgumentError('options are required');
   checkKeyring(o.keyring);
   const frameLength = o.frameLength ?? DEFAULT_FRAME_LENGTH;
@@ -207,7 +224,11 @@ export async function beginEncryption(o: BeginEncryptionOptions): Promise<Encryp
         },
       );
     }
-    const messageId = randomBytes(MessageIdLength.V2);
+    const idLength: number = MessageIdLength.V2;
+    const messageId =
+      seam.messageId === undefined ? randomBytes(idLength) : Buffer.from(seam.messageId);
+    if (messageId.length !== idLength)
+      throw new InvalidArgumentError('the message id must be 32 bytes');
     frameKey = deriveFrameKey(material, messageId);
     const getCipher = frameKey.cipherFor;
     const keyCommitment = frameKey.commitment;

@@ -87,7 +87,8 @@ export {
   MIN_CONCURRENCY,
   MAX_CONCURRENCY,
   SDK_MAX_ATTEMPTS,
-  TRANSFER_ATTEMPTS,
+  READ_ATTEMPTS,
+  REQUEST_ATTEMPTS,
   ABORT_ATTEMPTS,
   RETRY_BASE_DELAY_MS,
   MAX_RETRY_DELAY_MS,
@@ -121,3 +122,6 @@ export {
 export { enforceHttpsOnly, hasMiddlewareStack, type WithMiddlewareStack } from './https-only.js';
 export { FORBIDDEN_TLS_OPTIONS, assertNoWeakening } from './tls-options.js';
 export type { ByteSource } from './byte-source.js';
+
+// Amazon S3 Encryption Client formats (docs/s3ec.md).
+export * from './s3ec/index.js';

@@ -15,6 +15,7 @@ import {
 } from '@aws-crypto/kms-keyring-node';
 import { InsecureTransportError, InvalidArgumentError } from './errors.js';
 import { enforceHttpsOnly, hasMiddlewareStack } from './https-only.js';
+import { rememberS3ecKmsKeys, s3ecKmsKeysOf } from './s3ec/keyring-kms-keys.js';
 import { assertNoWeakening, verifyingHttpsAgent } from './tls-options.js';
 import type { Keyring } from './types.js';
 
@@ -171,12 +172,17 @@ export function kmsKeyring(o: KmsKeyringOptions): Keyring {
   const clientProvider = kmsClientsFor(o);
   // The builder returns a MultiKeyringNode (a KeyringNode) made by @aws-crypto's own factory.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-  return buildAwsKmsMrkAwareStrictMultiKeyringNode({
+  const keyring: Keyring = buildAwsKmsMrkAwareStrictMultiKeyringNode({
     generatorKeyId,
     keyIds,
     clientProvider,
     ...(o.grantTokens ? { grantTokens: [...o.grantTokens] } : {}),
   });
+  // S3 Encryption Client objects are unwrapped with the same keys and clients (s3ec/).
+  rememberS3ecKmsKeys(keyring, [
+    { clientProvider, keyIds: [generatorKeyId, ...keyIds], grantTokens: o.grantTokens },
+  ]);
+  return keyring;
 }
 
 /** Options of {@link kmsDiscoveryKeyring}. */
@@ -239,15 +245,29 @@ export function kmsDiscoveryKeyring(o: KmsDiscoveryKeyringOptions): Keyring {
       'discoveryFilter must be { accountIDs: [12-digit account ids], partition: "aws" | … }',
     );
   }
+  const clientProvider = kmsClientsFor(o);
+  const discoveryFilter =
+    f !== undefined ? { accountIDs: [...f.accountIDs], partition: f.partition } : undefined;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-  return buildAwsKmsMrkAwareDiscoveryMultiKeyringNode({
+  const keyring: Keyring = buildAwsKmsMrkAwareDiscoveryMultiKeyringNode({
     regions: [...regions],
-    clientProvider: kmsClientsFor(o),
-    ...(f !== undefined
-      ? { discoveryFilter: { accountIDs: [...f.accountIDs], partition: f.partition } }
-      : {}),
+    clientProvider,
+    ...(discoveryFilter !== undefined ? { discoveryFilter } : {}),
     ...(o.grantTokens ? { grantTokens: [...o.grantTokens] } : {}),
   });
+  // S3 Encryption Client objects are unwrapped with the same Regions, filter and clients.
+  rememberS3ecKmsKeys(keyring, [
+    {
+      clientProvider,
+      discovery: {
+        regions: [...regions],
+        discoveryFilter,
+        trustAnyKmsKeyForDecryption: o.trustAnyKmsKeyForDecryption,
+      },
+      grantTokens: o.grantTokens,
+    },
+  ]);
+  return keyring;
 }
 
 /**
@@ -259,8 +279,13 @@ export function multiKeyring(o: { generator?: Keyring; children?: readonly Keyri
   if (o.generator === undefined && (o.children ?? []).length === 0) {
     throw new InvalidArgumentError('multiKeyring needs a generator or children');
   }
-  return new MultiKeyringNode({
+  const keyring = new MultiKeyringNode({
     ...(o.generator ? { generator: o.generator } : {}),
     children: [...(o.children ?? [])],
   });
+  rememberS3ecKmsKeys(
+    keyring,
+    [o.generator, ...(o.children ?? [])].flatMap((k) => s3ecKmsKeysOf(k)),
+  );
+  return keyring;
 }

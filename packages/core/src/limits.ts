@@ -43,10 +43,12 @@ export const MIN_CONCURRENCY = 1;
 export const MAX_CONCURRENCY = 64;
 /** Attempts of the AWS SDK's own retry strategy per request (the SDK's `maxAttempts`). */
 export const SDK_MAX_ATTEMPTS = 5;
-/** Attempts of one ranged GET or part upload on top of the SDK's (failures it does not repeat). */
-export const TRANSFER_ATTEMPTS = 4;
-/** Attempts of AbortMultipartUpload before the upload id is reported as left behind. */
-export const ABORT_ATTEMPTS = 3;
+/** Attempts of one ranged GET on top of the SDK's (a body cut mid-read is not retried by it). */
+export const READ_ATTEMPTS = 4;
+/** Attempts of the header fetch, of a part upload and of single-request writes, on top of the SDK's. */
+export const REQUEST_ATTEMPTS = 3;
+/** Attempts of AbortMultipartUpload after a failed upload (each bounded in time) before the upload id is reported. */
+export const ABORT_ATTEMPTS = 4;
 /** First back-off between transfer attempts, doubled each time up to {@link MAX_RETRY_DELAY_MS}. */
 export const RETRY_BASE_DELAY_MS = 50;
 /** Longest back-off between transfer attempts. */

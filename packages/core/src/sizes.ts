@@ -41,6 +41,8 @@ export interface MessageLayout {
    * layout apart from ours (empty final frame).
    */
   readonly ciphertextSize?: number;
+  /** Where `ciphertextSize` came from (see {@link SizeSource}); default `argument`. */
+  readonly ciphertextSizeSource?: SizeSource;
 }
 
 /** The frames and ciphertext bytes that cover a plaintext range. */
@@ -236,7 +238,9 @@ export function frameOffset(seq: number, frameLength: number, headerLength: numb
 export function frameCounts(layout: MessageLayout): { regularFrames: number; finalLength: number } {
   const { frameLength: F, plaintextSize: P } = layout;
   if (layout.ciphertextSize !== undefined) {
-    const p = plaintextSize(layout.ciphertextSize, F, layout.headerLength);
+    const p = plaintextSize(layout.ciphertextSize, F, layout.headerLength, {
+      source: layout.ciphertextSizeSource ?? 'argument',
+    });
     if (p !== P) {
       throw new FormatError(
         'ERR_S3ENC_BAD_MESSAGE_SIZE',

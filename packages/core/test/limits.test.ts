@@ -12,7 +12,7 @@ import {
   MAX_HEADER_BYTES,
   S3_MAX_OBJECT_SIZE,
 } from '../src/limits.js';
-import { ciphertextSize, plaintextSize } from '../src/sizes.js';
+import { ciphertextSize, frameRangeFor, plaintextSize } from '../src/sizes.js';
 import { FormatError, InvalidArgumentError } from '../src/errors.js';
 
 const H = 200;
@@ -69,5 +69,21 @@ describe('limits', () => {
     expect(() => plaintextSize(2 ** 53, F, H)).toThrow(InvalidArgumentError);
     expect(() => plaintextSize(over, F, H)).not.toThrow();
     expect(t(ciphertextSize(10 * F + 5, F, H))()).toBe(10 * F + 5);
+  });
+
+  it('a layout says where its ciphertext size came from', () => {
+    const F = 1024 * 1024;
+    const huge = H + 2 ** 23 * (F + 32) + 40; // 8 TiB: consistent with F, few frames, above S3's maximum
+    const layout = {
+      frameLength: F,
+      headerLength: H,
+      plaintextSize: 2 ** 23 * F,
+      ciphertextSize: huge,
+    };
+    const range = { start: 0, end: 1 };
+    expect(() => frameRangeFor(range, { ...layout, ciphertextSizeSource: 's3-object' })).toThrow(
+      expect.objectContaining({ code: 'ERR_S3ENC_MESSAGE_TOO_LARGE' }),
+    );
+    expect(frameRangeFor(range, layout).firstFrame).toBe(1);
   });
 });

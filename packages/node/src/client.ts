@@ -9,6 +9,11 @@ import {
   InvalidArgumentError,
   assertChecksumAlgorithm,
   kmsKeyring,
+  legacyRawKeyName,
+  RAW_KEY_NAMESPACE,
+  rawAesKeyring,
+  rawKeyName,
+  s3ecKmsKeysOf,
   MAX_CONCURRENCY,
   MIN_CONCURRENCY,
   S3_MAX_PART_SIZE,
@@ -29,18 +34,24 @@ import type { GetOptions, ReadOptions } from './transfer/download/read-options.j
 import { getObjectToFile, type GetToFileResult } from './transfer/download/to-file.js';
 import { getObjectStream, type GetResult } from './transfer/download/to-stream.js';
 import { headObject, type HeadResult } from './transfer/head.js';
+import { convertObject, type ConvertOptions, type ConvertResult } from './transfer/convert.js';
 import { putObject } from './transfer/upload/put-object.js';
 import type { PutOptions, PutResult } from './transfer/upload/put-options.js';
 import type { PutSource } from './transfer/upload/sources.js';
 import { buildS3ClientConfig, type TransportOptions } from './transport/client-config.js';
 import { enforceHttpsOnly } from './transport/https-only.js';
+import {
+  s3ecSettings,
+  wipeS3ecSettings,
+  type S3ecOptions,
+} from './transfer/formats/s3ec/settings.js';
 
 export type { GetResult, GetToFileResult };
 
 /** S3 connection settings (an `http://` endpoint is refused), or an S3Client you built. */
 export type S3Input = S3Client | Omit<TransportOptions, 'concurrency'>;
 
-/** Options of {@link EncryptedS3Client}. Give `keyring` or `kmsKeyIds`. */
+/** Options of {@link EncryptedS3Client}. Give `keyring`, `kmsKeyIds`, or only `s3ec.aesKey`. */
 export interface EncryptedS3ClientOptions {
   /** S3 settings or an existing S3Client (a request that is not https:// is then refused by middleware). */
   s3: S3Input;
@@ -57,6 +68,12 @@ export interface EncryptedS3ClientOptions {
    * custom transport.
    */
   kms?: KMSClient | Omit<TransportOptions, 'concurrency' | 'forcePathStyle'> | undefined;
+  /**
+   * Reading (and writing V3 of) the Amazon S3 Encryption Client formats: instruction file
+   * suffix, raw AES / RSA keys, and the options that loosen the defaults (docs/s3ec.md). KMS
+   * keys come from `kmsKeyIds` or the KMS keyring(s) given as `keyring`.
+   */
+  s3ec?: S3ecOptions | undefined;
   /** Parallel part uploads / ranged GETs per transfer. Default 4. */
   concurrency?: number | undefined;
   /** Target ciphertext bytes per part. Default 8 MiB (minimum 5 MiB). */
@@ -120,10 +137,25 @@ export class EncryptedS3Client {
     if (keyring !== undefined && options.kmsKeyIds !== undefined) {
       throw new InvalidArgumentError('give keyring or kmsKeyIds, not both');
     }
-    if (keyring === undefined) {
+    const aesOnly =
+      keyring === undefined &&
+      (options.kmsKeyIds === undefined || options.kmsKeyIds.length === 0) &&
+      options.s3ec?.aesKey !== undefined;
+    if (aesOnly) {
+      // Only a raw AES key: it is the s3enc keyring too, named as the CLI names a key file's
+      // key (RAW_KEY_NAMESPACE / rawKeyName), so `--key-file` and `s3ec.aesKey` read each
+      // other's objects.
+      const key = options.s3ec!.aesKey!;
+      keyring = rawAesKeyring({
+        key,
+        keyName: rawKeyName(key),
+        keyNamespace: RAW_KEY_NAMESPACE,
+        legacyKeyNames: [legacyRawKeyName(key)],
+      });
+    } else if (keyring === undefined) {
       const ids = options.kmsKeyIds;
       if (ids === undefined || ids.length === 0)
-        throw new InvalidArgumentError('a keyring or kmsKeyIds is required');
+        throw new InvalidArgumentError('a keyring, kmsKeyIds or s3ec.aesKey is required');
       // One client per key Region (see KmsClientPool); closed by destroy().
       this.#kms = new KmsClientPool(options.kms);
       const clientProvider = this.#kms.provider;
@@ -132,6 +164,9 @@ export class EncryptedS3Client {
     this.#ctx = {
       s3: this.s3,
       keyring,
+      // kmsKeyring / kmsDiscoveryKeyring / multiKeyring record their KMS keys and clients:
+      // S3EC objects are unwrapped by the same keys, through the same https-only clients.
+      formatSettings: { s3ec: s3ecSettings(options.s3ec, s3ecKmsKeysOf(keyring)) },
       defaults: {
         concurrency,
         partSize,
@@ -197,8 +232,24 @@ export class EncryptedS3Client {
     return headObject(this.#ctx, bucket, key, options);
   }
 
+  /**
+   * Rewrites an Amazon S3 Encryption Client object (V1/V2/V3, verified whole first) in the
+   * s3enc format as a new version of the same key — user metadata, content type, tags, SSE and
+   * Object Lock retention kept, the source version never deleted, the write conditional on the
+   * source's ETag. s3enc and plaintext objects are reported `skipped`. See docs/s3ec.md.
+   *
+   * @throws as {@link getToFile} for the source; InvalidArgumentError
+   *   (ERR_S3ENC_CONVERT_UNVERSIONED) in a bucket without versioning unless
+   *   `allowUnversionedOverwrite`; S3RequestError (ERR_S3ENC_OBJECT_CHANGED) when the source
+   *   changed while it was converted (nothing written).
+   */
+  convertObject(bucket: string, key: string, options?: ConvertOptions): Promise<ConvertResult> {
+    return convertObject(this.#ctx, bucket, key, options);
+  }
+
   /** Closes the S3 and KMS clients this client created (never clients you passed in). */
   destroy(): void {
+    if (this.#ctx.formatSettings !== undefined) wipeS3ecSettings(this.#ctx.formatSettings.s3ec);
     if (this.#ownsS3) this.s3.destroy();
     this.#kms?.destroy();
   }

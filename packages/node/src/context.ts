@@ -5,6 +5,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ChecksumAlgorithm, CommitmentPolicy, Keyring } from '@s3enc/core';
 import { InvalidArgumentError, S3_MAX_PARTS, S3_MIN_PART_SIZE } from '@s3enc/core';
+import type { FormatSettings } from './transfer/formats/object-format.js';
 
 /** Defaults every transfer starts from. */
 export interface TransferDefaults {
@@ -24,6 +25,8 @@ export interface TransferDefaults {
 export interface ClientContext {
   readonly s3: S3Client;
   readonly keyring: Keyring;
+  /** Settings of the formats other than s3enc's own (S3 Encryption Client keys and options). */
+  readonly formatSettings?: FormatSettings | undefined;
   readonly defaults: TransferDefaults;
 }
 

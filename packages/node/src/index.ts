@@ -9,19 +9,21 @@ export {
   type S3Input,
 } from './client.js';
 export type { PutSource, FileSource } from './transfer/upload/sources.js';
-export type {
-  MultipartUploadRef,
-  PutOptions,
-  PutResult,
-} from './transfer/upload/put-options.js';
+export type { MultipartUploadRef, PutOptions, PutResult } from './transfer/upload/put-options.js';
 export {
   STORAGE_CLASSES,
   type StorageClass,
   type ObjectFieldOptions,
 } from './transfer/upload/object-fields.js';
 export type { GetOptions, ReadOptions, ObjectFacts } from './transfer/download/read-options.js';
-export { describeObject, type HeadResult } from './transfer/head.js';
-export type { EnvelopeDescription } from './transfer/formats/envelope.js';
+export { describeObject, type DescribeOptions, type HeadResult } from './transfer/head.js';
+export type {
+  EnvelopeDescription,
+  AwsEncryptionSdkEnvelope,
+  S3ecEnvelope,
+} from './transfer/formats/envelope.js';
+export type { S3ecOptions } from './transfer/formats/s3ec/settings.js';
+export type { ConvertOptions, ConvertResult } from './transfer/convert.js';
 export type { TransferProgress, ProgressListener } from './context.js';
 export {
   MIN_PART_SIZE,

@@ -36,7 +36,7 @@ describe('encryptedClientOptions', () => {
 
   it('hands out copies of the credentials (the AWS SDK annotates what it is given)', () => {
     const o = encryptedClientOptions(env);
-    const creds = (o.s3 as { credentials: Record<string, unknown> }).credentials;
+    const creds = (o.s3 as unknown as { credentials: Record<string, unknown> }).credentials;
     creds.$source = { annotated: true };
     expect(env.s3.credentials).toEqual({ accessKeyId: 'AK', secretAccessKey: 'SK' });
   });

@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { ByteRange } from '@s3enc/core';
+import { InvalidArgumentError, type ByteRange } from '@s3enc/core';
 import type { GetOptions } from '@s3enc/node';
 import {
   boolOpt,
@@ -25,6 +25,7 @@ import { applyUmaskMode, FOLLOW_UMASK } from '../file-mode.js';
 import { formatBytes } from '../output.js';
 import { createProgress } from '../progress.js';
 import { parseRange, resolveRange } from '../range.js';
+import { s3ecOptionsOf } from '../s3ec-options.js';
 import { getToNewFile } from '../new-file.js';
 import { parseS3Url } from '../s3-url.js';
 import { terminalSafe } from '../terminal-text.js';
@@ -87,8 +88,10 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   }
   if (target === '-') ctx.out.dataOnStdout = true;
 
+  const s3ec = await s3ecOptionsOf(v);
   const { client, close } = await openClient(settingsOf(ctx), {
     keys,
+    s3ec,
     concurrency:
       concurrency === undefined ? undefined : parsePositiveInt('concurrency', concurrency),
   });
@@ -106,12 +109,18 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       });
       if (!h.encrypted) {
         throw new UsageError(
-          `s3://${bucket}/${key} is not an s3enc object; download it with an ordinary S3 client`,
+          `s3://${bucket}/${key} is not encrypted (neither s3enc nor an S3 Encryption Client object); download it with an ordinary S3 client`,
         );
       }
       versionId = h.versionId ?? versionId;
       total = h.envelope.plaintextSize;
-      if (rangeSpec !== undefined) {
+      if (rangeSpec !== undefined && h.envelope.format !== 'aws-encryption-sdk') {
+        throw new InvalidArgumentError(
+          `s3://${bucket}/${key} is an Amazon S3 Encryption Client object (${h.envelope.format}): one GCM tag covers the whole object, so a range of it cannot be authenticated. Read it whole, or run \`s3enc convert s3://${bucket}/${key}\` to rewrite it in the s3enc format, whose ranges are authenticated.`,
+          { code: 'ERR_S3ENC_RANGE_UNSUPPORTED' },
+        );
+      }
+      if (rangeSpec !== undefined && total !== undefined) {
         range = resolveRange(rangeSpec, total);
         total = range.end - range.start;
       }
@@ -136,6 +145,8 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       range: ByteRange;
       bytes: number;
       path: string | null;
+      /** Read by a whole-body format (S3 Encryption Client): authenticated as a whole. */
+      whole: boolean;
     };
     try {
       if (target === '-') {
@@ -147,6 +158,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
           range: r.range,
           bytes: done,
           path: null,
+          whole: r.format?.startsWith('s3ec') === true,
         };
       } else {
         const r = noOverwrite
@@ -159,6 +171,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
           range: r.range,
           bytes: r.bytesWritten,
           path: target,
+          whole: r.format?.startsWith('s3ec') === true,
         };
       }
     } finally {
@@ -179,7 +192,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
         summary.path === null
           ? ''
           : terminalSafe(
-              `decrypted s3://${bucket}/${key}${summary.versionId !== undefined ? ` version ${summary.versionId}` : ''} → ${summary.path} (${formatBytes(summary.bytes)}${range ? `, bytes ${summary.range.start}-${summary.range.end - 1}` : ''}, every frame authenticated)`,
+              `decrypted s3://${bucket}/${key}${summary.versionId !== undefined ? ` version ${summary.versionId}` : ''} → ${summary.path} (${formatBytes(summary.bytes)}${range ? `, bytes ${summary.range.start}-${summary.range.end - 1}` : ''}, ${summary.whole ? 'authenticated whole before release' : 'every frame authenticated'})`,
             ),
     );
   } finally {

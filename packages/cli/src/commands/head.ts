@@ -12,7 +12,34 @@ function human(url: string, h: HeadResult): string {
   const rows: Array<[string, string]> = [];
   rows.push(['version', h.versionId ?? '(unversioned)']);
   rows.push(['stored size', `${h.storedSize} bytes${h.encrypted ? ' (ciphertext)' : ''}`]);
-  if (h.encrypted) {
+  if (h.encrypted && h.envelope.format !== 'aws-encryption-sdk') {
+    const e = h.envelope;
+    rows.push([
+      'encryption',
+      `client-side, Amazon S3 Encryption Client ${e.format} (metadata v${e.metadataVersion}, ${e.metadataLocation === 'object' ? 'on the object' : `instruction file ${e.instructionFileKey ?? ''}`})`,
+    ]);
+    rows.push([
+      'content',
+      `${e.contentAlgorithm === '115' ? 'AES-256-GCM, HKDF-SHA512, key-committing (suite 115)' : e.contentAlgorithm}${e.authenticated ? '' : ' — NOT authenticated (needs --allow-unauthenticated-legacy-content)'}`,
+    ]);
+    rows.push([
+      'data key wrap',
+      `${e.wrapAlgorithm}${e.legacyKeyWrapping ? ' — legacy (needs --allow-legacy-key-wrapping)' : ''}`,
+    ]);
+    rows.push([
+      'plaintext size',
+      e.plaintextSize === undefined
+        ? 'known after decryption (CBC padding)'
+        : `${e.plaintextSize} bytes (${formatBytes(e.plaintextSize)})`,
+    ]);
+    e.keyIds.forEach((k, i) => rows.push([i === 0 ? 'KMS key named' : '', k]));
+    const pairs = Object.entries({ ...e.encryptionContext, ...e.materialDescription });
+    const label =
+      Object.keys(e.encryptionContext).length > 0 ? 'encryption context' : 'material description';
+    if (pairs.length === 0) rows.push([label, '(none)']);
+    pairs.forEach(([k, val], i) => rows.push([i === 0 ? label : '', `${k}=${val}`]));
+    rows.push(['ranges', 'whole object only (`s3enc convert` for authenticated ranges)']);
+  } else if (h.encrypted && h.envelope.format === 'aws-encryption-sdk') {
     const e = h.envelope;
     rows.push(['encryption', `client-side, AWS Encryption SDK message v${e.formatVersion}`]);
     rows.push([
@@ -29,7 +56,10 @@ function human(url: string, h: HeadResult): string {
       rows.push([i === 0 ? 'encryption context' : '', `${k}=${val}`]),
     );
   } else {
-    rows.push(['encryption', 'NOT an s3enc object (no client-side encryption)']);
+    rows.push([
+      'encryption',
+      'NOT an s3enc object, nor an S3 Encryption Client object (no client-side encryption)',
+    ]);
   }
   rows.push([
     'server-side',
@@ -60,6 +90,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   const { bucket, key } = parseS3Url(ctx.positionals[0]!);
   const versionId = stringOpt(ctx.values, 'version-id');
   const sseCustomerKey = (await sseCKeyOf(ctx.values))?.key;
+  const instructionFileSuffix = stringOpt(ctx.values, 'instruction-file-suffix');
   // No keyring: head unwraps nothing.
   const s3 = makeS3Client(settingsOf(ctx));
   try {
@@ -67,6 +98,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       signal: ctx.signal,
       ...(versionId !== undefined ? { versionId } : {}),
       ...(sseCustomerKey ? { sseCustomerKey } : {}),
+      ...(instructionFileSuffix !== undefined ? { instructionFileSuffix } : {}),
     });
     ctx.out.result({ ok: true, ...h }, () => human(`s3://${bucket}/${key}`, h));
   } finally {

@@ -79,6 +79,14 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   const checksumAlgorithm = checksumOf(v);
   const contentType = stringOpt(v, 'content-type');
   const objectFields = await objectFieldsOf(v);
+  const format = stringOpt(v, 'format');
+  if (format !== undefined && format !== 's3enc' && format !== 's3ec-v3')
+    throw new UsageError(`--format takes s3enc or s3ec-v3, not ${format}`);
+  const instructionFile = boolOpt(v, 'instruction-file');
+  if (instructionFile && format !== 's3ec-v3')
+    throw new UsageError('--instruction-file applies to --format s3ec-v3');
+  if (format === 's3ec-v3' && frameSize !== undefined)
+    throw new UsageError('--frame-size applies to the s3enc format only');
 
   // The source first: a missing file should fail before any key or network work.
   let size: number | undefined;
@@ -144,6 +152,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       ...(sse ? { sse } : {}),
       ...(contentType !== undefined ? { contentType } : {}),
       ...objectFields,
+      ...(format === 's3ec-v3' ? { format, ...(instructionFile ? { instructionFile } : {}) } : {}),
       // Known to the interrupt handler while it is open (main.ts: a repeated Ctrl-C).
       onMultipartUpload: (u) => {
         upload = u;
@@ -164,6 +173,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
         ok: true,
         bucket: r.bucket,
         key: r.key,
+        format: r.format ?? 's3enc',
         versionId: r.versionId ?? null,
         etag: r.etag ?? null,
         plaintextSize: r.plaintextSize,

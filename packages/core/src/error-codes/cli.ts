@@ -22,16 +22,16 @@ export const CLI_ERROR_CODES = {
     exit: 'failure',
     meaning: 'a local file cannot be read or created (the input of put, --key-file, --sse-c-key)',
   },
-  ERR_S3ENC_CLI_NO_REGION: {
-    family: 'invalid-argument',
-    exit: 'usage',
-    meaning: 'no AWS Region configured (no --region, AWS_REGION or profile region)',
-  },
   ERR_S3ENC_CLI_KEY_FILE_PERMISSIONS: {
     family: 'other',
     exit: 'failure',
     meaning:
-      'a key file (--key-file, --sse-c-key) is accessible by group or others; chmod 600 it or pass --allow-insecure-key-file-permissions',
+      'a key file (--key-file, --sse-c-key) that group or others can access, refused unless --allow-insecure-key-file-permissions',
+  },
+  ERR_S3ENC_CLI_NO_REGION: {
+    family: 'invalid-argument',
+    exit: 'usage',
+    meaning: 'no AWS Region configured (no --region, AWS_REGION or profile region)',
   },
   ERR_S3ENC_CLI_CONFIG: {
     family: 'invalid-argument',

@@ -7,6 +7,7 @@ import { CLI_ERROR_CODES } from './cli.js';
 import { CORE_ERROR_CODES } from './core.js';
 import { OBJECT_LOCK_ERROR_CODES } from './object-lock.js';
 import { POSTURE_ERROR_CODES } from './posture.js';
+import { S3EC_ERROR_CODES } from './s3ec.js';
 import { FAMILY_EXIT, type ErrorCodeRow, type ErrorFamily, type ExitClass } from './row.js';
 import { TRANSFER_ERROR_CODES } from './transfer.js';
 
@@ -18,6 +19,7 @@ export const ERROR_CODE_TABLES = Object.freeze({
   'object-lock': OBJECT_LOCK_ERROR_CODES,
   posture: POSTURE_ERROR_CODES,
   transfer: TRANSFER_ERROR_CODES,
+  s3ec: S3EC_ERROR_CODES,
   cli: CLI_ERROR_CODES,
 });
 
@@ -27,6 +29,7 @@ export const ERROR_CODES = Object.freeze({
   ...OBJECT_LOCK_ERROR_CODES,
   ...POSTURE_ERROR_CODES,
   ...TRANSFER_ERROR_CODES,
+  ...S3EC_ERROR_CODES,
   ...CLI_ERROR_CODES,
 });
 

@@ -113,12 +113,14 @@ export const TRANSFER_ERROR_CODES = {
   ERR_S3ENC_RANGE_UNSUPPORTED: {
     family: 'invalid-argument',
     exit: 'usage',
-    meaning: 'a range asked of an object whose format authenticates only whole (signed suite, S3EC)',
+    meaning:
+      'a range asked of an object whose format authenticates only whole (signed suite, S3EC)',
   },
   ERR_S3ENC_BAD_RESPONSE: {
     family: 's3-request',
     exit: 'failure',
-    meaning: 'a server answer that contradicts the request (over-long body, wrong Content-Range, impossible size)',
+    meaning:
+      'a server answer that contradicts the request (over-long body, wrong Content-Range, impossible size)',
   },
   ERR_S3ENC_S3_REQUEST: {
     family: 's3-request',

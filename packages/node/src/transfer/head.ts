@@ -3,13 +3,15 @@
  * unwrapped, no KMS call).
  * Reached through EncryptedS3Client.head, or describeObject with a plain S3Client.
  */
-import { DEFAULT_MAX_ENCRYPTED_DATA_KEYS } from '@s3enc/core';
+import { checkInstructionFileSuffix, DEFAULT_MAX_ENCRYPTED_DATA_KEYS } from '@s3enc/core';
+import { DEFAULT_S3EC_SETTINGS } from './formats/s3ec/settings.js';
+import type { FormatSettings } from './formats/object-format.js';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ClientContext } from '../context.js';
 import { enforceHttpsOnly } from '../transport/https-only.js';
 import { openObject } from './download/open.js';
 import type { ObjectFacts, ReadOptions } from './download/read-options.js';
-import type { EnvelopeDescription } from './formats/envelope.js';
+import type { EnvelopeDescription, S3ecEnvelope } from './formats/envelope.js';
 
 /** Bytes fetched to describe an object: enough for most headers (more are fetched if needed). */
 const HEAD_FIRST_BYTES = 4096;
@@ -17,8 +19,13 @@ const HEAD_FIRST_BYTES = 4096;
 /** What `head` returns. */
 export type HeadResult = ObjectFacts &
   (
-    | { readonly encrypted: true; readonly envelope: EnvelopeDescription }
-    | { readonly encrypted: false; readonly envelope: undefined }
+    | {
+        readonly encrypted: true;
+        /** `s3enc` (the AWS Encryption SDK message) or the S3 Encryption Client's `s3ec-v1`/`-v2`/`-v3`. */
+        readonly format: 's3enc' | S3ecEnvelope['format'];
+        readonly envelope: EnvelopeDescription;
+      }
+    | { readonly encrypted: false; readonly format: undefined; readonly envelope: undefined }
   );
 
 /**
@@ -32,6 +39,7 @@ export type HeadResult = ObjectFacts &
 export async function headObject(
   ctx: Pick<ClientContext, 's3'> & {
     defaults?: Pick<ClientContext['defaults'], 'maxEncryptedDataKeys'>;
+    formatSettings?: FormatSettings;
   },
   bucket: string,
   key: string,
@@ -40,9 +48,11 @@ export async function headObject(
   const maxEdks = ctx.defaults?.maxEncryptedDataKeys ?? DEFAULT_MAX_ENCRYPTED_DATA_KEYS;
   const opened = await openObject(ctx, bucket, key, o, HEAD_FIRST_BYTES, maxEdks);
   const { facts, detected } = opened;
-  if (detected === undefined) return { ...facts, encrypted: false, envelope: undefined };
+  if (detected === undefined)
+    return { ...facts, encrypted: false, format: undefined, envelope: undefined };
   const envelope = await detected.describe(opened.reader, o.signal);
-  return { ...facts, encrypted: true, envelope };
+  const format = envelope.format === 'aws-encryption-sdk' ? 's3enc' : envelope.format;
+  return { ...facts, encrypted: true, format, envelope };
 }
 
 /**
@@ -56,8 +66,22 @@ export function describeObject(
   s3: S3Client,
   bucket: string,
   key: string,
-  options?: ReadOptions,
+  options?: DescribeOptions,
 ): Promise<HeadResult> {
   enforceHttpsOnly(s3);
-  return headObject({ s3 }, bucket, key, options);
+  const { instructionFileSuffix, ...read } = options ?? {};
+  const s3ec =
+    instructionFileSuffix === undefined
+      ? DEFAULT_S3EC_SETTINGS
+      : {
+          ...DEFAULT_S3EC_SETTINGS,
+          instructionFileSuffix: checkInstructionFileSuffix(instructionFileSuffix),
+        };
+  return headObject({ s3, formatSettings: { s3ec } }, bucket, key, read);
+}
+
+/** Options of {@link describeObject}. */
+export interface DescribeOptions extends ReadOptions {
+  /** Suffix of S3 Encryption Client instruction files (default `.instruction`). */
+  instructionFileSuffix?: string | undefined;
 }

@@ -9,10 +9,12 @@ import { FormatError, MAX_HEADER_BYTES, S3RequestError } from '@s3enc/core';
 import { checkBucketKey, type ClientContext } from '../../context.js';
 import { toS3Error } from '../../s3-errors.js';
 import { sseCustomerKeyParams } from '../../sse.js';
+import { DEFAULT_S3EC_SETTINGS } from '../formats/s3ec/settings.js';
 import type {
   CiphertextReader,
   DetectedObject,
   FormatProbe,
+  FormatSettings,
   ObjectFormat,
   RelatedObject,
 } from '../formats/object-format.js';
@@ -48,7 +50,7 @@ export interface OpenedObject {
  *   S3 Encryption Client metadata) is malformed.
  */
 export async function openObject(
-  ctx: Pick<ClientContext, 's3'>,
+  ctx: Pick<ClientContext, 's3'> & { formatSettings?: FormatSettings | undefined },
   bucket: string,
   key: string,
   o: ReadOptions,
@@ -72,6 +74,7 @@ export async function openObject(
     head,
     maxEncryptedDataKeys,
     readRelated: (k, max) => readRelated({ ...target, key: k, pin: {} }, max, o.signal),
+    settings: formatSettingsOf(ctx),
     signal: o.signal,
   });
 
@@ -102,6 +105,13 @@ export async function openObject(
     },
   };
   return { facts, detected, reader, target };
+}
+
+/** The client's format settings, or the defaults (no S3EC keys) for a bare S3 client. */
+export function formatSettingsOf(ctx: {
+  formatSettings?: FormatSettings | undefined;
+}): FormatSettings {
+  return ctx.formatSettings ?? { s3ec: DEFAULT_S3EC_SETTINGS };
 }
 
 /** The first ranged GET: facts and bytes; an empty object is described by HeadObject. */

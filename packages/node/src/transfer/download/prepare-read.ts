@@ -15,7 +15,7 @@ import {
 import { checkInt, type ClientContext } from '../../context.js';
 import type { DecryptPolicy } from '../formats/object-format.js';
 import { events, now, since } from '../diagnostics.js';
-import { openObject } from './open.js';
+import { formatSettingsOf, openObject } from './open.js';
 import { rangedPieces } from './parallel-fetch.js';
 import { plaintextRead } from './plaintext.js';
 import type { GetOptions, PreparedRead, ReadTarget } from './read-options.js';
@@ -70,7 +70,7 @@ export async function prepareRead(
   const { limits } = detected;
   if (o.range !== undefined && !limits.ranges) {
     throw new InvalidArgumentError(
-      `The object (${detected.format}) is authenticated only as a whole (a signed suite's signature covers the whole message), so a byte range of it cannot be authenticated on its own. Read the whole object.`,
+      `The object (${detected.format}) is authenticated only as a whole (${limits.wholeBodyReason ?? "a signed suite's signature covers the whole message"}), so a byte range of it cannot be authenticated on its own. Read the whole object.`,
       { code: 'ERR_S3ENC_RANGE_UNSUPPORTED' },
     );
   }
@@ -78,13 +78,14 @@ export async function prepareRead(
   if (!limits.ranges && target === 'stream') {
     // Checked before any key use: get would hold all of it in memory until authenticated.
     const P = await detected.plaintextSize(reader, signal);
-    if (P > cap) throw tooLargeForMemory(P, cap);
+    if (P > cap) throw tooLargeForMemory(P, cap, detected.format);
   }
   const policy: DecryptPolicy = {
     keyring: ctx.keyring,
     requiredEncryptionContext: o.encryptionContext,
     commitmentPolicy: o.commitmentPolicy ?? d.commitmentPolicy,
     maxEncryptedDataKeys,
+    settings: formatSettingsOf(ctx),
   };
   const t0 = now();
   const read = await detected.prepareRead({ policy, range: o.range, chunkSize, reader, signal });
@@ -96,7 +97,7 @@ export async function prepareRead(
   const chunks =
     read.kind === 'ranged'
       ? () => rangedPieces(read, reader, limits.parallel ? concurrency : 1, signal, at)
-      : () => wholeBodyPieces(read, target, cap);
+      : () => wholeBodyPieces(read, target, cap, detected.format);
   return {
     facts,
     format: detected.format,

@@ -11,7 +11,7 @@ import {
   S3EncError,
   S3RequestError,
   S3_MAX_OBJECT_SIZE,
-  TRANSFER_ATTEMPTS,
+  READ_ATTEMPTS,
 } from '@s3enc/core';
 import { toS3Error, withRetries } from '../../s3-errors.js';
 import type { ObjectPin } from './object-facts.js';
@@ -46,6 +46,14 @@ export function badResponse(message: string): S3RequestError {
   return new S3RequestError('ERR_S3ENC_BAD_RESPONSE', message);
 }
 
+function truncated(cause?: unknown): IntegrityError {
+  return new IntegrityError(
+    'ERR_S3ENC_TRUNCATED',
+    'The object ended before the bytes asked for',
+    cause === undefined ? undefined : { cause },
+  );
+}
+
 /** A size the server claims, bounded: a safe integer within S3's 5 TiB. */
 export function checkClaimedSize(n: number, what: string): number {
   if (!Number.isSafeInteger(n) || n < 0 || n > S3_MAX_OBJECT_SIZE) {
@@ -66,7 +74,7 @@ const CONTENT_RANGE = /^bytes (\d{1,20})-(\d{1,20})\/(\d{1,20})$/;
  * @throws IntegrityError ERR_S3ENC_TRUNCATED when the object ends before the bytes asked for;
  *   S3RequestError ERR_S3ENC_BAD_RESPONSE when the server sends more than asked, another range,
  *   or a size that is not a safe integer within 5 TiB; S3RequestError (ERR_S3ENC_OBJECT_CHANGED,
- *   ERR_S3ENC_NO_SUCH_KEY, a 416 when not `exact`…) after at most TRANSFER_ATTEMPTS tries;
+ *   ERR_S3ENC_NO_SUCH_KEY, a 416 when not `exact`…) after at most READ_ATTEMPTS tries;
  *   AbortError.
  */
 export async function rangedGet(
@@ -89,29 +97,18 @@ export async function rangedGet(
         { abortSignal: signal },
       );
       const total = totalOf(res, start, end);
-      if (exact && total < end) {
-        throw new IntegrityError(
-          'ERR_S3ENC_TRUNCATED',
-          'The object ended before the bytes asked for',
-        );
-      }
+      if (exact && total < end) throw truncated();
       const want = Math.min(end, total) - start;
       const chunks = await readExactly(res, want);
       return { chunks, length: want, total, response: res };
     },
-    TRANSFER_ATTEMPTS,
+    READ_ATTEMPTS,
     signal,
     { operation: 'GetObject', bucket: t.bucket, key: t.key },
   ).catch((err: unknown) => {
     if (exact && !(err instanceof S3EncError) && statusIs(err, 416)) {
       // The server refuses a range inside the size it announced: the object is shorter.
-      throw new IntegrityError(
-        'ERR_S3ENC_TRUNCATED',
-        'The object ended before the bytes asked for',
-        {
-          cause: err,
-        },
-      );
+      throw truncated(err);
     }
     throw toS3Error(err, 'GetObject', GET_CODES, signal);
   });
@@ -138,15 +135,16 @@ function totalOf(res: GetObjectCommandOutput, start: number, end: number): numbe
   const from = Number(m[1]);
   const to = Number(m[2]);
   const total = checkClaimedSize(Number(m[3]), 'an object size');
-  if (from !== start || to < from || to >= total || to > end - 1) {
+  if (from !== start || to < from || to >= total) {
     throw badResponse('GetObject answered with another range than the one asked');
   }
-  if (to !== Math.min(end, total) - 1) {
-    throw badResponse('GetObject answered with another range than the one asked');
+  const last = Math.min(end, total) - 1;
+  const length = res.ContentLength;
+  if (to > last || (length !== undefined && length > to - from + 1)) {
+    throw badResponse('GetObject sent more than the range asked');
   }
-  if (res.ContentLength !== undefined && res.ContentLength !== to - from + 1) {
-    throw badResponse('GetObject Content-Length contradicts its Content-Range');
-  }
+  // Fewer bytes than the object holds in the range asked: the object ends early.
+  if (to < last || (length !== undefined && length < last - from + 1)) throw truncated();
   return total;
 }
 
@@ -169,9 +167,7 @@ export async function readExactly(res: GetObjectCommandOutput, want: number): Pr
       chunks.push(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
     }
   }
-  if (n < want) {
-    throw new IntegrityError('ERR_S3ENC_TRUNCATED', 'The object ended before the bytes asked for');
-  }
+  if (n < want) throw truncated();
   return chunks;
 }
 

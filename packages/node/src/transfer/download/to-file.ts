@@ -23,6 +23,8 @@ const WRITE_BATCH = 8 * 1024 * 1024;
 /** What `getToFile` returns. */
 export interface GetToFileResult extends ObjectFacts {
   readonly encrypted: boolean;
+  /** The format read: `aws-encryption-sdk` (s3enc), `s3ec-v1`/`-v2`/`-v3`; undefined for plaintext. */
+  readonly format: string | undefined;
   readonly path: string;
   readonly plaintextSize: number;
   readonly range: ByteRange;
@@ -75,6 +77,7 @@ export async function getObjectToFile(
   return {
     ...read.facts,
     encrypted: read.encrypted,
+    format: read.format,
     path,
     plaintextSize: read.plaintextSize,
     range: read.range,

@@ -11,6 +11,8 @@ import type { GetOptions, ObjectFacts, PreparedRead } from './read-options.js';
 export interface GetResult extends ObjectFacts {
   /** False only for objects read with `allowPlaintext` that are not s3enc messages. */
   readonly encrypted: boolean;
+  /** The format read: `aws-encryption-sdk` (s3enc), `s3ec-v1`/`-v2`/`-v3`; undefined for plaintext. */
+  readonly format: string | undefined;
   readonly header: HeaderInfo | undefined;
   readonly plaintextSize: number;
   /** The plaintext range delivered (the whole object unless `range` was given). */
@@ -72,6 +74,7 @@ export async function getObjectStream(
   return {
     ...read.facts,
     encrypted: read.encrypted,
+    format: read.format,
     header: read.header,
     plaintextSize: read.plaintextSize,
     range: read.range,

@@ -14,9 +14,17 @@ import type { ReadTarget } from './read-options.js';
 export const DEFAULT_MAX_SIGNED_PLAINTEXT_IN_MEMORY = 64 * 1024 * 1024;
 
 /** The error for a plaintext larger than the in-memory cap. */
-export function tooLargeForMemory(size: number, cap: number): InvalidArgumentError {
+export function tooLargeForMemory(
+  size: number,
+  cap: number,
+  format?: string,
+): InvalidArgumentError {
+  const what =
+    format?.startsWith('s3ec') === true
+      ? `is an S3 Encryption Client object (${format}) and holds ${size} bytes of plaintext: get would have to keep it all in memory until its tag verifies`
+      : `uses a signed algorithm suite and holds ${size} bytes of plaintext: get would have to keep it all in memory until the signature verifies`;
   return new InvalidArgumentError(
-    `The object uses a signed algorithm suite and holds ${size} bytes of plaintext: get would have to keep it all in memory until the signature verifies (limit ${cap}). Use getToFile, or raise maxSignedPlaintextInMemory.`,
+    `The object ${what} (limit ${cap}). Use getToFile, or raise maxSignedPlaintextInMemory.`,
     { code: 'ERR_S3ENC_SIGNED_MESSAGE_TOO_LARGE' },
   );
 }
@@ -25,6 +33,7 @@ export async function* wholeBodyPieces(
   read: WholeBodyRead,
   target: ReadTarget,
   cap: number,
+  format?: string,
 ): AsyncGenerator<Piece, void, undefined> {
   try {
     if (target === 'file') {
@@ -41,7 +50,7 @@ export async function* wholeBodyPieces(
       for await (const data of read.plaintext()) {
         held.push(data);
         n += data.length;
-        if (n > cap) throw tooLargeForMemory(n, cap);
+        if (n > cap) throw tooLargeForMemory(n, cap, format);
       }
     } catch (err) {
       for (const b of held) b.fill(0);

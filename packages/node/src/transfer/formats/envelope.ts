@@ -25,5 +25,35 @@ export interface AwsEncryptionSdkEnvelope {
   readonly signed: boolean;
 }
 
-/** The envelope of an s3enc object, read without any key. */
-export type EnvelopeDescription = AwsEncryptionSdkEnvelope;
+/** The envelope of an Amazon S3 Encryption Client object (docs/s3ec.md), read without any key. */
+export interface S3ecEnvelope {
+  /** The generation of client that wrote it: `s3ec-v1` (V1-era, SES), `s3ec-v2`, `s3ec-v3`. */
+  readonly format: 's3ec-v1' | 's3ec-v2' | 's3ec-v3';
+  /** The specification's metadata version by key names (1 `x-amz-key`, 2 `x-amz-key-v2`, 3 `x-amz-c`). */
+  readonly metadataVersion: 1 | 2 | 3;
+  readonly metadataLocation: 'object' | 'instruction-file';
+  /** The instruction file's key, when the metadata (or part of it) is there. */
+  readonly instructionFileKey: string | undefined;
+  /** `AES/GCM/NoPadding`, `AES/CBC/PKCS5Padding` or `115` (V3). */
+  readonly contentAlgorithm: string;
+  /** `kms`, `kms+context`, `AES/GCM`, `RSA-OAEP-SHA1`, `AESWrap`, `AES`, `RSA`, … */
+  readonly wrapAlgorithm: string;
+  /** False for AES/CBC content (read only with allowUnauthenticatedLegacyContent). */
+  readonly authenticated: boolean;
+  /** True for wraps read only with allowLegacyKeyWrapping. */
+  readonly legacyKeyWrapping: boolean;
+  /** True for V3 (the data key is committed). */
+  readonly committing: boolean;
+  /** KMS keys the metadata names (the V1-era `kms_cmk_id`); other wraps name none. */
+  readonly keyIds: readonly string[];
+  /** KMS wraps: the encryption context sent to KMS. */
+  readonly encryptionContext: EncryptionContext;
+  /** Raw-key wraps: the material description. */
+  readonly materialDescription: EncryptionContext;
+  /** Plaintext bytes; for CBC only when the metadata states it (otherwise known after reading). */
+  readonly plaintextSize: number | undefined;
+  readonly ciphertextSize: number;
+}
+
+/** The envelope of an encrypted object, read without any key: one member per format. */
+export type EnvelopeDescription = AwsEncryptionSdkEnvelope | S3ecEnvelope;

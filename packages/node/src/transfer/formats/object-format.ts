@@ -21,6 +21,12 @@ import type {
   Keyring,
 } from '@s3enc/core';
 import type { EnvelopeDescription } from './envelope.js';
+import type { S3ecSettings } from './s3ec/settings.js';
+
+/** Per-client settings that only some formats read (the S3 Encryption Client's keys, suffix, options). */
+export interface FormatSettings {
+  readonly s3ec: S3ecSettings;
+}
 
 /** Another object of the same bucket, read by a format during detection (an instruction file). */
 export interface RelatedObject {
@@ -52,6 +58,7 @@ export interface FormatProbe {
    * `maxBytes`.
    */
   readRelated(key: string, maxBytes: number): Promise<RelatedObject | undefined>;
+  readonly settings: FormatSettings;
   readonly signal: AbortSignal | undefined;
 }
 
@@ -77,6 +84,8 @@ export interface FormatLimits {
   readonly maxStoredSize: number;
   /** Bytes from offset 0 detection may ask for, at most. */
   readonly maxHeaderBytes: number;
+  /** Why a range cannot be read (`ranges: false`), for the refusal's message. */
+  readonly wholeBodyReason?: string | undefined;
 }
 
 /** Decryption settings the caller chose (or the client's defaults). */
@@ -85,6 +94,7 @@ export interface DecryptPolicy {
   readonly requiredEncryptionContext: EncryptionContext | undefined;
   readonly commitmentPolicy: CommitmentPolicy | undefined;
   readonly maxEncryptedDataKeys: number | undefined;
+  readonly settings: FormatSettings;
 }
 
 /** Reads stored bytes for a format: exactly [start, end) of the object it was detected on. */

@@ -7,5 +7,14 @@
  */
 import { awsEncryptionSdkFormat } from './aws-encryption-sdk/index.js';
 import type { ObjectFormat } from './object-format.js';
+import { s3ecInstructionFileFormat, s3ecMetadataFormat } from './s3ec/index.js';
 
-export const OBJECT_FORMATS: readonly ObjectFormat[] = Object.freeze([awsEncryptionSdkFormat]);
+/**
+ * S3EC metadata first (a sure sign, no extra request), then the AWS Encryption SDK's bytes,
+ * then the S3EC instruction file lookup (one extra GET, only for objects nothing claimed).
+ */
+export const OBJECT_FORMATS: readonly ObjectFormat[] = Object.freeze([
+  s3ecMetadataFormat,
+  awsEncryptionSdkFormat,
+  s3ecInstructionFileFormat,
+]);

@@ -11,14 +11,14 @@ import {
   type CreateMultipartUploadCommandInput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { ABORT_ATTEMPTS, AbortError, TRANSFER_ATTEMPTS, combinePartChecksums } from '@s3enc/core';
+import { ABORT_ATTEMPTS, AbortError, REQUEST_ATTEMPTS, combinePartChecksums } from '@s3enc/core';
 import { isListenerFailure } from '../../context.js';
 import { toS3Error, withRetries } from '../../s3-errors.js';
 import { eventError, events } from '../diagnostics.js';
 import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
 import { partWorker, pieceQueue, type PartResult } from './part-worker.js';
 import type { MultipartUploadRef, PutResult } from './put-options.js';
-import { PUT_CODES } from './single-put.js';
+import { putCodesFor, writeConditions } from './single-put.js';
 import type { SourcePiece } from './sources.js';
 import type { UploadJob } from './upload-job.js';
 
@@ -127,17 +127,17 @@ async function complete(
     ChecksumType: s.checksumType,
     ...(s.checksumType === 'FULL_OBJECT' ? { [CHECKSUM_FIELD[s.algorithm]]: checksum.value } : {}),
     MpuObjectSize: ciphertextSize,
-    ...(s.noOverwrite ? { IfNoneMatch: '*' } : {}),
+    ...writeConditions(s),
     ...s.sse.perRequest,
   } as CompleteMultipartUploadCommandInput;
   const done = await withRetries(
     // Not cancelled mid-flight either: the object may or may not exist afterwards.
     () => ctx.s3.send(new CompleteMultipartUploadCommand(input)),
-    TRANSFER_ATTEMPTS,
+    REQUEST_ATTEMPTS,
     undefined,
     { operation: 'CompleteMultipartUpload', bucket: s.bucket, key: s.key },
   ).catch((err: unknown) => {
-    throw toS3Error(err, 'CompleteMultipartUpload', PUT_CODES, signal);
+    throw toS3Error(err, 'CompleteMultipartUpload', putCodesFor(s), signal);
   });
   if (s.checksumType === 'FULL_OBJECT') checkEcho(done, s.algorithm, checksum.value);
   return {
@@ -200,7 +200,7 @@ export async function abortUpload(
  * message names the upload id, and `openMultipartUpload` holds bucket, key and upload id (for
  * a caller that aborts it later, or a person who runs `aws s3api abort-multipart-upload`).
  */
-function markUploadLeftOpen(err: unknown, upload: MultipartUploadRef): void {
+export function markUploadLeftOpen(err: unknown, upload: MultipartUploadRef): void {
   if (typeof err !== 'object' || err === null) return;
   Object.defineProperty(err, 'openMultipartUpload', { value: upload, enumerable: true });
   if (err instanceof Error && !isListenerFailure(err)) {

@@ -10,7 +10,7 @@ import {
   FRAME_OVERHEAD,
   InvalidArgumentError,
   S3EncError,
-  TRANSFER_ATTEMPTS,
+  REQUEST_ATTEMPTS,
   type PartDigest,
 } from '@s3enc/core';
 import { MAX_PARTS } from '../../context.js';
@@ -127,7 +127,7 @@ export async function partWorker(
           }),
           { abortSignal: signal },
         ),
-      TRANSFER_ATTEMPTS,
+      REQUEST_ATTEMPTS,
       signal,
       { operation: 'UploadPart', bucket: s.bucket, key: s.key },
     ).catch((err: unknown) => {

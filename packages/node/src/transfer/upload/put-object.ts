@@ -20,6 +20,7 @@ import {
   type PutResult,
   type PutSettings,
 } from './put-options.js';
+import { putS3ecV3 } from './s3ec-v3-put.js';
 import { putSingle } from './single-put.js';
 import { discardSource, resolveSource, type PutSource, type ResolvedSource } from './sources.js';
 import { uploadJob } from './upload-job.js';
@@ -42,6 +43,7 @@ export async function putObject(
   o: PutOptions = {},
 ): Promise<PutResult> {
   const settings = resolvePutSettings(ctx, bucket, key, o);
+  if (o.format === 's3ec-v3') return putS3ecV3(ctx, settings, source, o);
   const { ac, unlink } = linkSignal(o.signal);
   const t0 = now();
   let result: PutResult | undefined;

@@ -32,6 +32,21 @@ import { resolveObjectFields, type ObjectFieldOptions } from './object-fields.js
 
 /** Options of `EncryptedS3Client.put`. */
 export interface PutOptions extends ObjectFieldOptions {
+  /**
+   * `'s3enc'` (default): the AWS Encryption SDK message (authenticated ranges, parallel reads).
+   * `'s3ec-v3'`: the Amazon S3 Encryption Client's V3 format, as the official 4.x clients
+   * write it (KMS key from the client, else `s3ec.aesKey`), for readers that are the official
+   * clients. At most 64 GiB − 32 bytes; read whole, never by range (docs/s3ec.md).
+   */
+  format?: 's3enc' | 's3ec-v3' | undefined;
+  /**
+   * `format: 's3ec-v3'` only: put the wrapped key and its context in the instruction file
+   * `<key>.instruction` instead of the object's metadata (written after the object; the
+   * object version is deleted again if that fails).
+   */
+  instructionFile?: boolean | undefined;
+  /** User metadata of the stored object (keys without `x-amz-meta-`; the format's own keys are refused). */
+  metadata?: Readonly<Record<string, string>> | undefined;
   /** Non-secret pairs bound to the object and sent to KMS; required to match on get. */
   encryptionContext?: EncryptionContext | undefined;
   /** Plaintext bytes per frame (default: core's DEFAULT_FRAME_LENGTH, or the client's). */
@@ -44,6 +59,13 @@ export interface PutOptions extends ObjectFieldOptions {
   size?: number | undefined;
   /** Fail with ERR_S3ENC_OBJECT_EXISTS instead of overwriting (`If-None-Match: *`). */
   noOverwrite?: boolean | undefined;
+  /**
+   * Replace the object only while its current ETag is this one (`If-Match`): otherwise
+   * S3RequestError ERR_S3ENC_OBJECT_CHANGED and nothing is stored (no lost update).
+   */
+  ifMatch?: string | undefined;
+  /** Tags of the stored object. */
+  tags?: Readonly<Record<string, string>> | undefined;
   /** Server-side encryption as a second layer. */
   sse?: ServerSideEncryption | undefined;
   /** Checksum S3 validates; default CRC32C. */
@@ -92,7 +114,9 @@ export interface PutResult {
   readonly parts: number;
   /** The checksum S3 holds for the stored bytes (the ciphertext), as we computed it. */
   readonly checksum: S3Checksum;
-  /** Message id of the AWS Encryption SDK message, hex. */
+  /** The format written (absent means `'s3enc'`). */
+  readonly format?: 's3enc' | 's3ec-v3' | undefined;
+  /** Message id of the AWS Encryption SDK message (for `s3ec-v3`, the V3 message id), hex. */
   readonly messageId: string;
   /** Keys that wrapped the data key (KMS key ARNs or raw key names). */
   readonly keyIds: readonly string[];
@@ -114,10 +138,14 @@ export interface PutSettings {
   readonly sse: SseParams;
   readonly lock: ObjectLockPutParams;
   readonly contentType: string;
-  /** Metadata, storage class, HTTP headers and tags (object-fields.ts). */
-  readonly object: ReturnType<typeof resolveObjectFields>;
+  /** Storage class and the HTTP headers S3 stores (object-fields.ts). */
+  readonly objectFields: Readonly<Record<string, unknown>>;
   readonly noOverwrite: boolean;
+  readonly ifMatch: string | undefined;
+  /** The tags as S3's `Tagging` field (URL-encoded), or undefined. */
+  readonly tagging: string | undefined;
   readonly encryptionContext: EncryptionContext | undefined;
+  readonly metadata: Readonly<Record<string, string>>;
   readonly onProgress: ((p: TransferProgress) => void) | undefined;
   readonly onMultipartUpload: ((upload: MultipartUploadRef) => void) | undefined;
 }
@@ -152,6 +180,16 @@ export function resolvePutSettings(
   const lock = o.objectLock === undefined ? {} : lockParamsFor(o.objectLock);
   if (o.contentType !== undefined && typeof o.contentType !== 'string')
     throw new InvalidArgumentError('contentType must be a string');
+  const metadata = checkUserMetadata(o.metadata);
+  const ifMatch = o.ifMatch;
+  if (ifMatch !== undefined && (typeof ifMatch !== 'string' || ifMatch === ''))
+    throw new InvalidArgumentError('ifMatch must be an ETag');
+  if (ifMatch !== undefined && o.noOverwrite === true)
+    throw new InvalidArgumentError('give ifMatch or noOverwrite, not both');
+  if (o.format !== undefined && o.format !== 's3enc' && o.format !== 's3ec-v3')
+    throw new InvalidArgumentError("format must be 's3enc' or 's3ec-v3'");
+  if (o.instructionFile !== undefined && o.format !== 's3ec-v3')
+    throw new InvalidArgumentError("instructionFile applies to format 's3ec-v3' only");
   if (o.onMultipartUpload !== undefined && typeof o.onMultipartUpload !== 'function')
     throw new InvalidArgumentError('onMultipartUpload must be a function');
   if (o.signal?.aborted === true)
@@ -167,10 +205,48 @@ export function resolvePutSettings(
     sse,
     lock,
     contentType: o.contentType ?? 'application/octet-stream',
-    object: resolveObjectFields(o),
+    objectFields: resolveObjectFields(o),
     noOverwrite: o.noOverwrite === true,
+    ifMatch,
+    tagging: taggingOf(o.tags),
     encryptionContext: o.encryptionContext,
+    metadata,
     onProgress,
     onMultipartUpload: o.onMultipartUpload,
   };
+}
+
+/** Metadata keys the formats own: refused in a caller's `metadata`. */
+const RESERVED_METADATA =
+  /^(x-amz-(key|key-v2|wrap-alg|matdesc|iv|cek-alg|tag-len|unencrypted-content-length|crypto-instr-file|[c3mtwdi])|s3enc-.*)$/;
+
+function taggingOf(tags: unknown): string | undefined {
+  if (tags === undefined) return undefined;
+  if (tags === null || typeof tags !== 'object' || Array.isArray(tags))
+    throw new InvalidArgumentError('tags must be an object of strings');
+  const entries = Object.entries(tags as Record<string, unknown>);
+  if (entries.length > 10) throw new InvalidArgumentError('S3 allows at most 10 tags per object');
+  for (const [k, v] of entries) {
+    if (k.length === 0 || typeof v !== 'string')
+      throw new InvalidArgumentError('tags must map non-empty keys to strings');
+  }
+  return entries.length === 0
+    ? undefined
+    : new URLSearchParams(entries as [string, string][]).toString();
+}
+
+function checkUserMetadata(m: unknown): Readonly<Record<string, string>> {
+  if (m === undefined) return {};
+  if (m === null || typeof m !== 'object' || Array.isArray(m))
+    throw new InvalidArgumentError('metadata must be an object of strings');
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m)) {
+    const key = k.toLowerCase();
+    if (typeof v !== 'string' || key.length === 0)
+      throw new InvalidArgumentError('metadata must map non-empty keys to strings');
+    if (RESERVED_METADATA.test(key))
+      throw new InvalidArgumentError(`metadata key ${key} belongs to an encryption format`);
+    out[key] = v;
+  }
+  return out;
 }

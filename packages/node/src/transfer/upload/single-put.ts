@@ -1,9 +1,9 @@
 /** An object that fits in one part: one PutObject of header ‖ every frame, one checksum. @internal */
 import { PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
-import { TRANSFER_ATTEMPTS, combinePartChecksums, createChecksum } from '@s3enc/core';
+import { REQUEST_ATTEMPTS, combinePartChecksums, createChecksum } from '@s3enc/core';
 import { toS3Error, withRetries } from '../../s3-errors.js';
 import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
-import type { PutResult } from './put-options.js';
+import type { PutResult, PutSettings } from './put-options.js';
 import type { SourcePiece } from './sources.js';
 import type { UploadJob } from './upload-job.js';
 
@@ -12,6 +12,24 @@ export const PUT_CODES = {
   '412': 'ERR_S3ENC_OBJECT_EXISTS',
   ConditionalRequestConflict: 'ERR_S3ENC_OBJECT_EXISTS',
 };
+
+/** With `ifMatch`, a failed precondition means the object changed since it was read. */
+const REPLACE_CODES = {
+  PreconditionFailed: 'ERR_S3ENC_OBJECT_CHANGED',
+  '412': 'ERR_S3ENC_OBJECT_CHANGED',
+  ConditionalRequestConflict: 'ERR_S3ENC_OBJECT_CHANGED',
+};
+
+/** The error codes of a write, by its condition. */
+export function putCodesFor(s: PutSettings): Record<string, string> {
+  return s.ifMatch !== undefined ? REPLACE_CODES : PUT_CODES;
+}
+
+/** The conditional-write fields: `If-None-Match: *` (noOverwrite) or `If-Match` (replace only that ETag). */
+export function writeConditions(s: PutSettings): Record<string, string> {
+  if (s.ifMatch !== undefined) return { IfMatch: s.ifMatch };
+  return s.noOverwrite ? { IfNoneMatch: '*' } : {};
+}
 
 /**
  * Seals `piece` (the whole plaintext) as one message and stores it.
@@ -30,15 +48,15 @@ export async function putSingle(job: UploadJob, piece: SourcePiece): Promise<Put
     Body: body,
     ContentLength: body.length,
     [CHECKSUM_FIELD[s.algorithm]]: checksum.value,
-    ...(s.noOverwrite ? { IfNoneMatch: '*' } : {}),
-  } as PutObjectCommandInput;
+    ...writeConditions(s),
+  } as unknown as PutObjectCommandInput;
   const res = await withRetries(
     () => ctx.s3.send(new PutObjectCommand(input), { abortSignal: signal }),
-    TRANSFER_ATTEMPTS,
+    REQUEST_ATTEMPTS,
     signal,
     { operation: 'PutObject', bucket: s.bucket, key: s.key },
   ).catch((err: unknown) => {
-    throw toS3Error(err, 'PutObject', PUT_CODES, signal);
+    throw toS3Error(err, 'PutObject', putCodesFor(s), signal);
   });
   checkEcho(res, s.algorithm, checksum.value);
   s.onProgress?.({ bytes: piece.data.length, total: piece.data.length });

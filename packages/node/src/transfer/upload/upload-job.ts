@@ -43,11 +43,12 @@ export function uploadJob(
     createFields: {
       Bucket: s.bucket,
       Key: s.key,
-      ...s.object.fields,
-      Metadata: { ...s.object.metadata, ...markerMetadata() },
+      ...s.objectFields,
+      Metadata: { ...s.metadata, ...markerMetadata() },
       ContentType: s.contentType,
       ...s.sse.create,
       ...s.lock,
+      ...(s.tagging !== undefined ? { Tagging: s.tagging } : {}),
     },
     resultBase: {
       bucket: s.bucket,

@@ -1,0 +1,94 @@
+/** What `auditBucket` expects of a bucket, and how it reaches account-level settings. */
+import type { S3ControlClient } from '@aws-sdk/client-s3-control';
+import type { STSClient } from '@aws-sdk/client-sts';
+import { InvalidArgumentError } from '@s3enc/core';
+import { validateConditionValues } from '../policy/conditions.js';
+
+/** What the bucket is expected to look like. Every field is optional. */
+export interface AuditExpectations {
+  /**
+   * The KMS key (ARN, key id or alias ARN) that default encryption and uploads must use.
+   * Implies `requireSse: 'aws:kms'`.
+   */
+  readonly kmsKeyId?: string;
+  /**
+   * Uploads without this SSE must be denied by the policy. Without it (and without
+   * `kmsKeyId`) a policy that does not deny them is a warning, not a failure.
+   */
+  readonly requireSse?: 'aws:kms' | 'AES256';
+  /** Default encryption with SSE-KMS must use an S3 Bucket Key. Default true. */
+  readonly bucketKey?: boolean;
+  /** Requests must come through these VPC endpoints (or `sourceIpRanges`). */
+  readonly vpceIds?: readonly string[];
+  /** Requests must come from these CIDR ranges (or `vpceIds`). */
+  readonly sourceIpRanges?: readonly string[];
+  /** Every principal except these must be denied. */
+  readonly allowedPrincipalArns?: readonly string[];
+  /** Principals deliberately exempt from network restrictions. */
+  readonly exemptPrincipalArns?: readonly string[];
+  /** TLS below this version must be denied (`s3:TlsVersion`). */
+  readonly minimumTlsVersion?: number;
+  /** Fail (not warn) when these are off. */
+  readonly requireMfaDelete?: boolean;
+  readonly requireObjectLock?: boolean;
+  readonly requireAccessLogging?: boolean;
+  readonly requireReplication?: boolean;
+}
+
+/** Options of {@link auditBucket}: the expectations, and how to reach account-level settings. */
+export interface AuditOptions extends AuditExpectations {
+  /** The bucket owner's account id (for account-level Block Public Access); else asked of STS. */
+  readonly accountId?: string;
+  /** `aws` unless another partition. */
+  readonly partition?: string;
+  /**
+   * Client for the account-level Block Public Access check. By default one is made from the
+   * S3 client's region and credentials — only when the S3 client uses AWS's own endpoints;
+   * with a custom endpoint (MinIO, …) the account check is `unsupported` unless given here.
+   */
+  readonly s3ControlClient?: S3ControlClient;
+  /** Client used to learn the account id when `accountId` is not given. */
+  readonly stsClient?: STSClient;
+  /** Skip the account-level check. */
+  readonly skipAccountChecks?: boolean;
+}
+
+/**
+ * Checks the expectations before any request.
+ * @throws InvalidArgumentError `ERR_S3ENC_AUDIT_EXPECTATIONS`.
+ */
+export function validateExpectations(exp: AuditExpectations): void {
+  const bad = (what: string): never => {
+    throw new InvalidArgumentError(`auditBucket: ${what}`, {
+      code: 'ERR_S3ENC_AUDIT_EXPECTATIONS',
+    });
+  };
+  for (const [name, list] of [
+    ['vpceIds', exp.vpceIds],
+    ['sourceIpRanges', exp.sourceIpRanges],
+    ['allowedPrincipalArns', exp.allowedPrincipalArns],
+    ['exemptPrincipalArns', exp.exemptPrincipalArns],
+  ] as const) {
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || list.some((v) => typeof v !== 'string' || v === ''))
+      bad(`${name} must be an array of non-empty strings`);
+  }
+  for (const r of exp.sourceIpRanges ?? []) {
+    try {
+      validateConditionValues('IpAddress', [r], 'sourceIpRanges');
+    } catch {
+      bad(`sourceIpRanges: ${JSON.stringify(r)} is not an IP address or CIDR block`);
+    }
+  }
+  if (
+    exp.minimumTlsVersion !== undefined &&
+    (typeof exp.minimumTlsVersion !== 'number' ||
+      !(exp.minimumTlsVersion >= 1 && exp.minimumTlsVersion <= 1.3))
+  ) {
+    bad('minimumTlsVersion must be a number from 1.0 to 1.3');
+  }
+  if (exp.requireSse !== undefined && exp.requireSse !== 'aws:kms' && exp.requireSse !== 'AES256')
+    bad('requireSse must be "aws:kms" or "AES256"');
+  if (exp.kmsKeyId !== undefined && (typeof exp.kmsKeyId !== 'string' || exp.kmsKeyId === ''))
+    bad('kmsKeyId must be a non-empty string');
+}
