@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Lint: every relative link in docs/ and the READMEs points to a file that exists, and so does
-// every Markdown file named in a code span (`docs/FORMAT.md`). Anchors are not checked; web
+// every document of this repository named in a code span (`docs/FORMAT.md`, `FORMAT.md`). Anchors are not checked; web
 // links are not followed (CI has no internet). Exits 1 listing each broken reference.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -41,8 +41,17 @@ function references(text) {
       refs.push({ line: i + 1, target: m[1], kind: 'link' });
     const def = /^\s*\[[^\]]+\]:\s*(\S+)/.exec(line);
     if (def) refs.push({ line: i + 1, target: def[1], kind: 'link' });
-    for (const m of line.matchAll(/`([A-Za-z0-9_./-]+\.md)`/g))
-      refs.push({ line: i + 1, target: m[1], kind: 'code' });
+    // A code span naming one of this repository's documents: a path into the repository
+    // (`docs/FORMAT.md`) or an upper-case document name (`SECURITY-PRACTICES.md`). Lower-case
+    // names without a folder may be files of other projects (a specification's chapters).
+    for (const m of line.matchAll(/`([A-Za-z0-9_./-]+\.md)`/g)) {
+      const name = m[1];
+      if (
+        /^(docs|packages|test|scripts|examples|bench)\//.test(name) ||
+        /^[A-Z][A-Z0-9_-]*\.md$/.test(name)
+      )
+        refs.push({ line: i + 1, target: name, kind: 'code' });
+    }
   }
   return refs;
 }
