@@ -261,8 +261,8 @@ function reportForInner(err: unknown): ErrorReport {
   return { exitCode: ExitCode.FAILURE, code: name, message, hint: undefined };
 }
 
-/** The temporary name getToFile writes under (`.<name>.s3enc-<hex>.tmp`, beside the target). */
-const TEMP_NAME = /^(.*\/)?\.(.+)\.s3enc-[0-9a-f]+\.tmp$/;
+/** The temporary names a download is written under beside the target (`.<name>.s3enc-<hex>.tmp`, `.new` for --no-overwrite). */
+const TEMP_NAME = /^(.*\/)?\.(.+)\.s3enc-[0-9a-f]+\.(?:tmp|new)$/;
 
 const SYSTEM_REASONS: Partial<Record<string, string>> = {
   EACCES: 'permission denied',
