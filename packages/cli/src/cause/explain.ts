@@ -305,7 +305,9 @@ export function explainCause(err: unknown, f: RunFacts = runFacts()): Explanatio
     return {
       code: 'ERR_S3ENC_CLI_NO_CREDENTIALS',
       exitCode: ExitCode.ACCESS,
-      message: `no AWS credentials found; tried ${tried}`,
+      message: /could not be found|not found in|does not exist/i.test(messageOf(hit.link))
+        ? `no AWS credentials: profile ${profile?.name ?? 'default'}${profile === undefined ? '' : ` (from ${profile.source})`} is not in ${files?.config ?? '~/.aws/config'} or ${files?.credentials ?? '~/.aws/credentials'}`
+        : `no AWS credentials found; tried ${tried}`,
       hint: 'Pass --profile NAME (or set AWS_PROFILE) naming a profile with credentials, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; for an SSO profile, sign in first (aws sso login --profile NAME).',
       cause: {
         kind: 'no-credentials',
