@@ -73,9 +73,12 @@ else
   rm -rf "$JAVA_DIR"
   mkdir -p "$JAVA_DIR"
   s3enc_log "resolving the java peers' dependencies (Maven Central, test/peers/java/pom.xml)"
-  (cd "$PEERS_SRC/java" && mvn -q -B -Dstyle.color=never -Dmaven.repo.local="$PEERS_CACHE/m2" \
-    dependency:build-classpath -Dmdep.outputFile="$JAVA_DIR/classpath.txt" >&2) ||
+  # Maven's output goes to a log, shown only when it fails.
+  if ! (cd "$PEERS_SRC/java" && mvn -q -B -Dstyle.color=never -Dmaven.repo.local="$PEERS_CACHE/m2" \
+    dependency:build-classpath -Dmdep.outputFile="$JAVA_DIR/classpath.txt" >"$JAVA_DIR/mvn.log" 2>&1); then
+    cat "$JAVA_DIR/mvn.log" >&2
     s3enc_die "mvn dependency:build-classpath failed for test/peers/java/pom.xml (see above)"
+  fi
   s3enc_log "compiling the java peers (javac --release 17)"
   (cd "$PEERS_SRC" && javac -encoding UTF-8 --release 17 -nowarn \
     -cp "$(cat "$JAVA_DIR/classpath.txt")" -d "$JAVA_DIR/classes" "${java_srcs[@]}" >&2) ||

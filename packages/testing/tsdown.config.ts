@@ -15,5 +15,5 @@ export default defineConfig({
   target: 'node22',
   platform: 'node',
   // Loaded only when the container runtime is chosen (it needs a Docker engine).
-  external: ['testcontainers'],
+  deps: { neverBundle: ['testcontainers'] },
 });
