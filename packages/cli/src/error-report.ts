@@ -167,9 +167,15 @@ function familyHint(exit: ExitClass, family: ErrorFamily): string | undefined {
  * the real cause when the chain names one (cause/explain.ts), else the error's own code.
  */
 export function reportFor(err: unknown, facts?: RunFacts): ErrorReport {
-  for (const e of causeChain(err)) {
+  // A file-system failure under a temporary name, unless the CLI already said what it means
+  // (get --no-overwrite: ERR_S3ENC_CLI_FILE_EXISTS when the target appeared meanwhile).
+  const ownCliCode = err instanceof S3EncError && err.code.startsWith('ERR_S3ENC_CLI_');
+  for (const e of ownCliCode ? [] : causeChain(err)) {
     const sys = e as { code?: unknown; path?: unknown };
-    const local = typeof sys.code === 'string' ? localFileReport(sys.code, sys.path) : undefined;
+    const local =
+      typeof sys.code === 'string' && sys.code !== 'EEXIST'
+        ? localFileReport(sys.code, sys.path)
+        : undefined;
     if (local !== undefined) return local;
   }
   if (!(err instanceof AbortError) && !isNoRegion(err)) {
