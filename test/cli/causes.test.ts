@@ -331,7 +331,7 @@ describe('KMS', () => {
 });
 
 describe('S3 answers', () => {
-  it('a missing bucket is ERR_S3ENC_NO_SUCH_BUCKET in put and get; a missing key NO_SUCH_KEY', async () => {
+  it('a missing bucket is ERR_S3ENC_NO_SUCH_BUCKET in every command; a missing key NO_SUCH_KEY', async () => {
     const missing = `s3://no-such-bucket-${randomBytes(4).toString('hex')}/k`;
     let r = await runCli(['put', '-', missing], { env: cli, input: 'x' });
     expectFailure(r, 1, 'ERR_S3ENC_NO_SUCH_BUCKET', /bucket no-such-bucket-\w+ does not exist/);
@@ -343,6 +343,20 @@ describe('S3 answers', () => {
     expectFailure(r, 1, 'ERR_S3ENC_NO_SUCH_BUCKET', /does not exist/);
     r = await runCli(['head', url('no-such-key')], { env: cli });
     expectFailure(r, 1, 'ERR_S3ENC_NO_SUCH_KEY');
+    const bucketOnly = missing.replace(/\/k$/, '');
+    for (const args of [
+      ['rm', missing],
+      ['lock', 'show', missing],
+      ['audit', bucketOnly],
+    ]) {
+      r = await runCli(args, { env: cli });
+      expectFailure(
+        r,
+        1,
+        'ERR_S3ENC_NO_SUCH_BUCKET',
+        /the bucket no-such-bucket-\w+ does not exist at/,
+      );
+    }
     r = await runCli(['get', url('no-such-key'), join(dir, 'nk')], { env: cli });
     expectFailure(r, 1, 'ERR_S3ENC_NO_SUCH_KEY', /does not exist/);
   });

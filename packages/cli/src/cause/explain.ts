@@ -90,8 +90,8 @@ const KMS_DISABLED = new Set([
   'KeyUnavailableException',
 ]);
 const KMS_DENIED = new Set(['AccessDeniedException']);
-const NO_SUCH_BUCKET = new Set(['NoSuchBucket']);
-const NO_SUCH_KEY = new Set(['NoSuchKey']);
+const NO_SUCH_BUCKET = new Set(['NoSuchBucket', 'ERR_S3ENC_NO_SUCH_BUCKET']);
+const NO_SUCH_KEY = new Set(['NoSuchKey', 'ERR_S3ENC_NO_SUCH_KEY']);
 const ACCESS_DENIED = new Set(['AccessDenied', 'AllAccessDisabled', 'ERR_S3ENC_ACCESS_DENIED']);
 
 /** `https://host:port` of an endpoint URL, or the URL itself. */

@@ -10,6 +10,8 @@ import {
   putRetention,
   type RetentionMode,
 } from '@s3enc/node';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { S3RequestError } from '@s3enc/core';
 import { boolOpt, parsePositiveInt, stringOpt, type ParsedValues } from '../args.js';
 import { UsageError } from '../cli-errors.js';
 import { makeS3Client } from '../clients.js';
@@ -68,6 +70,17 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
           if ((e as { code?: unknown }).code === 'ERR_S3ENC_LOCK_NOT_ENABLED') return undefined;
           throw e;
         });
+        // "No Object Lock" is only true of a bucket that exists.
+        if (state === undefined)
+          await s3.send(new HeadBucketCommand({ Bucket: bucket })).catch((e: unknown) => {
+            const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata
+              ?.httpStatusCode;
+            throw new S3RequestError(
+              status === 404 ? 'ERR_S3ENC_NO_SUCH_BUCKET' : 'ERR_S3ENC_S3_REQUEST',
+              `HeadBucket failed${status === undefined ? '' : ` (HTTP ${status})`}`,
+              { cause: e, statusCode: status },
+            );
+          });
         if (state === undefined) {
           ctx.out.result(
             {
