@@ -10,44 +10,24 @@ import { ExitCode } from '../exit-codes.js';
 import { runFacts, type RunFacts } from '../run-facts.js';
 import {
   attemptsOf,
-  codeOf,
   errorLinks,
   findLink,
   httpStatusOf,
   messageOf,
-  nameOf,
   operationOf,
   type ErrorFields,
 } from './error-chain.js';
-import { ServiceCallError } from './service-call.js';
+import { explainKms } from './explain-kms.js';
+import { explainSseC } from './explain-sse-c.js';
+import {
+  detailOf,
+  endpointOf,
+  serviceOf,
+  type CauseDetails,
+  type Explanation,
+} from './explanation.js';
 
-/** What the JSON error document carries as `cause`. */
-export interface CauseDetails {
-  /** What went wrong, one word: `tls-untrusted`, `connection-refused`, `kms-key-not-found`, … */
-  kind: string;
-  /** `S3` or `KMS`, when the failure belongs to one. */
-  service?: 'S3' | 'KMS';
-  /** The endpoint that was tried and where that setting came from. */
-  endpoint?: string;
-  endpointSource?: string;
-  /** The S3 action / IAM action and the resource, for access errors. */
-  action?: string;
-  resource?: string;
-  /** The KMS key ids in use and where they came from. */
-  kmsKeyIds?: string[];
-  /** Attempts the SDK made before giving up. */
-  attempts?: number;
-  /** The underlying error's name/code and first line (never secrets: SDK and Node messages). */
-  detail?: string;
-}
-
-export interface Explanation {
-  code: ErrorCode;
-  exitCode: ExitCode;
-  message: string;
-  hint: string;
-  cause: CauseDetails;
-}
+export type { CauseDetails, Explanation };
 
 const UNTRUSTED = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -83,99 +63,9 @@ const CREDENTIALS_REJECTED = new Set([
   'InvalidClientTokenId',
   'InvalidSignatureException',
 ]);
-const KMS_NOT_FOUND = new Set(['NotFoundException']);
-const KMS_DISABLED = new Set([
-  'DisabledException',
-  'KMSInvalidStateException',
-  'KeyUnavailableException',
-]);
-const KMS_DENIED = new Set(['AccessDeniedException']);
 const NO_SUCH_BUCKET = new Set(['NoSuchBucket', 'ERR_S3ENC_NO_SUCH_BUCKET']);
 const NO_SUCH_KEY = new Set(['NoSuchKey', 'ERR_S3ENC_NO_SUCH_KEY']);
 const ACCESS_DENIED = new Set(['AccessDenied', 'AllAccessDisabled', 'ERR_S3ENC_ACCESS_DENIED']);
-
-/** `https://host:port` of an endpoint URL, or the URL itself. */
-function hostPort(url: string): { host: string; port: string } | undefined {
-  try {
-    const u = new URL(url);
-    return { host: u.hostname, port: u.port || (u.protocol === 'https:' ? '443' : '80') };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Which service a failure belongs to: what the chain says, else where the socket went. */
-function serviceOf(err: unknown, links: ErrorFields[], f: RunFacts): 'S3' | 'KMS' {
-  for (const l of links) {
-    if (l instanceof ServiceCallError) return l.service;
-    const n = nameOf(l);
-    if (
-      n === 'KeyUnwrapError' ||
-      (n !== undefined && /^KMS|Exception$/.test(n) && n !== 'TimeoutError')
-    )
-      return 'KMS';
-  }
-  const endpoints = (
-    [
-      ['KMS', f.kmsEndpoint],
-      ['S3', f.s3Endpoint],
-    ] as const
-  ).flatMap(([svc, ep]) => {
-    const hp = ep === undefined ? undefined : hostPort(ep.url);
-    return hp === undefined ? [] : [{ svc, ...hp }];
-  });
-  for (const l of links) {
-    const port =
-      typeof l.port === 'number' || typeof l.port === 'string' ? String(l.port) : undefined;
-    const host = [l.hostname, l.host, l.address].find((v): v is string => typeof v === 'string');
-    // A port names the endpoint; a host alone only when the two endpoints differ in host.
-    const byPort = endpoints.filter((e) => port !== undefined && e.port === port);
-    if (byPort.length === 1) return byPort[0]!.svc;
-    const byHost = endpoints.filter((e) => host !== undefined && e.host === host);
-    if (port === undefined && byHost.length === 1) return byHost[0]!.svc;
-  }
-  const top = (err as { name?: unknown } | null)?.name;
-  if (top === 'KeyUnwrapError') return 'KMS';
-  return 'S3';
-}
-
-/** "https://… (from --endpoint-url)" or the AWS default for the Region. */
-function endpointOf(
-  service: 'S3' | 'KMS',
-  f: RunFacts,
-): { text: string; url?: string; source: string } {
-  const ep = service === 'S3' ? f.s3Endpoint : f.kmsEndpoint;
-  if (ep !== undefined)
-    return { text: `${ep.url} (from ${ep.source})`, url: ep.url, source: ep.source };
-  const region = f.region?.name;
-  const flag =
-    service === 'S3'
-      ? '--endpoint-url, AWS_ENDPOINT_URL_S3'
-      : '--kms-endpoint-url, AWS_ENDPOINT_URL_KMS';
-  return {
-    text: `the AWS ${service} endpoint${region === undefined ? '' : ` of ${region}`} (no ${flag}, AWS_ENDPOINT_URL or profile endpoint_url is set)`,
-    source: 'the AWS default',
-  };
-}
-
-function detailOf(link: ErrorFields | undefined): string | undefined {
-  if (link === undefined) return undefined;
-  const id = codeOf(link) ?? nameOf(link);
-  const m = messageOf(link);
-  if (id === undefined) return m === '' ? undefined : m;
-  return m === '' || m === id ? id : `${id}: ${m}`;
-}
-
-function keysText(f: RunFacts): string {
-  if (f.kmsKeys === undefined) return 'the KMS key';
-  const ids = f.kmsKeys.ids.join(', ');
-  return `the KMS key ${ids} (from ${f.kmsKeys.source})`;
-}
-
-/** The Region of a key ARN, if it is one. */
-function arnRegion(id: string): string | undefined {
-  return /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(id)?.[1];
-}
 
 const S3_ACTION: Record<string, string> = {
   HeadObject: 's3:GetObject',
@@ -405,107 +295,6 @@ export function explainCause(err: unknown, f: RunFacts = runFacts()): Explanatio
       hit.link,
       `Check that ${setting(s)} is reachable from here (firewall, proxy, VPC endpoint); retries follow AWS_MAX_ATTEMPTS / max_attempts.`,
     );
-  }
-  return undefined;
-}
-
-function explainKms(links: ErrorFields[], f: RunFacts): Explanation | undefined {
-  const keys = keysText(f);
-  const region = f.region?.name;
-  const ep = endpointOf('KMS', f);
-  const base = (kind: string, l: ErrorFields, id: string) => ({
-    kind,
-    service: 'KMS' as const,
-    endpointSource: ep.source,
-    ...(ep.url ? { endpoint: ep.url } : {}),
-    ...(f.kmsKeys ? { kmsKeyIds: f.kmsKeys.ids } : {}),
-    detail: detailOf(l) ?? id,
-  });
-  let hit = findLink(links, KMS_NOT_FOUND);
-  if (hit) {
-    const other = f.kmsKeys?.ids
-      .map(arnRegion)
-      .find((r) => r !== undefined && region !== undefined && r !== region);
-    if (other !== undefined) {
-      return {
-        code: 'ERR_S3ENC_CLI_KMS_WRONG_REGION',
-        exitCode: ExitCode.ACCESS,
-        message: `${keys} is in Region ${other}, but KMS was asked in ${region} at ${ep.text}, which does not know it`,
-        hint: `Use a key of ${region} (or a multi-Region replica there), or run with --region ${other}; with a custom KMS endpoint, give one that serves ${other}.`,
-        cause: base('kms-wrong-region', hit.link, hit.id),
-      };
-    }
-    return {
-      code: 'ERR_S3ENC_CLI_KMS_KEY_NOT_FOUND',
-      exitCode: ExitCode.ACCESS,
-      message: `KMS at ${ep.text} does not know ${keys}${region ? ` in Region ${region}` : ''}`,
-      hint: 'Check the key id, ARN or alias (--kms-key-id / S3ENC_KMS_KEY_ID); a key of another Region needs its full ARN and that Region (--region).',
-      cause: base('kms-key-not-found', hit.link, hit.id),
-    };
-  }
-  hit = findLink(links, KMS_DISABLED);
-  if (hit) {
-    return {
-      code: 'ERR_S3ENC_CLI_KMS_KEY_DISABLED',
-      exitCode: ExitCode.ACCESS,
-      message: `${keys} cannot be used: it is disabled or pending deletion (${hit.id})`,
-      hint: 'Enable the key (kms:EnableKey) or cancel its deletion, or use another key with --kms-key-id.',
-      cause: base('kms-key-disabled', hit.link, hit.id),
-    };
-  }
-  hit = findLink(links, KMS_DENIED);
-  if (hit) {
-    return {
-      code: 'ERR_S3ENC_CLI_KMS_ACCESS_DENIED',
-      exitCode: ExitCode.ACCESS,
-      message: `KMS denied the use of ${keys} (${hit.id})`,
-      hint: `The credentials${f.profile ? ` of profile ${f.profile.name}` : ''} need kms:GenerateDataKey (put), kms:Decrypt (get) and kms:DescribeKey (for aliases) on the key, in its key policy or an IAM policy.`,
-      cause: base('kms-access-denied', hit.link, hit.id),
-    };
-  }
-  return undefined;
-}
-
-const SSE_C_REQUIRED_TEXT =
-  /Server Side Encryption|correct parameters must be provided|requires? .*customer/i;
-const SSE_C_MISMATCH_TEXT = /MD5 hash of the key|key did not match|customer.?(provided)?.?key/i;
-
-function explainSseC(links: ErrorFields[], f: RunFacts): Explanation | undefined {
-  const status = httpStatusOf(links);
-  const op = operationOf(links);
-  if (op !== undefined && op !== 'GetObject' && op !== 'HeadObject') return undefined;
-  const texts = links.map((l) => messageOf(l)).join(' | ');
-  const t = f.target;
-  const where = t === undefined ? 'the object' : `s3://${t.bucket}/${t.key}`;
-  if (
-    f.sseCKey !== true &&
-    status === 400 &&
-    (SSE_C_REQUIRED_TEXT.test(texts) ||
-      op === 'HeadObject' ||
-      /InvalidRequest|BadRequest/.test(texts))
-  ) {
-    return {
-      code: 'ERR_S3ENC_CLI_SSE_C_KEY_REQUIRED',
-      exitCode: ExitCode.ACCESS,
-      message: `${where} is stored with SSE-C (a customer-provided key) and no key was given`,
-      hint: 'Pass the key it was stored with: --sse-c-key fileb://FILE (or file://FILE).',
-      cause: { kind: 'sse-c-key-required', service: 'S3', detail: texts.slice(0, 300) },
-    };
-  }
-  if (
-    f.sseCKey === true &&
-    (status === 400 || status === 403) &&
-    (SSE_C_MISMATCH_TEXT.test(texts) ||
-      status === 403 ||
-      /InvalidRequest|BadRequest|InvalidArgument/.test(texts))
-  ) {
-    return {
-      code: 'ERR_S3ENC_CLI_SSE_C_KEY_MISMATCH',
-      exitCode: ExitCode.ACCESS,
-      message: `the SSE-C key given with --sse-c-key is not the key ${where} was stored with (or the object has no SSE-C)`,
-      hint: 'Give the key the object was stored with; `s3enc head` shows whether it uses SSE-C.',
-      cause: { kind: 'sse-c-key-mismatch', service: 'S3', detail: texts.slice(0, 300) },
-    };
   }
   return undefined;
 }
