@@ -3,6 +3,9 @@
 // version kept and still readable; dry run writes nothing; a tampered source writes nothing;
 // the write is conditional on the source ETag; unversioned buckets are refused.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   GetObjectCommand,
   GetObjectTaggingCommand,
@@ -19,17 +22,20 @@ const env = getTestEnv();
 const s3 = makeS3Client(env);
 let bucket: TestBucket;
 let plainBucket: TestBucket;
+let lockBucket: TestBucket;
 let client: EncryptedS3Client;
 
 beforeAll(async () => {
   bucket = await createTestBucket(env, { prefix: 's3ec-convert', versioning: true });
   plainBucket = await createTestBucket(env, { prefix: 's3ec-convert-unv' });
+  lockBucket = await createTestBucket(env, { prefix: 's3ec-convert-lock', objectLock: true });
   client = makeClient(env, { kms: true });
 });
 afterAll(async () => {
   client.destroy();
   await bucket.cleanup();
   await plainBucket.cleanup();
+  await lockBucket.cleanup();
 });
 
 async function versions(key: string): Promise<number> {
@@ -84,6 +90,19 @@ describe('convertObject', () => {
     expect(await client.convertObject(bucket.name, key)).toMatchObject({ status: 'skipped' });
   });
 
+  it('a larger object goes through the private temporary file (removed afterwards)', async () => {
+    const p = randomBytes(17 * 1024 * 1024 + 1);
+    await client.put(bucket.name, 'c/large', p, { format: 's3ec-v3' });
+    const tempDirectory = mkdtempSync(join(tmpdir(), 's3ec-convert-'));
+    const r = await client.convertObject(bucket.name, 'c/large', { tempDirectory });
+    expect(r).toMatchObject({ status: 'converted', plaintextSize: p.length });
+    expect(readdirSync(tempDirectory)).toEqual([]);
+    const back = await client.get(bucket.name, 'c/large', {
+      range: { start: p.length - 10, end: p.length },
+    });
+    expect((await back.bytes()).equals(p.subarray(p.length - 10))).toBe(true);
+  });
+
   it('a tampered source writes nothing', async () => {
     const key = 'c/tampered';
     await client.put(bucket.name, key, randomBytes(1000), { format: 's3ec-v3' });
@@ -116,5 +135,20 @@ describe('convertObject', () => {
     await expect(client.convertObject(plainBucket.name, 'k')).rejects.toMatchObject({
       code: 'ERR_S3ENC_CONVERT_UNVERSIONED',
     });
+  });
+
+  it('keeps Object Lock retention and legal hold on the new version', async () => {
+    const until = new Date(Date.now() + 2 * 24 * 3600 * 1000);
+    await client.put(lockBucket.name, 'locked', randomBytes(100), {
+      format: 's3ec-v3',
+      objectLock: { mode: 'GOVERNANCE', retainUntil: until, legalHold: true },
+    });
+    const r = await client.convertObject(lockBucket.name, 'locked');
+    expect(r.status).toBe('converted');
+    const h = await client.head(lockBucket.name, 'locked');
+    expect(h.format).toBe('s3enc');
+    expect(h.lock?.mode).toBe('GOVERNANCE');
+    expect(Math.abs(h.lock!.retainUntil!.getTime() - until.getTime())).toBeLessThan(2000);
+    expect(h.lock?.legalHold).toBe(true);
   });
 });

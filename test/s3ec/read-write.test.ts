@@ -111,6 +111,10 @@ describe('V3 written by s3enc', () => {
       plaintextSize: 1000,
       ciphertextSize: 1016,
     });
+    const md = await rawMetadata(key);
+    expect((h.envelope as { messageId?: string }).messageId).toBe(
+      Buffer.from(md['x-amz-i']!, 'base64').toString('hex'),
+    );
   });
 
   it('a discovery keyring reads a KMS V3 object when the account is allowed, not otherwise', async () => {

@@ -124,4 +124,35 @@ export { FORBIDDEN_TLS_OPTIONS, assertNoWeakening } from './tls-options.js';
 export type { ByteSource } from './byte-source.js';
 
 // Amazon S3 Encryption Client formats (docs/s3ec.md).
-export * from './s3ec/index.js';
+export {
+  detectS3ec,
+  parseS3ecMetadata,
+  describeS3ec,
+  unwrapS3ecDataKey,
+  createS3ecBodyDecryptor,
+  s3ecCiphertextSize,
+  s3ecPlaintextBounds,
+  beginS3ecV3Encryption,
+  checkInstructionFileSuffix,
+  instructionFileKey,
+  INSTRUCTION_FILE_OBJECT_METADATA,
+  DEFAULT_INSTRUCTION_FILE_SUFFIX,
+  s3ecKmsKeysOf,
+  type ParseS3ecMetadataOptions,
+  type S3ecContentAlgorithm,
+  type S3ecDetection,
+  type S3ecFormat,
+  type S3ecMetadata,
+  type S3ecMetadataLocation,
+  type S3ecWrapAlgorithm,
+  type S3ecDescription,
+  type S3ecKeys,
+  type S3ecKmsKeys,
+  type S3ecUnwrapOptions,
+  type S3ecBodyDecryptor,
+  type S3ecBodyDecryptorOptions,
+  type S3ecPlaintextSink,
+  type BeginS3ecV3EncryptionOptions,
+  type S3ecV3Encryption,
+  type S3ecV3WriteKey,
+} from './s3ec/index.js';

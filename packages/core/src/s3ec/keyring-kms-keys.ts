@@ -2,7 +2,7 @@
  * Which KMS keys (and clients) a keyring made by `kmsKeyring`, `kmsDiscoveryKeyring` or
  * `multiKeyring` uses, so an S3EC reader can ask the same keys through the same https-only
  * clients: S3EC objects wrap their data key with a bare KMS Decrypt, not through the AWS
- * Encryption SDK keyring interface. Nothing secret is kept. @internal
+ * Encryption SDK keyring interface. Nothing secret is kept.
  */
 import type { Keyring } from '../types.js';
 import type { S3ecKmsKeys } from './kms-types.js';

@@ -3,8 +3,9 @@
  * first) in the s3enc format — authenticated ranges, parallel reads — as a NEW version of the
  * same key, keeping its user metadata, content type, tags, SSE setting and Object Lock
  * retention / legal hold, and never deleting the source version. The write is conditional on
- * the source's ETag (no lost update). The plaintext passes through a private temporary file
- * (mode 0600 in a fresh 0700 directory), removed on every path.
+ * the source's ETag (no lost update). Up to 16 MiB the plaintext stays in memory (wiped after);
+ * larger objects pass through a private temporary file (mode 0600 in a fresh 0700 directory),
+ * removed on every path.
  * @internal — reached through EncryptedS3Client.convertObject.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,12 +16,14 @@ import {
   HeadObjectCommand,
   type HeadObjectCommandOutput,
 } from '@aws-sdk/client-s3';
-import { InvalidArgumentError } from '@s3enc/core';
+import { InvalidArgumentError, wipe } from '@s3enc/core';
 import { checkBucketKey, type ClientContext } from '../context.js';
 import { getVersioning } from '../object-lock/versioning.js';
 import { toS3Error } from '../s3-errors.js';
 import { toSseCustomerKey, type ServerSideEncryption, type SseCustomerKeyInput } from '../sse.js';
 import { getObjectToFile } from './download/to-file.js';
+import { getObjectStream } from './download/to-stream.js';
+import type { PutOptions } from './upload/put-options.js';
 import type { S3ecEnvelope } from './formats/envelope.js';
 import { headObject } from './head.js';
 import { putObject } from './upload/put-object.js';
@@ -56,6 +59,9 @@ export interface ConvertResult {
   readonly newVersionId: string | undefined;
   readonly plaintextSize: number | undefined;
 }
+
+/** Objects up to this plaintext size are converted in memory (no temporary file). */
+const IN_MEMORY_LIMIT = 16 * 1024 * 1024;
 
 /** Metadata keys of the S3EC formats: not carried to the converted object. */
 const S3EC_KEYS =
@@ -122,38 +128,44 @@ export async function convertObject(
 
   const source = await sourceHeaders(ctx, bucket, key, h.versionId, o);
   const tags = await sourceTags(ctx, bucket, key, h.versionId, o.signal);
+  const putOptions: PutOptions = {
+    ...(h.etag !== undefined ? { ifMatch: h.etag } : {}),
+    metadata: userMetadata(source.Metadata),
+    ...(source.ContentType !== undefined ? { contentType: source.ContentType } : {}),
+    ...(Object.keys(tags).length > 0 ? { tags } : {}),
+    encryptionContext: contextOf(s3ec),
+    ...sseOf(source, o.sseCustomerKey),
+    ...lockOf(source),
+    signal: o.signal,
+  };
+  const pinned = { ...read, versionId: h.versionId ?? o.versionId };
+  const done = (newVersionId: string | undefined, plaintextSize: number): ConvertResult => ({
+    ...base,
+    status: 'converted',
+    reason: undefined,
+    sourceFormat: s3ec.format,
+    newVersionId,
+    plaintextSize,
+  });
+
+  // Small objects never touch the disk: verified whole in memory, then wiped.
+  if (s3ec.plaintextSize !== undefined && s3ec.plaintextSize <= IN_MEMORY_LIMIT) {
+    const got = await getObjectStream(ctx, bucket, key, pinned);
+    const plain = await got.bytes();
+    try {
+      const put = await putObject(ctx, bucket, key, plain, putOptions);
+      return done(put.versionId, plain.length);
+    } finally {
+      wipe(plain);
+    }
+  }
   const dir = await mkdtemp(join(o.tempDirectory ?? tmpdir(), 's3enc-convert-'));
   try {
     const path = join(dir, 'plaintext');
     // Verified whole (tag, commitment) before the file exists under its name.
-    const got = await getObjectToFile(ctx, bucket, key, path, {
-      ...read,
-      versionId: h.versionId ?? o.versionId,
-    });
-    const put = await putObject(
-      ctx,
-      bucket,
-      key,
-      { path },
-      {
-        ...(h.etag !== undefined ? { ifMatch: h.etag } : {}),
-        metadata: userMetadata(source.Metadata),
-        ...(source.ContentType !== undefined ? { contentType: source.ContentType } : {}),
-        ...(Object.keys(tags).length > 0 ? { tags } : {}),
-        encryptionContext: contextOf(s3ec),
-        ...sseOf(source, o.sseCustomerKey),
-        ...lockOf(source),
-        signal: o.signal,
-      },
-    );
-    return {
-      ...base,
-      status: 'converted',
-      reason: undefined,
-      sourceFormat: s3ec.format,
-      newVersionId: put.versionId,
-      plaintextSize: got.plaintextSize,
-    };
+    const got = await getObjectToFile(ctx, bucket, key, path, pinned);
+    const put = await putObject(ctx, bucket, key, { path }, putOptions);
+    return done(put.versionId, got.plaintextSize);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

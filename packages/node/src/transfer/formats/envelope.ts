@@ -44,6 +44,8 @@ export interface S3ecEnvelope {
   readonly legacyKeyWrapping: boolean;
   /** True for V3 (the data key is committed). */
   readonly committing: boolean;
+  /** V3: the message id (`x-amz-i`), hex; undefined for V1/V2. */
+  readonly messageId: string | undefined;
   /** KMS keys the metadata names (the V1-era `kms_cmk_id`); other wraps name none. */
   readonly keyIds: readonly string[];
   /** KMS wraps: the encryption context sent to KMS. */

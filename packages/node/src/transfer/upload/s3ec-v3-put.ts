@@ -10,7 +10,6 @@
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
-  DeleteObjectCommand,
   PutObjectCommand,
   UploadPartCommand,
   type CompleteMultipartUploadCommandInput,
@@ -23,8 +22,6 @@ import {
   beginS3ecV3Encryption,
   combinePartChecksums,
   createChecksum,
-  INSTRUCTION_FILE_OBJECT_METADATA,
-  instructionFileKey,
   InvalidArgumentError,
   s3ecKmsKeysOf,
   REQUEST_ATTEMPTS,
@@ -37,6 +34,7 @@ import { toS3Error, withRetries } from '../../s3-errors.js';
 import { linkSignal } from '../signals.js';
 import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
 import { abortUpload, markUploadLeftOpen } from './multipart.js';
+import { putInstructionFile } from './s3ec-instruction-file.js';
 import { sourceFailed } from './part-worker.js';
 import type { PutOptions, PutResult, PutSettings } from './put-options.js';
 import { putCodesFor, writeConditions } from './single-put.js';
@@ -44,7 +42,6 @@ import { discardSource, resolveSource, type PutSource, type SourcePiece } from '
 
 /** GCM's limit on one stream: 2³² − 2 blocks. */
 const GCM_MAX_PLAINTEXT = 2 ** 36 - 32;
-const TAG = 16;
 
 /** The key a V3 write uses: the client's first strict KMS key, else `s3ec.aesKey`. */
 export function v3WriteKey(ctx: ClientContext): S3ecV3WriteKey {
@@ -102,7 +99,8 @@ export async function putS3ecV3(
       const stored = first.value.last
         ? await job.single(first.value)
         : await job.multipart(pieces, first.value);
-      if (enc.instructionFile !== undefined) await job.instructionFile(stored);
+      if (enc.instructionFile !== undefined)
+        await putInstructionFile(ctx, s, enc.instructionFile, stored, o.signal);
       return stored;
     } finally {
       await pieces.return(undefined).catch(() => undefined);
@@ -371,46 +369,4 @@ class V3Job {
       checksum,
     });
   }
-
-  /**
-   * Writes `<key><suffix>` after the object. If that fails the new object version is deleted
-   * (it could not be read without its file) and the error thrown.
-   */
-  async instructionFile(stored: PutResult): Promise<void> {
-    const { ctx, s } = this;
-    const body = Buffer.from(this.enc.instructionFile!, 'utf8');
-    // The specification allows a custom suffix only when reading (and re-encrypting).
-    const key = instructionFileKey(s.key);
-    try {
-      await withRetries(
-        () =>
-          ctx.s3.send(
-            new PutObjectCommand({
-              Bucket: s.bucket,
-              Key: key,
-              Body: body,
-              ContentLength: body.length,
-              ContentType: 'application/json',
-              Metadata: { ...INSTRUCTION_FILE_OBJECT_METADATA },
-              ...s.sse.create,
-            }),
-          ),
-        REQUEST_ATTEMPTS,
-      );
-    } catch (err) {
-      await ctx.s3
-        .send(
-          new DeleteObjectCommand({
-            Bucket: s.bucket,
-            Key: s.key,
-            ...(stored.versionId !== undefined ? { VersionId: stored.versionId } : {}),
-          }),
-        )
-        .catch(() => undefined);
-      throw toS3Error(err, 'PutObject (instruction file)', {}, this.callerSignal);
-    }
-  }
 }
-
-/** Ciphertext size of a V3 object of `n` plaintext bytes. */
-export const v3CiphertextSize = (n: number): number => n + TAG;

@@ -103,6 +103,7 @@ function detected(
         authenticated: s.authenticated,
         legacyKeyWrapping: s.legacyKeyWrapping,
         committing: s.keyCommitting,
+        messageId: m.messageId === undefined ? undefined : Buffer.from(m.messageId).toString('hex'),
         keyIds: s.kmsKeyId !== undefined ? [s.kmsKeyId] : [],
         encryptionContext: s.encryptionContext,
         materialDescription: s.materialDescription,
