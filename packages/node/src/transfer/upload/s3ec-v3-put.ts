@@ -28,7 +28,7 @@ import type { PutOptions, PutResult, PutSettings } from './put-options.js';
 import { putInstructionFile } from './s3ec-instruction-file.js';
 import { storeSingle } from './single-put.js';
 import { discardSource, resolveSource, type PutSource, type SourcePiece } from './sources.js';
-import type { UploadRequests } from './upload-job.js';
+import { createFields, type UploadRequests } from './upload-job.js';
 
 /** GCM's limit on one stream: 2³² − 2 blocks. */
 const GCM_MAX_PLAINTEXT = 2 ** 36 - 32;
@@ -126,16 +126,8 @@ class V3Job {
       signal: ac.signal,
       callerSignal,
       sourceSize,
-      createFields: {
-        // V3 objects carry no s3enc marker: they are not in the s3enc format.
-        Bucket: s.bucket,
-        Key: s.key,
-        Metadata: { ...s.metadata, ...enc.objectMetadata },
-        ContentType: s.contentType,
-        ...s.sse.create,
-        ...s.lock,
-        ...(s.tagging !== undefined ? { Tagging: s.tagging } : {}),
-      },
+      // V3 objects carry no s3enc marker: they are not in the s3enc format.
+      createFields: createFields(s, enc.objectMetadata),
       resultBase: {
         bucket: s.bucket,
         key: s.key,

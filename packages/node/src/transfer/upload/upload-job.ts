@@ -47,15 +47,7 @@ export function uploadJob(
     signal,
     callerSignal,
     sourceSize,
-    createFields: {
-      Bucket: s.bucket,
-      Key: s.key,
-      Metadata: { ...s.metadata, ...markerMetadata() },
-      ContentType: s.contentType,
-      ...s.sse.create,
-      ...s.lock,
-      ...(s.tagging !== undefined ? { Tagging: s.tagging } : {}),
-    },
+    createFields: createFields(s, markerMetadata()),
     resultBase: {
       bucket: s.bucket,
       key: s.key,
@@ -65,5 +57,24 @@ export function uploadJob(
       headerLength: session.headerLength,
       sse: s.sse.summary,
     },
+  };
+}
+
+/**
+ * The fields of PutObject and CreateMultipartUpload: the caller's settings, and the format's
+ * own metadata (`formatMetadata`) over the caller's.
+ */
+export function createFields(
+  s: PutSettings,
+  formatMetadata: Readonly<Record<string, string>>,
+): Record<string, unknown> {
+  return {
+    Bucket: s.bucket,
+    Key: s.key,
+    Metadata: { ...s.metadata, ...formatMetadata },
+    ContentType: s.contentType,
+    ...s.sse.create,
+    ...s.lock,
+    ...(s.tagging !== undefined ? { Tagging: s.tagging } : {}),
   };
 }
