@@ -201,6 +201,7 @@ export async function run(
         out,
         io,
         signal,
+        argv,
       });
       return code ?? ExitCode.OK;
     } finally {
