@@ -86,7 +86,7 @@ export async function uploadFile(
 async function localState(path: string): Promise<SyncState | undefined> {
   try {
     const st = await stat(path);
-    return st.isFile() ? { size: st.size, mtimeMs: Math.floor(st.mtimeMs) } : undefined;
+    return st.isFile() ? { size: st.size, mtimeMs: Math.round(st.mtimeMs) } : undefined;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;

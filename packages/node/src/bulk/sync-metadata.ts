@@ -7,10 +7,10 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { toS3Error } from '../s3-errors.js';
 
-/** `x-amz-meta-s3enc-mtime`: the source file's modification time, milliseconds since the epoch. */
-export const MTIME_METADATA_KEY = 's3enc-mtime';
-/** `x-amz-meta-s3enc-size`: the plaintext size in bytes. */
-export const SIZE_METADATA_KEY = 's3enc-size';
+/** `x-amz-meta-s3enc-sync-mtime`: the source file's modification time, milliseconds since the epoch. */
+export const MTIME_METADATA_KEY = 's3enc-sync-mtime';
+/** `x-amz-meta-s3enc-sync-size`: the plaintext size in bytes. */
+export const SIZE_METADATA_KEY = 's3enc-sync-size';
 
 /** The size and time `sync` compares. */
 export interface SyncState {

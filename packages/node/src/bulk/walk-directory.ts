@@ -13,7 +13,7 @@ export interface LocalFile {
   readonly relativePath: string;
   readonly path: string;
   readonly size: number;
-  /** Modification time, milliseconds since the epoch (whole milliseconds). */
+  /** Modification time, milliseconds since the epoch (rounded). */
   readonly mtimeMs: number;
 }
 
@@ -55,7 +55,7 @@ async function* walk(
       yield* walk(path, relativePath, depth + 1, signal);
     } else if (e.isFile()) {
       const st = await lstat(path);
-      yield { kind: 'file', relativePath, path, size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
+      yield { kind: 'file', relativePath, path, size: st.size, mtimeMs: Math.round(st.mtimeMs) };
     } else {
       yield {
         kind: 'skipped',
