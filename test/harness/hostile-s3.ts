@@ -49,6 +49,8 @@ export type Verdict =
   | { kind: 'reset' }
   /** Forward once `until` settles, and only if the client is still connected. */
   | { kind: 'hold'; until: Promise<unknown> }
+  /** Forward at once (the server acts on it), but hold the answer back until `until` settles. */
+  | { kind: 'delay-answer'; until: Promise<unknown> }
   | { kind: 'reply'; reply: HostileReply };
 
 export interface HostileMatch {
@@ -301,7 +303,12 @@ export async function startHostileS3(o: {
     return -1;
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, rec: HostileRecord): void => {
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    rec: HostileRecord,
+    answerAfter: Promise<unknown> = Promise.resolve(),
+  ): void => {
     const upstream = httpsRequest(
       {
         host: up.hostname,
@@ -312,16 +319,25 @@ export async function startHostileS3(o: {
         agent,
       },
       (ures) => {
-        rec.status = ures.statusCode ?? 0;
-        res.writeHead(ures.statusCode ?? 502, ures.headers);
-        ures.on('data', (c: Buffer) => {
-          rec.bodyBytes += c.length;
-          res.write(c);
-        });
-        ures.on('end', () => res.end());
-        ures.on('error', () => req.socket.destroy());
+        ures.pause();
+        void answerAfter
+          .catch(() => undefined)
+          .then(() => {
+            relay(ures);
+          });
       },
     );
+    const relay = (ures: IncomingMessage): void => {
+      rec.status = ures.statusCode ?? 0;
+      res.writeHead(ures.statusCode ?? 502, ures.headers);
+      ures.on('data', (c: Buffer) => {
+        rec.bodyBytes += c.length;
+        res.write(c);
+      });
+      ures.on('end', () => res.end());
+      ures.on('error', () => req.socket.destroy());
+      ures.resume();
+    };
     upstream.on('error', () => req.socket.destroy());
     req.pipe(upstream);
   };
@@ -350,6 +366,9 @@ export async function startHostileS3(o: {
     switch (v.kind) {
       case 'forward':
         forward(req, res, rec);
+        return;
+      case 'delay-answer':
+        forward(req, res, rec, v.until);
         return;
       case 'stall':
         req.resume();

@@ -97,6 +97,30 @@ describe('put: interrupts and failed aborts (#13.8)', () => {
     expect(await openUploads(f.s3, f.bucket.name)).toBe(0);
   });
 
+  it('a second Ctrl-C while S3 is creating the multipart upload waits for it, then aborts it', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const create = { method: 'POST', url: /[?&]uploads(=|&|$)/ };
+    // S3 creates the upload at once; only its answer (the upload id) is held back.
+    f.hostile.program([
+      { match: create, respond: () => ({ kind: 'delay-answer', until: released }) },
+    ]);
+    const put = startPut('creating');
+    await until('CreateMultipartUpload', seen(create));
+    put.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 300));
+    put.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 1500));
+    release();
+    const end = await put.done;
+    try {
+      expect(end.code, put.stderr()).toBe(130);
+      expect(await openUploads(f.s3, f.bucket.name)).toBe(0);
+    } finally {
+      await abortAll();
+    }
+  });
+
   it('when the abort does not finish in the bounded wait, the CLI exits and names the upload to abort by hand', async () => {
     f.hostile.program([
       { match: parts, respond: () => ({ kind: 'stall' }) },

@@ -236,10 +236,10 @@ export async function cli(): Promise<void> {
       controller.abort(Object.assign(new Error(`interrupted by ${sig}`), { name: 'AbortError' }));
       return;
     }
-    if (openUploads.list().length === 0 || interrupts > 2) leave();
+    if (!openUploads.busy() || interrupts > 2) leave();
     if (waiting === undefined) {
       process.stderr.write(
-        `s3enc: aborting the multipart upload; waiting up to ${ABORT_WAIT_MS / 1000} s (interrupt again to exit now)\n`,
+        `s3enc: aborting the upload; waiting up to ${ABORT_WAIT_MS / 1000} s (interrupt again to exit now)\n`,
       );
       waiting = setTimeout(leave, ABORT_WAIT_MS);
       waiting.unref();

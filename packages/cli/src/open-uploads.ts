@@ -7,8 +7,23 @@ import type { MultipartUploadRef } from '@s3enc/node';
 import { terminalSafe } from './terminal-text.js';
 
 const open = new Set<MultipartUploadRef>();
+let uploading = 0;
 
 export const openUploads = {
+  /**
+   * Brackets a `put`: while one runs, an upload may be created at any moment (its
+   * CreateMultipartUpload in flight), so a repeated interrupt waits for it too.
+   */
+  begin(): void {
+    uploading++;
+  },
+  end(): void {
+    uploading--;
+  },
+  /** Whether a `put` is running or an upload is still open. */
+  busy(): boolean {
+    return uploading > 0 || open.size > 0;
+  },
   add(u: MultipartUploadRef): void {
     open.add(u);
   },

@@ -10,6 +10,8 @@ export interface Answer {
   body: Buffer | (() => AsyncGenerator<Buffer>);
   contentRange?: string;
   contentLength?: number;
+  /** User metadata of the object (default none). */
+  metadata?: Record<string, string>;
 }
 
 /** An S3 client stub: `answer(start, end)` for each GetObject; counts requests and bytes pulled. */
@@ -48,7 +50,7 @@ export function stubS3(
         ContentRange: a.contentRange,
         ContentLength: a.contentLength,
         ETag: '"e"',
-        Metadata: {},
+        Metadata: a.metadata ?? {},
       });
     },
   } as unknown as S3Client;

@@ -36,6 +36,24 @@ describe('renderAuditTable', () => {
     expect(t).not.toMatch(/Versioning is Enabled/); // passing checks stay one line
     expect(t).toMatch(/1 pass, 1 fail/);
   });
+  it("escapes terminal control characters in evidence taken from the bucket's settings", () => {
+    const hostile: AuditReport = {
+      ...report,
+      findings: [
+        {
+          id: 'policy.statements',
+          practice: 1,
+          title: 'Policy statements are written as meant',
+          status: 'warn',
+          evidence: ['Sid\x1b]0;pwned\x07 tests "aws:Evil\x1b[2J"'],
+        },
+      ],
+    };
+    const t = renderAuditTable(hostile, makeStyle(false));
+    expect(t).toContain('Sid\\x1b]0;pwned\\x07 tests "aws:Evil\\x1b[2J"');
+    // eslint-disable-next-line no-control-regex -- the characters the escaping must remove
+    expect(t).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+  });
   it('colours statuses only when asked', () => {
     expect(renderAuditTable(report, makeStyle(true))).toContain('\u001b[31mFAIL');
     expect(renderAuditTable(report, makeStyle(false))).not.toContain('\u001b[');

@@ -14,6 +14,7 @@ import { settingsOf } from '../common.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Style } from '../output.js';
 import { parseS3Url } from '../s3-url.js';
+import { terminalSafe } from '../terminal-text.js';
 
 function statusText(s: FindingStatus, style: Style): string {
   const label = s.toUpperCase().padEnd(13);
@@ -37,9 +38,12 @@ export function renderAuditTable(r: AuditReport, style: Style, width = 100): str
   for (const f of r.findings) {
     lines.push(`${String(f.practice).padStart(2)}  ${statusText(f.status, style)}  ${f.title}`);
     if (f.status !== 'pass') {
-      for (const e of f.evidence) lines.push(style.dim(`      ${clip(e, width - 6)}`));
+      // Evidence quotes the bucket's own settings (policy Sids and values, rule ids, key ids):
+      // escaped for the terminal like everything else that comes from a server.
+      for (const e of f.evidence)
+        lines.push(style.dim(`      ${clip(terminalSafe(e), width - 6)}`));
       const fix = f.fix?.cli ?? f.fix?.library ?? f.fix?.note;
-      if (fix !== undefined) lines.push(`      fix: ${fix}`);
+      if (fix !== undefined) lines.push(`      fix: ${terminalSafe(fix)}`);
     }
   }
   const s = r.summary;

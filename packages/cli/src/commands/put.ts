@@ -139,6 +139,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     checksumAlgorithm,
   });
   let upload: MultipartUploadRef | undefined;
+  openUploads.begin();
   try {
     const options: PutOptions = {
       signal: ctx.signal,
@@ -195,6 +196,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   } finally {
     // Settled: completed, aborted, or reported by the error (openMultipartUpload).
     if (upload !== undefined) openUploads.delete(upload);
+    openUploads.end();
     ctx.signal.removeEventListener('abort', onAbort);
     progress.finish();
     close();

@@ -88,9 +88,10 @@ export async function openObject(
       if (d.kind !== 'no') break;
     }
     if (want === undefined) break;
-    // Every round must grow the bytes held, within the probe cap and the object.
+    // Every round must grow the bytes held (a format asks for more than it has), within the
+    // header cap and the object; the engine doubles what it holds to keep the rounds few.
     const next = Math.min(facts.storedSize, MAX_HEADER_BYTES, Math.max(want, head.length * 2));
-    if (next <= head.length || want > MAX_HEADER_BYTES) {
+    if (want <= head.length || next <= head.length || want > MAX_HEADER_BYTES) {
       throw new FormatError('ERR_S3ENC_BAD_HEADER', 'The object header does not fit its limits');
     }
     const more = await rangedGet(target, head.length, next, o.signal);

@@ -67,13 +67,14 @@ const CONTENT_RANGE = /^bytes (\d{1,20})-(\d{1,20})\/(\d{1,20})$/;
 /**
  * Fetches stored bytes [start, end) of the target.
  *
- * @param exact true: the object must hold all of [start, end) (a shorter answer, or a 416, is
- *   a truncation). false (first request of a read): the object may end before `end`; the
+ * @param exact true: the object must hold all of [start, end) (a total below `end`, or a 416,
+ *   is a truncation). false (first request of a read): the object may end before `end`; the
  *   answer is then [start, total).
  * @returns the bytes, exactly `min(end, total) − start` of them.
- * @throws IntegrityError ERR_S3ENC_TRUNCATED when the object ends before the bytes asked for;
- *   S3RequestError ERR_S3ENC_BAD_RESPONSE when the server sends more than asked, another range,
- *   or a size that is not a safe integer within 5 TiB; S3RequestError (ERR_S3ENC_OBJECT_CHANGED,
+ * @throws IntegrityError ERR_S3ENC_TRUNCATED when the object ends before the bytes asked for
+ *   (its total, a 416, or a body shorter than its own headers); S3RequestError
+ *   ERR_S3ENC_BAD_RESPONSE when the headers name another range than asked (more, fewer,
+ *   shifted), a body runs past its length, or a size is not a safe integer within 5 TiB; S3RequestError (ERR_S3ENC_OBJECT_CHANGED,
  *   ERR_S3ENC_NO_SUCH_KEY, a 416 when not `exact`…) after at most READ_ATTEMPTS tries;
  *   AbortError.
  */
@@ -143,8 +144,12 @@ function totalOf(res: GetObjectCommandOutput, start: number, end: number): numbe
   if (to > last || (length !== undefined && length > to - from + 1)) {
     throw badResponse('GetObject sent more than the range asked');
   }
-  // Fewer bytes than the object holds in the range asked: the object ends early.
-  if (to < last || (length !== undefined && length < last - from + 1)) throw truncated();
+  // Headers that promise fewer bytes than the object they describe holds in the range asked
+  // contradict themselves: a bad answer. (A body shorter than its own headers promise is a
+  // truncation, found by readExactly; so is a 416 inside the announced size.)
+  if (to < last || (length !== undefined && length !== to - from + 1)) {
+    throw badResponse('GetObject answered with fewer bytes than the range asked');
+  }
   return total;
 }
 
