@@ -18,6 +18,7 @@ export function localPathFor(root: string, relativeKey: string): string | undefi
   if (isAbsolute(relativeKey)) return undefined;
   const path = join(root, ...segments);
   const back = relative(normalize(root), path);
-  if (back === '' || back === '..' || back.startsWith(`..${sep}`) || isAbsolute(back)) return undefined;
+  if (back === '' || back === '..' || back.startsWith(`..${sep}`) || isAbsolute(back))
+    return undefined;
   return path;
 }

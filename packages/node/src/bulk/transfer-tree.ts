@@ -218,13 +218,14 @@ export async function transferTree(
   const budget = new ConcurrencyBudget(o.concurrency ?? DEFAULT_BULK_CONCURRENCY);
   let bytesDone = 0;
   let objectsDone = 0;
-  let total: { objects: number; bytes: number } | undefined;
+  // Known once the walk and the listings are complete.
+  const total: { objects?: number; bytes?: number } = {};
   const progress = () =>
     o.onProgress?.({
       objectsDone,
-      objectsTotal: total?.objects,
+      objectsTotal: total.objects,
       bytesDone,
-      bytesTotal: total?.bytes,
+      bytesTotal: total.bytes,
     });
   const op: OpContext = {
     client,
@@ -248,7 +249,8 @@ export async function transferTree(
   };
   const ignored: ObjectResult[] = [];
   const plan = await planTasks(client, op, o.source, o.destination, filters, ignored);
-  total = { objects: plan.objects, bytes: plan.bytes };
+  total.objects = plan.objects;
+  total.bytes = plan.bytes;
   for (const r of ignored) report(r);
   await runTasks(plan.tasks, (t, tc) => t.run(tc), {
     budget,
