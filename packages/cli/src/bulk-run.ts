@@ -20,7 +20,7 @@ import { defaultKmsKeyId } from './config.js';
 import { reportFor } from './error-report.js';
 import { ExitCode } from './exit-codes.js';
 import { formatBytes } from './output.js';
-import { createProgress } from './progress.js';
+import { createBulkProgress } from './bulk-progress.js';
 import { isS3Url, parseS3Url } from './s3-url.js';
 import { terminalSafe } from './terminal-text.js';
 
@@ -103,7 +103,7 @@ export async function runBulk(
   };
   const encryptionContext = parseContext(stringsOpt(v, 'context'));
   const { client, close } = await openClient(settingsOf(ctx), { keys, concurrency });
-  const progress = createProgress(ctx.out, mode === 'copy' ? 'cp' : 'sync');
+  const progress = createBulkProgress(ctx.out, mode === 'copy' ? 'cp' : 'sync');
   const json = ctx.global.json;
   const options: TransferTreeOptions = {
     source,
@@ -122,11 +122,16 @@ export async function runBulk(
       : {}),
     onObject: (r) => {
       if (json) ctx.io.stdout.write(`${JSON.stringify(record(r))}\n`);
-      else if (r.status === 'failed') ctx.io.stderr.write(`${terminalSafe(describe(r))}\n`);
-      else if (r.status !== 'skipped' || ctx.global.debug) ctx.out.note(terminalSafe(describe(r)));
+      else if (r.status === 'failed') {
+        progress.finish();
+        ctx.io.stderr.write(`${terminalSafe(describe(r))}\n`);
+      } else if (r.status !== 'skipped' || ctx.global.debug) {
+        progress.finish();
+        ctx.out.note(terminalSafe(describe(r)));
+      }
     },
     onProgress: (p) => {
-      progress.update(p.bytesDone, p.bytesTotal);
+      progress.tree(p);
     },
   };
   let summary;
