@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestBucket, getTestEnv, makeS3Client, type TestBucket } from '../harness/env.js';
 import { BIN, runCli, useCliFixture } from '../cli/cli-helpers.js';
@@ -147,6 +147,43 @@ describe('cp --recursive', () => {
   });
   // A key that would leave the target directory (`..`, `//`) is refused by MinIO itself, so
   // that case is covered by the unit test of localPathFor (packages/node/src/bulk/safe-path.test.ts).
+});
+
+describe('one object failing', () => {
+  it('a tampered object fails alone: the others are written, it leaves no file, exit 1', async () => {
+    const src = join(dir, 'tamper-src');
+    writeTree(src, { 'good1.txt': 'one', 'bad.txt': 'tampered later', 'sub/good2.txt': 'two' });
+    const up = await runCli(['cp', '--recursive', src, `s3://${bucket.name}/tam/`], { env: cli });
+    expect(up.code, up.stderr).toBe(0);
+    const s3 = makeS3Client(env);
+    try {
+      const got = await s3.send(new GetObjectCommand({ Bucket: bucket.name, Key: 'tam/bad.txt' }));
+      const body = Buffer.from(await got.Body!.transformToByteArray());
+      body[body.length - 20]! ^= 1;
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket.name,
+          Key: 'tam/bad.txt',
+          Body: body,
+          Metadata: got.Metadata,
+        }),
+      );
+    } finally {
+      s3.destroy();
+    }
+    const down = join(dir, 'tamper-down');
+    const r = await runCli(['cp', '--recursive', `s3://${bucket.name}/tam/`, down, '--json'], {
+      env: cli,
+    });
+    expect(r.code).toBe(1);
+    const recs = jsonLines(r.out);
+    expect(recs.find((x) => x.status === 'failed')).toMatchObject({
+      operation: 'download',
+      source: `s3://${bucket.name}/tam/bad.txt`,
+    });
+    expect(recs.at(-1)).toMatchObject({ type: 'summary', ok: false, done: 2, failed: 1 });
+    expect(readTree(down)).toEqual({ 'good1.txt': 'one', 'sub/good2.txt': 'two' });
+  });
 });
 
 describe('sync', () => {
