@@ -117,6 +117,9 @@ describe('cp --recursive', () => {
     expect(lsTop.code, lsTop.stderr).toBe(0);
     expect(lsTop.out).toMatch(/PRE nested\//);
     expect(lsTop.out).toMatch(/encrypted s3enc\s+a\.txt/);
+    const lsRoot = await runCli(['ls', `s3://${bucket.name}`], { env: cli });
+    expect(lsRoot.code, lsRoot.stderr).toBe(0);
+    expect(lsRoot.out).toMatch(/PRE t1\//);
 
     const down = join(dir, 'down1');
     const get = await runCli(['cp', '--recursive', `s3://${bucket.name}/t1/`, down], { env: cli });

@@ -29,7 +29,7 @@ const DEFAULT_BULK_CONCURRENCY = 8;
 
 function locationOf(text: string): TreeLocation {
   if (isS3Url(text)) {
-    const { bucket, key } = parseS3Url(text);
+    const { bucket, key } = parseS3Url(text, { requireKey: false });
     return { type: 's3', bucket, prefix: key };
   }
   return { type: 'local', path: text };

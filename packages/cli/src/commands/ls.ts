@@ -71,7 +71,7 @@ function dateText(iso: string | null): string {
 }
 
 export async function run(ctx: CommandContext): Promise<number | undefined> {
-  const { bucket, key: prefix } = parseS3Url(ctx.positionals[0]!);
+  const { bucket, key: prefix } = parseS3Url(ctx.positionals[0]!, { requireKey: false });
   const v = ctx.values;
   const recursive = boolOpt(v, 'recursive');
   const human = boolOpt(v, 'human-readable');
