@@ -4,6 +4,7 @@
  */
 import type { OptionSpecs } from './args.js';
 import type { CommandSpec } from './command.js';
+import { CP_OUTPUT_OPTIONS, CP_PUT_OPTIONS } from './cp-options.js';
 
 const KEY_FILE_PERMISSIONS = {
   'allow-insecure-key-file-permissions': {
@@ -35,12 +36,30 @@ const KEY_OPTIONS = {
   },
 } as const satisfies OptionSpecs;
 
+/** get: the keys that may decrypt (nothing is generated on a read). */
+const DECRYPT_KEY_OPTIONS = {
+  ...KEY_OPTIONS,
+  'kms-key-id': {
+    type: 'string',
+    multiple: true,
+    valueName: 'KEY',
+    description:
+      'KMS key id, ARN or alias that may decrypt the object (repeatable; any key that wrapped its data key will do). Default: S3ENC_KMS_KEY_ID',
+  },
+  context: {
+    type: 'string',
+    multiple: true,
+    valueName: 'KEY=VALUE',
+    description: 'encryption context pair the object must have been encrypted with (repeatable)',
+  },
+} as const satisfies OptionSpecs;
+
 const SSE_C_KEY = {
   'sse-c-key': {
     type: 'string',
     valueName: 'fileb://FILE',
     description:
-      'SSE-C customer key: a file holding the 32 raw key bytes (never the key itself on the command line)',
+      'SSE-C customer key from a file, as the AWS CLI reads it: fileb://FILE (raw bytes) or file://FILE (text); 32 bytes, or 64 hex / 44 base64 characters. Never the key itself on the command line',
   },
   'sse-c': {
     type: 'string',
@@ -52,6 +71,15 @@ const SSE_C_KEY = {
 
 const VERSION_ID = {
   'version-id': { type: 'string', valueName: 'ID', description: 'a specific object version' },
+} as const satisfies OptionSpecs;
+
+const DOWNLOAD_TRANSFER = {
+  'part-size': {
+    type: 'string',
+    valueName: 'SIZE',
+    description: 'bytes per ranged GET, e.g. 8MiB (rounded to whole frames)',
+  },
+  concurrency: { type: 'string', valueName: 'N', description: 'parallel ranged GETs' },
 } as const satisfies OptionSpecs;
 
 const TRANSFER = {
@@ -173,9 +201,12 @@ export const COMMANDS: CommandSpec[] = [
       },
       size: {
         type: 'string',
-        valueName: 'BYTES',
-        description: 'plaintext size of stdin when known (plans parts up front)',
+        valueName: 'SIZE',
+        description:
+          'plaintext size of stdin when known, e.g. 1048576 or 5GB (plans parts up front)',
       },
+      ...CP_PUT_OPTIONS,
+      ...CP_OUTPUT_OPTIONS,
     },
     positionals: { min: 2, max: 2 },
     load: () => import('./commands/put.js'),
@@ -187,9 +218,11 @@ export const COMMANDS: CommandSpec[] = [
     details:
       'Every frame is authenticated before its plaintext is written. A file target is written to a\n' +
       'temporary name and renamed only when the whole object verified, so a failure leaves no partial file.\n' +
+      'The file is created with mode 0600 (owner only): the object was encrypted for a reason. --follow-umask\n' +
+      'gives it the mode your umask gives instead, as aws s3 cp does.\n' +
       '--range bytes=FIRST-LAST is inclusive, as in HTTP.',
     options: {
-      ...KEY_OPTIONS,
+      ...DECRYPT_KEY_OPTIONS,
       'kms-discovery-account': {
         type: 'string',
         multiple: true,
@@ -204,9 +237,15 @@ export const COMMANDS: CommandSpec[] = [
         description: 'only these plaintext bytes (inclusive, HTTP spelling)',
       },
       ...SSE_C_KEY,
-      ...TRANSFER,
+      ...DOWNLOAD_TRANSFER,
       ...NO_OVERWRITE,
       ...S3EC_READ,
+      'follow-umask': {
+        type: 'boolean',
+        description:
+          'give the file the mode your umask gives (as aws s3 cp does) instead of 0600, owner only',
+      },
+      ...CP_OUTPUT_OPTIONS,
     },
     positionals: { min: 1, max: 2 },
     load: () => import('./commands/get.js'),
@@ -314,6 +353,7 @@ export const COMMANDS: CommandSpec[] = [
       'Refuses to overwrite an existing file. Keep the file secret and backed up: without it the objects cannot be decrypted.',
     options: {},
     positionals: { min: 1, max: 1 },
+    usesAws: false,
     load: () => import('./commands/keygen.js'),
   },
   {

@@ -10,6 +10,11 @@ export {
 } from './client.js';
 export type { PutSource, FileSource } from './transfer/upload/sources.js';
 export type { MultipartUploadRef, PutOptions, PutResult } from './transfer/upload/put-options.js';
+export {
+  STORAGE_CLASSES,
+  type StorageClass,
+  type ObjectFieldOptions,
+} from './transfer/upload/object-fields.js';
 export type { GetOptions, ReadOptions, ObjectFacts } from './transfer/download/read-options.js';
 export { describeObject, type DescribeOptions, type HeadResult } from './transfer/head.js';
 export type {

@@ -43,6 +43,7 @@ export function uploadJob(
     createFields: {
       Bucket: s.bucket,
       Key: s.key,
+      ...s.objectFields,
       Metadata: { ...s.metadata, ...markerMetadata() },
       ContentType: s.contentType,
       ...s.sse.create,
