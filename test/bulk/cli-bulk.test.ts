@@ -306,3 +306,36 @@ describe('1,000+ files, a killed run resumed', () => {
     );
   }, 900_000);
 });
+
+describe('Ctrl-C', () => {
+  it('stops the run with exit 130; the rerun completes it', async () => {
+    const src = join(dir, 'interrupt');
+    const tree: Record<string, string> = {};
+    for (let i = 0; i < 400; i++) tree[`f${i}.txt`] = String(i);
+    writeTree(src, tree);
+    const target = `s3://${bucket.name}/int/`;
+    const child = spawn(process.execPath, [BIN, 'cp', '--recursive', src, target], {
+      env: cli,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let exitCode: number | null | undefined;
+    const exited = new Promise<void>((resolve) =>
+      child.on('exit', (code) => {
+        exitCode = code;
+        resolve();
+      }),
+    );
+    while (exitCode === undefined && (await keys(bucket.name, 'int/')).length < 20)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(exitCode, `ended before the interrupt: ${stderr}`).toBeUndefined();
+    child.kill('SIGINT');
+    await exited;
+    expect(exitCode, stderr).toBe(130);
+    expect((await keys(bucket.name, 'int/')).length).toBeLessThan(400);
+    const rerun = await runCli(['cp', '--recursive', src, target], { env: cli });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(await keys(bucket.name, 'int/')).toHaveLength(400);
+  }, 300_000);
+});
