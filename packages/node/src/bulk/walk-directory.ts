@@ -24,6 +24,12 @@ export interface SkippedEntry {
   readonly reason: string;
 }
 
+/**
+ * The temporary name `getToFile` writes before its rename (download/to-file.ts): one left by a
+ * killed download is unverified plaintext and must not be uploaded as if it were a file.
+ */
+const DOWNLOAD_TEMP_NAME = /^\..+\.s3enc-[0-9a-f]{12}\.tmp$/s;
+
 /** Deepest directory nesting followed (a guard against pathological trees). */
 const MAX_DEPTH = 256;
 
@@ -53,6 +59,12 @@ async function* walk(
         continue;
       }
       yield* walk(path, relativePath, depth + 1, signal);
+    } else if (e.isFile() && DOWNLOAD_TEMP_NAME.test(e.name)) {
+      yield {
+        kind: 'skipped',
+        relativePath,
+        reason: 'an interrupted download (s3enc temporary file)',
+      };
     } else if (e.isFile()) {
       const st = await lstat(path);
       yield { kind: 'file', relativePath, path, size: st.size, mtimeMs: Math.round(st.mtimeMs) };
