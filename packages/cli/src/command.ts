@@ -9,6 +9,8 @@ export interface CommandContext {
   global: GlobalOptions;
   out: Output;
   io: CliIo;
+  /** The command line as given (for options whose relative order matters: --exclude/--include). */
+  argv?: readonly string[];
   /** Aborted on SIGINT/SIGTERM; pass it to every library call. */
   signal: AbortSignal;
   /** The chosen profile's settings from the AWS config files (aws-config.ts); absent for local commands. */

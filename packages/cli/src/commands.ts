@@ -119,6 +119,37 @@ const NO_OVERWRITE = {
   'no-overwrite': { type: 'boolean', description: 'fail if the target already exists' },
 } as const satisfies OptionSpecs;
 
+/** cp --recursive and sync (docs/cli.md, "cp", "sync"). */
+const BULK_TRANSFER = {
+  recursive: { type: 'boolean', description: 'a whole directory or prefix' },
+  dryrun: { type: 'boolean', description: 'show what would be done; change nothing' },
+  exclude: {
+    type: 'string',
+    multiple: true,
+    valueName: 'PATTERN',
+    description: 'leave out matching paths (repeatable; with --include, the last match wins)',
+  },
+  include: {
+    type: 'string',
+    multiple: true,
+    valueName: 'PATTERN',
+    description: 'take back matching paths an earlier --exclude left out (repeatable)',
+  },
+  concurrency: {
+    type: 'string',
+    valueName: 'N',
+    description: 'parallel requests, objects and parts together (default 8)',
+  },
+  'fail-fast': { type: 'boolean', description: 'stop after the first object that fails' },
+} as const satisfies OptionSpecs;
+
+const BULK_LS = {
+  recursive: { type: 'boolean', description: 'every key under the prefix' },
+  'human-readable': { type: 'boolean', description: 'sizes in KiB, MiB, GiB' },
+  summarize: { type: 'boolean', description: 'the number of objects and their total size' },
+  concurrency: { type: 'string', valueName: 'N', description: 'headers read at once (default 8)' },
+} as const satisfies OptionSpecs;
+
 export const COMMANDS: CommandSpec[] = [
   {
     name: 'put',
@@ -472,6 +503,43 @@ export const COMMANDS: CommandSpec[] = [
     },
     positionals: { min: 1, max: 1 },
     load: () => import('./commands/harden.js'),
+  },
+  {
+    name: 'ls',
+    summary:
+      'list objects with their encryption (format, plaintext size, key ids; no key unwrapped)',
+    usage: ['ls s3://bucket[/prefix] [--recursive] [--human-readable] [--summarize]'],
+    options: BULK_LS,
+    positionals: { min: 1, max: 1 },
+    load: () => import('./commands/ls.js'),
+  },
+  {
+    name: 'cp',
+    summary: 'copy a directory or prefix: dir → s3://, s3:// → dir, s3:// → s3:// (server-side)',
+    usage: ['cp --recursive <dir|s3://bucket/prefix> <s3://bucket/prefix|dir> [options]'],
+    details:
+      'Rerunning the same cp skips what a previous run completed (same size and recorded time).\n' +
+      'Prefix → prefix copies the stored ciphertext server-side (nothing decrypted).',
+    options: { ...KEY_OPTIONS, ...BULK_TRANSFER },
+    positionals: { min: 2, max: 2 },
+    load: () => import('./commands/cp.js'),
+  },
+  {
+    name: 'sync',
+    summary: 'sync a directory and a prefix (either way) as aws s3 sync, encrypted',
+    usage: ['sync <dir|s3://bucket/prefix> <s3://bucket/prefix|dir> [options]'],
+    options: {
+      ...KEY_OPTIONS,
+      ...BULK_TRANSFER,
+      delete: { type: 'boolean', description: 'delete destination files not in the source' },
+      'size-only': { type: 'boolean', description: 'compare sizes only' },
+      'exact-timestamps': {
+        type: 'boolean',
+        description: 'skip same-sized files only when their times match exactly',
+      },
+    },
+    positionals: { min: 2, max: 2 },
+    load: () => import('./commands/sync.js'),
   },
 ];
 

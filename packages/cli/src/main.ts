@@ -235,6 +235,7 @@ export async function run(
         io,
         signal,
         aws,
+        argv,
       });
       return code ?? ExitCode.OK;
     } finally {

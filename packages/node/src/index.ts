@@ -206,3 +206,30 @@ export {
   type Decision,
   type EvaluationResult,
 } from './posture/index.js';
+
+// Bulk transfers (cp --recursive, sync, ls)
+export { transferTree, directoryPrefix } from './bulk/transfer-tree.js';
+export type {
+  TransferTreeOptions,
+  TreeLocation,
+  ObjectResult,
+  TreeProgress,
+  TreeSummary,
+} from './bulk/bulk-options.js';
+export { ConcurrencyBudget } from './bulk/budget.js';
+export { PathFilters, patternToRegExp, type PathFilter } from './bulk/filters.js';
+export {
+  listPrefix,
+  isListedObject,
+  type ListedObject,
+  type ListedPrefix,
+  type ListPrefixOptions,
+} from './bulk/list-prefix.js';
+export { needsTransfer, type CompareOptions } from './bulk/compare.js';
+export {
+  MTIME_METADATA_KEY,
+  SIZE_METADATA_KEY,
+  syncStateOf,
+  type SyncState,
+} from './bulk/sync-metadata.js';
+export { localPathFor } from './bulk/safe-path.js';

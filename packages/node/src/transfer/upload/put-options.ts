@@ -217,8 +217,10 @@ export function resolvePutSettings(
 }
 
 /** Metadata keys the formats own: refused in a caller's `metadata`. */
+// `s3enc-sync-*` (the size and time bulk sync compares, bulk/sync-metadata.ts) is not part of
+// any format: callers may set it.
 const RESERVED_METADATA =
-  /^(x-amz-(key|key-v2|wrap-alg|matdesc|iv|cek-alg|tag-len|unencrypted-content-length|crypto-instr-file|[c3mtwdi])|s3enc-.*)$/;
+  /^(x-amz-(key|key-v2|wrap-alg|matdesc|iv|cek-alg|tag-len|unencrypted-content-length|crypto-instr-file|[c3mtwdi])|s3enc-(?!sync-).*)$/;
 
 function taggingOf(tags: unknown): string | undefined {
   if (tags === undefined) return undefined;
