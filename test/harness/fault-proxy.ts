@@ -2,18 +2,8 @@
 // answer 5xx to the Nth matching request, cut the connection after N bytes of a matching
 // request's body or response, and count bytes per request. Requests are forwarded unchanged
 // (Host header included, so SigV4 signatures stay valid) over TLS to the real endpoint.
-import { mkdtempSync, rmSync } from 'node:fs';
-import {
-  Agent as HttpsAgent,
-  createServer,
-  request as httpsRequest,
-  type Server,
-} from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { makeCerts } from './certs.js';
+import { startTlsFront } from './tls-front.js';
 
 export interface RequestRecord {
   method: string;
@@ -64,14 +54,9 @@ export async function startFaultProxy(o: {
   upstream: string;
   upstreamCa: string;
 }): Promise<FaultProxy> {
-  const dir = mkdtempSync(join(tmpdir(), 's3enc-fault-proxy-'));
-  const certs = await makeCerts(dir);
-  const up = new URL(o.upstream);
-  const agent = new HttpsAgent({ keepAlive: true, ca: o.upstreamCa, minVersion: 'TLSv1.2' });
   const requests: RequestRecord[] = [];
   let faults: { f: Fault; seen: number; fired: number }[] = [];
   let down = false;
-  const sockets = new Set<Socket>();
 
   const pick = (req: IncomingMessage): Fault | undefined => {
     for (const s of faults) {
@@ -109,35 +94,24 @@ export async function startFaultProxy(o: {
       });
       return;
     }
-    const upstream = httpsRequest(
-      {
-        host: up.hostname,
-        port: up.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-        agent,
-      },
-      (ures) => {
-        rec.status = ures.statusCode ?? 0;
-        res.writeHead(ures.statusCode ?? 502, ures.headers);
-        ures.on('data', (c: Buffer) => {
-          if (fault?.kind === 'cut-response' && rec.responseBytes + c.length > fault.afterBytes) {
-            const keep = fault.afterBytes - rec.responseBytes;
-            if (keep > 0) res.write(c.subarray(0, keep));
-            rec.responseBytes += Math.max(0, keep);
-            ures.destroy();
-            req.socket.destroy();
-            return;
-          }
-          rec.responseBytes += c.length;
-          res.write(c);
-        });
-        ures.on('end', () => res.end());
-        ures.on('error', () => req.socket.destroy());
-      },
-    );
-    upstream.on('error', () => req.socket.destroy());
+    const upstream = front.forward(req, (ures) => {
+      rec.status = ures.statusCode ?? 0;
+      res.writeHead(ures.statusCode ?? 502, ures.headers);
+      ures.on('data', (c: Buffer) => {
+        if (fault?.kind === 'cut-response' && rec.responseBytes + c.length > fault.afterBytes) {
+          const keep = fault.afterBytes - rec.responseBytes;
+          if (keep > 0) res.write(c.subarray(0, keep));
+          rec.responseBytes += Math.max(0, keep);
+          ures.destroy();
+          req.socket.destroy();
+          return;
+        }
+        rec.responseBytes += c.length;
+        res.write(c);
+      });
+      ures.on('end', () => res.end());
+      ures.on('error', () => req.socket.destroy());
+    });
     req.on('data', (c: Buffer) => {
       if (fault?.kind === 'cut-request' && rec.requestBytes + c.length > fault.afterBytes) {
         upstream.destroy();
@@ -150,24 +124,16 @@ export async function startFaultProxy(o: {
     req.on('end', () => upstream.end());
   };
 
-  const server: Server = createServer(
-    { cert: certs.cert, key: certs.key, minVersion: 'TLSv1.2' },
-    handler,
-  );
-  server.on('connection', (s: Socket) => {
-    if (down) {
-      s.destroy();
-      return;
-    }
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
+  const front = await startTlsFront({
+    name: 'fault-proxy',
+    upstream: o.upstream,
+    upstreamCa: o.upstreamCa,
+    handle: handler,
+    admit: () => !down,
   });
-  server.on('tlsClientError', () => {});
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
   return {
-    endpoint: `https://127.0.0.1:${port}`,
-    ca: certs.ca,
+    endpoint: front.endpoint,
+    ca: front.ca,
     requests,
     setFaults(f) {
       faults = f.map((x) => ({ f: x, seen: 0, fired: 0 }));
@@ -176,16 +142,8 @@ export async function startFaultProxy(o: {
     fired: () => faults.map((s) => s.fired),
     setDown(d) {
       down = d;
-      if (d) for (const s of sockets) s.destroy();
+      if (d) for (const s of front.sockets) s.destroy();
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        agent.destroy();
-        server.close(() => {
-          rmSync(dir, { recursive: true, force: true });
-          resolve();
-        });
-      }),
+    close: () => front.close(),
   };
 }

@@ -5,19 +5,9 @@
 // test holds (`objectReply`): a Content-Range or Content-Length that lies, a body that is longer,
 // shorter, empty or shifted, the whole object for a ranged GET, bytes of another object or
 // another range, any ETag whatever If-Match said. See DESIGN.md "Test environment".
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import {
-  Agent as HttpsAgent,
-  createServer,
-  request as httpsRequest,
-  type Server,
-} from 'node:https';
-import type { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { makeCerts } from './certs.js';
+import { startTlsFront } from './tls-front.js';
 
 /** What a rule sees of a request. */
 export interface HostileRequest {
@@ -279,14 +269,9 @@ export async function startHostileS3(o: {
   upstream: string;
   upstreamCa: string;
 }): Promise<HostileS3> {
-  const dir = mkdtempSync(join(tmpdir(), 's3enc-hostile-s3-'));
-  const certs = await makeCerts(dir);
-  const up = new URL(o.upstream);
-  const agent = new HttpsAgent({ keepAlive: true, ca: o.upstreamCa, minVersion: 'TLSv1.2' });
   const requests: HostileRecord[] = [];
   let rules: { r: HostileRule; seen: number; fired: number }[] = [];
   let index = 0;
-  const sockets = new Set<Socket>();
 
   const pick = (req: HostileRequest): number => {
     for (let i = 0; i < rules.length; i++) {
@@ -309,24 +294,14 @@ export async function startHostileS3(o: {
     rec: HostileRecord,
     answerAfter: Promise<unknown> = Promise.resolve(),
   ): void => {
-    const upstream = httpsRequest(
-      {
-        host: up.hostname,
-        port: up.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-        agent,
-      },
-      (ures) => {
-        ures.pause();
-        void answerAfter
-          .catch(() => undefined)
-          .then(() => {
-            relay(ures);
-          });
-      },
-    );
+    const upstream = front.forward(req, (ures) => {
+      ures.pause();
+      void answerAfter
+        .catch(() => undefined)
+        .then(() => {
+          relay(ures);
+        });
+    });
     const relay = (ures: IncomingMessage): void => {
       rec.status = ures.statusCode ?? 0;
       res.writeHead(ures.statusCode ?? 502, ures.headers);
@@ -338,7 +313,6 @@ export async function startHostileS3(o: {
       ures.on('error', () => req.socket.destroy());
       ures.resume();
     };
-    upstream.on('error', () => req.socket.destroy());
     req.pipe(upstream);
   };
 
@@ -403,22 +377,17 @@ export async function startHostileS3(o: {
     }
   };
 
-  const server: Server = createServer(
-    { cert: certs.cert, key: certs.key, minVersion: 'TLSv1.2' },
-    (req, res) => {
+  const front = await startTlsFront({
+    name: 'hostile-s3',
+    upstream: o.upstream,
+    upstreamCa: o.upstreamCa,
+    handle: (req, res) => {
       handle(req, res).catch(() => req.socket.destroy());
     },
-  );
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
   });
-  server.on('tlsClientError', () => {});
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
   return {
-    endpoint: `https://127.0.0.1:${port}`,
-    ca: certs.ca,
+    endpoint: front.endpoint,
+    ca: front.ca,
     requests,
     program(r) {
       rules = r.map((x) => ({ r: x, seen: 0, fired: 0 }));
@@ -426,15 +395,7 @@ export async function startHostileS3(o: {
       index = 0;
     },
     fired: () => rules.map((s) => s.fired),
-    openConnections: () => sockets.size,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        agent.destroy();
-        server.close(() => {
-          rmSync(dir, { recursive: true, force: true });
-          resolve();
-        });
-      }),
+    openConnections: () => front.sockets.size,
+    close: () => front.close(),
   };
 }

@@ -4,26 +4,8 @@
 // entries and is the KMS encryption context) and needs no option; AES/CBC content, the true V1
 // `x-amz-key` envelope, AESWrap and the RSA envelopes are refused unless the explicitly named
 // option is set. `AmazonS3EncryptionClientV2`: `kms+context`, `AES/GCM`, `RSA-OAEP-SHA1`.
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { createTestBucket, getTestEnv, type TestBucket } from '../harness/env.js';
-import {
-  makeKeys,
-  SMALL,
-  WITH_PART,
-  writeWithPeerReadWithS3enc,
-  type MatrixCase,
-} from './s3ec-matrix.js';
-
-const env = getTestEnv();
-const keys = makeKeys();
-let bucket: TestBucket;
-
-beforeAll(async () => {
-  bucket = await createTestBucket(env, { prefix: 's3ec-java-sdk1' });
-});
-afterAll(async () => {
-  await bucket.cleanup();
-});
+import { SMALL, WITH_PART, type MatrixCase } from './s3ec-matrix.js';
+import { describePeerWritesS3encReads } from './s3ec-read-suite.js';
 
 /** What SES adds to the material description of the mail it stores (with kms_cmk_id). */
 const ses = {
@@ -153,8 +135,8 @@ const CASES: MatrixCase[] = [
   },
 ];
 
-describe('AWS SDK for Java v1 encryption clients write, s3enc reads', () => {
-  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    await writeWithPeerReadWithS3enc(env, keys, bucket.name, c);
-  });
-});
+describePeerWritesS3encReads(
+  'AWS SDK for Java v1 encryption clients write, s3enc reads',
+  's3ec-java-sdk1',
+  CASES,
+);

@@ -2,28 +2,8 @@
 // V2 (legacy settings), KMS / AES / RSA keyrings, metadata on the object or in an instruction
 // file, single puts at sizes around the AES block and the part size, and a multipart object —
 // read by s3enc.
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { createTestBucket, getTestEnv, type TestBucket } from '../harness/env.js';
-import {
-  makeKeys,
-  MULTIPART,
-  P,
-  SMALL,
-  WITH_PART,
-  writeWithPeerReadWithS3enc,
-  type MatrixCase,
-} from './s3ec-matrix.js';
-
-const env = getTestEnv();
-const keys = makeKeys();
-let bucket: TestBucket;
-
-beforeAll(async () => {
-  bucket = await createTestBucket(env, { prefix: 's3ec-java-v4' });
-});
-afterAll(async () => {
-  await bucket.cleanup();
-});
+import { MULTIPART, P, SMALL, WITH_PART, type MatrixCase } from './s3ec-matrix.js';
+import { describePeerWritesS3encReads } from './s3ec-read-suite.js';
 
 const context = { Department: 'finance', project: 'ledger' };
 
@@ -137,8 +117,4 @@ const CASES: MatrixCase[] = [
   },
 ];
 
-describe('Java S3EC 4.x writes, s3enc reads', () => {
-  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    await writeWithPeerReadWithS3enc(env, keys, bucket.name, c);
-  });
-});
+describePeerWritesS3encReads('Java S3EC 4.x writes, s3enc reads', 's3ec-java-v4', CASES);

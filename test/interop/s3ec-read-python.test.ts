@@ -1,27 +1,7 @@
 // Issue #14: objects written by the official S3 Encryption Client for Python 4.x (KMS keyring,
 // V3 and V2, with an encryption context, single puts and an upload_file multipart) read by s3enc.
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { createTestBucket, getTestEnv, type TestBucket } from '../harness/env.js';
-import {
-  makeKeys,
-  MULTIPART,
-  P,
-  SMALL,
-  WITH_PART,
-  writeWithPeerReadWithS3enc,
-  type MatrixCase,
-} from './s3ec-matrix.js';
-
-const env = getTestEnv();
-const keys = makeKeys();
-let bucket: TestBucket;
-
-beforeAll(async () => {
-  bucket = await createTestBucket(env, { prefix: 's3ec-python' });
-});
-afterAll(async () => {
-  await bucket.cleanup();
-});
+import { MULTIPART, P, SMALL, WITH_PART, type MatrixCase } from './s3ec-matrix.js';
+import { describePeerWritesS3encReads } from './s3ec-read-suite.js';
 
 const context = { Tenant: 'acme', purpose: 'interop' };
 
@@ -63,8 +43,4 @@ const CASES: MatrixCase[] = [
   },
 ];
 
-describe('Python S3EC 4.x writes, s3enc reads', () => {
-  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    await writeWithPeerReadWithS3enc(env, keys, bucket.name, c);
-  });
-});
+describePeerWritesS3encReads('Python S3EC 4.x writes, s3enc reads', 's3ec-python', CASES);

@@ -45,7 +45,7 @@ export function peersManifest(): PeersManifest {
 let trustStore: string | undefined;
 
 /** A PKCS12 truststore holding the run's CA, for the Java peers (made once per worker). */
-function javaTrustStore(env: TestEnv): string {
+export function javaTrustStore(env: TestEnv): string {
   if (trustStore) return trustStore;
   if (!env.caPath) throw new Error('the Java peers need the test CA (env.caPath is empty)');
   const path = join(mkdtempSync(join(tmpdir(), 's3enc-peers-tls-')), 'ca.p12');

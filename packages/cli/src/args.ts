@@ -44,6 +44,11 @@ export const GLOBAL_OPTIONS = {
     valueName: 'FILE',
     description: 'PEM CA bundle to trust for private endpoints (else AWS_CA_BUNDLE)',
   },
+  'cli-read-timeout': {
+    type: 'string',
+    valueName: 'SECONDS',
+    description: 'give up on a request after this long without data (as the AWS CLI; default 60)',
+  },
   json: { type: 'boolean', description: 'print one JSON result (and errors as JSON)' },
   quiet: { type: 'boolean', short: 'q', description: 'print nothing but errors' },
   debug: {
@@ -61,6 +66,8 @@ export interface GlobalOptions {
   endpointUrl?: string;
   kmsEndpointUrl?: string;
   caBundle?: string;
+  /** --cli-read-timeout, as given. */
+  readTimeout?: string;
   json: boolean;
   quiet: boolean;
   debug: boolean;
@@ -160,6 +167,8 @@ export function parseCommandLine(
   if (kmsEndpointUrl !== undefined) global.kmsEndpointUrl = kmsEndpointUrl;
   const caBundle = str('ca-bundle');
   if (caBundle !== undefined) global.caBundle = caBundle;
+  const readTimeout = str('cli-read-timeout');
+  if (readTimeout !== undefined) global.readTimeout = readTimeout;
   return { command, positionals: parsed.positionals, values: v, global };
 }
 
@@ -192,15 +201,18 @@ const SIZE_UNITS: Record<string, number> = {
   g: 1024 ** 3,
   gb: 1024 ** 3,
   gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tb: 1024 ** 4,
+  tib: 1024 ** 4,
 };
 
-/** Parses `65536`, `64KiB`, `8MiB`, `1g` (binary units) into bytes. */
+/** Parses `65536`, `64KiB`, `8MiB`, `5GB`, `1t` into bytes (binary units, as the AWS CLI reads them). */
 export function parseSize(option: string, text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
   const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
   if (!m || unit === undefined) {
     throw new UsageError(
-      `--${option} expects a size such as 65536, 64KiB or 8MiB, got ${JSON.stringify(text)}`,
+      `--${option} expects a size such as 65536, 64KiB, 8MiB or 5GB, got ${JSON.stringify(text)}`,
     );
   }
   const n = Number(m[1]) * unit;

@@ -25,7 +25,11 @@ abstract class CliError extends Error {
 export class UsageError extends CliError {
   constructor(
     message: string,
-    code: 'ERR_S3ENC_CLI_USAGE' | 'ERR_S3ENC_CLI_NO_REGION' = 'ERR_S3ENC_CLI_USAGE',
+    code:
+      | 'ERR_S3ENC_CLI_USAGE'
+      | 'ERR_S3ENC_CLI_NO_REGION'
+      | 'ERR_S3ENC_CLI_CONFIG'
+      | 'ERR_S3ENC_TLS_VERIFICATION_REQUIRED' = 'ERR_S3ENC_CLI_USAGE',
     options?: { cause?: unknown },
   ) {
     super(code, message, options);

@@ -19,11 +19,14 @@ import {
   buildS3ClientConfig,
   type S3ecOptions,
 } from '@s3enc/node';
+import { ServiceCallError } from './cause/service-call.js';
 import { UsageError } from './cli-errors.js';
 import type { ClientSettings } from './config.js';
 import { keyringFromKeyFile, readAesKeyFile } from './key-file.js';
 import { assertPrivateKeyFile } from './key-file-permissions.js';
 import { requireRegion } from './region-required.js';
+import { keyMaterialPath } from './key-material-path.js';
+import { recordFacts } from './run-facts.js';
 
 export function s3ClientConfig(s: ClientSettings, concurrency?: number): S3ClientConfig {
   const cfg = buildS3ClientConfig({
@@ -32,14 +35,34 @@ export function s3ClientConfig(s: ClientSettings, concurrency?: number): S3Clien
     forcePathStyle: s.forcePathStyle,
     ca: s.caBundle,
     concurrency,
+    requestTimeout: s.requestTimeoutMs,
   });
-  if (s.profile !== undefined) cfg.profile = s.profile;
-  return cfg;
+  return withRetrySettings(cfg, s);
 }
 
 export function kmsClientConfig(s: ClientSettings): KMSClientConfig {
-  const cfg = buildKmsClientConfig({ endpoint: s.kmsEndpoint, region: s.region, ca: s.caBundle });
+  const cfg = buildKmsClientConfig({
+    endpoint: s.kmsEndpoint,
+    region: s.region,
+    ca: s.caBundle,
+    requestTimeout: s.requestTimeoutMs,
+  });
+  return withRetrySettings(cfg, s);
+}
+
+/**
+ * The profile and the retry settings as the AWS CLI reads them: AWS_MAX_ATTEMPTS /
+ * max_attempts and AWS_RETRY_MODE / retry_mode (aws-config.ts); when neither is set, the
+ * SDK's own default applies (no attempt count of our own).
+ */
+function withRetrySettings<C extends S3ClientConfig | KMSClientConfig>(
+  cfg: C,
+  s: ClientSettings,
+): C {
   if (s.profile !== undefined) cfg.profile = s.profile;
+  if (s.maxAttempts !== undefined) cfg.maxAttempts = s.maxAttempts;
+  else delete cfg.maxAttempts;
+  if (s.retryMode !== undefined) cfg.retryMode = s.retryMode;
   return cfg;
 }
 
@@ -57,7 +80,9 @@ export async function resolveKeyArns(kms: KMSClient, ids: string[]): Promise<str
   return Promise.all(
     ids.map(async (id) => {
       if (KEY_ARN.test(id)) return id;
-      const r = await kms.send(new DescribeKeyCommand({ KeyId: id }));
+      const r = await kms.send(new DescribeKeyCommand({ KeyId: id })).catch((e: unknown) => {
+        throw new ServiceCallError('KMS', 'DescribeKey', e, id);
+      });
       const arn = r.KeyMetadata?.Arn;
       if (arn === undefined) throw new UsageError(`KMS did not return an ARN for ${id}`);
       return arn;
@@ -99,10 +124,13 @@ export interface KeySelection {
  */
 export function selectKeys(
   kmsKeyIds: string[],
-  keyFile: string | undefined,
+  keyFileSpec: string | undefined,
   envDefault: string | undefined,
   discoveryAccounts: string[] = [],
 ): KeySelection {
+  // fileb://FILE and file://FILE as the AWS CLI writes them, or a plain path.
+  const keyFile =
+    keyFileSpec === undefined ? undefined : keyMaterialPath('--key-file', keyFileSpec, true).path;
   for (const a of discoveryAccounts) {
     if (!/^\d{12}$/.test(a))
       throw new UsageError(`--kms-discovery-account takes a 12-digit AWS account id, not ${a}`);
@@ -113,6 +141,10 @@ export function selectKeys(
       : keyFile === undefined && discoveryAccounts.length === 0 && envDefault !== undefined
         ? [envDefault]
         : [];
+  if (ids.length > 0)
+    recordFacts({
+      kmsKeys: { ids, source: kmsKeyIds.length > 0 ? '--kms-key-id' : 'S3ENC_KMS_KEY_ID' },
+    });
   if (discoveryAccounts.length > 0) return { kmsKeyIds: ids, keyFile, discoveryAccounts };
   if (ids.length === 0 && keyFile === undefined) {
     throw new UsageError(

@@ -1,4 +1,5 @@
 import type { GlobalOptions, OptionSpecs, ParsedValues } from './args.js';
+import type { ProfileConfig } from './aws-config.js';
 import type { CliIo, Output } from './output.js';
 
 /** What a command module receives. */
@@ -8,8 +9,12 @@ export interface CommandContext {
   global: GlobalOptions;
   out: Output;
   io: CliIo;
+  /** The command line as given (for options whose relative order matters: --exclude/--include). */
+  argv?: readonly string[];
   /** Aborted on SIGINT/SIGTERM; pass it to every library call. */
   signal: AbortSignal;
+  /** The chosen profile's settings from the AWS config files (aws-config.ts); absent for local commands. */
+  aws?: ProfileConfig | undefined;
 }
 
 /** A command module (`commands/<name>.ts`) exports `run`; it may return a non-zero exit code. */
@@ -27,5 +32,7 @@ export interface CommandSpec {
   details?: string;
   options: OptionSpecs;
   positionals: { min: number; max: number };
+  /** False for commands that never reach AWS (keygen): the config files are not read. */
+  usesAws?: boolean;
   load(): Promise<CommandModule>;
 }

@@ -4,6 +4,7 @@
  */
 import type { OptionSpecs } from './args.js';
 import type { CommandSpec } from './command.js';
+import { CP_OUTPUT_OPTIONS, CP_PUT_OPTIONS } from './cp-options.js';
 
 const KEY_FILE_PERMISSIONS = {
   'allow-insecure-key-file-permissions': {
@@ -35,12 +36,30 @@ const KEY_OPTIONS = {
   },
 } as const satisfies OptionSpecs;
 
+/** get: the keys that may decrypt (nothing is generated on a read). */
+const DECRYPT_KEY_OPTIONS = {
+  ...KEY_OPTIONS,
+  'kms-key-id': {
+    type: 'string',
+    multiple: true,
+    valueName: 'KEY',
+    description:
+      'KMS key id, ARN or alias that may decrypt the object (repeatable; any key that wrapped its data key will do). Default: S3ENC_KMS_KEY_ID',
+  },
+  context: {
+    type: 'string',
+    multiple: true,
+    valueName: 'KEY=VALUE',
+    description: 'encryption context pair the object must have been encrypted with (repeatable)',
+  },
+} as const satisfies OptionSpecs;
+
 const SSE_C_KEY = {
   'sse-c-key': {
     type: 'string',
     valueName: 'fileb://FILE',
     description:
-      'SSE-C customer key: a file holding the 32 raw key bytes (never the key itself on the command line)',
+      'SSE-C customer key from a file, as the AWS CLI reads it: fileb://FILE (raw bytes) or file://FILE (text); 32 bytes, or 64 hex / 44 base64 characters. Never the key itself on the command line',
   },
   'sse-c': {
     type: 'string',
@@ -52,6 +71,15 @@ const SSE_C_KEY = {
 
 const VERSION_ID = {
   'version-id': { type: 'string', valueName: 'ID', description: 'a specific object version' },
+} as const satisfies OptionSpecs;
+
+const DOWNLOAD_TRANSFER = {
+  'part-size': {
+    type: 'string',
+    valueName: 'SIZE',
+    description: 'bytes per ranged GET, e.g. 8MiB (rounded to whole frames)',
+  },
+  concurrency: { type: 'string', valueName: 'N', description: 'parallel ranged GETs' },
 } as const satisfies OptionSpecs;
 
 const TRANSFER = {
@@ -89,6 +117,37 @@ const S3EC_READ = {
 
 const NO_OVERWRITE = {
   'no-overwrite': { type: 'boolean', description: 'fail if the target already exists' },
+} as const satisfies OptionSpecs;
+
+/** cp --recursive and sync (docs/cli.md, "cp", "sync"). */
+const BULK_TRANSFER = {
+  recursive: { type: 'boolean', description: 'a whole directory or prefix' },
+  dryrun: { type: 'boolean', description: 'show what would be done; change nothing' },
+  exclude: {
+    type: 'string',
+    multiple: true,
+    valueName: 'PATTERN',
+    description: 'leave out matching paths (repeatable; with --include, the last match wins)',
+  },
+  include: {
+    type: 'string',
+    multiple: true,
+    valueName: 'PATTERN',
+    description: 'take back matching paths an earlier --exclude left out (repeatable)',
+  },
+  concurrency: {
+    type: 'string',
+    valueName: 'N',
+    description: 'parallel requests, objects and parts together (default 8)',
+  },
+  'fail-fast': { type: 'boolean', description: 'stop after the first object that fails' },
+} as const satisfies OptionSpecs;
+
+const BULK_LS = {
+  recursive: { type: 'boolean', description: 'every key under the prefix' },
+  'human-readable': { type: 'boolean', description: 'sizes in KiB, MiB, GiB' },
+  summarize: { type: 'boolean', description: 'the number of objects and their total size' },
+  concurrency: { type: 'string', valueName: 'N', description: 'headers read at once (default 8)' },
 } as const satisfies OptionSpecs;
 
 export const COMMANDS: CommandSpec[] = [
@@ -142,9 +201,12 @@ export const COMMANDS: CommandSpec[] = [
       },
       size: {
         type: 'string',
-        valueName: 'BYTES',
-        description: 'plaintext size of stdin when known (plans parts up front)',
+        valueName: 'SIZE',
+        description:
+          'plaintext size of stdin when known, e.g. 1048576 or 5GB (plans parts up front)',
       },
+      ...CP_PUT_OPTIONS,
+      ...CP_OUTPUT_OPTIONS,
     },
     positionals: { min: 2, max: 2 },
     load: () => import('./commands/put.js'),
@@ -156,9 +218,11 @@ export const COMMANDS: CommandSpec[] = [
     details:
       'Every frame is authenticated before its plaintext is written. A file target is written to a\n' +
       'temporary name and renamed only when the whole object verified, so a failure leaves no partial file.\n' +
+      'The file is created with mode 0600 (owner only): the object was encrypted for a reason. --follow-umask\n' +
+      'gives it the mode your umask gives instead, as aws s3 cp does.\n' +
       '--range bytes=FIRST-LAST is inclusive, as in HTTP.',
     options: {
-      ...KEY_OPTIONS,
+      ...DECRYPT_KEY_OPTIONS,
       'kms-discovery-account': {
         type: 'string',
         multiple: true,
@@ -173,9 +237,15 @@ export const COMMANDS: CommandSpec[] = [
         description: 'only these plaintext bytes (inclusive, HTTP spelling)',
       },
       ...SSE_C_KEY,
-      ...TRANSFER,
+      ...DOWNLOAD_TRANSFER,
       ...NO_OVERWRITE,
       ...S3EC_READ,
+      'follow-umask': {
+        type: 'boolean',
+        description:
+          'give the file the mode your umask gives (as aws s3 cp does) instead of 0600, owner only',
+      },
+      ...CP_OUTPUT_OPTIONS,
     },
     positionals: { min: 1, max: 2 },
     load: () => import('./commands/get.js'),
@@ -405,6 +475,7 @@ export const COMMANDS: CommandSpec[] = [
       'Refuses to overwrite an existing file. Keep the file secret and backed up: without it the objects cannot be decrypted.',
     options: {},
     positionals: { min: 1, max: 1 },
+    usesAws: false,
     load: () => import('./commands/keygen.js'),
   },
   {
@@ -554,6 +625,43 @@ export const COMMANDS: CommandSpec[] = [
     },
     positionals: { min: 1, max: 1 },
     load: () => import('./commands/harden.js'),
+  },
+  {
+    name: 'ls',
+    summary:
+      'list objects with their encryption (format, plaintext size, key ids; no key unwrapped)',
+    usage: ['ls s3://bucket[/prefix] [--recursive] [--human-readable] [--summarize]'],
+    options: BULK_LS,
+    positionals: { min: 1, max: 1 },
+    load: () => import('./commands/ls.js'),
+  },
+  {
+    name: 'cp',
+    summary: 'copy a directory or prefix: dir → s3://, s3:// → dir, s3:// → s3:// (server-side)',
+    usage: ['cp --recursive <dir|s3://bucket/prefix> <s3://bucket/prefix|dir> [options]'],
+    details:
+      'Rerunning the same cp skips what a previous run completed (same size and recorded time).\n' +
+      'Prefix → prefix copies the stored ciphertext server-side (nothing decrypted).',
+    options: { ...KEY_OPTIONS, ...BULK_TRANSFER },
+    positionals: { min: 2, max: 2 },
+    load: () => import('./commands/cp.js'),
+  },
+  {
+    name: 'sync',
+    summary: 'sync a directory and a prefix (either way) as aws s3 sync, encrypted',
+    usage: ['sync <dir|s3://bucket/prefix> <s3://bucket/prefix|dir> [options]'],
+    options: {
+      ...KEY_OPTIONS,
+      ...BULK_TRANSFER,
+      delete: { type: 'boolean', description: 'delete destination files not in the source' },
+      'size-only': { type: 'boolean', description: 'compare sizes only' },
+      'exact-timestamps': {
+        type: 'boolean',
+        description: 'skip same-sized files only when their times match exactly',
+      },
+    },
+    positionals: { min: 2, max: 2 },
+    load: () => import('./commands/sync.js'),
   },
 ];
 

@@ -1,18 +1,46 @@
 /** Helpers shared by the commands: settings, SSE-C keys, MFA tokens. */
+import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { boolOpt, stringOpt, type ParsedValues } from './args.js';
 import { LocalFileError, UsageError } from './cli-errors.js';
 import type { CommandContext } from './command.js';
 import { resolveSettings, type ClientSettings } from './config.js';
 import { ALLOW_SHARED_KEY_FILE, assertPrivateKeyFile } from './key-file-permissions.js';
+import { keyMaterialPath } from './key-material-path.js';
+import { recordFacts } from './run-facts.js';
 
+function wipe0(b: Buffer): void {
+  b.fill(0);
+}
+
+/** The client settings of a command (and recorded for the error boundary's explanations). */
 export function settingsOf(ctx: CommandContext): ClientSettings {
-  return resolveSettings(ctx.global, ctx.io.env);
+  const s = resolveSettings(ctx.global, ctx.io.env, ctx.aws);
+  const src = s.sources ?? {};
+  recordFacts({
+    settings: s,
+    ...(s.profile !== undefined ? { profile: { name: s.profile, source: src.profile ?? '' } } : {}),
+    ...(s.region !== undefined ? { region: { name: s.region, source: src.region ?? '' } } : {}),
+    ...(s.s3Endpoint !== undefined
+      ? { s3Endpoint: { url: s.s3Endpoint, source: src.s3Endpoint ?? '' } }
+      : {}),
+    ...(s.kmsEndpoint !== undefined
+      ? { kmsEndpoint: { url: s.kmsEndpoint, source: src.kmsEndpoint ?? '' } }
+      : {}),
+    ...(s.caBundle !== undefined
+      ? { caBundle: { path: s.caBundle, source: src.caBundle ?? '' } }
+      : {}),
+    configFiles: {
+      config: ctx.io.env.AWS_CONFIG_FILE ?? '~/.aws/config',
+      credentials: ctx.io.env.AWS_SHARED_CREDENTIALS_FILE ?? '~/.aws/credentials',
+    },
+  });
+  return s;
 }
 
 /**
- * `--sse-c-key fileb://FILE` → 32 key bytes (the file holds them raw, as 64 hex or as 44 base64
- * characters). The key is never accepted inline: a command line is visible to other users of
+ * `--sse-c-key fileb://FILE` or `file://FILE` (as the AWS CLI reads them: bytes, or text) → 32
+ * key bytes (the file holds them raw, as 64 hex or as 44 base64 characters). The key is never accepted inline: a command line is visible to other users of
  * the machine (ps, shell history).
  */
 export async function sseCKeyOf(values: ParsedValues): Promise<{ key: Uint8Array } | undefined> {
@@ -24,12 +52,8 @@ export async function sseCKeyOf(values: ParsedValues): Promise<{ key: Uint8Array
     if (alg !== undefined) throw new UsageError('--sse-c needs --sse-c-key fileb://FILE');
     return undefined;
   }
-  if (!spec.startsWith('fileb://')) {
-    throw new UsageError(
-      '--sse-c-key takes fileb://FILE (a file holding the 32 raw key bytes); the key itself is not accepted on the command line',
-    );
-  }
-  const path = spec.slice('fileb://'.length);
+  const { path, text } = keyMaterialPath('--sse-c-key', spec, false);
+  recordFacts({ sseCKey: true });
   await assertPrivateKeyFile(path, 'the SSE-C key file', allowSharedKeyFile(values));
   let bytes: Buffer;
   try {
@@ -40,6 +64,10 @@ export async function sseCKeyOf(values: ParsedValues): Promise<{ key: Uint8Array
       `cannot read the SSE-C key file ${path}: ${(e as NodeJS.ErrnoException).code ?? ''}`,
       { cause: e },
     );
+  }
+  if (text && !isUtf8(bytes)) {
+    wipe0(bytes);
+    throw new UsageError(`--sse-c-key file://${path} is not text; use fileb:// for raw key bytes`);
   }
   // The one key decoder of @s3enc/core (raw 32 bytes, 64 hex or 44 base64 characters).
   const { decodeKey256, wipe } = await import('@s3enc/core');

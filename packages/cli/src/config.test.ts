@@ -23,13 +23,20 @@ describe('resolveSettings', () => {
       AWS_PROFILE: 'p1',
       AWS_CA_BUNDLE: '/etc/ca.pem',
     };
-    expect(resolveSettings(g(), env)).toEqual({
+    expect(resolveSettings(g(), env)).toMatchObject({
       profile: 'p1',
       region: 'eu-west-1',
       s3Endpoint: 'https://s3.example',
       kmsEndpoint: 'https://all.example',
       caBundle: '/etc/ca.pem',
       forcePathStyle: true,
+      sources: {
+        profile: 'AWS_PROFILE',
+        region: 'AWS_REGION',
+        s3Endpoint: 'AWS_ENDPOINT_URL_S3',
+        kmsEndpoint: 'AWS_ENDPOINT_URL',
+        caBundle: 'AWS_CA_BUNDLE',
+      },
     });
     const flags = g({
       profile: 'p2',
@@ -55,8 +62,39 @@ describe('resolveSettings', () => {
         kmsEndpoint: undefined,
         caBundle: undefined,
         forcePathStyle: false,
+        maxAttempts: undefined,
+        retryMode: undefined,
+        sources: { region: 'AWS_DEFAULT_REGION' },
       },
     );
+  });
+  it("takes the profile's settings when no flag or variable gives them, and says so", () => {
+    const p = {
+      profile: 'dev',
+      region: { value: 'eu-north-1', source: 'profile dev region' },
+      s3Endpoint: { value: 'https://s3.dev', source: 'profile dev endpoint_url' },
+      kmsEndpoint: undefined,
+      caBundle: { value: '/ca.pem', source: 'profile dev ca_bundle' },
+      maxAttempts: { value: 7, source: 'profile dev max_attempts' },
+      retryMode: { value: 'adaptive', source: 'AWS_RETRY_MODE' },
+    };
+    expect(resolveSettings(g({ profile: 'dev' }), {}, p)).toMatchObject({
+      profile: 'dev',
+      region: 'eu-north-1',
+      s3Endpoint: 'https://s3.dev',
+      caBundle: '/ca.pem',
+      forcePathStyle: true,
+      maxAttempts: 7,
+      retryMode: 'adaptive',
+      sources: { profile: '--profile', s3Endpoint: 'profile dev endpoint_url' },
+    });
+    expect(
+      resolveSettings(g({ endpointUrl: 'https://flag' }), { AWS_REGION: 'x' }, p),
+    ).toMatchObject({
+      region: 'x',
+      s3Endpoint: 'https://flag',
+      sources: { region: 'AWS_REGION', s3Endpoint: '--endpoint-url' },
+    });
   });
   it('honours S3ENC_S3_ADDRESSING_STYLE and rejects nonsense', () => {
     expect(

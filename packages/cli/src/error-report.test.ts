@@ -51,7 +51,8 @@ describe('reportFor maps every family to its documented exit code', () => {
       name: 'AccessDenied',
       $metadata: { httpStatusCode: 403 },
     });
-    expect(reportFor(s3)).toMatchObject({ exitCode: 4, code: 'AccessDenied' });
+    // The same code as the library gives a 403, whoever raised it.
+    expect(reportFor(s3)).toMatchObject({ exitCode: 4, code: 'ERR_S3ENC_ACCESS_DENIED' });
     const cred = Object.assign(new Error('Could not load credentials from any providers'), {
       name: 'CredentialsProviderError',
     });
@@ -119,5 +120,19 @@ describe('reportFor maps every family to its documented exit code', () => {
       code: 'ENOENT',
     });
     expect(reportFor(e)).toMatchObject({ exitCode: 1, code: 'ENOENT' });
+  });
+});
+
+describe('a failed download names the file asked for', () => {
+  it('never the temporary name, however wrapped', () => {
+    for (const tmp of ['.out.bin.s3enc-0a1b2c3d4e5f.tmp', '.out.bin.s3enc-0a1b2c3d4e5f.new']) {
+      const sys = Object.assign(new Error(`EACCES: permission denied, open '/data/${tmp}'`), {
+        code: 'EACCES',
+        path: `/data/${tmp}`,
+      });
+      const r = reportFor(new S3EncError('ERR_S3ENC_WRITE_FAILED', 'write failed', { cause: sys }));
+      expect(r).toMatchObject({ code: 'ERR_S3ENC_CLI_FILE', exitCode: 1 });
+      expect(r.message).toBe('cannot write /data/out.bin: permission denied (in /data/)');
+    }
   });
 });

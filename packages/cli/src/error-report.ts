@@ -15,7 +15,10 @@ import {
   type ExitClass,
 } from '@s3enc/core';
 
+import { explainCause, type CauseDetails } from './cause/explain.js';
+import { cliMessage } from './cause/cli-wording.js';
 import { ExitCode } from './exit-codes.js';
+import type { RunFacts } from './run-facts.js';
 
 export interface ErrorReport {
   exitCode: ExitCode;
@@ -25,6 +28,8 @@ export interface ErrorReport {
   message: string;
   /** What the user can do about it. */
   hint: string | undefined;
+  /** The real cause, when the error chain names one (`--json` carries it as `error.cause`). */
+  cause?: CauseDetails | undefined;
 }
 
 interface AwsLikeError {
@@ -102,6 +107,10 @@ const CODE_HINTS: Partial<Record<string, string>> = {
     'The bucket has no Object Lock; it can only be enabled on a versioned bucket (or at creation).',
   ERR_S3ENC_LOCK_LEGAL_HOLD_ACTIVE:
     'Release the legal hold first: s3enc lock legal-hold s3://BUCKET/KEY off --version-id ID',
+  ERR_S3ENC_LOCK_EXTEND_WOULD_SHORTEN:
+    '`s3enc lock extend` only moves the date later. To shorten GOVERNANCE retention: s3enc lock retain s3://BUCKET/KEY --mode GOVERNANCE --until DATE --bypass-governance-retention (needs s3:BypassGovernanceRetention).',
+  ERR_S3ENC_LOCK_COMPLIANCE_IMMUTABLE:
+    'COMPLIANCE retention cannot be shortened or removed by anyone until it expires; `s3enc lock extend` can only move it later.',
   ERR_S3ENC_LOCK_NO_RETENTION:
     'The version has no retention to extend; set one with `s3enc lock retain`.',
   ERR_S3ENC_MFA_INVALID:
@@ -153,20 +162,53 @@ function familyHint(exit: ExitClass, family: ErrorFamily): string | undefined {
   }
 }
 
-/** Maps any thrown value to the exit code, a stable code and a message that says what to do. */
-export function reportFor(err: unknown): ErrorReport {
+/**
+ * Maps any thrown value to the exit code, a stable code and a message that says what to do:
+ * the real cause when the chain names one (cause/explain.ts), else the error's own code.
+ */
+export function reportFor(err: unknown, facts?: RunFacts): ErrorReport {
+  // A file-system failure under a temporary name, unless the CLI already said what it means
+  // (get --no-overwrite: ERR_S3ENC_CLI_FILE_EXISTS when the target appeared meanwhile).
+  const ownCliCode = err instanceof S3EncError && err.code.startsWith('ERR_S3ENC_CLI_');
+  for (const e of ownCliCode ? [] : causeChain(err)) {
+    const sys = e as { code?: unknown; path?: unknown };
+    const local =
+      typeof sys.code === 'string' && sys.code !== 'EEXIST'
+        ? localFileReport(sys.code, sys.path)
+        : undefined;
+    if (local !== undefined) return local;
+  }
+  if (!(err instanceof AbortError) && !isNoRegion(err)) {
+    const x = explainCause(err, facts);
+    if (x !== undefined)
+      return {
+        exitCode: x.exitCode,
+        code: x.code,
+        message: x.message,
+        hint: x.hint,
+        cause: x.cause,
+      };
+  }
   const r = reportForInner(err);
   const hint = CODE_HINTS[r.code];
-  return hint === undefined ? r : { ...r, hint };
+  const message = cliMessage(r.code, r.message);
+  return hint === undefined ? { ...r, message } : { ...r, message, hint };
+}
+
+function isNoRegion(err: unknown): boolean {
+  for (const e of causeChain(err))
+    if ((e as { code?: unknown }).code === 'ERR_S3ENC_CLI_NO_REGION') return true;
+  return false;
 }
 
 function reportForInner(err: unknown): ErrorReport {
   // A Region the SDK could not resolve is our usage error (region-required.ts), however wrapped.
   for (const e of causeChain(err)) {
     if ((e as { code?: unknown }).code === 'ERR_S3ENC_CLI_NO_REGION') {
+      // One code for this situation in every command, however the library wrapped it.
       return {
         exitCode: ExitCode.USAGE,
-        code: err instanceof S3EncError ? err.code : 'ERR_S3ENC_CLI_NO_REGION',
+        code: 'ERR_S3ENC_CLI_NO_REGION',
         message: 'no AWS Region configured',
         hint: 'Pass --region REGION, set AWS_REGION, or use a profile (--profile / AWS_PROFILE) that has a region.',
       };
@@ -212,6 +254,8 @@ function reportForInner(err: unknown): ErrorReport {
     typeof sys.code === 'string' &&
     /^E[A-Z]+$/.test(sys.code)
   ) {
+    const local = localFileReport(sys.code, sys.path);
+    if (local !== undefined) return local;
     return {
       exitCode: ExitCode.FAILURE,
       code: sys.code,
@@ -221,6 +265,37 @@ function reportForInner(err: unknown): ErrorReport {
   }
   const message = err instanceof Error ? oneLine(err.message) : oneLine(String(err));
   return { exitCode: ExitCode.FAILURE, code: name, message, hint: undefined };
+}
+
+/** The temporary names a download is written under beside the target (`.<name>.s3enc-<hex>.tmp`, `.new` for --no-overwrite). */
+const TEMP_NAME = /^(.*\/)?\.(.+)\.s3enc-[0-9a-f]+\.(?:tmp|new)$/;
+
+const SYSTEM_REASONS: Partial<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'the directory does not exist',
+  ENOTDIR: 'a part of the path is not a directory',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exhausted',
+};
+
+/**
+ * A failure to write the downloaded file names the file the user asked for and its directory,
+ * never the temporary name it is written under before the rename.
+ */
+function localFileReport(code: string, path: unknown): ErrorReport | undefined {
+  if (typeof path !== 'string') return undefined;
+  const m = TEMP_NAME.exec(path);
+  if (m === null) return undefined;
+  const dir = m[1] === undefined ? './' : m[1];
+  const target = `${m[1] ?? ''}${m[2]!}`;
+  return {
+    exitCode: ExitCode.FAILURE,
+    code: 'ERR_S3ENC_CLI_FILE',
+    message: `cannot write ${target}: ${SYSTEM_REASONS[code] ?? code} (in ${dir})`,
+    hint: 'Choose a directory that exists and that you may write to; nothing was written.',
+  };
 }
 
 function s3Report(

@@ -41,7 +41,7 @@ describe('key files', () => {
 });
 
 describe('--sse-c-key and --mfa', () => {
-  it('reads an SSE-C key only from fileb://, a 256-bit key (raw, hex or base64)', async () => {
+  it('reads an SSE-C key only from fileb:// or file://, a 256-bit key (raw, hex or base64)', async () => {
     const p = join(dir, 'ssec');
     writeFileSync(p, randomBytes(32), { mode: 0o600 }); // key files must be private
     expect((await sseCKeyOf({ 'sse-c-key': `fileb://${p}` }))?.key.length).toBe(32);
@@ -61,6 +61,13 @@ describe('--sse-c-key and --mfa', () => {
     writeFileSync(hex, `${k.toString('hex')}\n`, { mode: 0o600 });
     expect(Buffer.from((await sseCKeyOf({ 'sse-c-key': `fileb://${hex}` }))!.key).equals(k)).toBe(
       true,
+    );
+    // file:// reads the file as text, as the AWS CLI does.
+    expect(Buffer.from((await sseCKeyOf({ 'sse-c-key': `file://${hex}` }))!.key).equals(k)).toBe(
+      true,
+    );
+    await expect(sseCKeyOf({ 'sse-c-key': `file://${p}` })).rejects.toThrow(
+      /not text|32 bytes|AES-256/,
     );
     const junk = join(dir, 'ssec-junk');
     writeFileSync(junk, ` ${k.toString('hex')}`, { mode: 0o600 });

@@ -31,26 +31,7 @@ export function keyNameFor(key: Uint8Array): string {
 export async function keyringFromKeyFile(
   path: string,
 ): Promise<{ keyring: Keyring; keyId: string }> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new LocalFileError(
-      'ERR_S3ENC_CLI_FILE',
-      `cannot read --key-file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      { cause: e },
-    );
-  }
-  let key: Buffer;
-  try {
-    key = decodeKey256(bytes, { what: '--key-file' });
-  } catch {
-    throw new UsageError(
-      `--key-file ${path} does not hold an AES-256 key (32 raw bytes, 64 hex or 44 base64 characters); create one with \`s3enc keygen FILE\``,
-    );
-  } finally {
-    wipe(bytes);
-  }
+  const key = await readAesKeyFile(path);
   try {
     const keyName = rawKeyName(key);
     return {

@@ -12,6 +12,7 @@ import { COMMANDS, allCommandOptions, findSpec } from './commands.js';
 import { ExitCode } from './exit-codes.js';
 import { Output, colourEnabled, processIo, type CliIo } from './output.js';
 import { openUploadNotice, openUploads, uploadLeftOpenBy } from './open-uploads.js';
+import { recordFacts, resetFacts, runFacts } from './run-facts.js';
 import { terminalSafe } from './terminal-text.js';
 
 /** How long a second interrupt waits for an open multipart upload to be aborted. */
@@ -72,9 +73,25 @@ export function commandHelp(spec: CommandSpec): string {
     ...(spec.details ? ['', spec.details] : []),
     ...(Object.keys(spec.options).length > 0 ? ['', 'Options:', ...optionLines(spec.options)] : []),
     '',
-    'Global options: --profile, --region, --endpoint-url, --kms-endpoint-url, --ca-bundle, --json, --quiet, --debug, --no-color',
+    'Global options: --profile, --region, --endpoint-url, --kms-endpoint-url, --ca-bundle, --cli-read-timeout, --json, --quiet, --debug, --no-color',
     '',
   ].join('\n');
+}
+
+/**
+ * `aws s3 cp --no-verify-ssl` turns certificate checks off; s3enc never does (an attacker on the
+ * path could then read SSE-C keys and swap objects). Refused with the reason and the way to
+ * trust a private CA, rather than as an unknown option.
+ */
+function refuseNoVerifySsl(argv: string[]): void {
+  const i = argv.indexOf('--');
+  const args = i === -1 ? argv : argv.slice(0, i);
+  if (args.includes('--no-verify-ssl'))
+    throw new UsageError(
+      '--no-verify-ssl is refused: s3enc never turns TLS certificate checks off (anyone on the path could then read SSE-C keys and credentials, or swap objects). ' +
+        'For a private CA pass --ca-bundle FILE (or set AWS_CA_BUNDLE, or ca_bundle in the profile).',
+      'ERR_S3ENC_TLS_VERIFICATION_REQUIRED',
+    );
 }
 
 /** Best-effort scan for global output flags, so even a usage error honours --json / --debug. */
@@ -97,12 +114,14 @@ async function printError(
 ): Promise<number> {
   // Loaded only on failure: it needs @s3enc/core's error classes.
   const { reportFor } = await import('./error-report.js');
-  const r = reportFor(err);
+  // A body-less 404 cannot tell a missing bucket from a missing key: one HeadBucket can.
+  await (await import('./cause/missing-bucket.js')).probeMissingBucket(err);
+  const r = reportFor(err, runFacts());
   const leftOpen = uploadLeftOpenBy(err);
   if (json) {
     const target = out.dataOnStdout ? io.stderr : io.stdout;
     target.write(
-      `${JSON.stringify({ ok: false, error: { code: r.code, message: r.message, exitCode: r.exitCode, ...(r.hint ? { hint: r.hint } : {}), ...(leftOpen ? { openMultipartUpload: leftOpen } : {}) } })}\n`,
+      `${JSON.stringify({ ok: false, error: { code: r.code, message: r.message, exitCode: r.exitCode, ...(r.hint ? { hint: r.hint } : {}), ...(r.cause ? { cause: r.cause } : {}), ...(leftOpen ? { openMultipartUpload: leftOpen } : {}) } })}\n`,
     );
   }
   // The human message always goes to stderr, even with --json or --quiet: errors are never silent.
@@ -140,6 +159,7 @@ export async function run(
   io: CliIo = processIo(),
   signal: AbortSignal = new AbortController().signal,
 ): Promise<number> {
+  resetFacts();
   const sniff = sniffGlobal(argv);
   let out = new Output(io, {
     json: sniff.json,
@@ -149,6 +169,7 @@ export async function run(
   let debug = sniff.debug;
   let json = sniff.json;
   try {
+    refuseNoVerifySsl(argv);
     const first = parseCommandLine(argv, allCommandOptions(), allCommandOptions());
     if (first.global.version && first.command === undefined) {
       io.stdout.write(`${version()}\n`);
@@ -182,13 +203,25 @@ export async function run(
     const g = parsed.global;
     debug = g.debug;
     json = g.json;
-    out = new Output(io, { json: g.json, quiet: g.quiet, colour: colourEnabled(io, g.noColor) });
+    // `aws s3 cp` spellings: --only-show-errors is --quiet; --no-progress draws no bar.
+    out = new Output(io, {
+      json: g.json,
+      quiet: g.quiet || parsed.values['only-show-errors'] === true,
+      colour: colourEnabled(io, g.noColor),
+      noProgress: parsed.values['no-progress'] === true,
+    });
     const n = parsed.positionals.length;
     if (n < spec.positionals.min || n > spec.positionals.max) {
       throw new UsageError(
         `${n < spec.positionals.min ? 'missing arguments' : `unexpected argument ${JSON.stringify(parsed.positionals[spec.positionals.max])}`}; usage: ${spec.usage.map((u) => `s3enc ${u}`).join(' | ')}`,
       );
     }
+    recordFacts({ command: spec.name });
+    // The profile's settings, read once through the SDK's loaders (aws-config.ts).
+    const aws =
+      spec.usesAws === false
+        ? undefined
+        : await (await import('./aws-config.js')).loadProfileConfig(g.profile, io.env);
     const mod = await spec.load();
     const stopEvents = debug
       ? await (await import('./debug-events.js')).printEvents(io.stderr)
@@ -201,6 +234,8 @@ export async function run(
         out,
         io,
         signal,
+        aws,
+        argv,
       });
       return code ?? ExitCode.OK;
     } finally {

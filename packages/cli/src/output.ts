@@ -48,14 +48,16 @@ export class Output {
 
   constructor(
     readonly io: CliIo,
-    readonly o: { json: boolean; quiet: boolean; colour: boolean },
+    readonly o: { json: boolean; quiet: boolean; colour: boolean; noProgress?: boolean },
   ) {
     this.style = makeStyle(o.colour);
   }
 
-  /** Interactive output (progress bars) only on a TTY, never with --json or --quiet. */
+  /** Interactive output (progress bars) only on a TTY, never with --json, --quiet or --no-progress. */
   get interactive(): boolean {
-    return this.io.stderr.isTTY === true && !this.o.json && !this.o.quiet;
+    return (
+      this.io.stderr.isTTY === true && !this.o.json && !this.o.quiet && this.o.noProgress !== true
+    );
   }
 
   /** Prints the command's result: JSON with --json, else the human text unless --quiet. */

@@ -1,4 +1,5 @@
 import { UsageError } from './cli-errors.js';
+import { recordFacts } from './run-facts.js';
 
 export interface S3Location {
   bucket: string;
@@ -17,6 +18,7 @@ export function parseS3Url(text: string, o: { requireKey?: boolean } = {}): S3Lo
   }
   if (requireKey && key === '')
     throw new UsageError(`expected s3://bucket/key with a key, got ${JSON.stringify(text)}`);
+  recordFacts({ target: { bucket, key } });
   return { bucket, key };
 }
 

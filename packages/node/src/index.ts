@@ -10,6 +10,11 @@ export {
 } from './client.js';
 export type { PutSource, FileSource } from './transfer/upload/sources.js';
 export type { MultipartUploadRef, PutOptions, PutResult } from './transfer/upload/put-options.js';
+export {
+  STORAGE_CLASSES,
+  type StorageClass,
+  type ObjectFieldOptions,
+} from './transfer/upload/object-fields.js';
 export type { GetOptions, ReadOptions, ObjectFacts } from './transfer/download/read-options.js';
 export { rewrapObject } from './rewrap/rewrap-object.js';
 export {
@@ -212,3 +217,30 @@ export {
   type Decision,
   type EvaluationResult,
 } from './posture/index.js';
+
+// Bulk transfers (cp --recursive, sync, ls)
+export { transferTree, directoryPrefix } from './bulk/transfer-tree.js';
+export type {
+  TransferTreeOptions,
+  TreeLocation,
+  ObjectResult,
+  TreeProgress,
+  TreeSummary,
+} from './bulk/bulk-options.js';
+export { ConcurrencyBudget } from './bulk/budget.js';
+export { PathFilters, patternToRegExp, type PathFilter } from './bulk/filters.js';
+export {
+  listPrefix,
+  isListedObject,
+  type ListedObject,
+  type ListedPrefix,
+  type ListPrefixOptions,
+} from './bulk/list-prefix.js';
+export { needsTransfer, type CompareOptions } from './bulk/compare.js';
+export {
+  MTIME_METADATA_KEY,
+  SIZE_METADATA_KEY,
+  syncStateOf,
+  type SyncState,
+} from './bulk/sync-metadata.js';
+export { localPathFor } from './bulk/safe-path.js';

@@ -86,6 +86,8 @@ export function toS3Error(
   const mapped = codes[name] ?? (status !== undefined ? codes[String(status)] : undefined);
   const code =
     (isErrorCode(mapped) ? mapped : undefined) ??
+    // A missing bucket is not a missing key (S3 answers 404 for both).
+    (name === 'NoSuchBucket' ? 'ERR_S3ENC_NO_SUCH_BUCKET' : undefined) ??
     (name === 'NoSuchKey' || status === 404 ? 'ERR_S3ENC_NO_SUCH_KEY' : undefined) ??
     (name === 'AccessDenied' || status === 403 ? 'ERR_S3ENC_ACCESS_DENIED' : undefined) ??
     'ERR_S3ENC_S3_REQUEST';

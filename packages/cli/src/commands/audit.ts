@@ -42,7 +42,8 @@ export function renderAuditTable(r: AuditReport, style: Style, width = 100): str
       // escaped for the terminal like everything else that comes from a server.
       for (const e of f.evidence)
         lines.push(style.dim(`      ${clip(terminalSafe(e), width - 6)}`));
-      const fix = f.fix?.cli ?? f.fix?.library ?? f.fix?.note;
+      // The command to run, else a note; never the library call (this is the CLI).
+      const fix = f.fix?.cli ?? f.fix?.note;
       if (fix !== undefined) lines.push(`      fix: ${terminalSafe(fix)}`);
     }
   }
@@ -52,6 +53,22 @@ export function renderAuditTable(r: AuditReport, style: Style, width = 100): str
     `${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.unsupported} unsupported by this endpoint, ${s['access-denied']} access denied`,
   );
   return lines.join('\n');
+}
+
+/** The report with each fix as a command or a note only (the library's call is for its users). */
+function withoutLibraryFixes(r: AuditReport): AuditReport {
+  return {
+    ...r,
+    findings: r.findings.map((f) => {
+      if (f.fix?.library === undefined) return f;
+      const { fix: whole, ...finding } = f;
+      const fix = {
+        ...(whole?.cli !== undefined ? { cli: whole.cli } : {}),
+        ...(whole?.note !== undefined ? { note: whole.note } : {}),
+      };
+      return Object.keys(fix).length === 0 ? finding : { ...finding, fix };
+    }),
+  };
 }
 
 export async function run(ctx: CommandContext): Promise<number | undefined> {
@@ -86,7 +103,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   const failed = auditExitStatus(report, { failOnWarn: strict, failOnAccessDenied: strict }) !== 0;
   // A table for a person at a terminal, JSON for pipelines (or whenever --json is given).
   if (ctx.global.json || ctx.io.stdout.isTTY !== true) {
-    ctx.io.stdout.write(`${JSON.stringify({ ok: !failed, ...report })}\n`);
+    ctx.io.stdout.write(`${JSON.stringify({ ok: !failed, ...withoutLibraryFixes(report) })}\n`);
   } else if (!ctx.global.quiet) {
     ctx.io.stdout.write(
       `${renderAuditTable(report, ctx.out.style, ctx.io.stderr.columns ?? 100)}\n`,

@@ -21,6 +21,7 @@ import { openClient, selectKeys } from '../clients.js';
 import type { CommandContext } from '../command.js';
 import { allowSharedKeyFile, settingsOf, sseCKeyOf } from '../common.js';
 import { defaultKmsKeyId } from '../config.js';
+import { applyUmaskMode, FOLLOW_UMASK } from '../file-mode.js';
 import { formatBytes } from '../output.js';
 import { createProgress } from '../progress.js';
 import { parseRange, resolveRange } from '../range.js';
@@ -163,6 +164,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
         const r = noOverwrite
           ? await getToNewFile(target, (to) => client.getToFile(bucket, key, to, options))
           : await client.getToFile(bucket, key, target, options);
+        if (boolOpt(v, FOLLOW_UMASK)) await applyUmaskMode(target);
         summary = {
           versionId: r.versionId,
           plaintextSize: r.plaintextSize,

@@ -10,12 +10,15 @@ import {
   putRetention,
   type RetentionMode,
 } from '@s3enc/node';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { S3RequestError } from '@s3enc/core';
 import { boolOpt, parsePositiveInt, stringOpt, type ParsedValues } from '../args.js';
 import { UsageError } from '../cli-errors.js';
 import { makeS3Client } from '../clients.js';
 import type { CommandContext } from '../command.js';
 import { isoSeconds, settingsOf } from '../common.js';
 import { parseS3Url } from '../s3-url.js';
+import { terminalSafe } from '../terminal-text.js';
 
 const SUBCOMMANDS = ['show', 'retain', 'extend', 'legal-hold'] as const;
 type Sub = (typeof SUBCOMMANDS)[number];
@@ -59,10 +62,48 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   try {
     switch (sub as Sub) {
       case 'show': {
-        const [retention, legalHold] = await Promise.all([
+        // A bucket without Object Lock is a state to report, not a failure.
+        const state = await Promise.all([
           getRetention(s3, address),
           getLegalHold(s3, address),
-        ]);
+        ]).catch((e: unknown) => {
+          if ((e as { code?: unknown }).code === 'ERR_S3ENC_LOCK_NOT_ENABLED') return undefined;
+          throw e;
+        });
+        // "No Object Lock" is only true of a bucket that exists.
+        if (state === undefined)
+          await s3.send(new HeadBucketCommand({ Bucket: bucket })).catch((e: unknown) => {
+            const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata
+              ?.httpStatusCode;
+            throw new S3RequestError(
+              status === 404 ? 'ERR_S3ENC_NO_SUCH_BUCKET' : 'ERR_S3ENC_S3_REQUEST',
+              `HeadBucket failed${status === undefined ? '' : ` (HTTP ${status})`}`,
+              { cause: e, statusCode: status },
+            );
+          });
+        if (state === undefined) {
+          ctx.out.result(
+            {
+              ok: true,
+              bucket,
+              key,
+              versionId: versionId ?? null,
+              objectLock: false,
+              retention: null,
+              legalHold: false,
+            },
+            () =>
+              terminalSafe(
+                [
+                  url,
+                  `  Object Lock is not enabled on bucket ${bucket}: no retention or legal hold can apply`,
+                  '  (it is enabled when a bucket is created, or later on a versioned bucket; `s3enc audit` reports it)',
+                ].join('\n'),
+              ),
+          );
+          break;
+        }
+        const [retention, legalHold] = state;
         const active = retention !== undefined && retention.retainUntil.getTime() > Date.now();
         ctx.out.result(
           {
@@ -70,6 +111,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
             bucket,
             key,
             versionId: versionId ?? null,
+            objectLock: true,
             retention: retention
               ? { mode: retention.mode, retainUntil: retention.retainUntil.toISOString(), active }
               : null,

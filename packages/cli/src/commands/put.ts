@@ -19,6 +19,7 @@ import { allowSharedKeyFile, settingsOf, sseCKeyOf } from '../common.js';
 import { defaultKmsKeyId } from '../config.js';
 import { openUploads } from '../open-uploads.js';
 import { formatBytes } from '../output.js';
+import { objectFieldsOf, sizeOption } from '../cp-options.js';
 import { createProgress } from '../progress.js';
 import { isS3Url, parseS3Url } from '../s3-url.js';
 import { terminalSafe } from '../terminal-text.js';
@@ -73,10 +74,11 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   const frameSize = stringOpt(v, 'frame-size');
   const partSize = stringOpt(v, 'part-size');
   const concurrency = stringOpt(v, 'concurrency');
-  const sizeText = stringOpt(v, 'size');
+  const announcedSize = sizeOption(v);
   const sse = await sseOf(v);
   const checksumAlgorithm = checksumOf(v);
   const contentType = stringOpt(v, 'content-type');
+  const objectFields = await objectFieldsOf(v);
   const format = stringOpt(v, 'format');
   if (format !== undefined && format !== 's3enc' && format !== 's3ec-v3')
     throw new UsageError(`--format takes s3enc or s3ec-v3, not ${format}`);
@@ -91,14 +93,16 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   let label = from;
   if (from === '-') {
     label = 'stdin';
-    if (sizeText !== undefined) size = parsePositiveInt('size', sizeText);
+    size = announcedSize;
     if (ctx.io.stdin.isTTY === true)
       throw new UsageError(
         'put - reads the data from stdin, which is a terminal; pipe something in or give a file',
       );
   } else {
-    if (sizeText !== undefined)
-      throw new UsageError("--size is for stdin; a file's size is read from the file");
+    if (announcedSize !== undefined)
+      throw new UsageError(
+        "--size / --expected-size is for stdin; a file's size is read from the file",
+      );
     let st;
     try {
       st = await stat(from);
@@ -148,6 +152,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       ...(boolOpt(v, 'no-overwrite') ? { noOverwrite: true } : {}),
       ...(sse ? { sse } : {}),
       ...(contentType !== undefined ? { contentType } : {}),
+      ...objectFields,
       ...(format === 's3ec-v3' ? { format, ...(instructionFile ? { instructionFile } : {}) } : {}),
       // Known to the interrupt handler while it is open (main.ts: a repeated Ctrl-C).
       onMultipartUpload: (u) => {

@@ -42,6 +42,17 @@ export const TRANSFER_ERROR_CODES = {
     meaning:
       'a source delivered a different number of bytes than announced, or a file changed size during the upload',
   },
+  ERR_S3ENC_UNSAFE_KEY: {
+    family: 'invalid-argument',
+    exit: 'failure',
+    meaning: 'a bulk download: an object key would be written outside the target directory',
+  },
+  ERR_S3ENC_COPY_TOO_LARGE: {
+    family: 'invalid-argument',
+    exit: 'failure',
+    meaning:
+      'a bulk server-side copy of an object larger than 5 GiB (multipart copy not supported yet)',
+  },
   ERR_S3ENC_OBJECT_TOO_LARGE: {
     family: 'invalid-argument',
     exit: 'usage',

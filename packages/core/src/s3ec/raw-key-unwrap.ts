@@ -72,23 +72,23 @@ const RFC3394_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
 export function unwrapAesWrap(kek: Uint8Array, edk: Uint8Array): Buffer {
   if (edk.byteLength !== K.DATA_KEY_LENGTH + 8)
     throw noDataKey('the AESWrap-wrapped data key has the wrong length');
-  const d = createDecipheriv('id-aes256-wrap', kek, RFC3394_IV);
-  let out: Buffer;
-  try {
-    out = Buffer.concat([d.update(edk), d.final()]);
-  } catch (err) {
-    throw noDataKey(
-      'the AES key does not unwrap the data key (wrong key or altered metadata)',
-      err,
-    );
-  }
-  return checkKeyLength(out);
+  return decipherDataKey('id-aes256-wrap', kek, RFC3394_IV, edk);
 }
 
 /** True V1 `x-amz-key` under an AES key: AES/ECB/PKCS5Padding of the data key (48 bytes). */
 export function unwrapAesEcb(kek: Uint8Array, edk: Uint8Array): Buffer {
   if (edk.byteLength !== 48) throw noDataKey('the AES/ECB-wrapped data key has the wrong length');
-  const d = createDecipheriv('aes-256-ecb', kek, null);
+  return decipherDataKey('aes-256-ecb', kek, null, edk);
+}
+
+/** Deciphers `edk` under `kek` with a cipher whose padding or integrity check fails on a wrong key. */
+function decipherDataKey(
+  cipher: 'id-aes256-wrap' | 'aes-256-ecb',
+  kek: Uint8Array,
+  iv: Buffer | null,
+  edk: Uint8Array,
+): Buffer {
+  const d = createDecipheriv(cipher, kek, iv);
   let out: Buffer;
   try {
     out = Buffer.concat([d.update(edk), d.final()]);
@@ -156,20 +156,29 @@ export function wrapRsaOaepSha1(
 }
 
 /**
- * Legacy RSA PKCS#1 v1.5 (true V1 `x-amz-key` under an RSA key). Node refuses PKCS#1 v1.5
- * private decryption (CVE-2023-46809, the Marvin attack), so the block is opened raw and its
- * padding checked here without branching on secret bytes; only a 32-byte key is accepted.
+ * The raw RSA block of `edk` (no padding removed): for the paddings Node cannot or will not
+ * decode itself, which are then checked without branching on secret bytes. The caller
+ * zeroes it.
+ * @internal
  */
-export function unwrapRsaPkcs1(privateKey: KeyObject, edk: Uint8Array): Buffer {
-  let em: Buffer;
+export function openRsaBlock(privateKey: KeyObject, edk: Uint8Array): Buffer {
   try {
-    em = privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, edk);
+    return privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, edk);
   } catch (err) {
     throw noDataKey(
       'the RSA key does not unwrap the data key (wrong key or altered metadata)',
       err,
     );
   }
+}
+
+/**
+ * Legacy RSA PKCS#1 v1.5 (true V1 `x-amz-key` under an RSA key). Node refuses PKCS#1 v1.5
+ * private decryption (CVE-2023-46809, the Marvin attack), so the block is opened raw and its
+ * padding checked here without branching on secret bytes; only a 32-byte key is accepted.
+ */
+export function unwrapRsaPkcs1(privateKey: KeyObject, edk: Uint8Array): Buffer {
+  const em = openRsaBlock(privateKey, edk);
   try {
     // EM = 0x00 ‖ 0x02 ‖ PS (≥ 8 non-zero bytes) ‖ 0x00 ‖ data key (32 bytes)
     const sep = em.length - K.DATA_KEY_LENGTH - 1;

@@ -6,8 +6,9 @@
  * (RFC 8017 §7.1.2), without branching on secret bytes until the end. The wrapped value is
  * the data key itself.
  */
-import { constants, createHash, privateDecrypt, type KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { noDataKey } from './errors.js';
+import { openRsaBlock } from './raw-key-unwrap.js';
 import { wipe } from '../key-material.js';
 
 function mgf1Sha1(seed: Buffer, length: number): Buffer {
@@ -26,15 +27,7 @@ const EMPTY_LABEL_SHA256 = createHash('sha256').digest();
 
 /** Decodes the OAEP block (SHA-256 label hash, MGF1-SHA-1). Returns the message or throws. */
 export function unwrapRsaOaepSha256Mgf1Sha1(privateKey: KeyObject, edk: Uint8Array): Buffer {
-  let em: Buffer;
-  try {
-    em = privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, edk);
-  } catch (err) {
-    throw noDataKey(
-      'the RSA key does not unwrap the data key (wrong key or altered metadata)',
-      err,
-    );
-  }
+  const em = openRsaBlock(privateKey, edk);
   // RFC 8017: the seed is as long as the label hash (SHA-256, 32 bytes); MGF1 only stretches
   // it, with SHA-1 in Java's reading.
   const hLen = SHA256_LEN;

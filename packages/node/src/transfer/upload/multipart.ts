@@ -20,7 +20,7 @@ import { partWorker, pieceQueue, type PartResult } from './part-worker.js';
 import type { MultipartUploadRef, PutResult } from './put-options.js';
 import { putCodesFor, writeConditions } from './single-put.js';
 import type { SourcePiece } from './sources.js';
-import type { UploadJob } from './upload-job.js';
+import type { UploadJob, UploadRequests } from './upload-job.js';
 
 /**
  * Uploads the pieces (`first` already pulled) as parts of `framesPerPart` frames.
@@ -34,6 +34,26 @@ export async function putMultipart(
   pieces: AsyncGenerator<SourcePiece, void, undefined>,
   first: SourcePiece,
   abortAll: (reason: Error) => void,
+): Promise<PutResult> {
+  return multipartUpload(job, (uploadId) => {
+    const next = pieceQueue(pieces, first);
+    return runPartWorkers(
+      job,
+      (failed, done) => partWorker(job, uploadId, framesPerPart, next, failed, done),
+      abortAll,
+    );
+  });
+}
+
+/**
+ * CreateMultipartUpload, then `uploadParts`, then CompleteMultipartUpload with our checksums;
+ * on any failure AbortMultipartUpload, so no parts stay behind.
+ * @throws what `uploadParts` threw (wrapped as S3RequestError unless typed or a listener's),
+ *   after the upload was aborted.
+ */
+export async function multipartUpload(
+  job: UploadRequests,
+  uploadParts: (uploadId: string) => Promise<PartResult[]>,
 ): Promise<PutResult> {
   const { ctx, settings: s, signal } = job;
   const created = await ctx.s3
@@ -57,13 +77,7 @@ export async function putMultipart(
   }
   try {
     if (signal.aborted) throw new AbortError('The upload was aborted', { cause: signal.reason });
-    const results = await runWorkers(
-      job,
-      uploadId,
-      framesPerPart,
-      pieceQueue(pieces, first),
-      abortAll,
-    );
+    const results = await uploadParts(uploadId);
     return await complete(job, uploadId, results);
   } catch (err) {
     const aborted = await abortUpload(ctx.s3, s.bucket, s.key, uploadId);
@@ -75,12 +89,14 @@ export async function putMultipart(
   }
 }
 
-/** Runs `concurrency` workers to the end; the first failure stops the rest and is thrown. */
-async function runWorkers(
-  job: UploadJob,
-  uploadId: string,
-  framesPerPart: number,
-  next: () => Promise<SourcePiece | undefined>,
+/**
+ * Runs `concurrency` copies of `worker` to the end, reporting progress as parts finish; the
+ * first failure stops the rest (`failed()` turns true, `abortAll` fires) and is thrown.
+ * @returns the parts in part-number order.
+ */
+export async function runPartWorkers(
+  job: UploadRequests,
+  worker: (failed: () => boolean, done: (r: PartResult) => void) => Promise<void>,
   abortAll: (reason: Error) => void,
 ): Promise<PartResult[]> {
   const s = job.settings;
@@ -93,12 +109,10 @@ async function runWorkers(
     s.onProgress?.({ bytes: acknowledged, total: job.sourceSize });
   };
   const workers = Array.from({ length: s.concurrency }, () =>
-    partWorker(job, uploadId, framesPerPart, next, () => failure !== undefined, onPart).catch(
-      (err: unknown) => {
-        failure ??= err instanceof Error ? err : new Error('upload failed', { cause: err });
-        abortAll(failure);
-      },
-    ),
+    worker(() => failure !== undefined, onPart).catch((err: unknown) => {
+      failure ??= err instanceof Error ? err : new Error('upload failed', { cause: err });
+      abortAll(failure);
+    }),
   );
   await Promise.all(workers);
   if (failure !== undefined) throw failure;
@@ -107,7 +121,7 @@ async function runWorkers(
 
 /** CompleteMultipartUpload with the combined checksum. */
 async function complete(
-  job: UploadJob,
+  job: UploadRequests,
   uploadId: string,
   results: PartResult[],
 ): Promise<PutResult> {

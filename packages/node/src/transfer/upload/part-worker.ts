@@ -18,7 +18,7 @@ import { toS3Error, withRetries } from '../../s3-errors.js';
 import { events, now, since } from '../diagnostics.js';
 import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
 import type { SourcePiece } from './sources.js';
-import type { UploadJob } from './upload-job.js';
+import type { UploadJob, UploadRequests } from './upload-job.js';
 
 /** One uploaded part. */
 export interface PartResult {
@@ -82,7 +82,7 @@ export async function partWorker(
   failed: () => boolean,
   done: (r: PartResult) => void,
 ): Promise<void> {
-  const { ctx, settings: s, session, signal } = job;
+  const { session } = job;
   const stride = session.frameLength + FRAME_OVERHEAD;
   // One part buffer per worker, reused: a part's bytes stay untouched until its upload
   // (retries included) has finished, then the next part is sealed into the same memory.
@@ -92,13 +92,7 @@ export async function partWorker(
   while (!failed()) {
     const piece = await next();
     if (piece === undefined) return;
-    const partNumber = piece.index + 1;
-    if (partNumber > MAX_PARTS) {
-      throw new InvalidArgumentError(
-        `the stream needs more than ${MAX_PARTS} parts; raise partSize or pass size`,
-        { code: 'ERR_S3ENC_TOO_MANY_PARTS' },
-      );
-    }
+    const partNumber = partNumberOf(piece);
     let len = 0;
     if (partNumber === 1) len += session.header.copy(partBuffer, 0);
     len += session.sealFramesInto(
@@ -108,46 +102,78 @@ export async function partWorker(
       piece.data,
       piece.last,
     );
-    const body = partBuffer.subarray(0, len);
-    const digest = createChecksum(s.algorithm).update(body).digest();
-    const b64 = digest.toString('base64');
-    const t0 = now();
-    const res = await withRetries(
-      () =>
-        ctx.s3.send(
-          new UploadPartCommand({
-            Bucket: s.bucket,
-            Key: s.key,
-            UploadId: uploadId,
-            PartNumber: partNumber,
-            Body: body,
-            ContentLength: body.length,
-            [CHECKSUM_FIELD[s.algorithm]]: b64,
-            ...s.sse.perRequest,
-          }),
-          { abortSignal: signal },
-        ),
-      REQUEST_ATTEMPTS,
-      signal,
-      { operation: 'UploadPart', bucket: s.bucket, key: s.key },
-    ).catch((err: unknown) => {
-      throw toS3Error(err, `UploadPart ${partNumber}`, {}, signal);
-    });
-    checkEcho(res, s.algorithm, b64);
-    if (events.partFinish.active) {
-      events.partFinish.publish({
-        bucket: s.bucket,
-        key: s.key,
-        uploadId,
-        partNumber,
-        size: body.length,
-        durationMs: since(t0),
-      });
-    }
-    done({
-      part: { PartNumber: partNumber, ETag: res.ETag, [CHECKSUM_FIELD[s.algorithm]]: b64 },
-      digest: { digest, size: body.length },
-      plain: piece.data.length,
+    done(
+      await uploadPart(job, uploadId, partNumber, partBuffer.subarray(0, len), piece.data.length),
+    );
+  }
+}
+
+/**
+ * The part number of `piece`.
+ * @throws InvalidArgumentError ERR_S3ENC_TOO_MANY_PARTS past the S3 limit.
+ */
+export function partNumberOf(piece: SourcePiece): number {
+  const partNumber = piece.index + 1;
+  if (partNumber > MAX_PARTS) {
+    throw new InvalidArgumentError(
+      `the stream needs more than ${MAX_PARTS} parts; raise partSize or pass size`,
+      { code: 'ERR_S3ENC_TOO_MANY_PARTS' },
+    );
+  }
+  return partNumber;
+}
+
+/**
+ * Uploads `body` (sealed, `plain` plaintext bytes) as part `partNumber` with its checksum,
+ * retried with the same bytes; checks the checksum S3 echoes.
+ * @throws S3RequestError; IntegrityError (checksum echo).
+ */
+export async function uploadPart(
+  job: UploadRequests,
+  uploadId: string,
+  partNumber: number,
+  body: Buffer,
+  plain: number,
+): Promise<PartResult> {
+  const { ctx, settings: s, signal } = job;
+  const digest = createChecksum(s.algorithm).update(body).digest();
+  const b64 = digest.toString('base64');
+  const t0 = now();
+  const res = await withRetries(
+    () =>
+      ctx.s3.send(
+        new UploadPartCommand({
+          Bucket: s.bucket,
+          Key: s.key,
+          UploadId: uploadId,
+          PartNumber: partNumber,
+          Body: body,
+          ContentLength: body.length,
+          [CHECKSUM_FIELD[s.algorithm]]: b64,
+          ...s.sse.perRequest,
+        }),
+        { abortSignal: signal },
+      ),
+    REQUEST_ATTEMPTS,
+    signal,
+    { operation: 'UploadPart', bucket: s.bucket, key: s.key },
+  ).catch((err: unknown) => {
+    throw toS3Error(err, `UploadPart ${partNumber}`, {}, signal);
+  });
+  checkEcho(res, s.algorithm, b64);
+  if (events.partFinish.active) {
+    events.partFinish.publish({
+      bucket: s.bucket,
+      key: s.key,
+      uploadId,
+      partNumber,
+      size: body.length,
+      durationMs: since(t0),
     });
   }
+  return {
+    part: { PartNumber: partNumber, ETag: res.ETag, [CHECKSUM_FIELD[s.algorithm]]: b64 },
+    digest: { digest, size: body.length },
+    plain,
+  };
 }

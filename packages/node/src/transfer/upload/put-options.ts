@@ -28,9 +28,10 @@ import {
   type ObjectLockPutParams,
 } from '../../object-lock/lock-params.js';
 import { resolveSse, type ServerSideEncryption, type SseParams } from '../../sse.js';
+import { resolveObjectFields, type ObjectFieldOptions } from './object-fields.js';
 
 /** Options of `EncryptedS3Client.put`. */
-export interface PutOptions {
+export interface PutOptions extends ObjectFieldOptions {
   /**
    * `'s3enc'` (default): the AWS Encryption SDK message (authenticated ranges, parallel reads).
    * `'s3ec-v3'`: the Amazon S3 Encryption Client's V3 format, as the official 4.x clients
@@ -137,6 +138,8 @@ export interface PutSettings {
   readonly sse: SseParams;
   readonly lock: ObjectLockPutParams;
   readonly contentType: string;
+  /** Storage class and the HTTP headers S3 stores (object-fields.ts). */
+  readonly objectFields: Readonly<Record<string, unknown>>;
   readonly noOverwrite: boolean;
   readonly ifMatch: string | undefined;
   /** The tags as S3's `Tagging` field (URL-encoded), or undefined. */
@@ -202,6 +205,7 @@ export function resolvePutSettings(
     sse,
     lock,
     contentType: o.contentType ?? 'application/octet-stream',
+    objectFields: resolveObjectFields(o),
     noOverwrite: o.noOverwrite === true,
     ifMatch,
     tagging: taggingOf(o.tags),
@@ -213,8 +217,10 @@ export function resolvePutSettings(
 }
 
 /** Metadata keys the formats own: refused in a caller's `metadata`. */
+// `s3enc-sync-*` (the size and time bulk sync compares, bulk/sync-metadata.ts) is not part of
+// any format: callers may set it.
 const RESERVED_METADATA =
-  /^(x-amz-(key|key-v2|wrap-alg|matdesc|iv|cek-alg|tag-len|unencrypted-content-length|crypto-instr-file|[c3mtwdi])|s3enc-.*)$/;
+  /^(x-amz-(key|key-v2|wrap-alg|matdesc|iv|cek-alg|tag-len|unencrypted-content-length|crypto-instr-file|[c3mtwdi])|s3enc-(?!sync-).*)$/;
 
 function taggingOf(tags: unknown): string | undefined {
   if (tags === undefined) return undefined;

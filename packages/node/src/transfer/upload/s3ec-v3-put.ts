@@ -8,37 +8,27 @@
  * @internal
  */
 import {
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-  type CompleteMultipartUploadCommandInput,
-  type CompletedPart,
-  type CreateMultipartUploadCommandInput,
-  type PutObjectCommandInput,
-} from '@aws-sdk/client-s3';
-import {
-  AbortError,
   beginS3ecV3Encryption,
-  combinePartChecksums,
-  createChecksum,
   InvalidArgumentError,
   s3ecKmsKeysOf,
-  REQUEST_ATTEMPTS,
-  type PartDigest,
   type S3ecV3Encryption,
   type S3ecV3WriteKey,
 } from '@s3enc/core';
-import { MAX_PARTS, type ClientContext } from '../../context.js';
-import { toS3Error, withRetries } from '../../s3-errors.js';
+import type { ClientContext } from '../../context.js';
 import { linkSignal } from '../signals.js';
-import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
-import { abortUpload, markUploadLeftOpen } from './multipart.js';
-import { putInstructionFile } from './s3ec-instruction-file.js';
-import { sourceFailed } from './part-worker.js';
+import { multipartUpload, runPartWorkers } from './multipart.js';
+import {
+  partNumberOf,
+  pieceQueue,
+  sourceFailed,
+  uploadPart,
+  type PartResult,
+} from './part-worker.js';
 import type { PutOptions, PutResult, PutSettings } from './put-options.js';
-import { putCodesFor, writeConditions } from './single-put.js';
+import { putInstructionFile } from './s3ec-instruction-file.js';
+import { storeSingle } from './single-put.js';
 import { discardSource, resolveSource, type PutSource, type SourcePiece } from './sources.js';
+import { createFields, type UploadRequests } from './upload-job.js';
 
 /** GCM's limit on one stream: 2³² − 2 blocks. */
 const GCM_MAX_PLAINTEXT = 2 ** 36 - 32;
@@ -117,27 +107,37 @@ function tooLarge(): InvalidArgumentError {
   );
 }
 
+/** The V3 sealing of one upload; the requests are the s3enc engine's own stages. */
 class V3Job {
   #plain = 0;
-  readonly #fields: Record<string, unknown>;
+  readonly requests: UploadRequests;
 
   constructor(
-    readonly ctx: ClientContext,
-    readonly s: PutSettings,
+    ctx: ClientContext,
+    s: PutSettings,
     readonly enc: S3ecV3Encryption,
     readonly ac: AbortController,
-    readonly callerSignal: AbortSignal | undefined,
-    readonly sourceSize: number | undefined,
+    callerSignal: AbortSignal | undefined,
+    sourceSize: number | undefined,
   ) {
-    this.#fields = {
+    this.requests = {
+      ctx,
+      settings: s,
+      signal: ac.signal,
+      callerSignal,
+      sourceSize,
       // V3 objects carry no s3enc marker: they are not in the s3enc format.
-      Bucket: s.bucket,
-      Key: s.key,
-      Metadata: { ...s.metadata, ...enc.objectMetadata },
-      ContentType: s.contentType,
-      ...s.sse.create,
-      ...s.lock,
-      ...(s.tagging !== undefined ? { Tagging: s.tagging } : {}),
+      createFields: createFields(s, enc.objectMetadata),
+      resultBase: {
+        bucket: s.bucket,
+        key: s.key,
+        format: 's3ec-v3',
+        messageId: Buffer.from(enc.objectMetadata['x-amz-i']!, 'base64').toString('hex'),
+        keyIds: enc.kmsKeyId !== undefined ? [enc.kmsKeyId] : [],
+        frameLength: 0,
+        headerLength: 0,
+        sse: s.sse.summary,
+      },
     };
   }
 
@@ -149,224 +149,45 @@ class V3Job {
     return piece.last ? Buffer.concat([body, this.enc.final()]) : body;
   }
 
-  get signal(): AbortSignal {
-    return this.ac.signal;
-  }
-
-  result(
-    extra: Omit<
-      PutResult,
-      'bucket' | 'key' | 'messageId' | 'keyIds' | 'frameLength' | 'headerLength' | 'sse' | 'format'
-    >,
-  ): PutResult {
-    return {
-      bucket: this.s.bucket,
-      key: this.s.key,
-      format: 's3ec-v3',
-      messageId: Buffer.from(this.enc.objectMetadata['x-amz-i']!, 'base64').toString('hex'),
-      keyIds: this.enc.kmsKeyId !== undefined ? [this.enc.kmsKeyId] : [],
-      frameLength: 0,
-      headerLength: 0,
-      sse: this.s.sse.summary,
-      ...extra,
-    };
-  }
-
-  async single(piece: SourcePiece): Promise<PutResult> {
-    const { s } = this;
-    const body = this.seal(piece);
-    const digest = createChecksum(s.algorithm).update(body).digest();
-    const checksum = combinePartChecksums(s.algorithm, [{ digest, size: body.length }], {
-      multipart: false,
-    });
-    const input = {
-      ...this.#fields,
-      Body: body,
-      ContentLength: body.length,
-      [CHECKSUM_FIELD[s.algorithm]]: checksum.value,
-      ...writeConditions(s),
-    } as unknown as PutObjectCommandInput;
-    const res = await withRetries(
-      () => this.ctx.s3.send(new PutObjectCommand(input), { abortSignal: this.signal }),
-      REQUEST_ATTEMPTS,
-      this.signal,
-    ).catch((err: unknown) => {
-      throw toS3Error(err, 'PutObject', putCodesFor(s), this.signal);
-    });
-    checkEcho(res, s.algorithm, checksum.value);
-    s.onProgress?.({ bytes: piece.data.length, total: piece.data.length });
-    return this.result({
-      versionId: res.VersionId,
-      etag: res.ETag,
-      plaintextSize: piece.data.length,
-      ciphertextSize: body.length,
-      multipart: false,
-      parts: 1,
-      checksum,
-    });
-  }
-
-  async multipart(
-    pieces: AsyncGenerator<SourcePiece, void, undefined>,
-    first: SourcePiece,
-  ): Promise<PutResult> {
-    const { ctx, s } = this;
-    const created = await ctx.s3
-      .send(
-        new CreateMultipartUploadCommand({
-          ...this.#fields,
-          ChecksumAlgorithm: s.algorithm,
-          ChecksumType: s.checksumType,
-        } as CreateMultipartUploadCommandInput),
-      )
-      .catch((err: unknown) => {
-        throw toS3Error(err, 'CreateMultipartUpload', {}, this.signal);
-      });
-    const uploadId = created.UploadId;
-    if (uploadId === undefined) throw toS3Error(new Error('no UploadId'), 'CreateMultipartUpload');
-    try {
-      s.onMultipartUpload?.({ bucket: s.bucket, key: s.key, uploadId });
-    } catch {
-      // The caller's bookkeeping; the upload goes on.
-    }
-    try {
-      const parts = await this.#uploadParts(uploadId, pieces, first);
-      return await this.#complete(uploadId, parts);
-    } catch (err) {
-      const aborted = await abortUpload(ctx.s3, s.bucket, s.key, uploadId);
-      const e = toS3Error(err, 'multipart upload', {}, this.callerSignal);
-      if (!aborted) markUploadLeftOpen(e, { bucket: s.bucket, key: s.key, uploadId });
-      throw e;
-    }
+  single(piece: SourcePiece): Promise<PutResult> {
+    return storeSingle(this.requests, this.seal(piece), piece.data.length);
   }
 
   /** Workers take sealed parts from one ordered queue: sealing in order, uploads in parallel. */
-  async #uploadParts(
-    uploadId: string,
+  multipart(
     pieces: AsyncGenerator<SourcePiece, void, undefined>,
     first: SourcePiece,
-  ): Promise<{ part: CompletedPart; digest: PartDigest; plain: number }[]> {
-    const { s } = this;
-    let pending: SourcePiece | undefined = first;
-    let ended = false;
-    let chain: Promise<unknown> = Promise.resolve();
-    const nextSealed = (): Promise<{ n: number; body: Buffer; plain: number } | undefined> => {
-      const p = chain.then(async () => {
-        if (ended) return undefined;
-        let piece = pending;
-        pending = undefined;
-        if (piece === undefined) {
-          const r = await pieces.next().catch(sourceFailed);
-          if (r.done === true) {
-            ended = true;
-            return undefined;
-          }
-          piece = r.value;
+  ): Promise<PutResult> {
+    const job = this.requests;
+    return multipartUpload(job, (uploadId) => {
+      const nextSealed = this.#sealedQueue(pieceQueue(pieces, first));
+      const worker = async (failed: () => boolean, done: (r: PartResult) => void) => {
+        while (!failed()) {
+          const next = await nextSealed();
+          if (next === undefined) return;
+          done(await uploadPart(job, uploadId, next.n, next.body, next.plain));
         }
-        if (piece.last) ended = true;
-        const n = piece.index + 1;
-        if (n > MAX_PARTS)
-          throw new InvalidArgumentError(
-            `the stream needs more than ${MAX_PARTS} parts; raise partSize or pass size`,
-            { code: 'ERR_S3ENC_TOO_MANY_PARTS' },
-          );
+      };
+      return runPartWorkers(job, worker, (reason) => {
+        this.ac.abort(reason);
+      });
+    });
+  }
+
+  /** Takes pieces from `next` and seals each in turn, one at a time, in part order. */
+  #sealedQueue(
+    next: () => Promise<SourcePiece | undefined>,
+  ): () => Promise<{ n: number; body: Buffer; plain: number } | undefined> {
+    let chain: Promise<unknown> = Promise.resolve();
+    return () => {
+      const p = chain.then(async () => {
+        const piece = await next();
+        if (piece === undefined) return undefined;
+        const n = partNumberOf(piece);
         return { n, body: this.seal(piece), plain: piece.data.length };
       });
       chain = p.catch(() => undefined);
       return p;
     };
-    const results: { part: CompletedPart; digest: PartDigest; plain: number }[] = [];
-    let failure: Error | undefined;
-    let acknowledged = 0;
-    const worker = async (): Promise<void> => {
-      while (failure === undefined) {
-        const next = await nextSealed();
-        if (next === undefined) return;
-        const digest = createChecksum(s.algorithm).update(next.body).digest();
-        const b64 = digest.toString('base64');
-        const res = await withRetries(
-          () =>
-            this.ctx.s3.send(
-              new UploadPartCommand({
-                Bucket: s.bucket,
-                Key: s.key,
-                UploadId: uploadId,
-                PartNumber: next.n,
-                Body: next.body,
-                ContentLength: next.body.length,
-                [CHECKSUM_FIELD[s.algorithm]]: b64,
-                ...s.sse.perRequest,
-              }),
-              { abortSignal: this.signal },
-            ),
-          REQUEST_ATTEMPTS,
-          this.signal,
-        ).catch((err: unknown) => {
-          throw toS3Error(err, `UploadPart ${next.n}`, {}, this.signal);
-        });
-        checkEcho(res, s.algorithm, b64);
-        results.push({
-          part: { PartNumber: next.n, ETag: res.ETag, [CHECKSUM_FIELD[s.algorithm]]: b64 },
-          digest: { digest, size: next.body.length },
-          plain: next.plain,
-        });
-        acknowledged += next.plain;
-        s.onProgress?.({ bytes: acknowledged, total: this.sourceSize });
-      }
-    };
-    await Promise.all(
-      Array.from({ length: s.concurrency }, () =>
-        worker().catch((err: unknown) => {
-          failure ??= err instanceof Error ? err : new Error('upload failed', { cause: err });
-          this.ac.abort(failure);
-        }),
-      ),
-    );
-    if (failure !== undefined) throw failure;
-    return results.sort((a, b) => a.part.PartNumber! - b.part.PartNumber!);
-  }
-
-  async #complete(
-    uploadId: string,
-    results: { part: CompletedPart; digest: PartDigest; plain: number }[],
-  ): Promise<PutResult> {
-    const { ctx, s } = this;
-    const checksum = combinePartChecksums(
-      s.algorithm,
-      results.map((r) => r.digest),
-      { multipart: true, type: s.checksumType },
-    );
-    const ciphertextSize = results.reduce((n, r) => n + r.digest.size, 0);
-    if (this.signal.aborted)
-      throw new AbortError('The upload was aborted', { cause: this.signal.reason });
-    const input = {
-      Bucket: s.bucket,
-      Key: s.key,
-      UploadId: uploadId,
-      MultipartUpload: { Parts: results.map((r) => r.part) },
-      ChecksumType: s.checksumType,
-      ...(s.checksumType === 'FULL_OBJECT'
-        ? { [CHECKSUM_FIELD[s.algorithm]]: checksum.value }
-        : {}),
-      MpuObjectSize: ciphertextSize,
-      ...writeConditions(s),
-      ...s.sse.perRequest,
-    } as CompleteMultipartUploadCommandInput;
-    const done = await withRetries(
-      () => ctx.s3.send(new CompleteMultipartUploadCommand(input)),
-      REQUEST_ATTEMPTS,
-    ).catch((err: unknown) => {
-      throw toS3Error(err, 'CompleteMultipartUpload', putCodesFor(s), this.signal);
-    });
-    if (s.checksumType === 'FULL_OBJECT') checkEcho(done, s.algorithm, checksum.value);
-    return this.result({
-      versionId: done.VersionId,
-      etag: done.ETag,
-      plaintextSize: results.reduce((n, r) => n + r.plain, 0),
-      ciphertextSize,
-      multipart: true,
-      parts: results.length,
-      checksum,
-    });
   }
 }

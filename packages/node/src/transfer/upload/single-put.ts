@@ -5,7 +5,7 @@ import { toS3Error, withRetries } from '../../s3-errors.js';
 import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
 import type { PutResult, PutSettings } from './put-options.js';
 import type { SourcePiece } from './sources.js';
-import type { UploadJob } from './upload-job.js';
+import type { UploadJob, UploadRequests } from './upload-job.js';
 
 export const PUT_CODES = {
   PreconditionFailed: 'ERR_S3ENC_OBJECT_EXISTS',
@@ -37,8 +37,22 @@ export function writeConditions(s: PutSettings): Record<string, string> {
  *   (ERR_S3ENC_CHECKSUM_MISMATCH), AbortError.
  */
 export async function putSingle(job: UploadJob, piece: SourcePiece): Promise<PutResult> {
-  const { ctx, settings: s, session, signal } = job;
+  const { session } = job;
   const body = Buffer.concat([session.header, session.sealFrames(1, piece.data, true)]);
+  return storeSingle(job, body, piece.data.length);
+}
+
+/**
+ * Stores `body` (the whole sealed object, `plain` plaintext bytes) with one PutObject, its
+ * checksum and the write conditions, retried with the same bytes.
+ * @throws as {@link putSingle}.
+ */
+export async function storeSingle(
+  job: UploadRequests,
+  body: Buffer,
+  plain: number,
+): Promise<PutResult> {
+  const { ctx, settings: s, signal } = job;
   const digest = createChecksum(s.algorithm).update(body).digest();
   const checksum = combinePartChecksums(s.algorithm, [{ digest, size: body.length }], {
     multipart: false,
@@ -59,12 +73,12 @@ export async function putSingle(job: UploadJob, piece: SourcePiece): Promise<Put
     throw toS3Error(err, 'PutObject', putCodesFor(s), signal);
   });
   checkEcho(res, s.algorithm, checksum.value);
-  s.onProgress?.({ bytes: piece.data.length, total: piece.data.length });
+  s.onProgress?.({ bytes: plain, total: plain });
   return {
     ...job.resultBase,
     versionId: res.VersionId,
     etag: res.ETag,
-    plaintextSize: piece.data.length,
+    plaintextSize: plain,
     ciphertextSize: body.length,
     multipart: false,
     parts: 1,

@@ -4,11 +4,13 @@ import type { ClientContext } from '../../context.js';
 import { markerMetadata } from '../../marker.js';
 import type { PutResult, PutSettings } from './put-options.js';
 
-/** One upload in progress: settings, its data key session, and the request fields all share. */
-export interface UploadJob {
+/**
+ * What the request stages (one PutObject, or Create/UploadPart/Complete) need, whatever
+ * format seals the bytes: the s3enc engine and the S3EC V3 writer share these stages.
+ */
+export interface UploadRequests {
   readonly ctx: ClientContext;
   readonly settings: PutSettings;
-  readonly session: EncryptionSession;
   /** Fires on the caller's abort or the first failure. */
   readonly signal: AbortSignal;
   /** The caller's own signal (tells an abort by the caller from an internal one). */
@@ -20,8 +22,13 @@ export interface UploadJob {
   /** What every result reports, whatever the path. */
   readonly resultBase: Pick<
     PutResult,
-    'bucket' | 'key' | 'messageId' | 'keyIds' | 'frameLength' | 'headerLength' | 'sse'
+    'bucket' | 'key' | 'messageId' | 'keyIds' | 'frameLength' | 'headerLength' | 'sse' | 'format'
   >;
+}
+
+/** One s3enc upload in progress: the request stages' needs, and its data key session. */
+export interface UploadJob extends UploadRequests {
+  readonly session: EncryptionSession;
 }
 
 export function uploadJob(
@@ -40,15 +47,7 @@ export function uploadJob(
     signal,
     callerSignal,
     sourceSize,
-    createFields: {
-      Bucket: s.bucket,
-      Key: s.key,
-      Metadata: { ...s.metadata, ...markerMetadata() },
-      ContentType: s.contentType,
-      ...s.sse.create,
-      ...s.lock,
-      ...(s.tagging !== undefined ? { Tagging: s.tagging } : {}),
-    },
+    createFields: createFields(s, markerMetadata()),
     resultBase: {
       bucket: s.bucket,
       key: s.key,
@@ -58,5 +57,25 @@ export function uploadJob(
       headerLength: session.headerLength,
       sse: s.sse.summary,
     },
+  };
+}
+
+/**
+ * The fields of PutObject and CreateMultipartUpload: the caller's settings, and the format's
+ * own metadata (`formatMetadata`) over the caller's.
+ */
+export function createFields(
+  s: PutSettings,
+  formatMetadata: Readonly<Record<string, string>>,
+): Record<string, unknown> {
+  return {
+    Bucket: s.bucket,
+    Key: s.key,
+    ...s.objectFields,
+    Metadata: { ...s.metadata, ...formatMetadata },
+    ContentType: s.contentType,
+    ...s.sse.create,
+    ...s.lock,
+    ...(s.tagging !== undefined ? { Tagging: s.tagging } : {}),
   };
 }

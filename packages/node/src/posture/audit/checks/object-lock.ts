@@ -8,7 +8,7 @@ export function objectLockCheck(input: AuditInput): Finding[] {
   const required = input.exp.requireObjectLock === true;
   const fix: FindingFix = {
     library: `putBucketDefaultRetention(s3, { bucket: '${input.bucket}', … })`,
-    note: 'Object Lock is enabled when the bucket is created (createObjectLockBucket) or later with PutObjectLockConfiguration on a versioned bucket',
+    note: 'Object Lock is enabled when the bucket is created (with Object Lock on) or later with PutObjectLockConfiguration on a versioned bucket',
   };
   if (lock.kind === 'ok') {
     const cfg = lock.value.ObjectLockConfiguration;

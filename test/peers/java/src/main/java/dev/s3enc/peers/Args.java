@@ -19,7 +19,8 @@ final class Args {
   private static final List<String> VALUES =
       List.of(
           "--bucket", "--kms-key-id", "--aes-key-file", "--rsa-key-file", "--format",
-          "--context-json", "--matdesc-json", "--part-size", "--instruction-suffix", "--object");
+          "--context-json", "--matdesc-json", "--part-size", "--instruction-suffix", "--buffer-size",
+          "--object");
 
   final String client;
   final String op;

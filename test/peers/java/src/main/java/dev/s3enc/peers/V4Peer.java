@@ -79,6 +79,10 @@ final class V4Peer implements Main.Peer {
       // Reads V1/V2 objects too; still writes V3.
       b.commitmentPolicy(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT);
     }
+    // The client authenticates a whole object in memory before releasing it, up to 64 MiB by
+    // default; larger reads (bench/s3ec.ts) raise the bound rather than enable delayed
+    // authentication, so the Java reader keeps the same guarantee as s3enc's.
+    if (args.get("--buffer-size") != null) b.setBufferSize(Long.parseLong(args.get("--buffer-size")));
     client = b.build();
   }
 
