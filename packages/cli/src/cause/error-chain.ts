@@ -92,7 +92,7 @@ export function attemptsOf(links: ErrorFields[]): number | undefined {
 /** The S3 operation an s3enc error names (`GetObject failed: …`). */
 export function operationOf(links: ErrorFields[]): string | undefined {
   for (const l of links) {
-    const m = /^([A-Z][A-Za-z]+) failed\b/.exec(messageOf(l));
+    const m = /^([A-Z][A-Za-z]+)(?: \d+)? failed\b/.exec(messageOf(l));
     if (m) return m[1];
     const op = (l as { operation?: unknown }).operation;
     if (typeof op === 'string') return op;

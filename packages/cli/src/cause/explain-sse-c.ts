@@ -4,6 +4,9 @@ import type { RunFacts } from '../run-facts.js';
 import { httpStatusOf, messageOf, operationOf, type ErrorFields } from './error-chain.js';
 import type { Explanation } from './explanation.js';
 
+/** Commands whose failing request, when it names no operation, reads an existing object. */
+const READ_COMMANDS: ReadonlySet<string> = new Set(['get', 'head']);
+
 const SSE_C_REQUIRED_TEXT =
   /Server Side Encryption|correct parameters must be provided|requires? .*customer/i;
 const SSE_C_MISMATCH_TEXT = /MD5 hash of the key|key did not match|customer.?(provided)?.?key/i;
@@ -11,7 +14,12 @@ const SSE_C_MISMATCH_TEXT = /MD5 hash of the key|key did not match|customer.?(pr
 export function explainSseC(links: ErrorFields[], f: RunFacts): Explanation | undefined {
   const status = httpStatusOf(links);
   const op = operationOf(links);
-  if (op !== undefined && op !== 'GetObject' && op !== 'HeadObject') return undefined;
+  // Only reads of a stored object can lack its SSE-C key; a put's 400 (a refused part) is not it.
+  const reads =
+    op !== undefined
+      ? op === 'GetObject' || op === 'HeadObject'
+      : READ_COMMANDS.has(f.command ?? '');
+  if (!reads) return undefined;
   const texts = links.map((l) => messageOf(l)).join(' | ');
   const t = f.target;
   const where = t === undefined ? 'the object' : `s3://${t.bucket}/${t.key}`;
