@@ -3,7 +3,6 @@
 // names another host, and config files written here. Each case asserts the exit code, the
 // error code (the same in every command) and that the message names the cause; `--json`
 // carries the cause as error.cause.
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
@@ -12,6 +11,7 @@ import { join } from 'node:path';
 import { CreateKeyCommand, DisableKeyCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTestEnv, makeKmsClient, type TestBucket } from '../harness/env.js';
+import { makeCerts } from '../harness/certs.js';
 import { startHostileS3, type HostileS3 } from '../harness/hostile-s3.js';
 import { runCli, useCliFixture, type CliResult } from './cli-helpers.js';
 
@@ -96,70 +96,12 @@ describe('TLS', () => {
     beforeAll(async () => {
       const d = join(dir, 'other-host');
       mkdirSync(d, { recursive: true });
-      const ssl = (...a: string[]) => execFileSync('openssl', a, { cwd: d, stdio: 'pipe' });
-      ssl(
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        'ca.key',
-        '-out',
-        'ca.crt',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=other CA',
-        '-addext',
-        'basicConstraints=critical,CA:TRUE',
-        '-addext',
-        'keyUsage=critical,keyCertSign',
-      );
-      writeFileSync(join(d, 'ext'), 'subjectAltName=DNS:some-other-host.invalid\n');
-      ssl(
-        'req',
-        '-new',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        'srv.key',
-        '-out',
-        'srv.csr',
-        '-subj',
-        '/CN=some-other-host.invalid',
-      );
-      ssl(
-        'x509',
-        '-req',
-        '-in',
-        'srv.csr',
-        '-CA',
-        'ca.crt',
-        '-CAkey',
-        'ca.key',
-        '-CAcreateserial',
-        '-out',
-        'srv.crt',
-        '-days',
-        '1',
-        '-extfile',
-        'ext',
-      );
-      const { readFileSync } = await import('node:fs');
-      server = createTlsServer(
-        { key: readFileSync(join(d, 'srv.key')), cert: readFileSync(join(d, 'srv.crt')) },
-        (sock) => sock.destroy(),
-      );
+      const certs = await makeCerts(d, { subjectAltNames: ['DNS:some-other-host.invalid'] });
+      server = createTlsServer({ key: certs.key, cert: certs.cert }, (sock) => sock.destroy());
       server.on('tlsClientError', () => {});
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       port = (server.address() as AddressInfo).port;
-      caPath = join(d, 'ca.crt');
+      caPath = certs.caPath;
     });
     afterAll(() => {
       server.close();

@@ -33,8 +33,15 @@ async function openssl(args: string[], cwd: string): Promise<void> {
   }
 }
 
-/** Writes ca.crt, ca.key, server.crt, server.key into `dir` (SAN localhost, 127.0.0.1). */
-export async function makeCerts(dir: string): Promise<TestCerts> {
+/** Which names the server certificate carries. */
+export interface CertOptions {
+  /** subjectAltName entries (default `DNS:localhost`, `IP:127.0.0.1`). */
+  subjectAltNames?: readonly string[];
+}
+
+/** Writes ca.crt, ca.key, server.crt, server.key into `dir` (SAN localhost, 127.0.0.1 unless told). */
+export async function makeCerts(dir: string, o: CertOptions = {}): Promise<TestCerts> {
+  const names = o.subjectAltNames ?? ['DNS:localhost', 'IP:127.0.0.1'];
   const tag = randomBytes(4).toString('hex');
   await openssl(
     [
@@ -66,7 +73,7 @@ export async function makeCerts(dir: string): Promise<TestCerts> {
       'basicConstraints=critical,CA:FALSE',
       'keyUsage=critical,digitalSignature',
       'extendedKeyUsage=serverAuth',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      `subjectAltName=${names.join(',')}`,
       '',
     ].join('\n'),
   );
@@ -84,7 +91,7 @@ export async function makeCerts(dir: string): Promise<TestCerts> {
       '-out',
       'server.csr',
       '-subj',
-      '/CN=localhost',
+      `/CN=${(names[0] ?? 'DNS:localhost').replace(/^[A-Z]+:/, '')}`,
     ],
     dir,
   );

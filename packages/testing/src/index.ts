@@ -17,7 +17,7 @@ export {
 } from './buckets.js';
 export type { ImageOptions } from './images.js';
 export { containerEngineReachable } from './container-runtime.js';
-export { makeCerts, type TestCerts } from './certs.js';
+export { makeCerts, type CertOptions, type TestCerts } from './certs.js';
 export { startTlsProxy, type TlsProxy } from './tls-proxy.js';
 export { cacheDir, localKmsBinary, minioBinary } from './binaries.js';
 export {
