@@ -483,10 +483,13 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'check a bucket against the security practices',
     usage: [
       'audit s3://bucket [--expect-kms-key KEY] [--expect-vpce VPCE] [--expect-source-ip CIDR] [--strict] [--json]',
+      'audit s3://bucket [--replication-sample N] [--destination-region BUCKET=REGION]',
     ],
     details:
       'A table when stdout is a TTY, JSON otherwise (or with --json). Exits 5 when a check fails\n' +
-      '(with --strict also on warnings and unreadable settings), for pipelines.',
+      '(with --strict also on warnings and unreadable settings), for pipelines. With replication\n' +
+      'rules, up to N objects (default 20) are sampled, each by one ranged GET of its header, to\n' +
+      'report whether replicas will be readable in each destination Region.',
     options: {
       'expect-kms-key': {
         type: 'string',
@@ -527,6 +530,17 @@ export const COMMANDS: CommandSpec[] = [
       'require-logging': {
         type: 'boolean',
         description: 'fail (not warn) without server access logging',
+      },
+      'replication-sample': {
+        type: 'string',
+        valueName: 'N',
+        description: 'objects sampled for the replicas check, 0–1000 (default 20; 0 skips it)',
+      },
+      'destination-region': {
+        type: 'string',
+        multiple: true,
+        valueName: 'BUCKET=REGION',
+        description: "a replication destination's Region when it cannot be read (repeatable)",
       },
       strict: {
         type: 'boolean',
