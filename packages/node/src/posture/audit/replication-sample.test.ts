@@ -21,14 +21,15 @@ describe('replication sample', () => {
         { Status: 'Disabled', Destination: { Bucket: 'arn:aws:s3:::y' } },
         {
           Status: 'Enabled',
-          Prefix: '',
+          // eslint-disable-next-line @typescript-eslint/no-deprecated -- a V1 rule's prefix
+          Prefix: 'v1/',
           Destination: { Bucket: 'arn:minio:replication:us-west-2:id:z' },
         },
       ],
     });
     expect(d).toEqual([
       { bucket: 'arn:aws:s3:::x', prefixes: ['a/', 'b/'], tagFilters: true },
-      { bucket: 'arn:minio:replication:us-west-2:id:z', prefixes: [''], tagFilters: false },
+      { bucket: 'arn:minio:replication:us-west-2:id:z', prefixes: ['v1/'], tagFilters: false },
     ]);
   });
 

@@ -83,6 +83,7 @@ export type ReplicationSampleRead =
 
 /** A rule's key prefix ('' = every key), from Filter.Prefix, Filter.And.Prefix or Prefix. */
 function rulePrefix(r: ReplicationRule): string {
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- V1 configurations still use it
   return r.Filter?.Prefix ?? r.Filter?.And?.Prefix ?? r.Prefix ?? '';
 }
 
