@@ -14,7 +14,7 @@ import { auditBucket, EncryptedS3Client, type AuditReport, type Finding } from '
 import { makeCerts } from '@s3enc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, ensureCliBuilt, runCli } from '../cli/cli-helpers.js';
-import { getTestEnv, type TestBucket } from '../harness/env.js';
+import { getTestEnv, makeKmsClient, type TestBucket } from '../harness/env.js';
 import { startMinioPair, waitForReplica, type MinioPair } from '../harness/minio-replication.js';
 import { localOnlyArn, mrkArn, startRegionKms, type RegionKms } from '../mrk/region-kms.js';
 import { s3Settings } from '../transfer/helpers.js';
@@ -124,6 +124,31 @@ describe('audit: will replicas be readable in the destination Region?', () => {
     expect(readable(off)).toEqual([]);
   });
 
+  it('with KMS clients, DescribeKey in us-west-2 proves the keys exist there (or not)', async () => {
+    const westKms = west.client();
+    const proved = await auditBucket(pair.a.s3, source.name, {
+      skipAccountChecks: true,
+      replicationKmsClients: (region) => region === WEST && westKms,
+    });
+    const [f] = readable(proved);
+    expect(f!.status).toBe('fail'); // still data/east-only
+    expect(f!.evidence.join('\n')).toContain(`kms:DescribeKey in ${WEST}: 2 of 2 keys enabled`);
+    // A us-west-2 KMS without the multi-Region key's replica nor the us-west-2 key (the kit's
+    // local-kms, seeded with other keys): every s3enc object is named as unreadable there.
+    const other = makeKmsClient(getTestEnv());
+    const missing = await auditBucket(pair.a.s3, source.name, {
+      skipAccountChecks: true,
+      replicationKmsClients: (region) => region === WEST && other,
+    });
+    const text = readable(missing)[0]!.evidence.join('\n');
+    expect(text).toContain('3 of 3 s3enc objects NOT readable there');
+    expect(text).toContain(`${localOnlyArn(WEST)} (not-found)`);
+    expect(text).toContain(`data/mrk [${mrkArn(EAST)}]`);
+    expect(text).toContain(`${mrkArn(WEST)} (not-found)`);
+    expect(text).toContain(`0 of 2 keys enabled; NOT usable:`);
+    other.destroy();
+  });
+
   it('s3enc audit reports it in its JSON and exits 5; flags map to the options', async () => {
     const env = cliEnv(pair.a.env);
     const r = await runCli(['audit', `s3://${source.name}`, '--json'], { env });
@@ -145,6 +170,14 @@ describe('audit: will replicas be readable in the destination Region?', () => {
     const g = readable(JSON.parse(given.out) as AuditReport)[0];
     expect(g?.details).toMatchObject({ region: EAST, regionSource: 'option', sampleLimit: 5 });
     expect(g?.status).toBe('warn'); // S3EC and plaintext objects, nothing unreadable
+    // --verify-destination-keys, with the KMS endpoint being us-west-2's local-kms.
+    const verified = await runCli(['audit', `s3://${source.name}`, '--verify-destination-keys'], {
+      env: { ...env, AWS_ENDPOINT_URL_KMS: west.endpoint },
+    });
+    const v = readable(JSON.parse(verified.out) as AuditReport)[0];
+    expect(v?.evidence.join('\n'), verified.stderr).toContain(
+      `kms:DescribeKey in ${WEST}: 2 of 2 keys enabled`,
+    );
     const bad = await runCli(['audit', `s3://${source.name}`, '--replication-sample', 'many'], {
       env,
     });

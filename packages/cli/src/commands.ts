@@ -483,7 +483,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'check a bucket against the security practices',
     usage: [
       'audit s3://bucket [--expect-kms-key KEY] [--expect-vpce VPCE] [--expect-source-ip CIDR] [--strict] [--json]',
-      'audit s3://bucket [--replication-sample N] [--destination-region BUCKET=REGION]',
+      'audit s3://bucket [--replication-sample N] [--destination-region BUCKET=REGION] [--verify-destination-keys]',
     ],
     details:
       'A table when stdout is a TTY, JSON otherwise (or with --json). Exits 5 when a check fails\n' +
@@ -541,6 +541,11 @@ export const COMMANDS: CommandSpec[] = [
         multiple: true,
         valueName: 'BUCKET=REGION',
         description: "a replication destination's Region when it cannot be read (repeatable)",
+      },
+      'verify-destination-keys': {
+        type: 'boolean',
+        description:
+          'ask KMS in each destination Region (DescribeKey) that the keys replicas need exist',
       },
       strict: {
         type: 'boolean',

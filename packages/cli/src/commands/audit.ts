@@ -1,4 +1,5 @@
 /** `s3enc audit s3://bucket`: the bucket against the security practices; exit 5 on failures. */
+import { KMSClient } from '@aws-sdk/client-kms';
 import {
   auditBucket,
   auditExitStatus,
@@ -9,7 +10,7 @@ import {
 } from '@s3enc/node';
 import { boolOpt, stringOpt, stringsOpt } from '../args.js';
 import { UsageError } from '../cli-errors.js';
-import { makeS3Client } from '../clients.js';
+import { kmsClientConfig, makeS3Client } from '../clients.js';
 import type { CommandContext } from '../command.js';
 import { settingsOf } from '../common.js';
 import { ExitCode } from '../exit-codes.js';
@@ -130,12 +131,26 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     ...(boolOpt(v, 'require-object-lock') ? { requireObjectLock: true } : {}),
     ...(boolOpt(v, 'require-logging') ? { requireAccessLogging: true } : {}),
   };
-  const s3 = makeS3Client(settingsOf(ctx));
+  const settings = settingsOf(ctx);
+  const s3 = makeS3Client(settings);
+  // --verify-destination-keys: one KMS client per destination Region (kms:DescribeKey only).
+  const kms = new Map<string, KMSClient>();
+  const kmsIn = (region: string): KMSClient => {
+    let c = kms.get(region);
+    if (c === undefined)
+      kms.set(region, (c = new KMSClient(kmsClientConfig({ ...settings, region }))));
+    return c;
+  };
   let report: AuditReport;
   try {
-    report = await auditBucket(s3, bucket, { ...expectations, ...replicationOptions(ctx) });
+    report = await auditBucket(s3, bucket, {
+      ...expectations,
+      ...replicationOptions(ctx),
+      ...(boolOpt(v, 'verify-destination-keys') ? { replicationKmsClients: kmsIn } : {}),
+    });
   } finally {
     s3.destroy();
+    for (const c of kms.values()) c.destroy();
   }
   const strict = boolOpt(v, 'strict');
   const failed = auditExitStatus(report, { failOnWarn: strict, failOnAccessDenied: strict }) !== 0;

@@ -1,5 +1,6 @@
 /** What `auditBucket` expects of a bucket, and how it reaches account-level settings. */
 import type { S3ControlClient } from '@aws-sdk/client-s3-control';
+import type { AuditKmsClients } from './replication-key-probe.js';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { InvalidArgumentError } from '@s3enc/core';
 import { validateConditionValues } from '../policy/conditions.js';
@@ -62,6 +63,12 @@ export interface AuditOptions extends AuditExpectations {
    * Region cannot be read (another account, another endpoint). Overrides what is read.
    */
   readonly replicationDestinationRegions?: Readonly<Record<string, string>>;
+  /**
+   * KMS clients per destination Region: with them the audit proves that the keys replicas
+   * need exist and are enabled there (kms:DescribeKey on each key, a multi-Region key as its
+   * replica's ARN in that Region; never Decrypt). Return false for a Region not to ask.
+   */
+  readonly replicationKmsClients?: AuditKmsClients;
 }
 
 /**
@@ -117,6 +124,8 @@ export function validateSampling(o: AuditOptions): void {
   const n = o.replicationSampleSize;
   if (n !== undefined && !(Number.isInteger(n) && n >= 0 && n <= 1000))
     bad('replicationSampleSize must be an integer from 0 to 1000');
+  if (o.replicationKmsClients !== undefined && typeof o.replicationKmsClients !== 'function')
+    bad('replicationKmsClients must be a function of a Region');
   const map = o.replicationDestinationRegions;
   if (map === undefined) return;
   if (typeof map !== 'object' || map === null || Array.isArray(map))

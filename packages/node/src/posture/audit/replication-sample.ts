@@ -16,6 +16,7 @@ import { describeObject } from '../../transfer/head.js';
 import { classifyError, readSetting, type ReadOutcome } from '../s3-read.js';
 import type { Unreadable } from './finding.js';
 import type { AuditOptions } from './options.js';
+import { probeDestinationKeys, type KeyProbe } from './replication-key-probe.js';
 
 /** Objects sampled when `replicationSampleSize` is not given. */
 export const DEFAULT_REPLICATION_SAMPLE_SIZE = 20;
@@ -79,6 +80,8 @@ export type ReplicationSampleRead =
       readonly limit: number;
       /** Rule prefixes over the listing bound, not sampled. */
       readonly unlistedPrefixes: readonly string[];
+      /** DescribeKey answers in the destination Regions (only with `replicationKmsClients`). */
+      readonly keyProbes: readonly KeyProbe[];
     };
 
 /** A rule's key prefix ('' = every key), from Filter.Prefix, Filter.And.Prefix or Prefix. */
@@ -233,11 +236,14 @@ export async function readReplicationSample(
     }),
   );
   objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const clients = o.replicationKmsClients;
   return {
     kind: 'sampled',
     destinations,
     objects,
     limit,
     unlistedPrefixes: all.slice(MAX_LISTED_PREFIXES),
+    keyProbes:
+      clients === undefined ? [] : await probeDestinationKeys(destinations, objects, clients),
   };
 }

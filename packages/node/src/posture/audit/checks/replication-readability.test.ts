@@ -29,6 +29,7 @@ const sampled = (objects: SampledObject[], d = [dest('us-west-2')]): Replication
   objects,
   limit: 20,
   unlistedPrefixes: [],
+  keyProbes: [],
 });
 
 describe('keyUseIn', () => {
@@ -102,6 +103,43 @@ describe('replicationReadabilityCheck', () => {
     expect(f!.status).toBe('warn');
     expect(f!.evidence[0]).toContain('--destination-region dst=REGION');
     expect(f!.evidence[0]).toContain('1 of 1 s3enc objects are wrapped only under single-Region');
+  });
+
+  it('DescribeKey answers in the destination decide: a missing MRK replica fails, unknown warns', () => {
+    const mrkWest = MRK_EAST.replace('us-east-1', 'us-west-2');
+    const base = sampled([
+      { key: 'm', kind: 's3enc', keyIds: [MRK_EAST] },
+      { key: 'w', kind: 's3enc', keyIds: [SRK_EAST, SRK_WEST] },
+    ]);
+    if (base.kind !== 'sampled') throw new Error('sampled');
+    const [missing] = run({
+      ...base,
+      keyProbes: [
+        { region: 'us-west-2', arn: mrkWest, state: 'not-found' },
+        { region: 'us-west-2', arn: SRK_WEST, state: 'Enabled' },
+      ],
+    });
+    expect(missing!.status).toBe('fail');
+    expect(missing!.evidence.join('\n')).toContain(`m [${MRK_EAST}]`);
+    expect(missing!.evidence.join('\n')).toContain(`NOT usable: ${mrkWest} (not-found)`);
+    const [pending] = run({
+      ...base,
+      keyProbes: [
+        { region: 'us-west-2', arn: mrkWest, state: 'Enabled' },
+        { region: 'us-west-2', arn: SRK_WEST, state: 'PendingDeletion' },
+      ],
+    });
+    expect(pending!.evidence.join('\n')).toMatch(/1 of 2 s3enc objects NOT readable.*w \[/);
+    const [unknown] = run({
+      ...base,
+      keyProbes: [
+        { region: 'us-west-2', arn: mrkWest, state: 'unknown', code: 'AccessDeniedException' },
+      ],
+    });
+    expect(unknown!.status).toBe('warn');
+    expect(unknown!.evidence.join('\n')).toContain(
+      `not verified: ${mrkWest} (AccessDeniedException)`,
+    );
   });
 
   it('a listing that fails is reported as such', () => {

@@ -9,6 +9,7 @@
 import type { Finding, FindingFix, FindingStatus } from '../../report.js';
 import { finding, unreadable } from '../finding.js';
 import type { AuditInput } from '../input.js';
+import { keyArnIn, probeKey, type KeyProbe } from '../replication-key-probe.js';
 import type { ReplicationDestination, SampledObject } from '../replication-sample.js';
 
 /** Object keys named per kind in the evidence (the details list every sampled object). */
@@ -36,9 +37,45 @@ export function keyUseIn(id: string, region: string): KeyUse {
   return arn.region === region ? 'region-key' : 'other-region';
 }
 
-/** The envelope's keys usable in `region` (empty = the replica cannot be read there). */
-export function usableKeys(keyIds: readonly string[], region: string): string[] {
-  return keyIds.filter((k) => keyUseIn(k, region) !== 'other-region');
+/** DescribeKey answers by {@link probeKey}. */
+type Probes = ReadonlyMap<string, KeyProbe>;
+
+/** What DescribeKey said of key id `k` in `region`, if it was asked. */
+function probeOf(k: string, region: string, probes: Probes): KeyProbe | undefined {
+  const arn = keyArnIn(k, region);
+  return arn === undefined ? undefined : probes.get(probeKey(region, arn));
+}
+
+/**
+ * The envelope's keys usable in `region` (empty = the replica cannot be read there). A key
+ * DescribeKey found missing or not enabled there is not usable; one not asked, or whose answer
+ * was an error, is taken as usable.
+ */
+export function usableKeys(
+  keyIds: readonly string[],
+  region: string,
+  probes: Probes = new Map(),
+): string[] {
+  return keyIds.filter((k) => {
+    if (keyUseIn(k, region) === 'other-region') return false;
+    const p = probeOf(k, region, probes);
+    return p === undefined || p.state === 'Enabled' || p.state === 'unknown';
+  });
+}
+
+/** The evidence line on the keys DescribeKey was asked about in `region`. */
+function probeEvidence(where: string, region: string, probes: readonly KeyProbe[]): string {
+  const mine = probes.filter((p) => p.region === region);
+  const enabled = mine.filter((p) => p.state === 'Enabled');
+  const bad = mine.filter((p) => p.state !== 'Enabled' && p.state !== 'unknown');
+  const unknown = mine.filter((p) => p.state === 'unknown');
+  return (
+    `${where}: kms:DescribeKey in ${region}: ${enabled.length} of ${mine.length} keys enabled` +
+    (bad.length > 0 ? `; NOT usable: ${list(bad.map((p) => `${p.arn} (${p.state})`))}` : '') +
+    (unknown.length > 0
+      ? `; not verified: ${list(unknown.map((p) => `${p.arn} (${p.code ?? 'error'})`))}`
+      : '')
+  );
 }
 
 const list = (keys: readonly string[]): string =>
@@ -53,7 +90,9 @@ function destinationFinding(
   d: ReplicationDestination,
   sampled: readonly SampledObject[],
   limit: number,
+  keyProbes: readonly KeyProbe[],
 ): Finding {
+  const probes: Probes = new Map(keyProbes.map((p) => [probeKey(p.region, p.arn), p]));
   const objects = sampled.filter((o) => under(o.key, d.prefixes));
   const where = `${d.name}${d.region === undefined ? ' (Region unknown)' : ` in ${d.region}`}`;
   const evidence: string[] = [];
@@ -74,7 +113,8 @@ function destinationFinding(
     );
   } else {
     const region = d.region;
-    const stuck = s3enc.filter((o) => usableKeys(o.keyIds, region).length === 0);
+    const stuck = s3enc.filter((o) => usableKeys(o.keyIds, region, probes).length === 0);
+    const probed = keyProbes.some((p) => p.region === region);
     const viaMrk = s3enc.filter(
       (o) =>
         !stuck.includes(o) &&
@@ -84,15 +124,17 @@ function destinationFinding(
     if (stuck.length > 0) {
       worse('fail');
       evidence.push(
-        `${where}: ${stuck.length} of ${s3enc.length} s3enc objects NOT readable there (only single-Region keys of other Regions): ${list(stuck.map((o) => `${o.key} [${o.keyIds.join(' ')}]`))}`,
+        `${where}: ${stuck.length} of ${s3enc.length} s3enc objects NOT readable there (${probed ? 'no key of theirs usable there' : 'only single-Region keys of other Regions'}): ${list(stuck.map((o) => `${o.key} [${o.keyIds.join(' ')}]`))}`,
       );
     }
     evidence.push(
       `${where}: ${s3enc.length - stuck.length} of ${s3enc.length} s3enc objects readable there` +
         (viaMrk.length > 0
-          ? ` (${viaMrk.length} through a multi-Region key's replica in ${region}, which must exist)`
+          ? ` (${viaMrk.length} through a multi-Region key's replica in ${region}${probed ? '' : ', which must exist'})`
           : ''),
     );
+    if (probed) evidence.push(probeEvidence(where, region, keyProbes));
+    if (keyProbes.some((p) => p.region === region && p.state === 'unknown')) worse('warn');
   }
   const s3ec = objects.filter((o) => o.kind === 's3ec');
   if (s3ec.length > 0) {
@@ -133,7 +175,7 @@ function destinationFinding(
         ...('keyIds' in o ? { keyIds: o.keyIds } : {}),
         ...(o.kind === 'error' ? { code: o.code } : {}),
         ...(o.kind === 's3enc' && d.region !== undefined
-          ? { readable: usableKeys(o.keyIds, d.region).length > 0 }
+          ? { readable: usableKeys(o.keyIds, d.region, probes).length > 0 }
           : {}),
       })),
     },
@@ -146,7 +188,9 @@ export function replicationReadabilityCheck(input: AuditInput): Finding[] {
   if (s.kind === 'skipped') return [];
   if (s.kind === 'unlisted')
     return [unreadable('replication.readable', 'Listing objects to sample', s.read)];
-  const findings = s.destinations.map((d) => destinationFinding(d, s.objects, s.limit));
+  const findings = s.destinations.map((d) =>
+    destinationFinding(d, s.objects, s.limit, s.keyProbes),
+  );
   if (s.unlistedPrefixes.length > 0 && findings.length > 0) {
     const f = findings[0]!;
     findings[0] = {
