@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { kmsKeyring, type KmsClientProvider } from '@s3enc/core';
 import { auditBucket, EncryptedS3Client, type AuditReport, type Finding } from '@s3enc/node';
@@ -17,7 +17,7 @@ import { cliEnv, ensureCliBuilt, runCli } from '../cli/cli-helpers.js';
 import { getTestEnv, makeKmsClient, type TestBucket } from '../harness/env.js';
 import { startMinioPair, waitForReplica, type MinioPair } from '../harness/minio-replication.js';
 import { localOnlyArn, mrkArn, startRegionKms, type RegionKms } from '../mrk/region-kms.js';
-import { s3Settings } from '../transfer/helpers.js';
+import { MiB, s3Settings } from '../transfer/helpers.js';
 
 const EAST = 'us-east-1';
 const WEST = 'us-west-2';
@@ -38,6 +38,16 @@ function provider(): KmsClientProvider {
     if (c === undefined) made.set(region, (c = r.client()));
     return c;
   };
+}
+
+/** Waits (bounded poll) until the source object's replication status is `want`. */
+async function sourceStatus(key: string, want: string): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    const h = await pair.a.s3.send(new HeadObjectCommand({ Bucket: source.name, Key: key }));
+    if (h.ReplicationStatus === want) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${key}: replication status never became ${want}`);
 }
 
 const readable = (r: AuditReport): Finding[] =>
@@ -71,6 +81,15 @@ beforeAll(async () => {
   await pair.a.s3.send(
     new PutObjectCommand({ Bucket: source.name, Key: 'data/plain.txt', Body: 'plain' }),
   );
+  // Multipart with s3enc's default checksum (FULL_OBJECT CRC32C): MinIO fails to replicate it.
+  const big = new EncryptedS3Client({
+    s3: s3Settings(pair.a.env),
+    keyring: kmsKeyring({ generatorKeyId: mrkArn(EAST), clientProvider: provider() }),
+    partSize: 5 * MiB,
+  });
+  await big.put(source.name, 'data/zz-multipart', randomBytes(5 * MiB + 1));
+  big.destroy();
+  await sourceStatus('data/zz-multipart', 'FAILED');
   // The configuration is real: the objects do reach the destination.
   await waitForReplica(pair.b.s3, replica.name, 'data/east-only');
 });
@@ -90,9 +109,11 @@ describe('audit: will replicas be readable in the destination Region?', () => {
     expect(f!.details).toMatchObject({ region: WEST, regionSource: 'arn', prefixes: [''] });
     const text = f!.evidence.join('\n');
     expect(text).toContain(
-      `${replica.name} in ${WEST}: 1 of 3 s3enc objects NOT readable there (only single-Region keys of other Regions): data/east-only [${localOnlyArn(EAST)}]`,
+      `${replica.name} in ${WEST}: 1 of 4 s3enc objects NOT readable there (only single-Region keys of other Regions): data/east-only [${localOnlyArn(EAST)}]`,
     );
-    expect(text).toContain('2 of 3 s3enc objects readable there (1 through a multi-Region key');
+    expect(text).toContain('3 of 4 s3enc objects readable there (2 through a multi-Region key');
+    expect(text).toContain('1 objects whose replication FAILED (no replica): data/zz-multipart');
+    expect(text).toMatch(/1 multipart objects with a FULL_OBJECT CRC32C.*: data\/zz-multipart$/m);
     expect(text).toMatch(/1 S3 Encryption Client objects \(s3ec-v3\).*data\/s3ec/);
     expect(text).toContain('1 objects not client-side encrypted: data/plain.txt');
     const objects = (f!.details as { objects: { key: string; readable?: boolean }[] }).objects;
@@ -100,6 +121,7 @@ describe('audit: will replicas be readable in the destination Region?', () => {
       expect.objectContaining({ key: 'data/both-regions', readable: true }),
       expect.objectContaining({ key: 'data/east-only', readable: false }),
       expect.objectContaining({ key: 'data/mrk', readable: true }),
+      expect.objectContaining({ key: 'data/zz-multipart', readable: true }),
     ]);
     // The existing rule check reads the real configuration too.
     expect(r.findings.find((x) => x.id === 'replication')?.evidence[0]).toContain(
@@ -141,7 +163,7 @@ describe('audit: will replicas be readable in the destination Region?', () => {
       replicationKmsClients: (region) => region === WEST && other,
     });
     const text = readable(missing)[0]!.evidence.join('\n');
-    expect(text).toContain('3 of 3 s3enc objects NOT readable there');
+    expect(text).toContain('4 of 4 s3enc objects NOT readable there');
     expect(text).toContain(`${localOnlyArn(WEST)} (not-found)`);
     expect(text).toContain(`data/mrk [${mrkArn(EAST)}]`);
     expect(text).toContain(`${mrkArn(WEST)} (not-found)`);
@@ -169,7 +191,10 @@ describe('audit: will replicas be readable in the destination Region?', () => {
     );
     const g = readable(JSON.parse(given.out) as AuditReport)[0];
     expect(g?.details).toMatchObject({ region: EAST, regionSource: 'option', sampleLimit: 5 });
-    expect(g?.status).toBe('warn'); // S3EC and plaintext objects, nothing unreadable
+    // The 5 sampled (data/zz-multipart, sixth, is not) have keys usable in us-east-1: what is
+    // left are the S3EC and plaintext objects.
+    expect(g?.evidence.join('\n')).not.toContain('NOT readable');
+    expect(g?.status).toBe('warn');
     // --verify-destination-keys, with the KMS endpoint being us-west-2's local-kms.
     const verified = await runCli(['audit', `s3://${source.name}`, '--verify-destination-keys'], {
       env: { ...env, AWS_ENDPOINT_URL_KMS: west.endpoint },

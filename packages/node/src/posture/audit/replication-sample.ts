@@ -6,6 +6,7 @@
  */
 import {
   GetBucketLocationCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   type GetBucketReplicationCommandOutput,
   type ReplicationRule,
@@ -44,8 +45,17 @@ export interface ReplicationDestination {
   readonly tagFilters: boolean;
 }
 
-/** One sampled object, as its first bytes describe it. */
-export type SampledObject =
+/** What HeadObject says of a sampled object's replication (absent when HEAD failed). */
+export interface SourceReplicationFacts {
+  /** `x-amz-replication-status` on the source: PENDING, COMPLETED, FAILED, … */
+  readonly status: string | undefined;
+  /** `CRC32C` or `CRC32` when the object is multipart with a FULL_OBJECT checksum of it
+   * (MinIO does not replicate those: docs/cross-region.md). */
+  readonly multipartFullObjectCrc: 'CRC32C' | 'CRC32' | undefined;
+}
+
+/** One sampled object, as its first bytes describe it (and HeadObject its replication). */
+export type SampledObject = { readonly replication?: SourceReplicationFacts } & (
   | {
       readonly key: string;
       readonly kind: 's3enc';
@@ -60,7 +70,8 @@ export type SampledObject =
     }
   | { readonly key: string; readonly kind: 'plaintext' }
   /** Its header could not be read (the error's code, never its message). */
-  | { readonly key: string; readonly kind: 'error'; readonly code: string };
+  | { readonly key: string; readonly kind: 'error'; readonly code: string }
+);
 
 /** The sample, or why there is none. */
 export type ReplicationSampleRead =
@@ -157,7 +168,27 @@ async function destinationRegion(
   return { region, regionSource: 'location' };
 }
 
-async function describeOne(s3: S3Client, bucket: string, key: string): Promise<SampledObject> {
+async function replicationFacts(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<SourceReplicationFacts | undefined> {
+  const h = await readSetting(() =>
+    s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' })),
+  );
+  if (h.kind !== 'ok') return undefined;
+  const v = h.value;
+  // A multipart ETag ends in -<parts>.
+  const multipart = /-\d+"?$/.test(v.ETag ?? '');
+  const crc =
+    v.ChecksumCRC32C !== undefined ? 'CRC32C' : v.ChecksumCRC32 !== undefined ? 'CRC32' : undefined;
+  return {
+    status: v.ReplicationStatus,
+    multipartFullObjectCrc: multipart && v.ChecksumType === 'FULL_OBJECT' ? crc : undefined,
+  };
+}
+
+async function describeEnvelope(s3: S3Client, bucket: string, key: string): Promise<SampledObject> {
   try {
     const h = await describeObject(s3, bucket, key);
     if (!h.encrypted) return { key, kind: 'plaintext' };
@@ -170,6 +201,15 @@ async function describeOne(s3: S3Client, bucket: string, key: string): Promise<S
       code: err instanceof S3EncError ? err.code : classifyError(err).code,
     };
   }
+}
+
+/** One ranged GET of the object's first bytes and one HEAD of its replication facts. */
+async function describeOne(s3: S3Client, bucket: string, key: string): Promise<SampledObject> {
+  const [envelope, replication] = await Promise.all([
+    describeEnvelope(s3, bucket, key),
+    replicationFacts(s3, bucket, key),
+  ]);
+  return replication === undefined ? envelope : { ...envelope, replication };
 }
 
 /** Lists up to `limit` keys under the prefixes (first pages), objects only. */

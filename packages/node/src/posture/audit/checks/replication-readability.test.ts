@@ -142,6 +142,43 @@ describe('replicationReadabilityCheck', () => {
     );
   });
 
+  it('names objects whose replication FAILED; on MinIO, hints at FULL_OBJECT CRC multipart', () => {
+    const objects: SampledObject[] = [
+      {
+        key: 'big',
+        kind: 's3enc',
+        keyIds: [MRK_EAST],
+        replication: { status: 'FAILED', multipartFullObjectCrc: 'CRC32C' },
+      },
+      {
+        key: 'ok',
+        kind: 's3enc',
+        keyIds: [MRK_EAST],
+        replication: { status: 'COMPLETED', multipartFullObjectCrc: 'CRC32C' },
+      },
+      {
+        key: 'new',
+        kind: 's3enc',
+        keyIds: [MRK_EAST],
+        replication: { status: 'PENDING', multipartFullObjectCrc: undefined },
+      },
+    ];
+    const [aws] = run(sampled(objects));
+    expect(aws!.status).toBe('fail');
+    const text = aws!.evidence.join('\n');
+    expect(text).toContain('1 objects whose replication FAILED (no replica): big');
+    expect(text).toContain('1 objects still PENDING replication: new');
+    expect(text).not.toContain('MinIO');
+    const [minio] = run(
+      sampled(objects, [
+        { ...dest('us-west-2'), bucket: 'arn:minio:replication:us-west-2:id:dst' },
+      ]),
+    );
+    expect(minio!.evidence.join('\n')).toMatch(
+      /1 multipart objects with a FULL_OBJECT CRC32C\/CRC32 checksum, which MinIO does not replicate.*: big$/m,
+    );
+  });
+
   it('a listing that fails is reported as such', () => {
     const [f] = run({
       kind: 'unlisted',

@@ -86,6 +86,42 @@ const list = (keys: readonly string[]): string =>
 const under = (key: string, prefixes: readonly string[]): boolean =>
   prefixes.some((p) => key.startsWith(p));
 
+/**
+ * What the source says of the sampled objects' replication: FAILED ones have no replica (a
+ * failure); PENDING ones are named; for a MinIO destination, multipart objects with a
+ * FULL_OBJECT CRC32C/CRC32 checksum not yet replicated will not be (docs/cross-region.md).
+ */
+function replicationStatusEvidence(
+  d: ReplicationDestination,
+  where: string,
+  objects: readonly SampledObject[],
+): { status: FindingStatus; text: string }[] {
+  const out: { status: FindingStatus; text: string }[] = [];
+  const keys = (os: readonly SampledObject[]) => list(os.map((o) => o.key));
+  const failed = objects.filter((o) => o.replication?.status === 'FAILED');
+  if (failed.length > 0)
+    out.push({
+      status: 'fail',
+      text: `${where}: ${failed.length} objects whose replication FAILED (no replica): ${keys(failed)}`,
+    });
+  const pending = objects.filter((o) => o.replication?.status === 'PENDING');
+  if (pending.length > 0)
+    out.push({
+      status: 'pass',
+      text: `${where}: ${pending.length} objects still PENDING replication: ${keys(pending)}`,
+    });
+  const crc = objects.filter(
+    (o) =>
+      o.replication?.multipartFullObjectCrc !== undefined && o.replication.status !== 'COMPLETED',
+  );
+  if (d.bucket.startsWith('arn:minio:') && crc.length > 0)
+    out.push({
+      status: 'warn',
+      text: `${where}: ${crc.length} multipart objects with a FULL_OBJECT CRC32C/CRC32 checksum, which MinIO does not replicate (write them with checksumAlgorithm CRC64NVME or a COMPOSITE checksum): ${keys(crc)}`,
+    });
+  return out;
+}
+
 function destinationFinding(
   d: ReplicationDestination,
   sampled: readonly SampledObject[],
@@ -157,6 +193,10 @@ function destinationFinding(
       `${where}: ${errors.length} objects whose header could not be read: ${list(errors.map((o) => `${o.key} (${o.code})`))}`,
     );
   }
+  for (const line of replicationStatusEvidence(d, where, objects)) {
+    worse(line.status);
+    evidence.push(line.text);
+  }
   if (d.tagFilters) evidence.push(`${where}: rules filter on tags too; the sample ignores tags`);
   if (objects.length === 0)
     evidence.push(
@@ -174,6 +214,7 @@ function destinationFinding(
         kind: o.kind,
         ...('keyIds' in o ? { keyIds: o.keyIds } : {}),
         ...(o.kind === 'error' ? { code: o.code } : {}),
+        ...(o.replication?.status !== undefined ? { replicationStatus: o.replication.status } : {}),
         ...(o.kind === 's3enc' && d.region !== undefined
           ? { readable: usableKeys(o.keyIds, d.region, probes).length > 0 }
           : {}),
