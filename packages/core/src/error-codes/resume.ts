@@ -44,10 +44,4 @@ export const RESUME_ERROR_CODES = {
     exit: 'failure',
     meaning: 'the resume state file could not be written; the upload was aborted',
   },
-  ERR_S3ENC_UPLOAD_LISTING: {
-    family: 's3-request',
-    exit: 'failure',
-    meaning:
-      'ListMultipartUploads or ListParts answered something unusable (no progress between pages, more pages than the bound)',
-  },
 } as const satisfies ErrorCodeTable;

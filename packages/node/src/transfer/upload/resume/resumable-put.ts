@@ -54,7 +54,7 @@ const STALE = new Set([
  * @throws as put, and InvalidArgumentError ERR_S3ENC_RESUME_UNSUPPORTED (not a file source, or
  *   format s3ec-v3), ERR_S3ENC_RESUME_STATE_INVALID, ERR_S3ENC_RESUME_SOURCE_CHANGED;
  *   FormatError ERR_S3ENC_RESUME_HEADER; S3RequestError ERR_S3ENC_RESUME_STATE_MISMATCH,
- *   ERR_S3ENC_RESUME_UPLOAD_GONE, ERR_S3ENC_UPLOAD_LISTING; S3EncError
+ *   ERR_S3ENC_RESUME_UPLOAD_GONE, ERR_S3ENC_BAD_RESPONSE; S3EncError
  *   ERR_S3ENC_RESUME_STATE_WRITE.
  */
 export async function putResumable(

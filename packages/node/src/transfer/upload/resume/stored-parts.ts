@@ -30,7 +30,7 @@ function unquoted(etag: string): string {
  * Lists the parts S3 holds for the state's upload, at most `partCount` of them over at most
  * ceil(partCount / 1000) + 1 pages.
  * @returns the parts by number.
- * @throws S3RequestError ERR_S3ENC_RESUME_UPLOAD_GONE (NoSuchUpload), ERR_S3ENC_UPLOAD_LISTING
+ * @throws S3RequestError ERR_S3ENC_RESUME_UPLOAD_GONE (NoSuchUpload), ERR_S3ENC_BAD_RESPONSE
  *   (a page that does not advance, too many pages), ERR_S3ENC_RESUME_STATE_MISMATCH (a part
  *   number out of range or listed twice), other S3 errors.
  */
@@ -45,7 +45,7 @@ export async function listStoredParts(
   for (let page = 0; ; page++) {
     if (page >= maxPages) {
       throw new S3RequestError(
-        'ERR_S3ENC_UPLOAD_LISTING',
+        'ERR_S3ENC_BAD_RESPONSE',
         `ListParts went on for more than ${maxPages} pages`,
       );
     }
@@ -95,7 +95,7 @@ export async function listStoredParts(
       parts.length === 0
     ) {
       throw new S3RequestError(
-        'ERR_S3ENC_UPLOAD_LISTING',
+        'ERR_S3ENC_BAD_RESPONSE',
         'ListParts returned a page that does not advance',
       );
     }
