@@ -7,6 +7,8 @@
  * CreateMultipartUpload, and no byte of an upload can be read before it completes. So these
  * functions see every incomplete upload under the prefix; the caller narrows them (by age, by
  * upload id, or by what its own records know — the CLI keeps a journal of the uploads it opens).
+ * Some S3-compatible servers (MinIO) match `Prefix` only against whole keys: an empty answer for
+ * a prefix is checked against the whole bucket's list, filtered here.
  * The answer is hostile input: keys must lie under the prefix, pages must advance, their number
  * is bounded.
  */
@@ -70,6 +72,21 @@ export async function listIncompleteUploads(
 ): Promise<IncompleteUpload[]> {
   checkOptions(o);
   const prefix = o.prefix ?? '';
+  const found = await listPages(s3, bucket, prefix, prefix, o);
+  // MinIO matches Prefix only against whole keys (a "folder" prefix lists nothing), so an empty
+  // answer for a prefix is checked once more against the whole bucket, filtered here.
+  if (found.length > 0 || prefix === '') return found;
+  return listPages(s3, bucket, '', prefix, o);
+}
+
+/** One listing: S3 asked with `asked` (a prefix of `prefix`), uploads kept under `prefix`. */
+async function listPages(
+  s3: S3Client,
+  bucket: string,
+  asked: string,
+  prefix: string,
+  o: ListIncompleteUploadsOptions,
+): Promise<IncompleteUpload[]> {
   const maxPages = o.maxPages ?? DEFAULT_MAX_PAGES;
   const out: IncompleteUpload[] = [];
   let keyMarker: string | undefined;
@@ -81,7 +98,7 @@ export async function listIncompleteUploads(
         s3.send(
           new ListMultipartUploadsCommand({
             Bucket: bucket,
-            ...(prefix !== '' ? { Prefix: prefix } : {}),
+            ...(asked !== '' ? { Prefix: asked } : {}),
             ...(keyMarker !== undefined ? { KeyMarker: keyMarker } : {}),
             ...(uploadIdMarker !== undefined ? { UploadIdMarker: uploadIdMarker } : {}),
           }),
@@ -96,8 +113,9 @@ export async function listIncompleteUploads(
     const uploads = r.Uploads ?? [];
     if (uploads.length > 1000) throw badAnswer('more than 1,000 uploads in one page');
     for (const u of uploads) {
-      if (typeof u.Key !== 'string' || !u.Key.startsWith(prefix))
+      if (typeof u.Key !== 'string' || !u.Key.startsWith(asked))
         throw badAnswer('an upload outside the requested prefix');
+      if (!u.Key.startsWith(prefix)) continue;
       if (typeof u.UploadId !== 'string' || u.UploadId === '')
         throw badAnswer('an upload without an id');
       const initiated =
