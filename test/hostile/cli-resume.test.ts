@@ -156,7 +156,14 @@ describe('cp --recursive: a second Ctrl-C (#16)', () => {
       { match: parts, respond: () => ({ kind: 'stall' }) },
       { match: abortRequest, respond: () => ({ kind: 'stall' }) },
     ]);
-    const run = start(['cp', '--recursive', dir, `s3://${f.bucket.name}/tree/`, '--concurrency', '4']);
+    const run = start([
+      'cp',
+      '--recursive',
+      dir,
+      `s3://${f.bucket.name}/tree/`,
+      '--concurrency',
+      '4',
+    ]);
     await until('both objects sending parts', () => count(parts) >= 2);
     run.child.kill('SIGINT');
     await until('an AbortMultipartUpload', () => count(abortRequest) >= 1);
@@ -174,7 +181,15 @@ describe('cp --recursive: a second Ctrl-C (#16)', () => {
     f.hostile.program([]);
     // This machine's journal knows them: uploads abort takes them (no --include-unknown).
     const dry = await runCli(
-      ['uploads', 'abort', `s3://${f.bucket.name}/tree/`, '--older-than', '0s', '--dryrun', '--json'],
+      [
+        'uploads',
+        'abort',
+        `s3://${f.bucket.name}/tree/`,
+        '--older-than',
+        '0s',
+        '--dryrun',
+        '--json',
+      ],
       { env: env(false) },
     );
     expect(dry.code, dry.stderr).toBe(0);
@@ -238,14 +253,21 @@ describe('uploads ls|abort (#16)', () => {
       expect(rowsOf(one.out).map((r) => [r.key, r.status])).toEqual([['three/b', 'aborted']]);
       expect((await uploads('three/')).map((u) => u.uploadId)).toEqual([c]);
 
-      const bad = await runCli(['uploads', 'abort', `s3://${f.bucket.name}/`, '--older-than', '3 days'], {
-        env: env(false),
-      });
+      const bad = await runCli(
+        ['uploads', 'abort', `s3://${f.bucket.name}/`, '--older-than', '3 days'],
+        {
+          env: env(false),
+        },
+      );
       expect(bad.code).toBe(2);
     } finally {
       for (const u of await uploads('three/'))
         await f.s3.send(
-          new AbortMultipartUploadCommand({ Bucket: f.bucket.name, Key: u.key, UploadId: u.uploadId }),
+          new AbortMultipartUploadCommand({
+            Bucket: f.bucket.name,
+            Key: u.key,
+            UploadId: u.uploadId,
+          }),
         );
     }
   });

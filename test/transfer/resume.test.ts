@@ -48,13 +48,18 @@ async function interruptedPut(file: string, key: string, statePath: string, part
   const ac = new AbortController();
   let seen = 0;
   const err: unknown = await client
-    .put(bucket.name, key, { path: file }, {
-      resumeStatePath: statePath,
-      signal: ac.signal,
-      onProgress: () => {
-        if (++seen === parts) ac.abort(new Error('stop here'));
+    .put(
+      bucket.name,
+      key,
+      { path: file },
+      {
+        resumeStatePath: statePath,
+        signal: ac.signal,
+        onProgress: () => {
+          if (++seen === parts) ac.abort(new Error('stop here'));
+        },
       },
-    })
+    )
     .then(
       () => undefined,
       (e: unknown) => e,
@@ -88,17 +93,24 @@ describe('a put resumed from its state file', () => {
     });
 
     const sent: number[] = [];
-    const r = await client.put(bucket.name, 'resume/big', { path: file }, {
-      resumeStatePath: statePath,
-      onProgress: (p) => sent.push(p.bytes),
-    });
+    const r = await client.put(
+      bucket.name,
+      'resume/big',
+      { path: file },
+      {
+        resumeStatePath: statePath,
+        onProgress: (p) => sent.push(p.bytes),
+      },
+    );
     // Only the missing parts were sent: progress starts past the two stored parts.
     expect(sent[0]).toBeGreaterThan(2 * 5 * MiB * (F / (F + 32)) - 1);
     expect(r.multipart).toBe(true);
     expect(r.plaintextSize).toBe(plain.length);
     expect(r.ciphertextSize).toBe(ciphertextSize(plain.length, F, r.headerLength));
     expect(r.messageId).toBe(
-      Buffer.from(state.header, 'base64').subarray(1 + 2, 1 + 2 + 32).toString('hex'),
+      Buffer.from(state.header, 'base64')
+        .subarray(1 + 2, 1 + 2 + 32)
+        .toString('hex'),
     );
     expect(() => statSync(statePath)).toThrow(); // deleted once completed
     expect(await uploadsOf('resume/big')).toEqual([]);
@@ -149,10 +161,15 @@ describe('a put resumed from its state file', () => {
     ).rejects.toMatchObject({ code: 'ERR_S3ENC_RESUME_STATE_INVALID' });
 
     writeFileSync(statePath, JSON.stringify(state));
-    const r = await client.put(bucket.name, 'resume/tamper', { path: file }, {
-      resumeStatePath: statePath,
-      restartIfStale: true,
-    });
+    const r = await client.put(
+      bucket.name,
+      'resume/tamper',
+      { path: file },
+      {
+        resumeStatePath: statePath,
+        restartIfStale: true,
+      },
+    );
     expect(r.plaintextSize).toBe(plain.length);
     expect(await uploadsOf('resume/tamper')).toEqual([]);
     const got = await client.get(bucket.name, 'resume/tamper');
@@ -195,10 +212,15 @@ describe('a put resumed from its state file', () => {
       client.put(bucket.name, 'resume/other', { path: file }, opts),
     ).rejects.toMatchObject({ code: 'ERR_S3ENC_RESUME_STATE_INVALID' });
 
-    const r = await client.put(bucket.name, 'resume/changed', { path: file }, {
-      ...opts,
-      restartIfStale: true,
-    });
+    const r = await client.put(
+      bucket.name,
+      'resume/changed',
+      { path: file },
+      {
+        ...opts,
+        restartIfStale: true,
+      },
+    );
     expect(r.plaintextSize).toBe(plain.length);
     expect(await uploadsOf('resume/changed')).toEqual([]);
   });

@@ -7,9 +7,7 @@ describe('open multipart uploads', () => {
     expect(text).toContain(
       "aws s3api abort-multipart-upload --bucket b --key 'it'\\''s a key' --upload-id 'id\\x1b[2J'",
     );
-    expect(text).toContain(
-      "s3enc uploads abort 's3://b/it'\\''s a key' --upload-id 'id\\x1b[2J'",
-    );
+    expect(text).toContain("s3enc uploads abort 's3://b/it'\\''s a key' --upload-id 'id\\x1b[2J'");
     expect(text).not.toContain('\x1b');
   });
   it('tells how to go on with an upload kept for a resume', () => {

@@ -74,11 +74,7 @@ function s3encAbortCommand(u: MultipartUploadRef): string {
 export function keptUploadNotice(u: MultipartUploadRef, statePath: string): string {
   return terminalSafe(
     `s3enc: the multipart upload ${u.uploadId} of s3://${u.bucket}/${u.key} stays open for a resume (state: ${statePath}); run the same command again to send the missing parts, or abort it with:`,
-  ).concat(
-    '\n  ',
-    terminalSafe(s3encAbortCommand(u)),
-    '\n',
-  );
+  ).concat('\n  ', terminalSafe(s3encAbortCommand(u)), '\n');
 }
 
 /** The resume state file an error says keeps its upload open (`resumeStatePath`), if any. */

@@ -6,11 +6,7 @@
  * `--include-unknown` (other tools' uploads may still be running), only those older than
  * `--older-than` (default 24h) or created before `--before`, or exactly `--upload-id`.
  */
-import {
-  abortIncompleteUploads,
-  listIncompleteUploads,
-  type IncompleteUpload,
-} from '@s3enc/node';
+import { abortIncompleteUploads, listIncompleteUploads, type IncompleteUpload } from '@s3enc/node';
 import { boolOpt, stringOpt } from '../args.js';
 import { UsageError } from '../cli-errors.js';
 import { makeS3Client } from '../clients.js';
@@ -19,7 +15,12 @@ import { settingsOf } from '../common.js';
 import { ExitCode } from '../exit-codes.js';
 import { parseS3Url } from '../s3-url.js';
 import { terminalSafe } from '../terminal-text.js';
-import { forgetUpload, knownUploads, uploadIdentity, type JournalEntry } from '../upload-journal.js';
+import {
+  forgetUpload,
+  knownUploads,
+  uploadIdentity,
+  type JournalEntry,
+} from '../upload-journal.js';
 
 const SUBCOMMANDS = ['ls', 'abort'] as const;
 const DEFAULT_ABORT_AGE = '24h';
@@ -34,7 +35,9 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 export function parseAge(text: string): number {
   const m = /^(\d{1,9})([smhd])$/.exec(text);
   if (m === null)
-    throw new UsageError(`--older-than takes a number and a unit (s, m, h, d), e.g. 24h; got ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `--older-than takes a number and a unit (s, m, h, d), e.g. 24h; got ${JSON.stringify(text)}`,
+    );
   return Number(m[1]) * UNIT_MS[m[2]!]!;
 }
 
@@ -85,7 +88,8 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
   if (!(SUBCOMMANDS as readonly string[]).includes(sub))
     throw new UsageError(`unknown uploads subcommand ${JSON.stringify(sub)}; expected ls or abort`);
   const target = ctx.positionals[1];
-  if (target === undefined) throw new UsageError(`usage: s3enc uploads ${sub} s3://bucket[/prefix]`);
+  if (target === undefined)
+    throw new UsageError(`usage: s3enc uploads ${sub} s3://bucket[/prefix]`);
   const { bucket, key: prefix } = parseS3Url(target, { requireKey: false });
   const uploadId = stringOpt(ctx.values, 'upload-id');
   const known = await knownUploads(ctx.io.env);
@@ -102,9 +106,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       });
       const rows = found.map((u) => record(u, known));
       ctx.out.result({ uploads: rows }, () =>
-        rows.length === 0
-          ? 'no incomplete uploads'
-          : rows.map((r) => line(r)).join('\n'),
+        rows.length === 0 ? 'no incomplete uploads' : rows.map((r) => line(r)).join('\n'),
       );
       return undefined;
     }
@@ -113,7 +115,8 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     const outcomes = await abortIncompleteUploads(s3, bucket, {
       prefix,
       uploadId,
-      initiatedBefore: uploadId !== undefined ? cutoffOf(ctx, undefined) : cutoffOf(ctx, DEFAULT_ABORT_AGE),
+      initiatedBefore:
+        uploadId !== undefined ? cutoffOf(ctx, undefined) : cutoffOf(ctx, DEFAULT_ABORT_AGE),
       dryRun: boolOpt(ctx.values, 'dryrun'),
       filter: (u) => uploadId !== undefined || includeUnknown || known.has(uploadIdentity(u)),
       signal: ctx.signal,
@@ -124,9 +127,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     ctx.out.result({ uploads: rows, failed }, () =>
       rows.length === 0
         ? 'no incomplete uploads to abort'
-        : rows
-            .map((r) => line(r, r.status === 'dry-run' ? '(dryrun) abort' : r.status))
-            .join('\n'),
+        : rows.map((r) => line(r, r.status === 'dry-run' ? '(dryrun) abort' : r.status)).join('\n'),
     );
     return failed > 0 ? ExitCode.FAILURE : undefined;
   } finally {

@@ -178,9 +178,7 @@ export async function abortIncompleteUploads(
 ): Promise<AbortOutcome[]> {
   if (o.filter !== undefined && typeof o.filter !== 'function')
     throw new InvalidArgumentError('filter must be a function');
-  const found = (await listIncompleteUploads(s3, bucket, o)).filter(
-    (u) => o.filter?.(u) ?? true,
-  );
+  const found = (await listIncompleteUploads(s3, bucket, o)).filter((u) => o.filter?.(u) ?? true);
   const out: AbortOutcome[] = [];
   for (const u of found) {
     if (o.dryRun === true) {

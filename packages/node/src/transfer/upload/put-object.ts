@@ -76,7 +76,12 @@ export async function putObject(
 }
 
 /** Publishes `s3enc:object:put:finish` (and an integrity failure) for a put that began. */
-export function putFinished(s: PutSettings, t0: number, r: PutResult | undefined, failure: unknown): void {
+export function putFinished(
+  s: PutSettings,
+  t0: number,
+  r: PutResult | undefined,
+  failure: unknown,
+): void {
   if (failure !== undefined) {
     reportIntegrityFailure(failure, {
       bucket: s.bucket,

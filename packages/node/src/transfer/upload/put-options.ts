@@ -208,7 +208,10 @@ export function resolvePutSettings(
     throw new InvalidArgumentError("instructionFile applies to format 's3ec-v3' only");
   if (o.onMultipartUpload !== undefined && typeof o.onMultipartUpload !== 'function')
     throw new InvalidArgumentError('onMultipartUpload must be a function');
-  if (o.resumeStatePath !== undefined && (typeof o.resumeStatePath !== 'string' || o.resumeStatePath === ''))
+  if (
+    o.resumeStatePath !== undefined &&
+    (typeof o.resumeStatePath !== 'string' || o.resumeStatePath === '')
+  )
     throw new InvalidArgumentError('resumeStatePath must be a file path');
   if (o.restartIfStale !== undefined && o.resumeStatePath === undefined)
     throw new InvalidArgumentError('restartIfStale applies with resumeStatePath');

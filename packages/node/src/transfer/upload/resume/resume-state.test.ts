@@ -109,7 +109,7 @@ describe('resume state file', () => {
   ])('refuses %s', (_, edit) => {
     const text = edit(serializeResumeState(state()));
     expect(() => parseResumeState(text)).toThrow(
-      expect.objectContaining({ code: 'ERR_S3ENC_RESUME_STATE_INVALID' }) as unknown as Error,
+      expect.objectContaining({ code: 'ERR_S3ENC_RESUME_STATE_INVALID' }),
     );
   });
 });
