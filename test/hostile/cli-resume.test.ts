@@ -13,7 +13,9 @@ import {
   ListMultipartUploadsCommand,
 } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EncryptedS3Client } from '@s3enc/node';
 import { BIN, cliEnv, runCli } from '../cli/cli-helpers.js';
+import type { Verdict } from '../harness/hostile-s3.js';
 import { MiB, useHostileFixture } from './helpers.js';
 
 const f = useHostileFixture('hostile-resume');
@@ -269,6 +271,147 @@ describe('uploads ls|abort (#16)', () => {
             UploadId: u.uploadId,
           }),
         );
+    }
+  });
+});
+
+/** A ListParts page as S3 writes it. */
+function listPartsPage(o: {
+  next: number;
+  truncated: boolean;
+  parts: [number, string, number][];
+}): Verdict {
+  const parts = o.parts
+    .map(
+      ([n, etag, size]) =>
+        `<Part><PartNumber>${n}</PartNumber><ETag>${etag}</ETag><Size>${size}</Size></Part>`,
+    )
+    .join('');
+  return {
+    kind: 'reply',
+    reply: {
+      status: 200,
+      headers: { 'content-type': 'application/xml' },
+      body: Buffer.from(
+        `<?xml version="1.0" encoding="UTF-8"?><ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${f.bucket.name}</Bucket><Key>listed</Key><UploadId>u</UploadId><PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>${o.next}</NextPartNumberMarker><MaxParts>1000</MaxParts><IsTruncated>${o.truncated}</IsTruncated>${parts}</ListPartsResult>`,
+      ),
+    },
+  };
+}
+
+describe('a resumed put reads ListParts as hostile input (#16)', () => {
+  it('a page that does not advance, a part number out of the plan, a part of another size: refused, nothing sent', async () => {
+    const direct = new EncryptedS3Client({
+      s3: {
+        endpoint: f.env.s3.endpoint,
+        region: f.env.s3.region,
+        credentials: f.env.s3.credentials,
+        forcePathStyle: f.env.s3.forcePathStyle,
+        ca: [f.env.ca],
+      },
+      kmsKeyIds: [f.env.kmsKeys.primary.arn],
+      kms: {
+        endpoint: f.env.kms.endpoint,
+        region: f.env.kms.region,
+        credentials: f.env.kms.credentials,
+        ca: f.env.ca,
+      },
+      partSize: 5 * MiB,
+      concurrency: 1,
+    });
+    const viaHostile = new EncryptedS3Client({
+      s3: {
+        endpoint: f.hostile.endpoint,
+        region: f.env.s3.region,
+        credentials: f.env.s3.credentials,
+        forcePathStyle: f.env.s3.forcePathStyle,
+        ca: [f.env.ca, f.hostile.ca],
+        maxAttempts: 1,
+      },
+      kmsKeyIds: [f.env.kmsKeys.primary.arn],
+      kms: {
+        endpoint: f.env.kms.endpoint,
+        region: f.env.kms.region,
+        credentials: f.env.kms.credentials,
+        ca: f.env.ca,
+      },
+      partSize: 5 * MiB,
+      concurrency: 1,
+    });
+    const statePath = join(f.dir, 'listed.resume.json');
+    try {
+      const ac = new AbortController();
+      const first = await direct
+        .put(
+          f.bucket.name,
+          'listed',
+          { path: source },
+          {
+            resumeStatePath: statePath,
+            signal: ac.signal,
+            onProgress: () => ac.abort(new Error('stop')),
+          },
+        )
+        .catch((e: unknown) => e as { code?: string });
+      expect(first).toMatchObject({ code: 'ERR_S3ENC_ABORTED' });
+      const saved = JSON.parse(readFileSync(statePath, 'utf8')) as {
+        parts: { partNumber: number; etag: string; size: number }[];
+      };
+      const p1 = saved.parts[0]!;
+      const listParts = { method: 'GET', url: /uploadId=/ };
+      const cases: [Verdict, string][] = [
+        // A truncated page that lists nothing and does not move the marker.
+        [listPartsPage({ next: 0, truncated: true, parts: [] }), 'ERR_S3ENC_BAD_RESPONSE'],
+        // The same page again and again: part 1 listed twice.
+        [
+          listPartsPage({ next: 1, truncated: true, parts: [[1, p1.etag, p1.size]] }),
+          'ERR_S3ENC_RESUME_STATE_MISMATCH',
+        ],
+        [
+          listPartsPage({
+            next: 0,
+            truncated: false,
+            parts: [
+              [1, p1.etag, p1.size],
+              [99, p1.etag, 5],
+            ],
+          }),
+          'ERR_S3ENC_RESUME_STATE_MISMATCH',
+        ],
+        [
+          listPartsPage({ next: 0, truncated: false, parts: [[1, p1.etag, p1.size + 1]] }),
+          'ERR_S3ENC_RESUME_STATE_MISMATCH',
+        ],
+        [
+          listPartsPage({ next: 0, truncated: false, parts: [[1, '"other"', p1.size]] }),
+          'ERR_S3ENC_RESUME_STATE_MISMATCH',
+        ],
+        [
+          listPartsPage({ next: 0, truncated: false, parts: [] }),
+          'ERR_S3ENC_RESUME_STATE_MISMATCH',
+        ],
+      ];
+      for (const [answer, code] of cases) {
+        f.hostile.program([{ match: listParts, respond: () => answer }]);
+        await expect(
+          viaHostile.put(f.bucket.name, 'listed', { path: source }, { resumeStatePath: statePath }),
+        ).rejects.toMatchObject({ code });
+        expect(count(parts)).toBe(0);
+        expect(f.hostile.requests.filter((r) => r.method === 'POST').length).toBe(0); // no Complete
+      }
+      // The upload and its state are untouched: a resume through the honest server completes it.
+      f.hostile.program([]);
+      const r = await viaHostile.put(
+        f.bucket.name,
+        'listed',
+        { path: source },
+        { resumeStatePath: statePath },
+      );
+      expect(r.plaintextSize).toBe(plain.length);
+      expect(existsSync(statePath)).toBe(false);
+    } finally {
+      direct.destroy();
+      viaHostile.destroy();
     }
   });
 });
