@@ -103,6 +103,7 @@ export async function runBulk(
     allowSharedKeyFile: allowSharedKeyFile(v),
   };
   const encryptionContext = parseContext(stringsOpt(v, 'context'));
+  const filters = filtersOf(ctx.argv ?? []);
   const { client, close } = await openClient(settingsOf(ctx), { keys, concurrency });
   const uploads = trackBulkUploads(ctx.io.env);
   const progress = createBulkProgress(ctx.out, mode === 'copy' ? 'cp' : 'sync');
@@ -113,7 +114,7 @@ export async function runBulk(
     mode,
     delete: boolOpt(v, 'delete'),
     dryRun: boolOpt(v, 'dryrun'),
-    filters: filtersOf(ctx.argv ?? []),
+    filters,
     sizeOnly: boolOpt(v, 'size-only'),
     exactTimestamps: boolOpt(v, 'exact-timestamps'),
     failFast: boolOpt(v, 'fail-fast'),
