@@ -255,6 +255,24 @@ describe('uploads ls|abort (#16)', () => {
       expect(rowsOf(one.out).map((r) => [r.key, r.status])).toEqual([['three/b', 'aborted']]);
       expect((await uploads('three/')).map((u) => u.uploadId)).toEqual([c]);
 
+      // A journal entry for an upload S3 no longer lists is dropped by a whole listing.
+      mkdirSync(join(stateDir, 'uploads'), { recursive: true });
+      const ghost = join(stateDir, 'uploads', 'ghost.json');
+      writeFileSync(
+        ghost,
+        JSON.stringify({
+          bucket: f.bucket.name,
+          key: 'three/gone',
+          uploadId: 'x',
+          recordedAt: '2026-01-01T00:00:00Z',
+        }),
+      );
+      const tidy = await runCli(['uploads', 'ls', `s3://${f.bucket.name}/three/`, '--json'], {
+        env: env(false),
+      });
+      expect(rowsOf(tidy.out).map((r) => r.uploadId)).toEqual([c]);
+      expect(existsSync(ghost)).toBe(false);
+
       const bad = await runCli(
         ['uploads', 'abort', `s3://${f.bucket.name}/`, '--older-than', '3 days'],
         {

@@ -19,6 +19,8 @@ export interface JournalEntry extends MultipartUploadRef {
   readonly recordedAt: string;
   /** The resume state file that names the upload, when there is one. */
   readonly resumeStatePath?: string | undefined;
+  /** Where the entry was read from (not stored in it). */
+  readonly file?: string | undefined;
 }
 
 /** Entries read at most (a larger directory is not ours to read whole). */
@@ -67,8 +69,11 @@ export async function recordUpload(
 }
 
 /** Removes the record of `u` (it completed or was aborted). Never throws. */
-export async function forgetUpload(env: NodeJS.ProcessEnv, u: MultipartUploadRef): Promise<void> {
-  await rm(entryPath(env, u), { force: true }).catch(() => undefined);
+export async function forgetUpload(
+  env: NodeJS.ProcessEnv,
+  u: MultipartUploadRef & { readonly file?: string | undefined },
+): Promise<void> {
+  await rm(u.file ?? entryPath(env, u), { force: true }).catch(() => undefined);
 }
 
 function parseEntry(text: string): JournalEntry | undefined {
@@ -110,7 +115,7 @@ export async function knownUploads(env: NodeJS.ProcessEnv): Promise<Map<string, 
       const buf = Buffer.alloc(MAX_ENTRY_BYTES);
       const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
       const e = parseEntry(buf.subarray(0, bytesRead).toString('utf8'));
-      if (e !== undefined) out.set(uploadIdentity(e), e);
+      if (e !== undefined) out.set(uploadIdentity(e), { ...e, file: join(dir, name) });
     } catch {
       // skipped
     } finally {

@@ -83,6 +83,20 @@ function line(r: ReturnType<typeof record>, status?: string): string {
   );
 }
 
+async function forgetVanished(
+  env: NodeJS.ProcessEnv,
+  known: ReadonlyMap<string, JournalEntry>,
+  bucket: string,
+  prefix: string,
+  listed: readonly IncompleteUpload[],
+): Promise<void> {
+  const present = new Set(listed.map(uploadIdentity));
+  for (const [id, e] of known) {
+    if (e.bucket === bucket && e.key.startsWith(prefix) && !present.has(id))
+      await forgetUpload(env, e);
+  }
+}
+
 export async function run(ctx: CommandContext): Promise<number | undefined> {
   const sub = ctx.positionals[0]!;
   if (!(SUBCOMMANDS as readonly string[]).includes(sub))
@@ -98,12 +112,17 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     if (sub === 'ls') {
       if (boolOpt(ctx.values, 'dryrun') || boolOpt(ctx.values, 'include-unknown'))
         throw new UsageError('--dryrun and --include-unknown apply to uploads abort');
+      const initiatedBefore = cutoffOf(ctx, undefined);
       const found = await listIncompleteUploads(s3, bucket, {
         prefix,
-        initiatedBefore: cutoffOf(ctx, undefined),
+        initiatedBefore,
         uploadId,
         signal: ctx.signal,
       });
+      // A whole listing shows which journal entries S3 no longer knows (completed or aborted
+      // elsewhere): they are dropped, so the journal does not grow.
+      if (initiatedBefore === undefined && uploadId === undefined)
+        await forgetVanished(ctx.io.env, known, bucket, prefix, found);
       const rows = found.map((u) => record(u, known));
       ctx.out.result({ uploads: rows }, () =>
         rows.length === 0 ? 'no incomplete uploads' : rows.map((r) => line(r)).join('\n'),
@@ -121,7 +140,8 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       filter: (u) => uploadId !== undefined || includeUnknown || known.has(uploadIdentity(u)),
       signal: ctx.signal,
     });
-    for (const o of outcomes) if (o.status === 'aborted') await forgetUpload(ctx.io.env, o);
+    for (const o of outcomes)
+      if (o.status === 'aborted') await forgetUpload(ctx.io.env, known.get(uploadIdentity(o)) ?? o);
     const rows = outcomes.map((o) => ({ ...record(o, known), status: o.status }));
     const failed = rows.filter((r) => r.status === 'failed').length;
     ctx.out.result({ uploads: rows, failed }, () =>
