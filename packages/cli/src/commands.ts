@@ -205,6 +205,17 @@ export const COMMANDS: CommandSpec[] = [
         description:
           'plaintext size of stdin when known, e.g. 1048576 or 5GB (plans parts up front)',
       },
+      'resume-state': {
+        type: 'string',
+        valueName: 'FILE',
+        description:
+          'keep a resume state in FILE (no secrets): an interrupted put keeps its upload open, and the same command run again sends only the missing parts',
+      },
+      'resume-restart': {
+        type: 'boolean',
+        description:
+          'with --resume-state: when the saved upload no longer fits (file changed, upload gone, parts differ), abort it and start over',
+      },
       ...CP_PUT_OPTIONS,
       ...CP_OUTPUT_OPTIONS,
     },
@@ -653,6 +664,39 @@ export const COMMANDS: CommandSpec[] = [
     options: BULK_LS,
     positionals: { min: 1, max: 1 },
     load: () => import('./commands/ls.js'),
+  },
+  {
+    name: 'uploads',
+    summary: 'list or abort incomplete multipart uploads (s3enc marks its own)',
+    usage: [
+      'uploads ls s3://bucket[/prefix] [--older-than AGE | --before DATE] [--upload-id ID]',
+      'uploads abort s3://bucket[/prefix] [--older-than AGE | --before DATE] [--upload-id ID] [--include-unknown] [--dryrun]',
+    ],
+    details:
+      'S3 does not say who opened an incomplete upload: every one under the prefix is listed, and those\n' +
+      "this machine's s3enc opened and has not settled are marked s3enc. abort takes only those, older\n" +
+      'than --older-than (default 24h), unless --include-unknown or --upload-id ID (exactly that one).',
+    options: {
+      'older-than': {
+        type: 'string',
+        valueName: 'AGE',
+        description: 'only uploads created longer ago than AGE (e.g. 90s, 30m, 24h, 7d)',
+      },
+      before: {
+        type: 'string',
+        valueName: 'DATE',
+        description: 'only uploads created before this ISO 8601 date/time',
+      },
+      'upload-id': { type: 'string', valueName: 'ID', description: 'only this upload' },
+      'include-unknown': {
+        type: 'boolean',
+        description:
+          "abort: also uploads s3enc did not record (other tools' or other machines' — they may still be running)",
+      },
+      dryrun: { type: 'boolean', description: 'abort: show what would be aborted; abort nothing' },
+    },
+    positionals: { min: 2, max: 2 },
+    load: () => import('./commands/uploads.js'),
   },
   {
     name: 'cp',
