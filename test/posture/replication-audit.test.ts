@@ -112,10 +112,10 @@ describe('audit: will replicas be readable in the destination Region?', () => {
       `${replica.name} in ${WEST}: 1 of 4 s3enc objects NOT readable there (only single-Region keys of other Regions): data/east-only [${localOnlyArn(EAST)}]`,
     );
     expect(text).toContain('3 of 4 s3enc objects readable there (2 through a multi-Region key');
-    expect(text).toContain('1 objects whose replication FAILED (no replica): data/zz-multipart');
-    expect(text).toMatch(/1 multipart objects with a FULL_OBJECT CRC32C.*: data\/zz-multipart$/m);
-    expect(text).toMatch(/1 S3 Encryption Client objects \(s3ec-v3\).*data\/s3ec/);
-    expect(text).toContain('1 objects not client-side encrypted: data/plain.txt');
+    expect(text).toContain('1 object whose replication FAILED (no replica): data/zz-multipart');
+    expect(text).toMatch(/1 multipart object with a FULL_OBJECT CRC32C.*: data\/zz-multipart$/m);
+    expect(text).toMatch(/1 S3 Encryption Client object \(s3ec-v3\).*data\/s3ec/);
+    expect(text).toContain('1 object not client-side encrypted: data/plain.txt');
     const objects = (f!.details as { objects: { key: string; readable?: boolean }[] }).objects;
     expect(objects.filter((o) => o.readable !== undefined)).toEqual([
       expect.objectContaining({ key: 'data/both-regions', readable: true }),

@@ -185,6 +185,7 @@ export {
   s3encStatements,
   S3ENC_SID_PREFIX,
   type AuditExpectations,
+  type AuditKmsClients,
   type AuditOptions,
   type ChangeStatus,
   type HardenOptions,

@@ -16,6 +16,7 @@ import { summarise, type AuditReport } from './report.js';
 import { assertReachable } from './s3-read.js';
 
 export type { AuditExpectations, AuditOptions } from './audit/options.js';
+export type { AuditKmsClients } from './audit/replication-key-probe.js';
 
 /**
  * Audits `bucket`. Never throws for a single unreadable setting; throws

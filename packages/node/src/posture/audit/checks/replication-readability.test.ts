@@ -79,9 +79,9 @@ describe('replicationReadabilityCheck', () => {
     );
     expect(mixed[0]!.status).toBe('warn');
     expect(mixed[0]!.evidence.join('\n')).toMatch(
-      /1 S3 Encryption Client objects \(s3ec-v3\).*legacy/,
+      /1 S3 Encryption Client object \(s3ec-v3\).*legacy/,
     );
-    expect(mixed[0]!.evidence.join('\n')).toMatch(/1 objects not client-side encrypted: clear.txt/);
+    expect(mixed[0]!.evidence.join('\n')).toMatch(/1 object not client-side encrypted: clear.txt/);
     expect(mixed[0]!.evidence.join('\n')).toMatch(/broken \(ERR_S3ENC_FORMAT\)/);
   });
 
@@ -166,8 +166,8 @@ describe('replicationReadabilityCheck', () => {
     const [aws] = run(sampled(objects));
     expect(aws!.status).toBe('fail');
     const text = aws!.evidence.join('\n');
-    expect(text).toContain('1 objects whose replication FAILED (no replica): big');
-    expect(text).toContain('1 objects still PENDING replication: new');
+    expect(text).toContain('1 object whose replication FAILED (no replica): big');
+    expect(text).toContain('1 object still PENDING replication: new');
     expect(text).not.toContain('MinIO');
     const [minio] = run(
       sampled(objects, [
@@ -175,7 +175,7 @@ describe('replicationReadabilityCheck', () => {
       ]),
     );
     expect(minio!.evidence.join('\n')).toMatch(
-      /1 multipart objects with a FULL_OBJECT CRC32C\/CRC32 checksum, which MinIO does not replicate.*: big$/m,
+      /1 multipart object with a FULL_OBJECT CRC32C\/CRC32 checksum, which MinIO does not replicate.*: big$/m,
     );
   });
 

@@ -83,6 +83,9 @@ const list = (keys: readonly string[]): string =>
     ? keys.join(', ')
     : `${keys.slice(0, EXAMPLES).join(', ')} and ${keys.length - EXAMPLES} more`;
 
+/** `1 object`, `2 objects`. */
+const many = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 const under = (key: string, prefixes: readonly string[]): boolean =>
   prefixes.some((p) => key.startsWith(p));
 
@@ -102,13 +105,13 @@ function replicationStatusEvidence(
   if (failed.length > 0)
     out.push({
       status: 'fail',
-      text: `${where}: ${failed.length} objects whose replication FAILED (no replica): ${keys(failed)}`,
+      text: `${where}: ${many(failed.length, 'object')} whose replication FAILED (no replica): ${keys(failed)}`,
     });
   const pending = objects.filter((o) => o.replication?.status === 'PENDING');
   if (pending.length > 0)
     out.push({
       status: 'pass',
-      text: `${where}: ${pending.length} objects still PENDING replication: ${keys(pending)}`,
+      text: `${where}: ${many(pending.length, 'object')} still PENDING replication: ${keys(pending)}`,
     });
   const crc = objects.filter(
     (o) =>
@@ -117,7 +120,7 @@ function replicationStatusEvidence(
   if (d.bucket.startsWith('arn:minio:') && crc.length > 0)
     out.push({
       status: 'warn',
-      text: `${where}: ${crc.length} multipart objects with a FULL_OBJECT CRC32C/CRC32 checksum, which MinIO does not replicate (write them with checksumAlgorithm CRC64NVME or a COMPOSITE checksum): ${keys(crc)}`,
+      text: `${where}: ${many(crc.length, 'multipart object')} with a FULL_OBJECT CRC32C/CRC32 checksum, which MinIO does not replicate (write them with checksumAlgorithm CRC64NVME or a COMPOSITE checksum): ${keys(crc)}`,
     });
   return out;
 }
@@ -176,21 +179,21 @@ function destinationFinding(
   if (s3ec.length > 0) {
     worse('warn');
     evidence.push(
-      `${where}: ${s3ec.length} S3 Encryption Client objects (${[...new Set(s3ec.map((o) => o.format))].join(', ')}): readable there only if a KMS key of that Region can decrypt their wrapped key; the envelope does not say which: ${list(s3ec.map((o) => o.key))}`,
+      `${where}: ${many(s3ec.length, 'S3 Encryption Client object')} (${[...new Set(s3ec.map((o) => o.format))].join(', ')}): readable there only if a KMS key of that Region can decrypt their wrapped key; the envelope does not say which: ${list(s3ec.map((o) => o.key))}`,
     );
   }
   const plain = objects.filter((o) => o.kind === 'plaintext');
   if (plain.length > 0) {
     worse('warn');
     evidence.push(
-      `${where}: ${plain.length} objects not client-side encrypted: ${list(plain.map((o) => o.key))}`,
+      `${where}: ${many(plain.length, 'object')} not client-side encrypted: ${list(plain.map((o) => o.key))}`,
     );
   }
   const errors = objects.filter((o) => o.kind === 'error');
   if (errors.length > 0) {
     worse('warn');
     evidence.push(
-      `${where}: ${errors.length} objects whose header could not be read: ${list(errors.map((o) => `${o.key} (${o.code})`))}`,
+      `${where}: ${many(errors.length, 'object')} whose header could not be read: ${list(errors.map((o) => `${o.key} (${o.code})`))}`,
     );
   }
   for (const line of replicationStatusEvidence(d, where, objects)) {
