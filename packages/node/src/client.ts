@@ -42,6 +42,8 @@ import { rewrapWith } from './rewrap/rewrap-object.js';
 import type { RewrapOptions, RewrapResult } from './rewrap/rewrap-options.js';
 import { buildS3ClientConfig, type TransportOptions } from './transport/client-config.js';
 import { enforceHttpsOnly } from './transport/https-only.js';
+import { checkWorkersOption, type WorkersOption } from './transfer/workers/choose.js';
+import { workerTransportOf, type WorkerTransport } from './transfer/workers/messages.js';
 import {
   s3ecSettings,
   wipeS3ecSettings,
@@ -86,6 +88,13 @@ export interface EncryptedS3ClientOptions {
   frameLength?: number | undefined;
   /** Checksum for uploads. Default CRC32C. */
   checksumAlgorithm?: ChecksumAlgorithm | undefined;
+  /**
+   * Worker threads for file transfers (`put` of `{ path }`, `getToFile`): each owns its
+   * connections, file handle and frames; the calling thread only coordinates. `'auto'`
+   * (default) uses them where measured faster (large files, 2+ cores); a number forces that
+   * many; 0 never. Needs `s3` as settings (not an S3Client). docs/transfer.md, "Worker threads".
+   */
+  workers?: WorkersOption | undefined;
   commitmentPolicy?: CommitmentPolicy | undefined;
   maxEncryptedDataKeys?: number | undefined;
 }
@@ -122,6 +131,8 @@ export class EncryptedS3Client {
       checkInt('downloadChunkSize', options.downloadChunkSize, 1, 1024 ** 3) ??
       DEFAULT_DOWNLOAD_CHUNK_SIZE;
     const checksumAlgorithm = options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM;
+    const workers = checkWorkersOption(options.workers) ?? 'auto';
+    let workerTransport: WorkerTransport | undefined;
     assertChecksumAlgorithm(checksumAlgorithm);
 
     if (options.s3 instanceof S3Client) {
@@ -131,6 +142,7 @@ export class EncryptedS3Client {
     } else if (options.s3 !== null && typeof options.s3 === 'object') {
       this.s3 = new S3Client(buildS3ClientConfig({ ...options.s3, concurrency }));
       this.#ownsS3 = true;
+      workerTransport = workerTransportOf(options.s3);
     } else {
       throw new InvalidArgumentError('s3 must be connection settings or an S3Client');
     }
@@ -177,7 +189,9 @@ export class EncryptedS3Client {
         checksumAlgorithm,
         commitmentPolicy: options.commitmentPolicy,
         maxEncryptedDataKeys: options.maxEncryptedDataKeys,
+        workers,
       },
+      workerTransport,
     };
   }
 
