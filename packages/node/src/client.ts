@@ -44,6 +44,7 @@ import { buildS3ClientConfig, type TransportOptions } from './transport/client-c
 import { enforceHttpsOnly } from './transport/https-only.js';
 import { checkWorkersOption, type WorkersOption } from './transfer/workers/choose.js';
 import { workerTransportOf, type WorkerTransport } from './transfer/workers/messages.js';
+import { TransferWorkerPool } from './transfer/workers/pool.js';
 import {
   s3ecSettings,
   wipeS3ecSettings,
@@ -114,6 +115,7 @@ export class EncryptedS3Client {
   readonly #ctx: ClientContext;
   readonly #ownsS3: boolean;
   #kms: KmsClientPool | undefined;
+  #workerPool: TransferWorkerPool | undefined;
 
   /**
    * @throws InsecureTransportError for an `http://` S3 or KMS endpoint or weakened TLS options;
@@ -133,6 +135,7 @@ export class EncryptedS3Client {
     const checksumAlgorithm = options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM;
     const workers = checkWorkersOption(options.workers) ?? 'auto';
     let workerTransport: WorkerTransport | undefined;
+    let workerPool: TransferWorkerPool | undefined;
     assertChecksumAlgorithm(checksumAlgorithm);
 
     if (options.s3 instanceof S3Client) {
@@ -143,6 +146,10 @@ export class EncryptedS3Client {
       this.s3 = new S3Client(buildS3ClientConfig({ ...options.s3, concurrency }));
       this.#ownsS3 = true;
       workerTransport = workerTransportOf(options.s3);
+      const s3 = this.s3;
+      if (workerTransport !== undefined) {
+        workerPool = new TransferWorkerPool(workerTransport, () => s3.config.credentials());
+      }
     } else {
       throw new InvalidArgumentError('s3 must be connection settings or an S3Client');
     }
@@ -191,8 +198,9 @@ export class EncryptedS3Client {
         maxEncryptedDataKeys: options.maxEncryptedDataKeys,
         workers,
       },
-      workerTransport,
+      workerPool,
     };
+    this.#workerPool = workerPool;
   }
 
   /**
@@ -297,5 +305,8 @@ export class EncryptedS3Client {
     if (this.#ctx.formatSettings !== undefined) wipeS3ecSettings(this.#ctx.formatSettings.s3ec);
     if (this.#ownsS3) this.s3.destroy();
     this.#kms?.destroy();
+    // Worker threads end their jobs and connections, then exit; idle ones never held the
+    // process open.
+    void this.#workerPool?.destroy();
   }
 }

@@ -7,7 +7,7 @@ import type { ChecksumAlgorithm, CommitmentPolicy, Keyring } from '@s3enc/core';
 import { InvalidArgumentError, S3_MAX_PARTS, S3_MIN_PART_SIZE } from '@s3enc/core';
 import type { FormatSettings } from './transfer/formats/object-format.js';
 import type { WorkersOption } from './transfer/workers/choose.js';
-import type { WorkerTransport } from './transfer/workers/messages.js';
+import type { TransferWorkerPool } from './transfer/workers/pool.js';
 
 /** Defaults every transfer starts from. */
 export interface TransferDefaults {
@@ -33,10 +33,10 @@ export interface ClientContext {
   readonly formatSettings?: FormatSettings | undefined;
   readonly defaults: TransferDefaults;
   /**
-   * The S3 settings, cloneable, from which transfer workers build their own clients; undefined
-   * when the caller passed an S3Client (its transport cannot be rebuilt in another thread).
+   * The client's transfer worker threads (started on first use); undefined when the caller
+   * passed an S3Client (its transport cannot be rebuilt in another thread).
    */
-  readonly workerTransport?: WorkerTransport | undefined;
+  readonly workerPool?: TransferWorkerPool | undefined;
 }
 
 /** 5 MiB: S3's minimum size of every part but the last. */

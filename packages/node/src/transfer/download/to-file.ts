@@ -72,7 +72,6 @@ export async function getObjectToFile(
           ? await writePieces(fh, read.chunks(), read.range, progress)
           : await getRangesOnWorkers({
               ...onWorkers,
-              s3: ctx.s3,
               bucket,
               key,
               tmpPath: tmp,

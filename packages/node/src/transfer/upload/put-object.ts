@@ -153,14 +153,7 @@ async function store(
   const onWorkers = workersForFile(ctx, s, src, framesPerPart * session.frameLength);
   if (onWorkers > 0) {
     const job = uploadJob(ctx, s, session, ac.signal, callerSignal, src.size);
-    return putFileOnWorkers(
-      job,
-      ctx.workerTransport!,
-      src.path!,
-      src.size!,
-      framesPerPart,
-      onWorkers,
-    );
+    return putFileOnWorkers(job, ctx.workerPool!, src.path!, src.size!, framesPerPart, onWorkers);
   }
   const pieces = src.pieces(framesPerPart * session.frameLength, ac.signal);
   try {
@@ -192,7 +185,7 @@ function workersForFile(
 ): number {
   if (src.path === undefined || src.size === undefined || src.size < piecePlain) return 0;
   const n = workerCountFor(s.workers, src.size);
-  if (n > 0 && ctx.workerTransport === undefined) {
+  if (n > 0 && ctx.workerPool === undefined) {
     if (s.workers !== 'auto')
       throw workersUnsupported('the client was given an S3Client, not S3 settings');
     return 0;

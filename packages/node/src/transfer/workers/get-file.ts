@@ -12,9 +12,7 @@ import { checkWorkersOption, workerCountFor, workersUnsupported } from './choose
 import type { ObjectPin } from '../download/object-facts.js';
 import type { StoredLayout } from '../formats/aws-encryption-sdk/layout.js';
 import { framePlan } from '../formats/aws-encryption-sdk/ranged-read.js';
-import type { WorkerTransport } from './messages.js';
-import { runOnWorkers } from './pool.js';
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { TransferWorkerPool } from './pool.js';
 
 /** What a ranged read offers its worker path (set for unsigned, committing messages). */
 export interface WorkerReadPlan {
@@ -39,8 +37,7 @@ export function rangeCountOf(plan: WorkerReadPlan): number {
  *   S3EncError ERR_S3ENC_WORKER_FAILED; the caller removes the temporary file.
  */
 export async function getRangesOnWorkers(o: {
-  readonly s3: S3Client;
-  readonly transport: WorkerTransport;
+  readonly pool: TransferWorkerPool;
   readonly handoff: FrameKeyHandoff;
   readonly plan: WorkerReadPlan;
   readonly bucket: string;
@@ -56,11 +53,10 @@ export async function getRangesOnWorkers(o: {
   const workers = Math.max(1, Math.min(o.count, ranges));
   const total = plan.range.end - plan.range.start;
   let written = 0;
-  await runOnWorkers(
+  await o.pool.run(
     {
       count: workers,
       slots: Math.max(1, Math.ceil(o.concurrency / workers)),
-      transport: o.transport,
       handoff: o.handoff,
       job: {
         role: 'get',
@@ -74,7 +70,6 @@ export async function getRangesOnWorkers(o: {
         chunkSize: plan.chunkSize,
       },
       tasks: Array.from({ length: ranges }, (_, i) => i),
-      credentials: () => o.s3.config.credentials(),
       signal: o.signal,
     },
     (r) => {
@@ -98,22 +93,22 @@ export function workersForRead(
   read: PreparedRead,
   o: GetOptions,
 ):
-  | { transport: WorkerTransport; handoff: FrameKeyHandoff; plan: WorkerReadPlan; count: number }
+  | { pool: TransferWorkerPool; handoff: FrameKeyHandoff; plan: WorkerReadPlan; count: number }
   | undefined {
   const option = checkWorkersOption(o.workers) ?? ctx.defaults.workers ?? 'auto';
   const count = workerCountFor(option, read.range.end - read.range.start);
   if (count === 0) return undefined;
   const forced = option !== 'auto';
   const plan = read.workerPlan;
-  const transport = ctx.workerTransport;
+  const pool = ctx.workerPool;
   const handoff = plan?.handoff();
-  if (plan === undefined || handoff === undefined || transport === undefined) {
+  if (plan === undefined || handoff === undefined || pool === undefined) {
     if (!forced) return undefined;
     throw workersUnsupported(
-      transport === undefined
+      pool === undefined
         ? 'the client was given an S3Client, not S3 settings'
         : 'the object is not read by frame-aligned ranges (a signed or legacy suite, another format, or plaintext)',
     );
   }
-  return { transport, handoff, plan, count };
+  return { pool, handoff, plan, count };
 }

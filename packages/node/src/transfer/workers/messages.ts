@@ -65,23 +65,32 @@ export interface GetJobSpec {
 
 export type JobSpec = PutJobSpec | GetJobSpec;
 
-/** Coordinator → worker. */
+/** What a worker thread starts with (`workerData`). */
+export interface WorkerStart {
+  readonly transport: WorkerTransport;
+  /** Requests in flight the worker's connection pool is sized for. */
+  readonly connections: number;
+}
+
+/** Coordinator → worker. A worker serves several jobs (transfers), each with its own key and file. */
 export type ToWorker =
   | {
-      readonly type: 'init';
-      readonly transport: WorkerTransport;
+      readonly type: 'job';
+      readonly jobId: number;
       readonly handoff: FrameKeyHandoff;
       readonly job: JobSpec;
     }
   /** Put: a part number; get: a range index of the read plan. */
-  | { readonly type: 'task'; readonly id: number }
+  | { readonly type: 'task'; readonly jobId: number; readonly id: number }
+  /** End a job: abort what is in flight, close its file, drop its key, then say `job-closed`. */
+  | { readonly type: 'end-job'; readonly jobId: number }
   | {
       readonly type: 'credentials';
       readonly requestId: number;
       readonly identity?: WorkerCredentials | undefined;
       readonly error?: ErrorRecord | undefined;
     }
-  /** Stop: abort what is in flight, close files, drop the key, then say `closed`. */
+  /** Stop the worker: end every job, close its connections, exit. */
   | { readonly type: 'close' };
 
 /** Resolved credentials, as the SDK's identity (cloneable). */
@@ -105,12 +114,17 @@ export interface PartDone {
 
 /** Worker → coordinator. */
 export type FromWorker =
-  | { readonly type: 'ready' }
-  | { readonly type: 'part'; readonly done: PartDone }
-  | { readonly type: 'range'; readonly index: number; readonly bytes: number }
+  | { readonly type: 'job-ready'; readonly jobId: number }
+  | { readonly type: 'part'; readonly jobId: number; readonly done: PartDone }
+  | {
+      readonly type: 'range';
+      readonly jobId: number;
+      readonly index: number;
+      readonly bytes: number;
+    }
   | { readonly type: 'need-credentials'; readonly requestId: number }
-  | { readonly type: 'failed'; readonly error: ErrorRecord }
-  | { readonly type: 'closed' };
+  | { readonly type: 'failed'; readonly jobId: number; readonly error: ErrorRecord }
+  | { readonly type: 'job-closed'; readonly jobId: number };
 
 /** An error as it crosses threads: class, code, message, HTTP status. No cause, no data. */
 export interface ErrorRecord {

@@ -1,11 +1,15 @@
 /**
- * The coordinator's side of a share-nothing transfer: starts `count` worker threads, hands each
- * the job (plain settings and the frame key handoff), deals out task ids (part numbers or range
- * indexes) — `slots` in flight per worker, the next one as each finishes — answers credential
- * requests, and passes each result to `onResult`. The first failure (a worker's error, a crash,
- * an exit, the signal, `onResult` throwing) stops the dealing; every worker is then told to
- * close (abort in flight, close its file, drop its key) and is terminated if it does not within
- * {@link CLOSE_TIMEOUT_MS}. Settles only when every worker has exited. @internal
+ * The coordinator's side of share-nothing transfers: a pool of worker threads per
+ * EncryptedS3Client, started on first use and kept (each worker's start-up — about 0.35 CPU
+ * seconds to load the SDK — and its TLS connections then serve every later transfer), unref'd
+ * while idle so they never hold the process open, closed by `destroy()`.
+ *
+ * `run` hands a job (plain settings and the frame key handoff) to `count` workers, deals out
+ * task ids (part numbers or range indexes) — `slots` in flight per worker, the next as each
+ * finishes — and passes each result to `onResult`. The first failure (a worker's error, a
+ * crash, an exit, the signal, `onResult` throwing) stops the dealing; the job is then ended on
+ * every worker (in flight aborted, its file closed, its key dropped), and a worker that does
+ * not confirm within {@link END_TIMEOUT_MS} is terminated and replaced later. @internal
  */
 import { Worker } from 'node:worker_threads';
 import { AbortError, S3EncError, type FrameKeyHandoff } from '@s3enc/core';
@@ -16,143 +20,222 @@ import {
   type FromWorker,
   type JobSpec,
   type ToWorker,
+  type WorkerStart,
   type WorkerTransport,
 } from './messages.js';
 import { workerEntry } from './worker-url.js';
 
-/** How long a worker may take to close before it is terminated. */
-const CLOSE_TIMEOUT_MS = 10_000;
+/** How long a worker may take to end a job before it is terminated. */
+const END_TIMEOUT_MS = 10_000;
+/** Requests in flight each worker's connection pool is sized for. */
+const WORKER_CONNECTIONS = 16;
 
-export interface WorkerRun {
+/** One job as `run` gives it. */
+export interface WorkerJob {
   readonly count: number;
   /** Tasks in flight per worker. */
   readonly slots: number;
-  readonly transport: WorkerTransport;
   readonly handoff: FrameKeyHandoff;
   readonly job: JobSpec;
   /** Task ids, dealt in this order. */
   readonly tasks: readonly number[];
-  /** Resolves credentials for the workers (the coordinator's own provider chain). */
-  readonly credentials: () => Promise<AwsCredentialIdentity>;
   readonly signal: AbortSignal | undefined;
 }
 
 /** A result message of a task. */
 export type TaskResult = Extract<FromWorker, { type: 'part' | 'range' }>;
 
-/**
- * Runs every task on the workers.
- * @throws the first failure: a worker's typed error as it threw it, S3EncError
- *   ERR_S3ENC_WORKER_FAILED for a crash or an early exit, AbortError for the signal, or what
- *   `onResult` threw.
- */
-export async function runOnWorkers(
-  run: WorkerRun,
-  onResult: (r: TaskResult) => void,
-): Promise<void> {
-  const entry = workerEntry();
-  let failure: Error | undefined;
-  let next = 0;
-  let pending = run.tasks.length;
-  let stop: () => void = () => undefined;
-  const stopped = new Promise<void>((resolve) => {
-    stop = resolve;
-  });
-  const failWith = (err: Error) => {
-    failure ??= err;
-    stop();
-  };
-  const onAbort = () => {
-    failWith(new AbortError('The transfer was aborted', { cause: run.signal?.reason }));
-  };
-  if (run.signal?.aborted === true) onAbort();
-  run.signal?.addEventListener('abort', onAbort, { once: true });
+/** What a job listens to on one worker. */
+interface JobListener {
+  message(m: FromWorker): void;
+  /** The worker died (crash, exit, terminate). */
+  lost(err: Error): void;
+}
 
-  const workers = Array.from({ length: failure === undefined ? run.count : 0 }, () => {
-    const w = new Worker(entry.url, {
-      workerData: { slots: run.slots },
+class PooledWorker {
+  readonly worker: Worker;
+  readonly jobs = new Map<number, JobListener>();
+  alive = true;
+  constructor(start: WorkerStart, onCredentials: (w: PooledWorker, requestId: number) => void) {
+    const entry = workerEntry();
+    this.worker = new Worker(entry.url, {
+      workerData: start,
       execArgv: [...entry.execArgv],
       ...(entry.env !== undefined ? { env: entry.env } : {}),
     });
-    const send = (m: ToWorker) => {
-      w.postMessage(m);
+    this.worker.unref();
+    const lose = (err: Error) => {
+      if (!this.alive) return;
+      this.alive = false;
+      for (const j of this.jobs.values()) j.lost(err);
+      this.jobs.clear();
     };
-    const deal = () => {
-      if (failure !== undefined || next >= run.tasks.length) return;
-      send({ type: 'task', id: run.tasks[next++]! });
+    this.worker.on('error', (err) => {
+      lose(new S3EncError('ERR_S3ENC_WORKER_FAILED', 'A transfer worker crashed', { cause: err }));
+    });
+    this.worker.on('exit', (code) => {
+      lose(new S3EncError('ERR_S3ENC_WORKER_FAILED', `A transfer worker exited (code ${code})`));
+    });
+    this.worker.on('message', (m: FromWorker) => {
+      if (m.type === 'need-credentials') onCredentials(this, m.requestId);
+      else this.jobs.get(m.jobId)?.message(m);
+    });
+  }
+  send(m: ToWorker): void {
+    if (this.alive) this.worker.postMessage(m);
+  }
+  /** Holds the process open while a job runs on this worker, not while it idles. */
+  attach(jobId: number, l: JobListener): void {
+    this.jobs.set(jobId, l);
+    this.worker.ref();
+  }
+  detach(jobId: number): void {
+    this.jobs.delete(jobId);
+    if (this.jobs.size === 0) this.worker.unref();
+  }
+}
+
+/** Worker threads of one EncryptedS3Client. */
+export class TransferWorkerPool {
+  readonly #start: WorkerStart;
+  readonly #credentials: () => Promise<AwsCredentialIdentity>;
+  #workers: PooledWorker[] = [];
+  #nextJob = 0;
+  #destroyed = false;
+
+  /**
+   * @param transport the S3 settings each worker builds its own client from.
+   * @param credentials resolves credentials for the workers (the coordinator's provider chain).
+   */
+  constructor(transport: WorkerTransport, credentials: () => Promise<AwsCredentialIdentity>) {
+    this.#start = { transport, connections: WORKER_CONNECTIONS };
+    this.#credentials = credentials;
+  }
+
+  #answer = (w: PooledWorker, requestId: number) => {
+    this.#credentials().then(
+      (c) => {
+        w.send({ type: 'credentials', requestId, identity: plainIdentity(c) });
+      },
+      (err: unknown) => {
+        w.send({ type: 'credentials', requestId, error: errorRecord(err) });
+      },
+    );
+  };
+
+  /** `count` live workers, started as needed. */
+  #take(count: number): PooledWorker[] {
+    this.#workers = this.#workers.filter((w) => w.alive);
+    while (this.#workers.length < count) {
+      this.#workers.push(new PooledWorker(this.#start, this.#answer));
+    }
+    return this.#workers.slice(0, count);
+  }
+
+  /**
+   * Runs every task of a job on the workers.
+   * @throws the first failure: a worker's typed error as it threw it, S3EncError
+   *   ERR_S3ENC_WORKER_FAILED for a crash or an exit, AbortError for the signal, or what
+   *   `onResult` threw.
+   */
+  async run(j: WorkerJob, onResult: (r: TaskResult) => void): Promise<void> {
+    if (this.#destroyed) {
+      throw new S3EncError('ERR_S3ENC_WORKER_FAILED', 'The client was destroyed');
+    }
+    const jobId = ++this.#nextJob;
+    let failure: Error | undefined;
+    let next = 0;
+    let pending = j.tasks.length;
+    let stop: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    const failWith = (err: Error) => {
+      failure ??= err;
+      stop();
     };
-    let closedByUs = false;
-    const exited = new Promise<void>((resolve) => {
-      w.once('exit', (code) => {
-        if (!closedByUs && pending > 0) {
-          failWith(
-            new S3EncError('ERR_S3ENC_WORKER_FAILED', `A transfer worker exited (code ${code})`),
-          );
-        }
-        resolve();
+    const onAbort = () => {
+      failWith(new AbortError('The transfer was aborted', { cause: j.signal?.reason }));
+    };
+    if (j.signal?.aborted === true) onAbort();
+    j.signal?.addEventListener('abort', onAbort, { once: true });
+    const workers = failure === undefined ? this.#take(j.count) : [];
+    const ended = workers.map((w) => {
+      let confirm: () => void = () => undefined;
+      const closed = new Promise<void>((resolve) => {
+        confirm = resolve;
       });
-    });
-    w.on('error', (err) => {
-      failWith(
-        new S3EncError('ERR_S3ENC_WORKER_FAILED', 'A transfer worker crashed', { cause: err }),
-      );
-    });
-    w.on('message', (m: FromWorker) => {
-      switch (m.type) {
-        case 'ready':
-          for (let i = 0; i < run.slots; i++) deal();
-          break;
-        case 'part':
-        case 'range':
-          if (failure !== undefined) break;
-          try {
-            onResult(m);
-          } catch (err) {
-            failWith(err instanceof Error ? err : new Error('onResult threw', { cause: err }));
-            break;
+      const deal = () => {
+        if (failure === undefined && next < j.tasks.length) {
+          w.send({ type: 'task', jobId, id: j.tasks[next++]! });
+        }
+      };
+      w.attach(jobId, {
+        message: (m) => {
+          switch (m.type) {
+            case 'job-ready':
+              for (let i = 0; i < j.slots; i++) deal();
+              break;
+            case 'part':
+            case 'range':
+              if (failure !== undefined) break;
+              try {
+                onResult(m);
+              } catch (err) {
+                failWith(err instanceof Error ? err : new Error('onResult threw', { cause: err }));
+                break;
+              }
+              if (--pending === 0) stop();
+              else deal();
+              break;
+            case 'failed':
+              failWith(errorFromRecord(m.error));
+              break;
+            case 'job-closed':
+              confirm();
+              break;
           }
-          if (--pending === 0) stop();
-          else deal();
-          break;
-        case 'need-credentials':
-          run.credentials().then(
-            (c) => {
-              send({ type: 'credentials', requestId: m.requestId, identity: plainIdentity(c) });
-            },
-            (err: unknown) => {
-              send({ type: 'credentials', requestId: m.requestId, error: errorRecord(err) });
-            },
-          );
-          break;
-        case 'failed':
-          failWith(errorFromRecord(m.error));
-          break;
-        case 'closed':
-          closedByUs = true;
-          void w.terminate();
-          break;
-      }
+        },
+        lost: (err) => {
+          if (pending > 0) failWith(err);
+          confirm();
+        },
+      });
+      w.send({ type: 'job', jobId, handoff: j.handoff, job: j.job });
+      return async () => {
+        w.send({ type: 'end-job', jobId });
+        const timer = setTimeout(() => void w.worker.terminate(), END_TIMEOUT_MS);
+        await closed;
+        clearTimeout(timer);
+        w.detach(jobId);
+      };
     });
-    send({ type: 'init', transport: run.transport, handoff: run.handoff, job: run.job });
-    return {
-      exited,
-      close: async () => {
-        closedByUs = true;
-        send({ type: 'close' });
-        const timer = setTimeout(() => void w.terminate(), CLOSE_TIMEOUT_MS);
+    try {
+      if (pending === 0) stop();
+      await stopped;
+    } finally {
+      j.signal?.removeEventListener('abort', onAbort);
+      await Promise.all(ended.map((end) => end()));
+    }
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Ends every worker (their jobs first). Idempotent. */
+  async destroy(): Promise<void> {
+    this.#destroyed = true;
+    const all = this.#workers;
+    this.#workers = [];
+    await Promise.all(
+      all.map(async (w) => {
+        if (!w.alive) return;
+        const exited = new Promise((resolve) => w.worker.once('exit', resolve));
+        w.send({ type: 'close' });
+        const timer = setTimeout(() => void w.worker.terminate(), END_TIMEOUT_MS);
         await exited;
         clearTimeout(timer);
-      },
-    };
-  });
-  try {
-    if (pending === 0) stop();
-    await stopped;
-  } finally {
-    run.signal?.removeEventListener('abort', onAbort);
-    await Promise.all(workers.map((w) => w.close()));
+      }),
+    );
   }
-  if (failure !== undefined) throw failure;
 }
 
 /** Only the identity's fields (a provider may return an object with methods). */

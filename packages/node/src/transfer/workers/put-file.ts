@@ -13,8 +13,8 @@ import { multipartUpload } from '../upload/multipart.js';
 import type { PartResult } from '../upload/part-worker.js';
 import type { PutResult } from '../upload/put-options.js';
 import type { UploadJob } from '../upload/upload-job.js';
-import type { PutFileSpec, WorkerTransport } from './messages.js';
-import { runOnWorkers } from './pool.js';
+import type { PutFileSpec } from './messages.js';
+import type { TransferWorkerPool } from './pool.js';
 
 /** Parts of a file of `size` bytes at `piecePlain` plaintext bytes per part (the last may hold 0). */
 export function partCountOf(size: number, piecePlain: number): number {
@@ -29,7 +29,7 @@ export function partCountOf(size: number, piecePlain: number): number {
  */
 export async function putFileOnWorkers(
   job: UploadJob,
-  transport: WorkerTransport,
+  pool: TransferWorkerPool,
   path: string,
   size: number,
   framesPerPart: number,
@@ -49,11 +49,10 @@ export async function putFileOnWorkers(
   const put = await multipartUpload(job, async (uploadId) => {
     const results: PartResult[] = [];
     let acknowledged = 0;
-    await runOnWorkers(
+    await pool.run(
       {
         count: workers,
         slots,
-        transport,
         handoff: handOffFrameKey(job.session),
         job: {
           role: 'put',
@@ -68,7 +67,6 @@ export async function putFileOnWorkers(
           header: job.session.header,
         },
         tasks: Array.from({ length: partCount }, (_, i) => i + 1),
-        credentials: () => job.ctx.s3.config.credentials(),
         signal: job.signal,
       },
       (r) => {

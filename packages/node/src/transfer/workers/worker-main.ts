@@ -1,11 +1,12 @@
 /**
  * The entry of a transfer worker thread (share-nothing file transfers, docs/transfer.md
- * "Worker threads"). It owns its S3 client and connections — built from plain settings by the
- * same hardened transport as the main client (TLS only, the same forbidden options, the same CA
- * and endpoint) — its file handle, and its copy of the frame key; it runs the tasks the
- * coordinator hands it (part numbers or range indexes), `slots` at a time, and reports only
- * small records. On `close` (or after its first failure is reported) it aborts what is in
- * flight, closes its file, drops the key and its connections, then says `closed`.
+ * "Worker threads"). It lives as long as its client's pool and owns its S3 client and
+ * connections — built once from plain settings by the same hardened transport as the main
+ * client (TLS only, the same forbidden options, the same CA and endpoint). For each job (one
+ * transfer) it gets a frame key handoff and opens its own handle on the job's file; it runs the
+ * tasks the coordinator hands it (part numbers or range indexes) and reports only small
+ * records. Ending a job (on success, failure or abort) aborts what is in flight, closes the
+ * file and drops the job's key.
  * @internal
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -15,87 +16,123 @@ import { buildS3ClientConfig } from '../../transport/client-config.js';
 import { credentialsFromCoordinator } from './worker-credentials.js';
 import { openGetRunner } from './worker-get.js';
 import { openPutRunner } from './worker-put.js';
-import { errorRecord, type FromWorker, type ToWorker } from './messages.js';
+import { errorRecord, type FromWorker, type ToWorker, type WorkerStart } from './messages.js';
 
 const port = requirePort();
-/** Tasks this worker runs at once (its share of the transfer's concurrency). */
-const slots = (workerData as { slots: number }).slots;
-
+const start = workerData as WorkerStart;
 const post = (m: FromWorker) => {
   port.postMessage(m);
 };
 const creds = credentialsFromCoordinator(post);
-const ac = new AbortController();
-let frames: FrameKeySession | undefined;
-let s3: S3Client | undefined;
-let runner: { run(id: number): Promise<unknown>; close(): Promise<void> } | undefined;
-let onTask: ((id: number) => void) | undefined;
-const inFlight = new Set<Promise<unknown>>();
-let failed = false;
-let closing: Promise<void> | undefined;
+const s3 = new S3Client({
+  ...buildS3ClientConfig({ ...start.transport, concurrency: start.connections }),
+  credentials: creds.provider,
+});
 
-function fail(err: unknown): void {
-  if (failed) return;
-  failed = true;
-  post({ type: 'failed', error: errorRecord(err) });
-  ac.abort(new Error('a task failed'));
-}
+/** One transfer as this worker serves it. */
+class Job {
+  readonly ac = new AbortController();
+  readonly inFlight = new Set<Promise<unknown>>();
+  failed = false;
+  frames: FrameKeySession | undefined;
+  runner: { run(id: number): Promise<unknown>; close(): Promise<void> } | undefined;
+  ending: Promise<void> | undefined;
+  /** Tasks that came before the job's file was open. */
+  readonly early: number[] = [];
+  constructor(readonly id: number) {}
 
-async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
-  frames = frameSessionFromHandoff(m.handoff);
-  s3 = new S3Client({
-    ...buildS3ClientConfig({ ...m.transport, concurrency: slots }),
-    credentials: creds.provider,
-  });
-  const job = m.job;
-  if (job.role === 'put') {
-    const r = await openPutRunner(job, frames, s3, ac.signal);
-    runner = r;
-    onTask = (id) => {
-      track(r.run(id).then((done) => post({ type: 'part', done })));
-    };
-  } else {
-    const r = await openGetRunner(job, frames, s3, ac.signal);
-    runner = r;
-    onTask = (id) => {
-      track(r.run(id).then((bytes) => post({ type: 'range', index: id, bytes })));
-    };
+  fail(err: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    post({ type: 'failed', jobId: this.id, error: errorRecord(err) });
+    this.ac.abort(new Error('a task failed'));
   }
-  post({ type: 'ready' });
+
+  task(taskId: number): void {
+    if (this.failed || this.ending !== undefined) return;
+    if (this.runner === undefined) {
+      this.early.push(taskId);
+      return;
+    }
+    const t = this.runner
+      .run(taskId)
+      .then((r) => {
+        post(
+          typeof r === 'number'
+            ? { type: 'range', jobId: this.id, index: taskId, bytes: r }
+            : {
+                type: 'part',
+                jobId: this.id,
+                done: r as Extract<FromWorker, { type: 'part' }>['done'],
+              },
+        );
+      })
+      .catch((err: unknown) => {
+        this.fail(err);
+      });
+    this.inFlight.add(t);
+    void t.finally(() => this.inFlight.delete(t));
+  }
+
+  async end(): Promise<void> {
+    this.failed = true; // what the abort below fails is not news to the coordinator
+    this.ac.abort(new Error('the job ended'));
+    await Promise.allSettled([...this.inFlight]);
+    await this.runner?.close().catch(() => undefined);
+    this.frames?.destroy();
+    this.frames = undefined;
+    jobs.delete(this.id);
+    post({ type: 'job-closed', jobId: this.id });
+  }
 }
 
-function track(p: Promise<unknown>): void {
-  const t = p.catch(fail);
-  inFlight.add(t);
-  void t.finally(() => inFlight.delete(t));
-}
+const jobs = new Map<number, Job>();
 
-async function close(): Promise<void> {
-  failed = true; // what the abort below fails is not news to the coordinator
-  ac.abort(new Error('closing'));
-  creds.close();
-  await Promise.allSettled([...inFlight]);
-  await runner?.close().catch(() => undefined);
-  frames?.destroy();
-  frames = undefined;
-  s3?.destroy();
-  post({ type: 'closed' });
-  port.close();
+async function begin(m: Extract<ToWorker, { type: 'job' }>): Promise<void> {
+  const job = new Job(m.jobId);
+  jobs.set(m.jobId, job);
+  try {
+    job.frames = frameSessionFromHandoff(m.handoff);
+    const spec = m.job;
+    job.runner =
+      spec.role === 'put'
+        ? await openPutRunner(spec, job.frames, s3, job.ac.signal)
+        : await openGetRunner(spec, job.frames, s3, job.ac.signal);
+  } catch (err) {
+    job.fail(err);
+    return;
+  }
+  if (job.ending !== undefined) {
+    await job.runner.close().catch(() => undefined); // ended while its file was being opened
+    return;
+  }
+  post({ type: 'job-ready', jobId: m.jobId });
+  for (const t of job.early.splice(0)) job.task(t);
 }
 
 port.on('message', (m: ToWorker) => {
   switch (m.type) {
-    case 'init':
-      init(m).catch(fail);
+    case 'job':
+      void begin(m);
       break;
     case 'task':
-      if (!failed && onTask !== undefined) onTask(m.id);
+      jobs.get(m.jobId)?.task(m.id);
       break;
+    case 'end-job': {
+      const job = jobs.get(m.jobId);
+      if (job === undefined) post({ type: 'job-closed', jobId: m.jobId });
+      else job.ending ??= job.end();
+      break;
+    }
     case 'credentials':
       creds.answer(m.requestId, m.identity, m.error);
       break;
     case 'close':
-      closing ??= close();
+      void Promise.allSettled([...jobs.values()].map((j) => (j.ending ??= j.end()))).then(() => {
+        creds.close();
+        s3.destroy();
+        port.close();
+      });
       break;
   }
 });
