@@ -204,7 +204,9 @@ describe('failures on worker threads', () => {
           workers: 2,
           concurrency: 2,
           signal: ac.signal,
-          onProgress: () => ac.abort(new Error('stop')),
+          onProgress: () => {
+            ac.abort(new Error('stop'));
+          },
         },
       )
       .catch((e: unknown) => e);
@@ -221,7 +223,9 @@ describe('failures on worker threads', () => {
         workers: 2,
         chunkSize: 1 * MiB,
         signal: ac.signal,
-        onProgress: () => ac.abort(new Error('stop')),
+        onProgress: () => {
+          ac.abort(new Error('stop'));
+        },
       })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'AbortError' });

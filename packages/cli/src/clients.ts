@@ -258,6 +258,15 @@ export async function openClient(
     try {
       client = new EncryptedS3Client({
         s3,
+        // Worker threads (large files, 'auto') build their own S3 clients from these settings;
+        // credentials come from this client's provider (the profile chain) through the main thread.
+        workerS3: {
+          endpoint: s.s3Endpoint,
+          region: s.region,
+          forcePathStyle: s.forcePathStyle,
+          ca: s.caBundle,
+          requestTimeout: s.requestTimeoutMs,
+        },
         keyring,
         s3ec: { ...o.s3ec, ...(aesKey !== undefined ? { aesKey } : {}) },
         ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),

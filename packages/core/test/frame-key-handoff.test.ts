@@ -75,7 +75,7 @@ describe('frame key handoff', () => {
       unencryptedMasterKey: KEY,
       wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
     });
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the oracle's own keyring class
+
     const { plaintext } = await oracle.decrypt(k, Buffer.concat([enc.header, out.subarray(0, n)]));
     expect(Buffer.from(plaintext).equals(plain)).toBe(true);
 
@@ -98,7 +98,7 @@ describe('frame key handoff', () => {
       unencryptedMasterKey: KEY,
       wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
     });
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the oracle's own keyring class
+
     const { result } = await oracle.encrypt(k, bytes(3 * F, 4), { frameLength: F });
     const dec = await beginDecryption({ keyring: keyring(), header: Buffer.from(result) });
     expect(dec.info.signed).toBe(true);

@@ -96,6 +96,13 @@ export interface EncryptedS3ClientOptions {
    * many; 0 never. Needs `s3` as settings (not an S3Client). docs/transfer.md, "Worker threads".
    */
   workers?: WorkersOption | undefined;
+  /**
+   * When `s3` is an S3Client you built: the S3 settings (endpoint, region, CA, …, no
+   * credentials) worker threads build their own clients from, since a client cannot cross
+   * threads. Credentials still come from your client's provider, asked by the workers through
+   * the calling thread. Without it, such a client's transfers stay on the calling thread.
+   */
+  workerS3?: Omit<TransportOptions, 'concurrency' | 'credentials'> | undefined;
   commitmentPolicy?: CommitmentPolicy | undefined;
   maxEncryptedDataKeys?: number | undefined;
 }
@@ -142,16 +149,25 @@ export class EncryptedS3Client {
       this.s3 = options.s3;
       this.#ownsS3 = false;
       enforceHttpsOnly(this.s3);
+      if (options.workerS3 !== undefined) {
+        // Checked now, as settings given for `s3` would be: refused here, not in a worker.
+        buildS3ClientConfig({ ...options.workerS3 });
+        workerTransport = workerTransportOf(options.workerS3);
+      }
     } else if (options.s3 !== null && typeof options.s3 === 'object') {
       this.s3 = new S3Client(buildS3ClientConfig({ ...options.s3, concurrency }));
       this.#ownsS3 = true;
       workerTransport = workerTransportOf(options.s3);
-      const s3 = this.s3;
-      if (workerTransport !== undefined) {
-        workerPool = new TransferWorkerPool(workerTransport, () => s3.config.credentials());
-      }
     } else {
       throw new InvalidArgumentError('s3 must be connection settings or an S3Client');
+    }
+
+    if (workerTransport !== undefined) {
+      const s3 = this.s3;
+      workerPool = new TransferWorkerPool(workerTransport, {
+        credentials: () => s3.config.credentials(),
+        region: () => s3.config.region(),
+      });
     }
 
     let keyring = options.keyring;

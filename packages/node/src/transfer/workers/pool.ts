@@ -30,6 +30,12 @@ const END_TIMEOUT_MS = 10_000;
 /** Requests in flight each worker's connection pool is sized for. */
 const WORKER_CONNECTIONS = 16;
 
+/** What the pool takes from the coordinator's S3 client. */
+export interface PoolSources {
+  credentials(): Promise<AwsCredentialIdentity>;
+  region(): Promise<string>;
+}
+
 /** One job as `run` gives it. */
 export interface WorkerJob {
   readonly count: number;
@@ -97,23 +103,25 @@ class PooledWorker {
 
 /** Worker threads of one EncryptedS3Client. */
 export class TransferWorkerPool {
-  readonly #start: WorkerStart;
-  readonly #credentials: () => Promise<AwsCredentialIdentity>;
+  readonly #transport: WorkerTransport;
+  #start: Promise<WorkerStart> | undefined;
+  readonly #from: PoolSources;
   #workers: PooledWorker[] = [];
   #nextJob = 0;
   #destroyed = false;
 
   /**
    * @param transport the S3 settings each worker builds its own client from.
-   * @param credentials resolves credentials for the workers (the coordinator's provider chain).
+   * @param from the coordinator's client: credentials (asked by the workers whenever they need
+   *   them) and the Region (when the settings name none).
    */
-  constructor(transport: WorkerTransport, credentials: () => Promise<AwsCredentialIdentity>) {
-    this.#start = { transport, connections: WORKER_CONNECTIONS };
-    this.#credentials = credentials;
+  constructor(transport: WorkerTransport, from: PoolSources) {
+    this.#transport = transport;
+    this.#from = from;
   }
 
   #answer = (w: PooledWorker, requestId: number) => {
-    this.#credentials().then(
+    this.#from.credentials().then(
       (c) => {
         w.send({ type: 'credentials', requestId, identity: plainIdentity(c) });
       },
@@ -124,12 +132,19 @@ export class TransferWorkerPool {
   };
 
   /** `count` live workers, started as needed. */
-  #take(count: number): PooledWorker[] {
+  async #take(count: number): Promise<PooledWorker[]> {
+    this.#start ??= this.#startSettings();
+    const start = await this.#start;
     this.#workers = this.#workers.filter((w) => w.alive);
     while (this.#workers.length < count) {
-      this.#workers.push(new PooledWorker(this.#start, this.#answer));
+      this.#workers.push(new PooledWorker(start, this.#answer));
     }
     return this.#workers.slice(0, count);
+  }
+
+  async #startSettings(): Promise<WorkerStart> {
+    const region = this.#transport.region ?? (await this.#from.region());
+    return { transport: { ...this.#transport, region }, connections: WORKER_CONNECTIONS };
   }
 
   /**
@@ -142,6 +157,7 @@ export class TransferWorkerPool {
     if (this.#destroyed) {
       throw new S3EncError('ERR_S3ENC_WORKER_FAILED', 'The client was destroyed');
     }
+    const taken = j.signal?.aborted === true ? [] : await this.#take(j.count);
     const jobId = ++this.#nextJob;
     let failure: Error | undefined;
     let next = 0;
@@ -159,7 +175,7 @@ export class TransferWorkerPool {
     };
     if (j.signal?.aborted === true) onAbort();
     j.signal?.addEventListener('abort', onAbort, { once: true });
-    const workers = failure === undefined ? this.#take(j.count) : [];
+    const workers = failure === undefined ? taken : [];
     const ended = workers.map((w) => {
       let confirm: () => void = () => undefined;
       const closed = new Promise<void>((resolve) => {
