@@ -9,8 +9,13 @@ import { InvalidArgumentError, MAX_CONCURRENCY } from '@s3enc/core';
 /** `'auto'`, a worker count (1..MAX_CONCURRENCY), or 0 for the single-thread path. */
 export type WorkersOption = 'auto' | number;
 
-/** Smallest transfer `'auto'` runs on workers (bench/transfer-workers.ts). */
-export const AUTO_MIN_BYTES = 64 * 1024 * 1024;
+/**
+ * Smallest transfer `'auto'` runs on workers. bench/transfer-workers.ts on the 2-core machine
+ * (MinIO on the same cores, load 12–25): below 256 MiB the workers lost or tied (0.82–0.88 in
+ * the runs that paid the pool's start-up), from 256 MiB on they tied or won (1.01–1.39);
+ * docs/transfer.md, "Worker threads".
+ */
+export const AUTO_MIN_BYTES = 256 * 1024 * 1024;
 /** Fewest cores `'auto'` runs workers on. */
 export const AUTO_MIN_CORES = 2;
 /** Most workers `'auto'` starts. */
