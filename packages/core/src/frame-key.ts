@@ -34,7 +34,7 @@ export interface FrameKey {
   readonly cipherFor: CipherFactory;
   readonly decipherFor: DecipherFactory;
   /** K itself, for a worker-thread handoff (frame-key-handoff.ts); throws once destroyed. */
-  keyObject(): KeyObject;
+  readonly keyObject: () => KeyObject;
   destroy(): void;
 }
 

@@ -4,7 +4,7 @@ import type { ProgressListener } from '../../context.js';
 import type { SseCustomerKeyInput } from '../../sse.js';
 import type { Piece } from '../formats/object-format.js';
 import type { WorkersOption } from '../workers/choose.js';
-import type { WorkerReadPlan } from '../workers/get-file.js';
+import type { WorkerReadPlan } from '../workers/messages.js';
 
 /** Options shared by `get`, `getToFile` and `head`. */
 export interface ReadOptions {

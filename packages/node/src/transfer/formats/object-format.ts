@@ -186,7 +186,7 @@ export interface FrameLayout {
 export interface RangedFrames {
   readonly layout: FrameLayout;
   /** The frame key handoff, or undefined when the session's suite cannot hand off. */
-  handoff(): FrameKeyHandoff | undefined;
+  readonly handoff: () => FrameKeyHandoff | undefined;
 }
 
 /**

@@ -5,25 +5,13 @@
  * The coordinator only deals out range indexes and counts bytes; it renames the file only
  * after every range — the final frame's included — has been reported written. @internal
  */
-import type { ByteRange, FrameKeyHandoff } from '@s3enc/core';
+import type { FrameKeyHandoff } from '@s3enc/core';
 import type { ClientContext, TransferProgress } from '../../context.js';
 import type { GetOptions, PreparedRead } from '../download/read-options.js';
 import { checkWorkersOption, workerCountFor, workersUnsupported } from './choose.js';
-import type { ObjectPin } from '../download/object-facts.js';
-import type { StoredLayout } from '../formats/aws-encryption-sdk/layout.js';
 import { framePlan } from '../formats/aws-encryption-sdk/ranged-read.js';
+import type { WorkerReadPlan } from './messages.js';
 import type { TransferWorkerPool } from './pool.js';
-
-/** What a ranged read offers its worker path (set for unsigned, committing messages). */
-export interface WorkerReadPlan {
-  readonly layout: StoredLayout;
-  readonly range: ByteRange;
-  readonly chunkSize: number;
-  readonly pin: ObjectPin;
-  readonly ssec: Readonly<Record<string, string>>;
-  /** The frame key handoff, or undefined when the session's suite cannot hand off. */
-  handoff(): FrameKeyHandoff | undefined;
-}
 
 /** Ranged GETs of a read planned without preloaded bytes. */
 export function rangeCountOf(plan: WorkerReadPlan): number {

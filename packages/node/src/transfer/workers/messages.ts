@@ -20,7 +20,6 @@ import {
 } from '@s3enc/core';
 import type { TransportOptions } from '../../transport/client-config.js';
 import type { StoredLayout } from '../formats/aws-encryption-sdk/layout.js';
-import type { ObjectPin } from '../download/object-facts.js';
 
 /** Transport settings a worker builds its own S3 client from (credentials come by message). */
 export type WorkerTransport = Omit<TransportOptions, 'credentials'>;
@@ -56,7 +55,8 @@ export interface GetJobSpec {
   readonly tmpPath: string;
   readonly bucket: string;
   readonly key: string;
-  readonly pin: ObjectPin;
+  /** The version and ETag every request is pinned to (download/object-facts.ts ObjectPin). */
+  readonly pin: { readonly VersionId?: string; readonly IfMatch?: string };
   readonly ssec: Readonly<Record<string, string>>;
   readonly layout: StoredLayout;
   readonly range: ByteRange;
@@ -64,6 +64,17 @@ export interface GetJobSpec {
 }
 
 export type JobSpec = PutJobSpec | GetJobSpec;
+
+/** What a ranged read offers its worker path (set for unsigned, committing messages). */
+export interface WorkerReadPlan {
+  readonly layout: StoredLayout;
+  readonly range: ByteRange;
+  readonly chunkSize: number;
+  readonly pin: GetJobSpec['pin'];
+  readonly ssec: Readonly<Record<string, string>>;
+  /** The frame key handoff, or undefined when the session's suite cannot hand off. */
+  readonly handoff: () => FrameKeyHandoff | undefined;
+}
 
 /** What a worker thread starts with (`workerData`). */
 export interface WorkerStart {
