@@ -23,7 +23,7 @@ import {
   type WorkerStart,
   type WorkerTransport,
 } from './messages.js';
-import { workerEntry } from './worker-url.js';
+import { workerEntry, type WorkerEntry } from './worker-url.js';
 
 /** How long a worker may take to end a job before it is terminated. */
 const END_TIMEOUT_MS = 10_000;
@@ -62,8 +62,11 @@ class PooledWorker {
   readonly worker: Worker;
   readonly jobs = new Map<number, JobListener>();
   alive = true;
-  constructor(start: WorkerStart, onCredentials: (w: PooledWorker, requestId: number) => void) {
-    const entry = workerEntry();
+  constructor(
+    start: WorkerStart,
+    entry: WorkerEntry,
+    onCredentials: (w: PooledWorker, requestId: number) => void,
+  ) {
     this.worker = new Worker(entry.url, {
       workerData: start,
       execArgv: [...entry.execArgv],
@@ -106,6 +109,8 @@ export class TransferWorkerPool {
   readonly #transport: WorkerTransport;
   #start: Promise<WorkerStart> | undefined;
   readonly #from: PoolSources;
+  /** The worker entry (tests give their own); default the s3enc worker. */
+  readonly #entry: WorkerEntry | undefined;
   #workers: PooledWorker[] = [];
   #nextJob = 0;
   #destroyed = false;
@@ -115,9 +120,10 @@ export class TransferWorkerPool {
    * @param from the coordinator's client: credentials (asked by the workers whenever they need
    *   them) and the Region (when the settings name none).
    */
-  constructor(transport: WorkerTransport, from: PoolSources) {
+  constructor(transport: WorkerTransport, from: PoolSources, entry?: WorkerEntry) {
     this.#transport = transport;
     this.#from = from;
+    this.#entry = entry;
   }
 
   #answer = (w: PooledWorker, requestId: number) => {
@@ -137,7 +143,7 @@ export class TransferWorkerPool {
     const start = await this.#start;
     this.#workers = this.#workers.filter((w) => w.alive);
     while (this.#workers.length < count) {
-      this.#workers.push(new PooledWorker(start, this.#answer));
+      this.#workers.push(new PooledWorker(start, this.#entry ?? workerEntry(), this.#answer));
     }
     return this.#workers.slice(0, count);
   }
