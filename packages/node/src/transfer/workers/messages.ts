@@ -19,6 +19,7 @@ import {
   type FrameKeyHandoff,
 } from '@s3enc/core';
 import type { TransportOptions } from '../../transport/client-config.js';
+import { resolveTls } from '../../transport/tls-policy.js';
 import type { StoredLayout } from '../formats/aws-encryption-sdk/layout.js';
 
 /** Transport settings a worker builds its own S3 client from (credentials come by message). */
@@ -213,7 +214,9 @@ export function errorFromRecord(r: ErrorRecord): S3EncError {
 export function workerTransportOf(o: TransportOptions): WorkerTransport | undefined {
   const { credentials: _credentials, ...rest } = o;
   try {
-    return structuredClone(rest);
+    // The CA as the PEM text the main client trusts now (a CA file is read once, here).
+    const ca = o.ca === undefined ? undefined : resolveTls(o, 'S3').ca;
+    return structuredClone({ ...rest, ...(ca !== undefined ? { ca } : {}) });
   } catch {
     return undefined; // something in the settings cannot cross threads: no workers
   }
