@@ -42,7 +42,7 @@ console.log(JSON.stringify({ op, workers, baseMiB: Math.round(base / 1048576), m
         env: { ...process.env, ENVJSON: JSON.stringify(env) },
         encoding: 'utf8',
       });
-      console.log(r.stdout.trim() || r.stderr.slice(-500), 'load', loadavg()[0].toFixed(1));
+      console.log(r.stdout.trim() || r.stderr.slice(-500), 'load', (loadavg()[0] ?? 0).toFixed(1));
     }
   plain.destroy();
 } finally {

@@ -10,7 +10,7 @@ import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InvalidArgumentError } from '@s3enc/core';
 import { checkProgressListener, type ClientContext, type TransferProgress } from '../../context.js';
-import { getRangesOnWorkers, rangeCountOf, workersForRead } from '../workers/get-file.js';
+import { getRangesOnWorkers, workersForRead } from '../workers/get-file.js';
 import type { Piece } from '../formats/object-format.js';
 import { writeAllAt } from './file-write.js';
 import { prepareRead } from './prepare-read.js';
@@ -62,24 +62,27 @@ export async function getObjectToFile(
     delivered = p.bytes;
     onProgress?.(p);
   };
-  let onWorkers: ReturnType<typeof workersForRead>;
+  let ranOn: number | undefined;
   try {
-    onWorkers = workersForRead(ctx, read, options);
+    const onWorkers = workersForRead(ctx, read, options);
     const fh = await open(tmp, 'wx', 0o600);
     try {
-      written =
-        onWorkers === undefined
-          ? await writePieces(fh, read.chunks(), read.range, progress)
-          : await getRangesOnWorkers({
-              ...onWorkers,
-              bucket,
-              key,
-              tmpPath: tmp,
-              concurrency: options.concurrency ?? ctx.defaults.concurrency,
-              signal: options.signal,
-              onProgress: progress,
-            });
-      if (onWorkers !== undefined) read.close(); // the chunks() path closes it itself
+      if (onWorkers === undefined) {
+        written = await writePieces(fh, read.chunks(), read.range, progress);
+      } else {
+        const r = await getRangesOnWorkers({
+          ...onWorkers,
+          bucket,
+          key,
+          tmpPath: tmp,
+          concurrency: options.concurrency ?? ctx.defaults.concurrency,
+          signal: options.signal,
+          onProgress: progress,
+        });
+        written = r.bytes;
+        ranOn = r.workers;
+        read.close(); // the chunks() path closes it itself
+      }
       await fh.sync();
     } finally {
       await fh.close();
@@ -100,9 +103,7 @@ export async function getObjectToFile(
     plaintextSize: read.plaintextSize,
     range: read.range,
     bytesWritten: written,
-    ...(onWorkers !== undefined
-      ? { workers: Math.min(onWorkers.count, rangeCountOf(onWorkers.plan)) }
-      : {}),
+    ...(ranOn !== undefined ? { workers: ranOn } : {}),
   };
 }
 

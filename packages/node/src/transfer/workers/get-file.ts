@@ -20,7 +20,7 @@ export function rangeCountOf(plan: WorkerReadPlan): number {
 
 /**
  * Fills `tmpPath` (created by the caller, 0600) with the verified plaintext of `plan.range`.
- * @returns the plaintext bytes written.
+ * @returns the plaintext bytes written, and the workers that wrote them.
  * @throws IntegrityError (no byte of a failing range is written), S3RequestError, AbortError,
  *   S3EncError ERR_S3ENC_WORKER_FAILED; the caller removes the temporary file.
  */
@@ -35,10 +35,10 @@ export async function getRangesOnWorkers(o: {
   readonly concurrency: number;
   readonly signal: AbortSignal | undefined;
   readonly onProgress: (p: TransferProgress) => void;
-}): Promise<number> {
+}): Promise<{ bytes: number; workers: number }> {
   const { plan } = o;
   const ranges = rangeCountOf(plan);
-  const workers = Math.max(1, Math.min(o.count, ranges));
+  const workers = Math.max(1, Math.min(o.count, ranges, o.concurrency));
   const total = plan.range.end - plan.range.start;
   let written = 0;
   await o.pool.run(
@@ -66,7 +66,7 @@ export async function getRangesOnWorkers(o: {
       o.onProgress({ bytes: written, total });
     },
   );
-  return written;
+  return { bytes: written, workers };
 }
 
 /**

@@ -44,7 +44,8 @@ export async function putFileOnWorkers(
   }
   const file: PutFileSpec = { path, dev: st.dev, ino: st.ino, size };
   const partCount = partCountOf(size, framesPerPart * job.session.frameLength);
-  const workers = Math.min(count, partCount);
+  // Never more workers than requests the transfer may have in flight (a bulk run's budget).
+  const workers = Math.min(count, partCount, s.concurrency);
   const slots = Math.max(1, Math.ceil(s.concurrency / workers));
   const put = await multipartUpload(job, async (uploadId) => {
     const results: PartResult[] = [];
