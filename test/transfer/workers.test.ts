@@ -147,6 +147,32 @@ describe('put and getToFile on worker threads', () => {
     expect(r.workers).toBe(2);
     expect(readFileSync(part).equals(plain.subarray(range.start, range.end))).toBe(true);
   });
+  it('SSE-C as a second layer: the workers send the key headers on every part and range', async () => {
+    const key = Buffer.alloc(32, 0x42);
+    const plain = data(3 * partPlain + 3);
+    const put = await client.put(
+      bucket.name,
+      'w/ssec',
+      { path: fileOf('ssec', plain) },
+      { workers: 2, sse: { type: 'SSE-C', key } },
+    );
+    expect(put.workers).toBe(2);
+    expect(put.sse).toMatchObject({ type: 'SSE-C' });
+    const out = join(dir, 'ssec-out');
+    const got = await client.getToFile(bucket.name, 'w/ssec', out, {
+      workers: 2,
+      chunkSize: 1 * MiB,
+      sseCustomerKey: key,
+    });
+    expect(got.workers).toBe(2);
+    expect(readFileSync(out).equals(plain)).toBe(true);
+    // Without the key the server refuses every range: a typed error, no file.
+    const err = await client
+      .getToFile(bucket.name, 'w/ssec', join(dir, 'ssec-nokey'), { workers: 2 })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'S3RequestError' });
+    expect(tempFilesOf('ssec-nokey')).toEqual([]);
+  });
 });
 
 describe('failures on worker threads', () => {
