@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsdown';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The worker thread's entry is its own file beside the bundle (transfer/workers/worker-url.ts).
+  entry: { index: 'src/index.ts', 'transfer-worker': 'src/transfer/workers/worker-main.ts' },
   format: 'esm',
   fixedExtension: false,
   dts: true,

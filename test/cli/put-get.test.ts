@@ -91,6 +91,41 @@ describe('put and get round trips', () => {
     expect(get.stderr).not.toMatch(/\r/); // no progress bar when stderr is not a TTY
   });
 
+  it('--workers 2: put and get of a file on worker threads, --json says so; --workers 0 stays on one thread', async () => {
+    const data = randomBytes(13 * 1024 * 1024 + 7);
+    const src = file('workers.bin', data);
+    const put = await runCli(
+      ['put', src, url('workers.bin'), '--part-size', '5MiB', '--workers', '2', '--json'],
+      { env: cli },
+    );
+    expect(put.code, put.stderr).toBe(0);
+    expect(JSON.parse(put.out)).toMatchObject({ ok: true, multipart: true, parts: 3, workers: 2 });
+    const out = join(dir, 'workers.out');
+    const get = await runCli(
+      ['get', url('workers.bin'), out, '--part-size', '2MiB', '--workers', '2', '--json'],
+      { env: cli },
+    );
+    expect(get.code, get.stderr).toBe(0);
+    expect(JSON.parse(get.out)).toMatchObject({ ok: true, bytesWritten: data.length, workers: 2 });
+    expect(readFileSync(out).equals(data)).toBe(true);
+    const one = await runCli(
+      ['get', url('workers.bin'), join(dir, 'one.out'), '--workers', '0', '--json'],
+      {
+        env: cli,
+      },
+    );
+    expect(one.code, one.stderr).toBe(0);
+    expect(JSON.parse(one.out)).toMatchObject({ workers: 0 });
+    expect(readFileSync(join(dir, 'one.out')).equals(data)).toBe(true);
+    const bad = await runCli(
+      ['get', url('workers.bin'), join(dir, 'bad.out'), '--workers', 'many'],
+      {
+        env: cli,
+      },
+    );
+    expect(bad.code).toBe(2);
+  });
+
   it('--debug prints the transfer events (docs/observability.md), without the context value', async () => {
     const src = file('debug.bin', randomBytes(70_000));
     const put = await runCli(

@@ -251,3 +251,10 @@ export function parseContext(pairs: string[]): Record<string, string> | undefine
   }
   return out;
 }
+
+/** Parses `--workers`: `auto` or a worker count (0: the calling thread only). */
+export function parseWorkers(text: string | undefined): 'auto' | number | undefined {
+  if (text === undefined || text === 'auto') return text;
+  if (text === '0') return 0;
+  return parsePositiveInt('workers', text);
+}

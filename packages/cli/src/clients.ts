@@ -18,6 +18,7 @@ import {
   buildKmsClientConfig,
   buildS3ClientConfig,
   type S3ecOptions,
+  type WorkersOption,
 } from '@s3enc/node';
 import { ServiceCallError } from './cause/service-call.js';
 import { UsageError } from './cli-errors.js';
@@ -230,6 +231,8 @@ export interface OpenClientOptions {
   /** The keys to use. */
   keys: KeySelection;
   concurrency?: number | undefined;
+  /** Worker threads for file transfers (`--workers`). */
+  workers?: WorkersOption | undefined;
   partSize?: number | undefined;
   frameLength?: number | undefined;
   checksumAlgorithm?: ChecksumAlgorithm | undefined;
@@ -258,9 +261,19 @@ export async function openClient(
     try {
       client = new EncryptedS3Client({
         s3,
+        // Worker threads (large files, 'auto') build their own S3 clients from these settings;
+        // credentials come from this client's provider (the profile chain) through the main thread.
+        workerS3: {
+          endpoint: s.s3Endpoint,
+          region: s.region,
+          forcePathStyle: s.forcePathStyle,
+          ca: s.caBundle,
+          requestTimeout: s.requestTimeoutMs,
+        },
         keyring,
         s3ec: { ...o.s3ec, ...(aesKey !== undefined ? { aesKey } : {}) },
         ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
+        ...(o.workers !== undefined ? { workers: o.workers } : {}),
         ...(o.partSize !== undefined ? { partSize: o.partSize } : {}),
         ...(o.frameLength !== undefined ? { frameLength: o.frameLength } : {}),
         ...(o.checksumAlgorithm !== undefined ? { checksumAlgorithm: o.checksumAlgorithm } : {}),

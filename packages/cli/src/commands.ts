@@ -73,6 +73,15 @@ const VERSION_ID = {
   'version-id': { type: 'string', valueName: 'ID', description: 'a specific object version' },
 } as const satisfies OptionSpecs;
 
+/** Worker threads for a file's transfer (docs/transfer.md, "Worker threads"). */
+const WORKERS = {
+  workers: {
+    type: 'string',
+    valueName: 'auto|N',
+    description: 'worker threads for a file (default auto: large files on 2+ cores; 0 never)',
+  },
+} as const satisfies OptionSpecs;
+
 const DOWNLOAD_TRANSFER = {
   'part-size': {
     type: 'string',
@@ -80,6 +89,7 @@ const DOWNLOAD_TRANSFER = {
     description: 'bytes per ranged GET, e.g. 8MiB (rounded to whole frames)',
   },
   concurrency: { type: 'string', valueName: 'N', description: 'parallel ranged GETs' },
+  ...WORKERS,
 } as const satisfies OptionSpecs;
 
 const TRANSFER = {
@@ -89,6 +99,7 @@ const TRANSFER = {
     description: 'multipart part size, e.g. 16MiB (rounded to whole frames)',
   },
   concurrency: { type: 'string', valueName: 'N', description: 'parallel part transfers' },
+  ...WORKERS,
 } as const satisfies OptionSpecs;
 
 /** Reading Amazon S3 Encryption Client objects (docs/s3ec.md). */

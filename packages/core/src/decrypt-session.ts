@@ -16,6 +16,7 @@ import { DEFAULT_MAX_ENCRYPTED_DATA_KEYS } from './limits.js';
 import { FormatError, IntegrityError, InvalidArgumentError, KeyUnwrapError } from './errors.js';
 import { FrameOpener, asBuffer, type DecipherFactory, type OpenResult } from './frame-codec.js';
 import { deriveFrameKey, derivesOwnKey, type FrameKey } from './frame-key.js';
+import { registerFrameKey } from './frame-key-handoff.js';
 import { parseHeaderFull, suiteOf } from './header.js';
 import { MAX_FRAME_LENGTH } from './limits.js';
 import type {
@@ -298,7 +299,7 @@ export async function beginDecryption(o: BeginDecryptionOptions): Promise<Decryp
       v.update(headerBytes);
       verifier = { update: (b) => v.update(b), verify: (s) => v.awsCryptoVerify(s) };
     }
-    return new Session({
+    const session = new Session({
       headerLength,
       info,
       opener: new FrameOpener(getDecipher, messageHeader.messageId, info.frameLength),
@@ -309,6 +310,12 @@ export async function beginDecryption(o: BeginDecryptionOptions): Promise<Decryp
       verifier,
       allowUnverified: o.releaseUnverifiedPlaintext === true,
     });
+    // Only K we derived ourselves, and only for unsigned messages (a signature needs the whole
+    // message in one place), can be handed to a worker thread.
+    if (frameKey !== undefined && verifier === undefined) {
+      registerFrameKey(session, frameKey.keyObject);
+    }
+    return session;
   } catch (e) {
     frameKey?.destroy();
     helper.dispose();

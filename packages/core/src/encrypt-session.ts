@@ -24,6 +24,7 @@ import { InvalidArgumentError, KeyUnwrapError } from './errors.js';
 import { deriveFrameKey, type FrameKey } from './frame-key.js';
 import { keyIdOf } from './header.js';
 import { FrameSealer, asBuffer, type CipherFactory } from './frame-codec.js';
+import { registerFrameKey } from './frame-key-handoff.js';
 import { DEFAULT_MAX_ENCRYPTED_DATA_KEYS } from './limits.js';
 import { DEFAULT_FRAME_LENGTH, checkFrameLength, checkWholeFrames } from './sizes.js';
 import type { EncryptionContext, EncryptionSession, Keyring } from './types.js';
@@ -253,7 +254,7 @@ export async function beginEncryptionWith(
     });
     const header = Buffer.concat([body, tail]);
     const cipherFor: CipherFactory = getCipher;
-    return new Session({
+    const session = new Session({
       header,
       frameLength,
       messageId,
@@ -265,6 +266,8 @@ export async function beginEncryptionWith(
         helper.dispose();
       },
     });
+    registerFrameKey(session, frameKey.keyObject);
+    return session;
   } catch (e) {
     frameKey?.destroy();
     helper.dispose();

@@ -33,6 +33,8 @@ export interface FrameKey {
   readonly commitment: Buffer;
   readonly cipherFor: CipherFactory;
   readonly decipherFor: DecipherFactory;
+  /** K itself, for a worker-thread handoff (frame-key-handoff.ts); throws once destroyed. */
+  readonly keyObject: () => KeyObject;
   destroy(): void;
 }
 
@@ -93,6 +95,15 @@ export function deriveFrameKey(
   } finally {
     wipe(prk);
   }
+  return frameKeyOf(key, commitment);
+}
+
+/**
+ * A frame key over an existing K (a `KeyObject`): the ciphers, and `keyObject()` for handing
+ * K to a worker thread (KeyObjects are cloned by postMessage without K entering a JS buffer).
+ * `destroy()` drops this holder's reference.
+ */
+export function frameKeyOf(key: KeyObject, commitment: Buffer): FrameKey {
   let live: KeyObject | undefined = key;
   const check = (): KeyObject => {
     if (live === undefined)
@@ -104,6 +115,7 @@ export function deriveFrameKey(
     cipherFor: (iv) => createCipheriv('aes-256-gcm', check(), iv, { authTagLength: TAG_LENGTH }),
     decipherFor: (iv) =>
       createDecipheriv('aes-256-gcm', check(), iv, { authTagLength: TAG_LENGTH }),
+    keyObject: check,
     destroy: () => {
       live = undefined;
     },

@@ -102,6 +102,12 @@ export {
   type RewrappedHeader,
 } from './rewrap/header-rebuild.js';
 export { beginDecryption, type BeginDecryptionOptions } from './decrypt-session.js';
+export {
+  handOffFrameKey,
+  frameSessionFromHandoff,
+  type FrameKeyHandoff,
+  type FrameKeySession,
+} from './frame-key-handoff.js';
 export { decryptRange } from './decrypt-range.js';
 export { encryptStream, type EncryptStreamOptions } from './encrypt-stream.js';
 export { decryptStream, type DecryptStreamOptions } from './decrypt-stream.js';

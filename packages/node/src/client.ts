@@ -43,6 +43,9 @@ import { rewrapWith } from './rewrap/rewrap-object.js';
 import type { RewrapOptions, RewrapResult } from './rewrap/rewrap-options.js';
 import { buildS3ClientConfig, type TransportOptions } from './transport/client-config.js';
 import { enforceHttpsOnly } from './transport/https-only.js';
+import { checkWorkersOption, type WorkersOption } from './transfer/workers/choose.js';
+import { workerTransportOf, type WorkerTransport } from './transfer/workers/messages.js';
+import { TransferWorkerPool } from './transfer/workers/pool.js';
 import {
   s3ecSettings,
   wipeS3ecSettings,
@@ -87,6 +90,20 @@ export interface EncryptedS3ClientOptions {
   frameLength?: number | undefined;
   /** Checksum for uploads. Default CRC32C. */
   checksumAlgorithm?: ChecksumAlgorithm | undefined;
+  /**
+   * Worker threads for file transfers (`put` of `{ path }`, `getToFile`): each owns its
+   * connections, file handle and frames; the calling thread only coordinates. `'auto'`
+   * (default) uses them where measured faster (large files, 2+ cores); a number forces that
+   * many; 0 never. Needs `s3` as settings (not an S3Client). docs/transfer.md, "Worker threads".
+   */
+  workers?: WorkersOption | undefined;
+  /**
+   * When `s3` is an S3Client you built: the S3 settings (endpoint, region, CA, …, no
+   * credentials) worker threads build their own clients from, since a client cannot cross
+   * threads. Credentials still come from your client's provider, asked by the workers through
+   * the calling thread. Without it, such a client's transfers stay on the calling thread.
+   */
+  workerS3?: Omit<TransportOptions, 'concurrency' | 'credentials'> | undefined;
   commitmentPolicy?: CommitmentPolicy | undefined;
   maxEncryptedDataKeys?: number | undefined;
 }
@@ -106,6 +123,7 @@ export class EncryptedS3Client {
   readonly #ctx: ClientContext;
   readonly #ownsS3: boolean;
   #kms: KmsClientPool | undefined;
+  #workerPool: TransferWorkerPool | undefined;
 
   /**
    * @throws InsecureTransportError for an `http://` S3 or KMS endpoint or weakened TLS options;
@@ -123,17 +141,34 @@ export class EncryptedS3Client {
       checkInt('downloadChunkSize', options.downloadChunkSize, 1, 1024 ** 3) ??
       DEFAULT_DOWNLOAD_CHUNK_SIZE;
     const checksumAlgorithm = options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM;
+    const workers = checkWorkersOption(options.workers) ?? 'auto';
+    let workerTransport: WorkerTransport | undefined;
+    let workerPool: TransferWorkerPool | undefined;
     assertChecksumAlgorithm(checksumAlgorithm);
 
     if (options.s3 instanceof S3Client) {
       this.s3 = options.s3;
       this.#ownsS3 = false;
       enforceHttpsOnly(this.s3);
+      if (options.workerS3 !== undefined) {
+        // Checked now, as settings given for `s3` would be: refused here, not in a worker.
+        buildS3ClientConfig({ ...options.workerS3 });
+        workerTransport = workerTransportOf(options.workerS3);
+      }
     } else if (options.s3 !== null && typeof options.s3 === 'object') {
       this.s3 = new S3Client(buildS3ClientConfig({ ...options.s3, concurrency }));
       this.#ownsS3 = true;
+      workerTransport = workerTransportOf(options.s3);
     } else {
       throw new InvalidArgumentError('s3 must be connection settings or an S3Client');
+    }
+
+    if (workerTransport !== undefined) {
+      const s3 = this.s3;
+      workerPool = new TransferWorkerPool(workerTransport, {
+        credentials: () => s3.config.credentials(),
+        region: () => s3.config.region(),
+      });
     }
 
     let keyring = options.keyring;
@@ -178,8 +213,11 @@ export class EncryptedS3Client {
         checksumAlgorithm,
         commitmentPolicy: options.commitmentPolicy,
         maxEncryptedDataKeys: options.maxEncryptedDataKeys,
+        workers,
       },
+      workerPool,
     };
+    this.#workerPool = workerPool;
   }
 
   /**
@@ -286,5 +324,8 @@ export class EncryptedS3Client {
     if (this.#ctx.formatSettings !== undefined) wipeS3ecSettings(this.#ctx.formatSettings.s3ec);
     if (this.#ownsS3) this.s3.destroy();
     this.#kms?.destroy();
+    // Worker threads end their jobs and connections, then exit; idle ones never held the
+    // process open.
+    void this.#workerPool?.destroy();
   }
 }

@@ -6,6 +6,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { ChecksumAlgorithm, CommitmentPolicy, Keyring } from '@s3enc/core';
 import { InvalidArgumentError, S3_MAX_PARTS, S3_MIN_PART_SIZE } from '@s3enc/core';
 import type { FormatSettings } from './transfer/formats/object-format.js';
+import type { WorkersOption } from './transfer/workers/choose.js';
+import type { TransferWorkerPool } from './transfer/workers/pool.js';
 
 /** Defaults every transfer starts from. */
 export interface TransferDefaults {
@@ -19,6 +21,8 @@ export interface TransferDefaults {
   readonly checksumAlgorithm: ChecksumAlgorithm;
   readonly commitmentPolicy: CommitmentPolicy | undefined;
   readonly maxEncryptedDataKeys: number | undefined;
+  /** Worker threads for file transfers (transfer/workers/); undefined means 'auto'. */
+  readonly workers?: WorkersOption | undefined;
 }
 
 /** @internal */
@@ -28,6 +32,11 @@ export interface ClientContext {
   /** Settings of the formats other than s3enc's own (S3 Encryption Client keys and options). */
   readonly formatSettings?: FormatSettings | undefined;
   readonly defaults: TransferDefaults;
+  /**
+   * The client's transfer worker threads (started on first use); undefined when the caller
+   * passed an S3Client (its transport cannot be rebuilt in another thread).
+   */
+  readonly workerPool?: TransferWorkerPool | undefined;
 }
 
 /** 5 MiB: S3's minimum size of every part but the last. */

@@ -10,6 +10,7 @@ export {
 } from './client.js';
 export type { PutSource, FileSource } from './transfer/upload/sources.js';
 export type { MultipartUploadRef, PutOptions, PutResult } from './transfer/upload/put-options.js';
+export type { WorkersOption } from './transfer/workers/choose.js';
 export {
   abortIncompleteUploads,
   listIncompleteUploads,

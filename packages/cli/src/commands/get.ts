@@ -12,6 +12,7 @@ import {
   boolOpt,
   parseContext,
   parsePositiveInt,
+  parseWorkers,
   parseSize,
   stringOpt,
   stringsOpt,
@@ -94,6 +95,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     s3ec,
     concurrency:
       concurrency === undefined ? undefined : parsePositiveInt('concurrency', concurrency),
+    workers: parseWorkers(stringOpt(v, 'workers')),
   });
   try {
     // A range needs the plaintext size (HTTP clamps `bytes=a-b` to the object; `bytes=-n` is
@@ -147,6 +149,8 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       path: string | null;
       /** Read by a whole-body format (S3 Encryption Client): authenticated as a whole. */
       whole: boolean;
+      /** Worker threads that read the ranges (0: this thread). */
+      workers: number;
     };
     try {
       if (target === '-') {
@@ -159,6 +163,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
           bytes: done,
           path: null,
           whole: r.format?.startsWith('s3ec') === true,
+          workers: 0,
         };
       } else {
         const r = noOverwrite
@@ -172,6 +177,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
           bytes: r.bytesWritten,
           path: target,
           whole: r.format?.startsWith('s3ec') === true,
+          workers: r.workers ?? 0,
         };
       }
     } finally {
@@ -187,6 +193,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
         plaintextSize: summary.plaintextSize,
         range: summary.range,
         bytesWritten: summary.bytes,
+        workers: summary.workers,
       },
       () =>
         summary.path === null

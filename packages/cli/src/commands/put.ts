@@ -8,6 +8,7 @@ import {
   boolOpt,
   parseContext,
   parsePositiveInt,
+  parseWorkers,
   parseSize,
   stringOpt,
   stringsOpt,
@@ -146,6 +147,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     keys,
     concurrency:
       concurrency === undefined ? undefined : parsePositiveInt('concurrency', concurrency),
+    workers: parseWorkers(stringOpt(v, 'workers')),
     partSize: partSize === undefined ? undefined : parseSize('part-size', partSize),
     frameLength: frameSize === undefined ? undefined : parseSize('frame-size', frameSize),
     checksumAlgorithm,
@@ -205,6 +207,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
         frameLength: r.frameLength,
         encryptionContext: encryptionContext ?? {},
         sse: r.sse ?? null,
+        workers: r.workers ?? 0,
       },
       () =>
         // The version id and key ids come from the server and the keyring: escaped per line.

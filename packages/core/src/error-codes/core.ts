@@ -65,6 +65,11 @@ export const CORE_ERROR_CODES = {
     exit: 'usage',
     meaning: 'a session used after destroy()',
   },
+  ERR_S3ENC_HANDOFF_UNSUPPORTED: {
+    family: 'invalid-argument',
+    exit: 'usage',
+    meaning: 'handOffFrameKey on a session whose suite cannot hand its frame key to a worker',
+  },
   ERR_S3ENC_INVALID_CONTEXT: {
     family: 'invalid-argument',
     exit: 'usage',

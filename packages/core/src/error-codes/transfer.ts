@@ -25,6 +25,16 @@ export const TRANSFER_ERROR_CODES = {
     exit: 'failure',
     meaning: 'the upload source failed while being read (a stream error, an unreadable file)',
   },
+  ERR_S3ENC_WORKERS_UNSUPPORTED: {
+    family: 'invalid-argument',
+    exit: 'usage',
+    meaning: 'workers forced for a transfer they cannot serve',
+  },
+  ERR_S3ENC_WORKER_FAILED: {
+    family: 'other',
+    exit: 'failure',
+    meaning: 'a transfer worker thread failed to start or exited mid-transfer',
+  },
   ERR_S3ENC_WRITE_FAILED: {
     family: 'other',
     exit: 'failure',

@@ -109,6 +109,17 @@ export async function prepareRead(
     close: () => {
       read.close();
     },
+    workerPlan:
+      read.kind === 'ranged' && read.frames !== undefined
+        ? {
+            layout: read.frames.layout,
+            range: read.range,
+            chunkSize,
+            pin: opened.target.pin,
+            ssec: opened.target.ssec,
+            handoff: read.frames.handoff,
+          }
+        : undefined,
   };
 }
 

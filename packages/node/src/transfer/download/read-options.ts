@@ -3,6 +3,8 @@ import type { ByteRange, CommitmentPolicy, EncryptionContext, HeaderInfo } from 
 import type { ProgressListener } from '../../context.js';
 import type { SseCustomerKeyInput } from '../../sse.js';
 import type { Piece } from '../formats/object-format.js';
+import type { WorkersOption } from '../workers/choose.js';
+import type { WorkerReadPlan } from '../workers/messages.js';
 
 /** Options shared by `get`, `getToFile` and `head`. */
 export interface ReadOptions {
@@ -42,6 +44,12 @@ export interface GetOptions extends ReadOptions {
    * written (`getToFile`). `total` is the length of the range read.
    */
   onProgress?: ProgressListener | undefined;
+  /**
+   * getToFile only: worker threads that each fetch, authenticate and write their own ranges
+   * (docs/transfer.md, "Worker threads"). `'auto'` (the client's default) uses them for large
+   * reads on machines with cores to spare; a number forces that many; 0 never.
+   */
+  workers?: WorkersOption | undefined;
 }
 
 /** S3-side facts about the object read. */
@@ -89,4 +97,6 @@ export interface PreparedRead {
   chunks(): AsyncGenerator<Piece, void, undefined>;
   /** Releases the data key (also done when `chunks()` finishes or fails). */
   close(): void;
+  /** A ranged read's plan for worker threads (absent for whole-body formats and plaintext). */
+  readonly workerPlan?: WorkerReadPlan | undefined;
 }

@@ -10,6 +10,7 @@ import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InvalidArgumentError } from '@s3enc/core';
 import { checkProgressListener, type ClientContext, type TransferProgress } from '../../context.js';
+import { getRangesOnWorkers, workersForRead } from '../workers/get-file.js';
 import type { Piece } from '../formats/object-format.js';
 import { writeAllAt } from './file-write.js';
 import { prepareRead } from './prepare-read.js';
@@ -29,6 +30,8 @@ export interface GetToFileResult extends ObjectFacts {
   readonly plaintextSize: number;
   readonly range: ByteRange;
   readonly bytesWritten: number;
+  /** Worker threads that fetched, verified and wrote the ranges (absent: the calling thread did). */
+  readonly workers?: number | undefined;
 }
 
 /** @throws as `get`, plus file-system errors. */
@@ -54,14 +57,32 @@ export async function getObjectToFile(
   const tmp = join(dirname(path), `.${basename(path)}.s3enc-${randomBytes(6).toString('hex')}.tmp`);
   let written: number;
   let delivered = 0;
+  const progress = (p: TransferProgress) => {
+    ev.delivered(p.bytes - delivered);
+    delivered = p.bytes;
+    onProgress?.(p);
+  };
+  let ranOn: number | undefined;
   try {
+    const onWorkers = workersForRead(ctx, read, options);
     const fh = await open(tmp, 'wx', 0o600);
     try {
-      written = await writePieces(fh, read.chunks(), read.range, (p) => {
-        ev.delivered(p.bytes - delivered);
-        delivered = p.bytes;
-        onProgress?.(p);
-      });
+      if (onWorkers === undefined) {
+        written = await writePieces(fh, read.chunks(), read.range, progress);
+      } else {
+        const r = await getRangesOnWorkers({
+          ...onWorkers,
+          bucket,
+          key,
+          tmpPath: tmp,
+          concurrency: options.concurrency ?? ctx.defaults.concurrency,
+          signal: options.signal,
+          onProgress: progress,
+        });
+        written = r.bytes;
+        ranOn = r.workers;
+        read.close(); // the chunks() path closes it itself
+      }
       await fh.sync();
     } finally {
       await fh.close();
@@ -82,6 +103,7 @@ export async function getObjectToFile(
     plaintextSize: read.plaintextSize,
     range: read.range,
     bytesWritten: written,
+    ...(ranOn !== undefined ? { workers: ranOn } : {}),
   };
 }
 

@@ -20,6 +20,7 @@ import type {
   HeaderInfo,
   Keyring,
 } from '@s3enc/core';
+import type { FrameKeyHandoff } from '@s3enc/core';
 import type { EnvelopeDescription } from './envelope.js';
 import type { S3ecSettings } from './s3ec/settings.js';
 
@@ -162,6 +163,30 @@ export interface RangedRead extends FormatReadBase {
    * wiped, when any byte fails (including the format's end-of-object rules).
    */
   open(i: number, bytes: readonly Buffer[]): Piece[];
+  /**
+   * What worker threads need to read the ranges themselves (workers/get-file.ts): the layout
+   * and the frame key handoff. Absent for formats and suites whose frames workers cannot open.
+   */
+  readonly frames?: RangedFrames | undefined;
+}
+
+/** A framed message's layout, checked against its stored size (aws-encryption-sdk/layout.ts). */
+export interface FrameLayout {
+  readonly frameLength: number;
+  readonly headerLength: number;
+  /** Bytes of header and frames (for a signed message, without the footer). */
+  readonly bodySize: number;
+  readonly plaintextSize: number;
+  readonly regularFrames: number;
+  /** Sequence number of the final frame. */
+  readonly finalSeq: number;
+}
+
+/** The frame layout of a ranged read and its key handoff, for worker threads. */
+export interface RangedFrames {
+  readonly layout: FrameLayout;
+  /** The frame key handoff, or undefined when the session's suite cannot hand off. */
+  readonly handoff: () => FrameKeyHandoff | undefined;
 }
 
 /**

@@ -20,6 +20,15 @@ import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
 import type { SourcePiece } from './sources.js';
 import type { UploadJob, UploadRequests } from './upload-job.js';
 
+/** What one UploadPart needs (a worker thread builds it from plain settings). */
+export interface UploadPartTarget {
+  readonly ctx: Pick<UploadRequests['ctx'], 's3'>;
+  readonly settings: Pick<UploadRequests['settings'], 'bucket' | 'key' | 'algorithm'> & {
+    readonly sse: Pick<UploadRequests['settings']['sse'], 'perRequest'>;
+  };
+  readonly signal: AbortSignal;
+}
+
 /** One uploaded part. */
 export interface PartResult {
   readonly part: CompletedPart;
@@ -129,7 +138,7 @@ export function partNumberOf(piece: SourcePiece): number {
  * @throws S3RequestError; IntegrityError (checksum echo).
  */
 export async function uploadPart(
-  job: UploadRequests,
+  job: UploadPartTarget,
   uploadId: string,
   partNumber: number,
   body: Buffer,

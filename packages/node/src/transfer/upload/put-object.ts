@@ -24,6 +24,8 @@ import { putS3ecV3 } from './s3ec-v3-put.js';
 import { putSingle } from './single-put.js';
 import { discardSource, resolveSource, type PutSource, type ResolvedSource } from './sources.js';
 import { uploadJob } from './upload-job.js';
+import { workerCountFor, workersUnsupported } from '../workers/choose.js';
+import { putFileOnWorkers } from '../workers/put-file.js';
 
 /**
  * Encrypts `source` and stores it at bucket/key.
@@ -157,6 +159,11 @@ export async function store(
     headerLength: session.headerLength,
     partSize: s.partSize,
   });
+  const onWorkers = workersForFile(ctx, s, src, framesPerPart * session.frameLength);
+  if (onWorkers > 0) {
+    const job = uploadJob(ctx, s, session, ac.signal, callerSignal, src.size);
+    return putFileOnWorkers(job, ctx.workerPool!, src.path!, src.size!, framesPerPart, onWorkers);
+  }
   const pieces = src.pieces(framesPerPart * session.frameLength, ac.signal);
   try {
     const first = await pieces.next().catch(sourceFailed);
@@ -178,4 +185,26 @@ export async function store(
     // of a stream source that was not read to its end.
     await pieces.return(undefined).catch(() => undefined);
   }
+}
+
+/**
+ * Workers for this put: a file of more than one part, with `workers` not 0, and S3 settings
+ * the workers can rebuild their clients from. 0: the single-thread path.
+ * @throws InvalidArgumentError ERR_S3ENC_WORKERS_UNSUPPORTED when workers are forced on a
+ *   client built around an S3Client.
+ */
+function workersForFile(
+  ctx: ClientContext,
+  s: PutSettings,
+  src: ResolvedSource,
+  piecePlain: number,
+): number {
+  if (src.path === undefined || src.size === undefined || src.size < piecePlain) return 0;
+  const n = workerCountFor(s.workers, src.size);
+  if (n > 0 && ctx.workerPool === undefined) {
+    if (s.workers !== 'auto')
+      throw workersUnsupported('the client was given an S3Client, not S3 settings');
+    return 0;
+  }
+  return n;
 }

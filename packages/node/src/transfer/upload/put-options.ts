@@ -29,6 +29,7 @@ import {
 } from '../../object-lock/lock-params.js';
 import { resolveSse, type ServerSideEncryption, type SseParams } from '../../sse.js';
 import { resolveObjectFields, type ObjectFieldOptions } from './object-fields.js';
+import { checkWorkersOption, type WorkersOption } from '../workers/choose.js';
 
 /** Options of `EncryptedS3Client.put`. */
 export interface PutOptions extends ObjectFieldOptions {
@@ -55,6 +56,12 @@ export interface PutOptions extends ObjectFieldOptions {
   partSize?: number | undefined;
   /** Parallel part uploads. Default: the client's (4). Memory ≈ concurrency × 2 × partSize. */
   concurrency?: number | undefined;
+  /**
+   * `{ path }` sources only: worker threads that each read, seal and upload their own parts
+   * (docs/transfer.md, "Worker threads"). `'auto'` (the client's default) uses them for large
+   * files on machines with cores to spare; a number forces that many; 0 never.
+   */
+  workers?: WorkersOption | undefined;
   /** Plaintext size of a stream source when the caller knows it (checked). */
   size?: number | undefined;
   /** Fail with ERR_S3ENC_OBJECT_EXISTS instead of overwriting (`If-None-Match: *`). */
@@ -140,6 +147,8 @@ export interface PutResult {
   readonly headerLength: number;
   readonly sse:
     { type: 'SSE-KMS' | 'SSE-S3' | 'SSE-C'; kmsKeyId?: string; bucketKey?: boolean } | undefined;
+  /** Worker threads that sealed and uploaded the parts (absent: the calling thread did). */
+  readonly workers?: number | undefined;
 }
 
 /** A put's options, checked and resolved against the client's defaults. */
@@ -147,6 +156,7 @@ export interface PutSettings {
   readonly bucket: string;
   readonly key: string;
   readonly concurrency: number;
+  readonly workers: WorkersOption;
   readonly partSize: number;
   readonly frameLength: number | undefined;
   readonly algorithm: ChecksumAlgorithm;
@@ -221,6 +231,7 @@ export function resolvePutSettings(
     bucket,
     key,
     concurrency,
+    workers: checkWorkersOption(o.workers) ?? d.workers ?? 'auto',
     partSize,
     frameLength: o.frameLength ?? d.frameLength,
     algorithm,

@@ -33,6 +33,8 @@ export type PutSource =
 export interface ResolvedSource {
   /** Plaintext size in bytes, or undefined for a stream of unknown length. */
   readonly size: number | undefined;
+  /** The file's path, for a `{ path }` source (worker threads read it themselves). */
+  readonly path?: string | undefined;
   /**
    * Yields pieces of exactly `pieceSize` bytes, then one last piece of 0..pieceSize−1 bytes
    * (flagged `last`). A piece's `data` stays valid until the generator is resumed twice more
@@ -169,6 +171,7 @@ function bufferSource(buf: Buffer, size: number | undefined, owned: boolean): Re
 function fileSource(path: string, size: number): ResolvedSource {
   return {
     size,
+    path,
     release: () => undefined,
     async *pieces(pieceSize, signal) {
       const fh = await open(path, 'r');

@@ -10,19 +10,10 @@ import {
   frameCounts,
   plaintextSize as plaintextSizeOf,
 } from '@s3enc/core';
-import type { CiphertextReader } from '../object-format.js';
+import type { CiphertextReader, FrameLayout } from '../object-format.js';
 
 /** A stored message's layout, checked. */
-export interface StoredLayout {
-  readonly frameLength: number;
-  readonly headerLength: number;
-  /** Bytes of header and frames (for a signed message, without the footer). */
-  readonly bodySize: number;
-  readonly plaintextSize: number;
-  readonly regularFrames: number;
-  /** Sequence number of the final frame. */
-  readonly finalSeq: number;
-}
+export type StoredLayout = FrameLayout;
 
 /**
  * @throws FormatError ERR_S3ENC_BAD_MESSAGE_SIZE when no framed message has this size;

@@ -11,7 +11,9 @@ import {
   beginDecryption,
   frameRangeFor,
   FRAME_OVERHEAD,
+  handOffFrameKey,
   type ByteRange,
+  type FrameKeyHandoff,
   type ErrorCode,
   type DecryptionSession,
 } from '@s3enc/core';
@@ -62,6 +64,7 @@ export async function prepareRangedRead(
       rangeCount: plan.count,
       rangeAt: (i) => plan.rangeAt(i),
       open: (i, bytes) => openRange(session, layout, range, plan.framesAt(i), bytes),
+      frames: { layout, handoff: () => handOffOrUndefined(session) },
       close,
     };
   } catch (err) {
@@ -70,8 +73,19 @@ export async function prepareRangedRead(
   }
 }
 
+/** The session's frame key handoff, or undefined for a suite that cannot hand off. */
+function handOffOrUndefined(session: DecryptionSession): FrameKeyHandoff | undefined {
+  try {
+    return handOffFrameKey(session);
+  } catch (err) {
+    if (err instanceof InvalidArgumentError && err.code === 'ERR_S3ENC_HANDOFF_UNSUPPORTED')
+      return undefined;
+    throw err;
+  }
+}
+
 /** Frames [first, last] of one ranged GET. */
-interface FrameSpan {
+export interface FrameSpan {
   readonly first: number;
   readonly last: number;
 }
@@ -126,9 +140,12 @@ export function framePlan(
   };
 }
 
-/** Opens one range's frames and trims them to `range`; wipes what it does not return. */
-function openRange(
-  session: DecryptionSession,
+/**
+ * Opens one range's frames and trims them to `range`; wipes what it does not return. Also
+ * run by transfer workers, with the session rebuilt from a frame key handoff.
+ */
+export function openRange(
+  session: Pick<DecryptionSession, 'openFrameChunks'>,
   layout: StoredLayout,
   range: ByteRange,
   span: FrameSpan,
