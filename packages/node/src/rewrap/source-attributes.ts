@@ -84,7 +84,7 @@ const CONTENT_FIELDS = [
 ] as const;
 
 /**
- * The create fields of the new version.
+ * The create fields of the new version (`lock`: the source's lock state, when already read).
  * @throws S3RequestError ERR_S3ENC_REWRAP_ATTRIBUTES_UNREADABLE (tags) or
  *   ERR_S3ENC_REWRAP_OBJECT_LOCK (retention, legal hold) when S3 refuses to say.
  */
@@ -93,6 +93,7 @@ export async function inheritedFields(
   v: SourceVersion,
   h: HeadObjectCommandOutput,
   signal: AbortSignal | undefined,
+  lock?: SourceLock,
 ): Promise<CreateFields> {
   const fields: CreateFields = { Bucket: v.bucket, Key: v.key };
   for (const f of CONTENT_FIELDS) if (h[f] !== undefined) fields[f] = h[f];
@@ -101,7 +102,7 @@ export async function inheritedFields(
     fields.StorageClass = h.StorageClass;
   Object.assign(fields, sseOf(h), v.ssec);
   if ((h.TagCount ?? 0) > 0) fields.Tagging = await tagsOf(s3, v, signal);
-  Object.assign(fields, await lockOf(s3, v, signal));
+  Object.assign(fields, lockFieldsOf(lock ?? (await readSourceLock(s3, v, signal))));
   return fields;
 }
 
@@ -140,11 +141,28 @@ function noLockSetting(err: unknown): boolean {
   );
 }
 
-async function lockOf(
+/** The source version's Object Lock state, as S3 reports it. */
+export interface SourceLock {
+  /** Retention mode and date, when the version has a retention (possibly expired). */
+  readonly mode: string | undefined;
+  readonly retainUntil: Date | undefined;
+  readonly legalHold: boolean;
+}
+
+/** True while the version may not be deleted: a retention not yet expired, or a legal hold. */
+export function isLocked(lock: SourceLock, now = new Date()): boolean {
+  return lock.legalHold || (lock.retainUntil !== undefined && lock.retainUntil > now);
+}
+
+/**
+ * Reads the source version's retention and legal hold (none when the bucket has no Object Lock).
+ * @throws S3RequestError ERR_S3ENC_REWRAP_OBJECT_LOCK when S3 refuses to say.
+ */
+export async function readSourceLock(
   s3: S3Client,
   v: SourceVersion,
   signal: AbortSignal | undefined,
-): Promise<CreateFields> {
+): Promise<SourceLock> {
   const input = { Bucket: v.bucket, Key: v.key, ...versionOf(v) };
   const ask = async <T>(what: string, f: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -163,16 +181,25 @@ async function lockOf(
   const retention = await ask('GetObjectRetention', () =>
     s3.send(new GetObjectRetentionCommand(input), { abortSignal: signal }),
   );
-  const out: CreateFields = {};
-  const r = retention?.Retention;
-  // A retention that has run out protects nothing; a new version needs a future date.
-  if (r?.Mode !== undefined && r.RetainUntilDate !== undefined && r.RetainUntilDate > new Date()) {
-    out.ObjectLockMode = r.Mode;
-    out.ObjectLockRetainUntilDate = r.RetainUntilDate;
-  }
   const hold = await ask('GetObjectLegalHold', () =>
     s3.send(new GetObjectLegalHoldCommand(input), { abortSignal: signal }),
   );
-  if (hold?.LegalHold?.Status === 'ON') out.ObjectLockLegalHoldStatus = 'ON';
+  const r = retention?.Retention;
+  return {
+    mode: r?.Mode,
+    retainUntil: r?.Mode === undefined ? undefined : r.RetainUntilDate,
+    legalHold: hold?.LegalHold?.Status === 'ON',
+  };
+}
+
+/** The Object Lock fields the new version inherits. */
+function lockFieldsOf(lock: SourceLock): CreateFields {
+  const out: CreateFields = {};
+  // A retention that has run out protects nothing; a new version needs a future date.
+  if (lock.mode !== undefined && lock.retainUntil !== undefined && lock.retainUntil > new Date()) {
+    out.ObjectLockMode = lock.mode;
+    out.ObjectLockRetainUntilDate = lock.retainUntil;
+  }
+  if (lock.legalHold) out.ObjectLockLegalHoldStatus = 'ON';
   return out;
 }
