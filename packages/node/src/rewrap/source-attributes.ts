@@ -7,13 +7,13 @@
 import {
   GetObjectLegalHoldCommand,
   GetObjectRetentionCommand,
-  GetObjectTaggingCommand,
   HeadObjectCommand,
   type HeadObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { S3RequestError } from '@s3enc/core';
 import { s3CodeOf, statusOf, toS3Error } from '../s3-errors.js';
+import { contentFieldsOf, readTagging } from '../server-copy/copied-fields.js';
 
 /** The source version, as later requests address it. */
 export interface SourceVersion {
@@ -73,16 +73,6 @@ function sseOf(h: HeadObjectCommandOutput): CreateFields {
   return {};
 }
 
-const CONTENT_FIELDS = [
-  'ContentType',
-  'ContentEncoding',
-  'ContentDisposition',
-  'ContentLanguage',
-  'CacheControl',
-  'Expires',
-  'WebsiteRedirectLocation',
-] as const;
-
 /**
  * The create fields of the new version (`lock`: the source's lock state, when already read).
  * @throws S3RequestError ERR_S3ENC_REWRAP_ATTRIBUTES_UNREADABLE (tags) or
@@ -96,8 +86,7 @@ export async function inheritedFields(
   lock?: SourceLock,
 ): Promise<CreateFields> {
   const fields: CreateFields = { Bucket: v.bucket, Key: v.key };
-  for (const f of CONTENT_FIELDS) if (h[f] !== undefined) fields[f] = h[f];
-  if (h.Metadata !== undefined) fields.Metadata = { ...h.Metadata };
+  Object.assign(fields, contentFieldsOf(h));
   if (h.StorageClass !== undefined && h.StorageClass !== 'STANDARD')
     fields.StorageClass = h.StorageClass;
   Object.assign(fields, sseOf(h), v.ssec);
@@ -112,20 +101,13 @@ async function tagsOf(
   signal: AbortSignal | undefined,
 ): Promise<string> {
   try {
-    const out = await s3.send(
-      new GetObjectTaggingCommand({ Bucket: v.bucket, Key: v.key, ...versionOf(v) }),
-      { abortSignal: signal },
-    );
-    const pairs = new URLSearchParams();
-    for (const t of out.TagSet ?? []) pairs.append(t.Key ?? '', t.Value ?? '');
-    return pairs.toString();
+    return await readTagging(s3, v, signal);
   } catch (err) {
-    const e = toS3Error(err, 'GetObjectTagging', {}, signal);
-    if (e.code !== 'ERR_S3ENC_ACCESS_DENIED') throw e;
+    if (!(err instanceof S3RequestError) || err.code !== 'ERR_S3ENC_ACCESS_DENIED') throw err;
     throw new S3RequestError(
       'ERR_S3ENC_REWRAP_ATTRIBUTES_UNREADABLE',
       `The tags of s3://${v.bucket}/${v.key} cannot be read (s3:GetObjectVersionTagging), so the rewrap cannot carry them over; nothing was written`,
-      { cause: e, statusCode: e instanceof S3RequestError ? e.statusCode : undefined },
+      { cause: err, statusCode: err.statusCode },
     );
   }
 }
