@@ -28,6 +28,21 @@ async function stored(bucket: string, key: string): Promise<Buffer> {
 /** The multipart path on small objects: over 1 MiB, in 5 MiB parts. */
 const SMALL_MULTIPART = { multipartCopyThreshold: 1 * MiB, copyPartSize: 5 * MiB };
 
+/** Writes `body` to the source key just before the copy's first UploadPartCopy is sent. */
+function overwriteBeforeFirstPart(c: EncryptedS3Client, bucket: string, key: string, body: string) {
+  let raced = false;
+  c.s3.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'UploadPartCopyCommand' && !raced) {
+        raced = true;
+        await plain.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'race' },
+  );
+}
+
 beforeAll(async () => {
   src = await createTestBucket(env, { prefix: 'mpcopy-src' });
   srcVersioned = await createTestBucket(env, { prefix: 'mpcopy-srcv', versioning: true });
@@ -106,19 +121,7 @@ describe('cp --recursive prefix → prefix, multipart copy (threshold lowered to
   it('a source overwritten after the listing: the object fails (ERR_S3ENC_OBJECT_CHANGED), the upload is aborted, nothing is written', async () => {
     const c = makeClient(env);
     await c.put(src.name, 'race/big.bin', randomBytes(11 * MiB));
-    let raced = false;
-    c.s3.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'UploadPartCopyCommand' && !raced) {
-          raced = true;
-          await plain.send(
-            new PutObjectCommand({ Bucket: src.name, Key: 'race/big.bin', Body: 'x' }),
-          );
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'race' },
-    );
+    overwriteBeforeFirstPart(c, src.name, 'race/big.bin', 'x');
     const results: ObjectResult[] = [];
     const summary = await transferTree(c, {
       source: { type: 's3', bucket: src.name, prefix: 'race/' },
@@ -141,19 +144,7 @@ describe('cp --recursive prefix → prefix, multipart copy (threshold lowered to
     const first = randomBytes(11 * MiB);
     await c.put(srcVersioned.name, 'pin/big.bin', first);
     const listed = await stored(srcVersioned.name, 'pin/big.bin');
-    let raced = false;
-    c.s3.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'UploadPartCopyCommand' && !raced) {
-          raced = true;
-          await plain.send(
-            new PutObjectCommand({ Bucket: srcVersioned.name, Key: 'pin/big.bin', Body: 'newer' }),
-          );
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'race' },
-    );
+    overwriteBeforeFirstPart(c, srcVersioned.name, 'pin/big.bin', 'newer');
     const summary = await transferTree(c, {
       source: { type: 's3', bucket: srcVersioned.name, prefix: 'pin/' },
       destination: { type: 's3', bucket: dst.name, prefix: 'pin-copy/' },
