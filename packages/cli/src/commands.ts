@@ -360,6 +360,11 @@ export const COMMANDS: CommandSpec[] = [
         description: 'rewrap: drop the data key wrapped by this key (repeatable)',
       },
       'remove-all-keys': { type: 'boolean', description: 'rewrap: keep only the added keys' },
+      'delete-source-version': {
+        type: 'boolean',
+        description:
+          'rewrap: delete each source version once its new version verified (the role then needs s3:DeleteObjectVersion)',
+      },
       'allow-unversioned-overwrite': {
         type: 'boolean',
         description: 'let the job replace objects in a bucket without versioning',
