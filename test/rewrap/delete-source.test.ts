@@ -221,7 +221,7 @@ describe('rewrap with deleteSourceVersionAfterVerify', () => {
       .rewrap(bucket, key, { ...ROTATE, deleteSourceVersionAfterVerify: true })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'ERR_S3ENC_REWRAP_DELETE_REFUSED' });
-    expect(String((err as Error).message)).toContain(source);
+    expect((err as Error).message).toContain(source);
     const ids = await versionIds(bucket, key);
     expect(ids).toContain(source);
     expect(ids.length).toBe(2);
