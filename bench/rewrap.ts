@@ -5,6 +5,7 @@
 //   npx tsx --tsconfig bench/transfer-tsconfig.json bench/rewrap.ts
 // S3ENC_BENCH_MB (default 1024) sets the object size; S3ENC_BENCH_REPS (default 3) the rounds.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutBucketVersioningCommand } from '@aws-sdk/client-s3';
@@ -82,6 +83,8 @@ try {
   // The initial puts do not count (the middleware holds these objects: reset them in place).
   for (const t of [traffic.rewrap, traffic.reencrypt]) t.up = t.down = 0;
 
+  // The machine is shared: the load average before and after the rounds goes with the result.
+  const loadBefore = loadavg();
   const times: Record<'rewrap' | 'reencrypt', number[]> = { rewrap: [], reencrypt: [] };
   const perRound: Record<'rewrap' | 'reencrypt', Traffic[]> = { rewrap: [], reencrypt: [] };
   for (let round = 0; round < REPS; round++) {
@@ -111,6 +114,7 @@ try {
       perRound[name].push({ up: counter.up - before.up, down: counter.down - before.down });
     }
   }
+  const loadAfter = loadavg();
   const ratios = times.rewrap.map((t, i) => times.reencrypt[i]! / t);
   const result = {
     objectBytes: SIZE,
@@ -118,6 +122,7 @@ try {
     rewrap: { msMedian: median(times.rewrap), perRound: perRound.rewrap },
     downloadReencryptUpload: { msMedian: median(times.reencrypt), perRound: perRound.reencrypt },
     timeRatioReencryptOverRewrap: median(ratios),
+    loadAverage: { before: loadBefore, after: loadAfter },
   };
   console.log(JSON.stringify(result));
   const r0 = perRound.rewrap[0]!;
@@ -132,6 +137,8 @@ try {
   console.log(
     `  time ratio (re-encrypt / rewrap, median of per-round ratios): ${median(ratios).toFixed(1)}x`,
   );
+  const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  console.log(`  load average (1/5/15 min): before ${la(loadBefore)}, after ${la(loadAfter)}`);
   for (const c of [...rw, ...re]) c.destroy();
   plain.destroy();
 } catch (err) {
