@@ -9,37 +9,13 @@ import {
   PutObjectLegalHoldCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { kmsKeyring, rawAesKeyring } from '@s3enc/core';
-import { EncryptedS3Client } from '@s3enc/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestBucket,
-  getTestEnv,
-  makeKmsClient,
-  makeS3Client,
-  type TestBucket,
-} from '../harness/env.js';
-import { MiB, openUploads, s3Settings } from '../transfer/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { MiB, openUploads } from '../transfer/helpers.js';
+import { F, useRewrapKit } from './rewrap-kit.js';
 import { REWRAP_ACTIONS, sessionClient } from './sts-session.js';
 
-const env = getTestEnv();
-const F = 4096;
-const kms = makeKmsClient(env);
-const plain = makeS3Client(env);
-const rawKey = randomBytes(32);
-const keyA = () =>
-  rawAesKeyring({ key: Buffer.from(rawKey), keyName: 'delete-a', keyNamespace: 's3enc-tests' });
-const kmsSecondary = () =>
-  kmsKeyring({ generatorKeyId: env.kmsKeys.secondary.arn, clientProvider: () => kms });
+const { env, plain, keyA, kmsSecondary, client, buckets } = useRewrapKit('rewrap-del');
 const ROTATE = { addKeyring: kmsSecondary(), removeKeyIds: 'all' as const };
-
-let versioned: TestBucket;
-let unversioned: TestBucket;
-let locked: TestBucket;
-
-function client(keyring = keyA()): EncryptedS3Client {
-  return new EncryptedS3Client({ s3: s3Settings(env), keyring, frameLength: F, partSize: 5 * MiB });
-}
 
 async function versionIds(bucket: string, key: string): Promise<string[]> {
   const r = await plain.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key }));
@@ -51,19 +27,6 @@ async function storedBytes(s3: S3Client, bucket: string, key: string): Promise<B
   return Buffer.from(await r.Body!.transformToByteArray());
 }
 
-beforeAll(async () => {
-  versioned = await createTestBucket(env, { versioning: true, prefix: 'rewrap-del' });
-  unversioned = await createTestBucket(env, { prefix: 'rewrap-del-plain' });
-  locked = await createTestBucket(env, { objectLock: true, prefix: 'rewrap-del-lock' });
-});
-afterAll(async () => {
-  await versioned.cleanup();
-  await unversioned.cleanup();
-  await locked.cleanup();
-  kms.destroy();
-  plain.destroy();
-});
-
 describe('rewrap with deleteSourceVersionAfterVerify', () => {
   it.each([
     ['one PutObject', 3 * F + 7],
@@ -71,7 +34,7 @@ describe('rewrap with deleteSourceVersionAfterVerify', () => {
   ])(
     '%s: dry run, then the source version is deleted after the new one verifies',
     async (_, size) => {
-      const bucket = versioned.name;
+      const bucket = buckets.versioned.name;
       const key = `delete/${size}`;
       const data = randomBytes(size);
       const c = client();
@@ -117,11 +80,11 @@ describe('rewrap with deleteSourceVersionAfterVerify', () => {
 
   it('refused in a bucket without versioning, even with allowUnversionedOverwrite', async () => {
     const c = client();
-    await c.put(unversioned.name, 'k', randomBytes(100));
-    const before = await storedBytes(plain, unversioned.name, 'k');
+    await c.put(buckets.unversioned.name, 'k', randomBytes(100));
+    const before = await storedBytes(plain, buckets.unversioned.name, 'k');
     for (const dryRun of [true, false]) {
       await expect(
-        c.rewrap(unversioned.name, 'k', {
+        c.rewrap(buckets.unversioned.name, 'k', {
           ...ROTATE,
           allowUnversionedOverwrite: true,
           deleteSourceVersionAfterVerify: true,
@@ -129,7 +92,7 @@ describe('rewrap with deleteSourceVersionAfterVerify', () => {
         }),
       ).rejects.toMatchObject({ code: 'ERR_S3ENC_REWRAP_DELETE_UNVERSIONED' });
     }
-    expect((await storedBytes(plain, unversioned.name, 'k')).equals(before)).toBe(true);
+    expect((await storedBytes(plain, buckets.unversioned.name, 'k')).equals(before)).toBe(true);
     c.destroy();
   });
 
@@ -139,7 +102,7 @@ describe('rewrap with deleteSourceVersionAfterVerify', () => {
   ] as const)(
     'refused under Object Lock (%s): nothing written, nothing deleted',
     async (_, lock) => {
-      const bucket = locked.name;
+      const bucket = buckets.locked.name;
       const key = `locked/${_}`;
       const c = client();
       await c.put(bucket, key, randomBytes(6 * MiB), { objectLock: lock });
@@ -172,7 +135,7 @@ describe('rewrap with deleteSourceVersionAfterVerify', () => {
   );
 
   it('a new version that does not verify keeps the source version', async () => {
-    const bucket = versioned.name;
+    const bucket = buckets.versioned.name;
     const key = 'delete/tampered';
     const data = randomBytes(23 * MiB);
     const c = client();
@@ -209,7 +172,7 @@ describe('rewrap with deleteSourceVersionAfterVerify', () => {
   });
 
   it('S3 refusing the DeleteObject (no s3:DeleteObjectVersion) keeps both versions', async () => {
-    const bucket = versioned.name;
+    const bucket = buckets.versioned.name;
     const key = 'delete/refused';
     const data = randomBytes(2 * F);
     const writer = client();
