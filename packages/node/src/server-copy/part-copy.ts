@@ -24,8 +24,8 @@ export interface PartCopyJob {
   readonly uploadId: string;
   /** `x-amz-copy-source` (see `copySourceOf`), with the version id when there is one. */
   readonly copySource: string;
-  /** The source ETag every range must still have. */
-  readonly sourceEtag: string;
+  /** The source ETag every range must still have (a copy by version id alone without it). */
+  readonly sourceEtag: string | undefined;
   readonly ranges: readonly SourceRange[];
   /** The part number of `ranges[0]`; the others follow. */
   readonly firstPartNumber: number;
@@ -84,7 +84,7 @@ async function copyPart(
           PartNumber: partNumber,
           CopySource: job.copySource,
           CopySourceRange: `bytes=${r.start}-${r.end - 1}`,
-          CopySourceIfMatch: job.sourceEtag,
+          ...(job.sourceEtag === undefined ? {} : { CopySourceIfMatch: job.sourceEtag }),
           ...job.copySourceSsec,
           ...job.targetSsec,
         }),
