@@ -3,12 +3,14 @@
 // bucket without versioning and for a version under Object Lock; a new version that does not
 // verify, or a DeleteObject S3 refuses, keeps the source version.
 import { randomBytes } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import {
   GetObjectCommand,
   ListObjectVersionsCommand,
   PutObjectLegalHoldCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { DIAGNOSTICS_CHANNELS, type RewrapFinishEvent } from '@s3enc/node';
 import { describe, expect, it } from 'vitest';
 import { MiB, openUploads } from '../transfer/helpers.js';
 import { F, useRewrapKit } from './rewrap-kit.js';
@@ -50,11 +52,22 @@ describe('rewrap with deleteSourceVersionAfterVerify', () => {
       expect(dry.sourceVersionAction).toBe('would-delete');
       expect(await versionIds(bucket, key)).toEqual([source]);
 
-      const r = await c.rewrap(bucket, key, {
-        ...ROTATE,
-        deleteSourceVersionAfterVerify: true,
-        copyPartSize: 5 * MiB,
-      });
+      // The finish event says the source version was deleted (an audit trail of deletions).
+      const seen: RewrapFinishEvent[] = [];
+      const listen = (m: unknown) => {
+        seen.push(m as RewrapFinishEvent);
+      };
+      subscribe(DIAGNOSTICS_CHANNELS.rewrapFinish, listen);
+      const r = await c
+        .rewrap(bucket, key, {
+          ...ROTATE,
+          deleteSourceVersionAfterVerify: true,
+          copyPartSize: 5 * MiB,
+        })
+        .finally(() => unsubscribe(DIAGNOSTICS_CHANNELS.rewrapFinish, listen));
+      expect(seen).toMatchObject([
+        { status: 'rewrapped', sourceVersionId: source, sourceVersionAction: 'deleted' },
+      ]);
       expect(r.status).toBe('rewrapped');
       expect(r.sourceVersionAction).toBe('deleted');
       expect(r.sourceVersionId).toBe(source);
