@@ -1,10 +1,12 @@
 // Rewrap against download-re-encrypt-upload of the same object: bytes the client uploaded and
 // downloaded, and time, paired rounds in one run (contenders back to back, order rotating; the
-// time ratio is the median of per-round ratios). Each contender moves its own object between
+// time ratio is the median of per-round ratios). A third contender rewraps with
+// deleteSourceVersionAfterVerify, to show what the read-back verification and the delete add. Each contender moves its own object between
 // two raw AES keys, round after round, so every round does a real key change.
 //   npx tsx --tsconfig bench/transfer-tsconfig.json bench/rewrap.ts
 // S3ENC_BENCH_MB (default 1024) sets the object size; S3ENC_BENCH_REPS (default 3) the rounds.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutBucketVersioningCommand } from '@aws-sdk/client-s3';
@@ -23,6 +25,8 @@ const keyrings: [Keyring, Keyring] = [
   rawAesKeyring({ key: Buffer.alloc(32, 1), keyName: 'rotate-a', keyNamespace: 's3enc-bench' }),
   rawAesKeyring({ key: Buffer.alloc(32, 2), keyName: 'rotate-b', keyNamespace: 's3enc-bench' }),
 ];
+
+type Contender = 'rewrap' | 'reencrypt' | 'rewrapDelete';
 
 /** Body bytes a client sent (PutObject / UploadPart) and received (GetObject), counted on the wire's API. */
 interface Traffic {
@@ -74,16 +78,24 @@ try {
   );
   const file = join(dir, 'data.bin');
   await writeRandomFile(file, SIZE);
-  const traffic = { rewrap: { up: 0, down: 0 }, reencrypt: { up: 0, down: 0 } };
+  const traffic: Record<Contender, Traffic> = {
+    rewrap: { up: 0, down: 0 },
+    reencrypt: { up: 0, down: 0 },
+    rewrapDelete: { up: 0, down: 0 },
+  };
   const rw = [0, 1].map((i) => countedClient(env, keyrings[i as 0 | 1], traffic.rewrap));
   const re = [0, 1].map((i) => countedClient(env, keyrings[i as 0 | 1], traffic.reencrypt));
+  const rd = [0, 1].map((i) => countedClient(env, keyrings[i as 0 | 1], traffic.rewrapDelete));
   await rw[0]!.put(bucket, 'rewrap.bin', { path: file });
   await re[0]!.put(bucket, 'reencrypt.bin', { path: file });
+  await rd[0]!.put(bucket, 'rewrap-delete.bin', { path: file });
   // The initial puts do not count (the middleware holds these objects: reset them in place).
-  for (const t of [traffic.rewrap, traffic.reencrypt]) t.up = t.down = 0;
+  for (const t of Object.values(traffic)) t.up = t.down = 0;
 
-  const times: Record<'rewrap' | 'reencrypt', number[]> = { rewrap: [], reencrypt: [] };
-  const perRound: Record<'rewrap' | 'reencrypt', Traffic[]> = { rewrap: [], reencrypt: [] };
+  // The machine is shared: the load average before and after the rounds goes with the result.
+  const loadBefore = loadavg();
+  const times: Record<Contender, number[]> = { rewrap: [], reencrypt: [], rewrapDelete: [] };
+  const perRound: Record<Contender, Traffic[]> = { rewrap: [], reencrypt: [], rewrapDelete: [] };
   for (let round = 0; round < REPS; round++) {
     const from = round % 2;
     const to = 1 - from;
@@ -95,13 +107,22 @@ try {
         });
         if (r.status !== 'rewrapped') throw new Error(`rewrap said ${r.status}`);
       },
+      // The same rewrap, then the new version read back, verified and the source deleted.
+      rewrapDelete: async () => {
+        const r = await rd[from]!.rewrap(bucket, 'rewrap-delete.bin', {
+          addKeyring: keyrings[to as 0 | 1],
+          removeKeyIds: 'all',
+          deleteSourceVersionAfterVerify: true,
+        });
+        if (r.sourceVersionAction !== 'deleted') throw new Error(`rewrap said ${r.status}`);
+      },
       reencrypt: async () => {
         const got = await re[from]!.get(bucket, 'reencrypt.bin');
         await re[to]!.put(bucket, 'reencrypt.bin', got.body);
       },
     };
-    const order: ('rewrap' | 'reencrypt')[] =
-      round % 2 === 0 ? ['rewrap', 'reencrypt'] : ['reencrypt', 'rewrap'];
+    const all: Contender[] = ['rewrap', 'reencrypt', 'rewrapDelete'];
+    const order = [...all.slice(round % 3), ...all.slice(0, round % 3)];
     for (const name of order) {
       const counter = traffic[name];
       const before = { ...counter };
@@ -111,13 +132,20 @@ try {
       perRound[name].push({ up: counter.up - before.up, down: counter.down - before.down });
     }
   }
+  const loadAfter = loadavg();
   const ratios = times.rewrap.map((t, i) => times.reencrypt[i]! / t);
   const result = {
     objectBytes: SIZE,
     rounds: REPS,
     rewrap: { msMedian: median(times.rewrap), perRound: perRound.rewrap },
     downloadReencryptUpload: { msMedian: median(times.reencrypt), perRound: perRound.reencrypt },
+    rewrapVerifyDeleteSource: {
+      msMedian: median(times.rewrapDelete),
+      perRound: perRound.rewrapDelete,
+      timeRatioOverRewrap: median(times.rewrapDelete.map((t, i) => t / times.rewrap[i]!)),
+    },
     timeRatioReencryptOverRewrap: median(ratios),
+    loadAverage: { before: loadBefore, after: loadAfter },
   };
   console.log(JSON.stringify(result));
   const r0 = perRound.rewrap[0]!;
@@ -132,7 +160,13 @@ try {
   console.log(
     `  time ratio (re-encrypt / rewrap, median of per-round ratios): ${median(ratios).toFixed(1)}x`,
   );
-  for (const c of [...rw, ...re]) c.destroy();
+  const x0 = perRound.rewrapDelete[0]!;
+  console.log(
+    `  rewrap + verify + delete source: uploaded ${fmt(x0.up)}, downloaded ${fmt(x0.down)}, median ${(median(times.rewrapDelete) / 1000).toFixed(2)} s (${median(times.rewrapDelete.map((t, i) => t / times.rewrap[i]!)).toFixed(2)}x the rewrap)`,
+  );
+  const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  console.log(`  load average (1/5/15 min): before ${la(loadBefore)}, after ${la(loadAfter)}`);
+  for (const c of [...rw, ...re, ...rd]) c.destroy();
   plain.destroy();
 } catch (err) {
   console.error('benchmark failed:', err);

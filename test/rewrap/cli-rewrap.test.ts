@@ -107,6 +107,24 @@ describe('s3enc rewrap', () => {
     });
   });
 
+  it('--delete-source-version: the dry run says so; the source version is deleted after verifying', async () => {
+    const url = `s3://${f.bucket.name}/delete-source`;
+    const put = await runCli(['put', '-', url], { env: f.cli, input: randomBytes(5000) });
+    expect(put.code, put.stderr).toBe(0);
+    const args = ['rewrap', url, '--add-kms-key-id', env.kmsKeys.secondary.arn];
+    const dry = await runCli([...args, '--delete-source-version', '--dryrun'], { env: f.cli });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.out).toMatch(/\(dryrun\) rewrap .*; would delete source version \S+/);
+    const real = await runCli([...args, '--delete-source-version', '--json'], { env: f.cli });
+    expect(real.code, real.stderr).toBe(0);
+    const r = JSON.parse(real.out) as { sourceVersionId: string; sourceVersionAction: string };
+    expect(r.sourceVersionAction).toBe('deleted');
+    const old = await runCli(['get', url, '-', '--version-id', r.sourceVersionId], { env: f.cli });
+    expect(old.code).not.toBe(0);
+    const now = await runCli(['get', url, '-'], { env: f.cli });
+    expect(now.code, now.stderr).toBe(0);
+  });
+
   it('batch-job: writes the manifest of a prefix and prints the CreateJob request', async () => {
     const url = `s3://${f.bucket.name}/batch/`;
     for (const k of ['a', 'b c']) {

@@ -2,14 +2,13 @@
 // a clear error and nothing written. The principal is a MinIO STS session (AssumeRole with a
 // session policy that omits the permission), so the refusal comes from the real server.
 import { randomBytes } from 'node:crypto';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { Agent } from 'node:https';
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { rawAesKeyring } from '@s3enc/core';
 import { EncryptedS3Client } from '@s3enc/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestBucket, getTestEnv, makeS3Client, type TestBucket } from '../harness/env.js';
 import { MiB, openUploads, s3Settings } from '../transfer/helpers.js';
+import { REWRAP_ACTIONS, sessionClient } from './sts-session.js';
 
 const env = getTestEnv();
 const plain = makeS3Client(env);
@@ -19,67 +18,9 @@ const keyB = () =>
   rawAesKeyring({ key: Buffer.alloc(32, 5), keyName: 'perm-b', keyNamespace: 's3enc-tests' });
 let locked: TestBucket;
 
-/** Everything rewrap uses, minus `omit`. */
-const ACTIONS = [
-  's3:GetObject',
-  's3:GetObjectVersion',
-  's3:GetObjectTagging',
-  's3:GetObjectVersionTagging',
-  's3:GetObjectRetention',
-  's3:GetObjectLegalHold',
-  's3:PutObject',
-  's3:PutObjectTagging',
-  's3:PutObjectRetention',
-  's3:PutObjectLegalHold',
-  's3:AbortMultipartUpload',
-  's3:ListMultipartUploadParts',
-  's3:ListBucket',
-  's3:ListBucketVersions',
-  's3:ListBucketMultipartUploads',
-];
-
-async function restrictedClient(omit: string[]): Promise<EncryptedS3Client> {
-  const sts = new STSClient({
-    endpoint: env.s3.endpoint,
-    region: env.s3.region,
-    credentials: env.s3.credentials,
-    requestHandler: { httpsAgent: new Agent({ ca: env.ca }) },
-  });
-  try {
-    const policy = {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ACTIONS.filter((a) => !omit.includes(a)),
-          Resource: [`arn:aws:s3:::${locked.name}`, `arn:aws:s3:::${locked.name}/*`],
-        },
-      ],
-    };
-    const r = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: 'arn:minio:iam:::role/s3enc-test',
-        RoleSessionName: 'rewrap-permissions',
-        Policy: JSON.stringify(policy),
-        DurationSeconds: 900,
-      }),
-    );
-    const c = r.Credentials!;
-    return new EncryptedS3Client({
-      s3: {
-        ...s3Settings(env),
-        credentials: {
-          accessKeyId: c.AccessKeyId!,
-          secretAccessKey: c.SecretAccessKey!,
-          sessionToken: c.SessionToken!,
-        },
-      },
-      keyring: keyA(),
-      frameLength: 4096,
-    });
-  } finally {
-    sts.destroy();
-  }
+function restrictedClient(omit: string[]): Promise<EncryptedS3Client> {
+  const actions = REWRAP_ACTIONS.filter((a) => !omit.includes(a));
+  return sessionClient(env, locked.name, actions, keyA());
 }
 
 async function versions(key: string): Promise<number> {

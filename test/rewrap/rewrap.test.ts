@@ -15,7 +15,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { describeMessage, kmsKeyring, rawAesKeyring } from '@s3enc/core';
+import { describeMessage } from '@s3enc/core';
 import {
   DIAGNOSTICS_CHANNELS,
   EncryptedS3Client,
@@ -23,32 +23,12 @@ import {
   rewrapObject,
   type RewrapFinishEvent,
 } from '@s3enc/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestBucket,
-  getTestEnv,
-  makeKmsClient,
-  makeS3Client,
-  type TestBucket,
-} from '../harness/env.js';
+import { describe, expect, it } from 'vitest';
 import { runEsdkPeer, tempFile } from '../peers/peers.js';
-import { MiB, openUploads, s3Settings } from '../transfer/helpers.js';
+import { MiB, openUploads } from '../transfer/helpers.js';
+import { F, useRewrapKit } from './rewrap-kit.js';
 
-const env = getTestEnv();
-const F = 4096;
-const kms = makeKmsClient(env);
-const plain = makeS3Client(env);
-const rawKey = randomBytes(32);
-const keyA = () =>
-  rawAesKeyring({ key: Buffer.from(rawKey), keyName: 'rewrap-a', keyNamespace: 's3enc-tests' });
-const kmsPrimary = () =>
-  kmsKeyring({ generatorKeyId: env.kmsKeys.primary.arn, clientProvider: () => kms });
-const kmsSecondary = () =>
-  kmsKeyring({ generatorKeyId: env.kmsKeys.secondary.arn, clientProvider: () => kms });
-
-let versioned: TestBucket;
-let unversioned: TestBucket;
-let locked: TestBucket;
+const { env, plain, keyA, kmsPrimary, kmsSecondary, client, buckets } = useRewrapKit('rewrap');
 
 /** Request body bytes this client sent, and response body bytes it received, by command. */
 interface Traffic {
@@ -73,10 +53,6 @@ function counted(c: EncryptedS3Client): Traffic {
   return t;
 }
 
-function client(keyring = keyA()): EncryptedS3Client {
-  return new EncryptedS3Client({ s3: s3Settings(env), keyring, frameLength: F, partSize: 5 * MiB });
-}
-
 async function stored(s3: S3Client, bucket: string, key: string, versionId?: string) {
   const r = await s3.send(
     new GetObjectCommand({
@@ -93,25 +69,12 @@ async function versionCount(bucket: string, key: string): Promise<number> {
   return (r.Versions ?? []).filter((v) => v.Key === key).length;
 }
 
-beforeAll(async () => {
-  versioned = await createTestBucket(env, { versioning: true, prefix: 'rewrap' });
-  unversioned = await createTestBucket(env, { prefix: 'rewrap-plain' });
-  locked = await createTestBucket(env, { objectLock: true, prefix: 'rewrap-lock' });
-});
-afterAll(async () => {
-  await versioned.cleanup();
-  await unversioned.cleanup();
-  await locked.cleanup();
-  kms.destroy();
-  plain.destroy();
-});
-
 describe('rewrapObject', () => {
   it.each([
     ['one PutObject', 1000],
     ['first part + UploadPartCopy', 23 * MiB + 123],
   ])('%s: replaces a key file with a KMS key; the old key no longer opens it', async (_, size) => {
-    const bucket = versioned.name;
+    const bucket = buckets.versioned.name;
     const key = `replace/${size}`;
     const data = randomBytes(size);
     const writer = client();
@@ -196,7 +159,7 @@ describe('rewrapObject', () => {
   });
 
   it('adds a key, then removes one; a dry run writes nothing', async () => {
-    const bucket = versioned.name;
+    const bucket = buckets.versioned.name;
     const key = 'add-remove';
     const data = randomBytes(3 * F + 5);
     const c = client(kmsPrimary());
@@ -245,7 +208,7 @@ describe('rewrapObject', () => {
   });
 
   it('the Python AWS Encryption SDK decrypts a rewrapped object with the new KMS key', async () => {
-    const bucket = versioned.name;
+    const bucket = buckets.versioned.name;
     const key = 'python';
     const data = randomBytes(7 * MiB + 77);
     const c = client();
@@ -265,7 +228,7 @@ describe('rewrapObject', () => {
   });
 
   it('SSE-C: the copy source and the new version use the same customer key', async () => {
-    const bucket = versioned.name;
+    const bucket = buckets.versioned.name;
     const key = 'sse-c';
     const ssec = randomBytes(32);
     const data = randomBytes(11 * MiB);
@@ -292,7 +255,7 @@ describe('rewrapObject', () => {
   ] as const)(
     '%s of the source is kept on the new version (multipart path)',
     async (type, header) => {
-      const bucket = versioned.name;
+      const bucket = buckets.versioned.name;
       const key = `sse/${type}`;
       const c = client();
       const data = randomBytes(8 * MiB + 5);
@@ -309,7 +272,7 @@ describe('rewrapObject', () => {
   );
 
   it('a version written during the rewrap is not buried: refused, upload aborted', async () => {
-    const bucket = versioned.name;
+    const bucket = buckets.versioned.name;
     const key = 'race';
     const c = client();
     await c.put(bucket, key, randomBytes(9 * MiB));
@@ -338,26 +301,30 @@ describe('rewrapObject', () => {
 
   it('refuses an unversioned bucket unless allowUnversionedOverwrite, and plaintext objects', async () => {
     const c = client();
-    await c.put(unversioned.name, 'k', randomBytes(100));
+    await c.put(buckets.unversioned.name, 'k', randomBytes(100));
     await expect(
-      c.rewrap(unversioned.name, 'k', { addKeyring: kmsSecondary() }),
+      c.rewrap(buckets.unversioned.name, 'k', { addKeyring: kmsSecondary() }),
     ).rejects.toMatchObject({
       code: 'ERR_S3ENC_REWRAP_UNVERSIONED',
     });
-    const ok = await c.rewrap(unversioned.name, 'k', {
+    const ok = await c.rewrap(buckets.unversioned.name, 'k', {
       addKeyring: kmsSecondary(),
       allowUnversionedOverwrite: true,
     });
     expect(ok.status).toBe('rewrapped');
-    await plain.send(new PutObjectCommand({ Bucket: versioned.name, Key: 'plain', Body: 'hello' }));
+    await plain.send(
+      new PutObjectCommand({ Bucket: buckets.versioned.name, Key: 'plain', Body: 'hello' }),
+    );
     await expect(
-      c.rewrap(versioned.name, 'plain', { addKeyring: kmsSecondary() }),
+      c.rewrap(buckets.versioned.name, 'plain', { addKeyring: kmsSecondary() }),
     ).rejects.toMatchObject({
       code: 'ERR_S3ENC_NOT_ENCRYPTED',
     });
-    await plain.send(new PutObjectCommand({ Bucket: versioned.name, Key: 'empty', Body: '' }));
+    await plain.send(
+      new PutObjectCommand({ Bucket: buckets.versioned.name, Key: 'empty', Body: '' }),
+    );
     await expect(
-      c.rewrap(versioned.name, 'empty', { addKeyring: kmsSecondary() }),
+      c.rewrap(buckets.versioned.name, 'empty', { addKeyring: kmsSecondary() }),
     ).rejects.toMatchObject({ code: 'ERR_S3ENC_NOT_ENCRYPTED' });
     c.destroy();
   });
@@ -365,7 +332,7 @@ describe('rewrapObject', () => {
   it.each([1000, 6 * MiB])(
     'Object Lock retention and legal hold are carried over (%i bytes)',
     async (size) => {
-      const bucket = locked.name;
+      const bucket = buckets.locked.name;
       const key = `locked/${size}`;
       const c = client();
       const data = randomBytes(size);

@@ -130,8 +130,11 @@ export function createHandler(cfg: BatchConfig): (event: BatchEvent) => Promise<
       ...(remove === 'all' || remove.length > 0 ? { removeKeyIds: remove } : {}),
       allowUnversionedOverwrite: args.allowUnversionedOverwrite === 'true',
     };
+    // Off unless the job asks: the source version is deleted once the new one verified.
+    const deleteSource = args.deleteSourceVersionAfterVerify === 'true';
     try {
       const r = await client.rewrap(bucket, key, {
+        deleteSourceVersionAfterVerify: deleteSource,
         ...options,
         ...(t.s3VersionId ? { versionId: t.s3VersionId } : {}),
       });
@@ -140,7 +143,7 @@ export function createHandler(cfg: BatchConfig): (event: BatchEvent) => Promise<
         resultString:
           r.status === 'unchanged'
             ? `unchanged: already wrapped by ${r.keyIdsAfter.join(' ')}`
-            : `rewrapped: new version ${r.versionId ?? '-'} wrapped by ${r.keyIdsAfter.join(' ')}; version ${r.sourceVersionId ?? '-'} kept`,
+            : `rewrapped: new version ${r.versionId ?? '-'} wrapped by ${r.keyIdsAfter.join(' ')}; version ${r.sourceVersionId ?? '-'} ${r.sourceVersionAction === 'deleted' ? 'deleted after verification' : 'kept'}`,
       };
     } catch (err) {
       // A retried task whose earlier attempt already rewrapped the object finds the manifest's
@@ -150,7 +153,7 @@ export function createHandler(cfg: BatchConfig): (event: BatchEvent) => Promise<
       if (now.status === 'unchanged')
         return {
           resultCode: 'Succeeded',
-          resultString: `unchanged: the current version ${now.sourceVersionId ?? '-'} is already wrapped by ${now.keyIdsAfter.join(' ')}`,
+          resultString: `unchanged: the current version ${now.sourceVersionId ?? '-'} is already wrapped by ${now.keyIdsAfter.join(' ')}${deleteSource ? `; version ${t.s3VersionId ?? '-'} is not deleted by a retry (a noncurrent-version lifecycle rule removes it)` : ''}`,
         };
       throw err;
     }

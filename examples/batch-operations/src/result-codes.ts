@@ -56,6 +56,14 @@ const ADVICE: Record<string, string> = {
   ERR_S3ENC_OBJECT_CHANGED:
     'the object changed while it was processed: run a new job with a fresh manifest',
   ERR_S3ENC_NO_SUCH_KEY: 'the object or version no longer exists',
+  ERR_S3ENC_REWRAP_DELETE_UNVERSIONED:
+    'deleteSourceVersionAfterVerify needs a versioned bucket: nothing was written; run the job without it',
+  ERR_S3ENC_REWRAP_DELETE_LOCKED:
+    'the source version is under Object Lock retention or legal hold: nothing was written; run the job without deleteSourceVersionAfterVerify',
+  ERR_S3ENC_REWRAP_VERIFY_FAILED:
+    'the new version did not verify, so the source version was kept: check the object and the keys',
+  ERR_S3ENC_REWRAP_DELETE_REFUSED:
+    'the new version is in place but the source version could not be deleted: grant s3:DeleteObjectVersion (and check MFA Delete), then delete it',
 };
 
 function statusOf(e: ErrorLike): number | undefined {

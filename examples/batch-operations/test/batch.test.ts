@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { kmsKeyring } from '@s3enc/core';
 import { EncryptedS3Client, batchJobRequest, writeBatchManifest } from '@s3enc/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,6 +144,31 @@ describe('batch-operations (bundled handler, schema 2.0)', () => {
     expect(r.results[0]).toMatchObject({ resultCode: 'PermanentFailure' });
     expect(r.results[0]!.resultString).toMatch(/changed since the manifest/);
     old.destroy();
+  });
+
+  it('rewrap with deleteSourceVersionAfterVerify: the source version goes once the new one verified; a retry is a no-op', async () => {
+    const old = reader(env.kmsKeys.primary.arn);
+    const k = 'rotate/delete-source.bin';
+    const plain = randomBytes(6 * 1024 * 1024 + 11);
+    const v1 = (await old.put(bucket.name, k, plain)).versionId!;
+    const ev = invocation({ ...REWRAP, deleteSourceVersionAfterVerify: 'true' }, [
+      { key: k, versionId: v1 },
+    ]);
+    const r = await handler(ev);
+    expect(r.results[0]!.resultCode, r.results[0]!.resultString).toBe('Succeeded');
+    expect(r.results[0]!.resultString).toMatch(
+      new RegExp(`version ${v1} deleted after verification`),
+    );
+    const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket.name, Prefix: k }));
+    const ids = (listed.Versions ?? []).map((v) => v.VersionId);
+    expect(ids).toHaveLength(1);
+    expect(ids).not.toContain(v1);
+    const fresh = reader(env.kmsKeys.secondary.arn);
+    expect((await (await fresh.get(bucket.name, k)).bytes()).equals(plain)).toBe(true);
+    const again = await handler(ev);
+    expect(again.results[0]).toMatchObject({ resultCode: 'Succeeded' });
+    expect(again.results[0]!.resultString).toMatch(/^unchanged/);
+    for (const c of [old, fresh]) c.destroy();
   });
 
   it('encrypt: a plaintext object becomes an encrypted version; a retry leaves it alone', async () => {

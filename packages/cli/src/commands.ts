@@ -295,7 +295,8 @@ export const COMMANDS: CommandSpec[] = [
       'The data key is unwrapped with --kms-key-id / --key-file (default S3ENC_KMS_KEY_ID) and wrapped anew under\n' +
       'the added keys; --remove-key-id takes a key id as `s3enc head` lists it. A new version holds the new header\n' +
       'followed by the old frames, copied server side (only the header and ~5 MiB are uploaded); the source\n' +
-      'version is kept. Objects already wrapped as asked are left alone. See docs/key-rotation.md.',
+      'version is kept unless --delete-source-version. Objects already wrapped as asked are left alone.\n' +
+      'See docs/key-rotation.md.',
     options: {
       ...KEY_OPTIONS,
       'add-kms-key-id': {
@@ -334,6 +335,11 @@ export const COMMANDS: CommandSpec[] = [
       'allow-unversioned-overwrite': {
         type: 'boolean',
         description: 'in a bucket without versioning, replace the only copy of each object',
+      },
+      'delete-source-version': {
+        type: 'boolean',
+        description:
+          'after the new version is written and verified, delete the source version (refused when versioning is off or it is under Object Lock)',
       },
       concurrency: {
         type: 'string',
@@ -376,6 +382,11 @@ export const COMMANDS: CommandSpec[] = [
         description: 'rewrap: drop the data key wrapped by this key (repeatable)',
       },
       'remove-all-keys': { type: 'boolean', description: 'rewrap: keep only the added keys' },
+      'delete-source-version': {
+        type: 'boolean',
+        description:
+          'rewrap: delete each source version once its new version verified (the role then needs s3:DeleteObjectVersion)',
+      },
       'allow-unversioned-overwrite': {
         type: 'boolean',
         description: 'let the job replace objects in a bucket without versioning',

@@ -34,9 +34,15 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       throw new UsageError(
         '--task rewrap needs --add-kms-key-id and/or --remove-key-id / --remove-all-keys',
       );
-  } else if (add.length > 0 || remove.length > 0 || boolOpt(v, 'remove-all-keys')) {
+    if (boolOpt(v, 'delete-source-version')) userArguments.deleteSourceVersionAfterVerify = 'true';
+  } else if (
+    add.length > 0 ||
+    remove.length > 0 ||
+    boolOpt(v, 'remove-all-keys') ||
+    boolOpt(v, 'delete-source-version')
+  ) {
     throw new UsageError(
-      '--add-kms-key-id / --remove-key-id / --remove-all-keys apply to --task rewrap',
+      '--add-kms-key-id / --remove-key-id / --remove-all-keys / --delete-source-version apply to --task rewrap',
     );
   }
   if (boolOpt(v, 'allow-unversioned-overwrite')) userArguments.allowUnversionedOverwrite = 'true';

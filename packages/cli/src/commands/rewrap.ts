@@ -27,9 +27,15 @@ function human(l: Line, dryRun: boolean): string {
   const keys = `[${l.keyIdsBefore.join(', ')}] → [${l.keyIdsAfter.join(', ')}]`;
   if (l.status === 'unchanged')
     return terminalSafe(`unchanged  ${url} (already wrapped by ${l.keyIdsAfter.join(', ')})`);
-  if (l.status === 'would-rewrap' || dryRun) return terminalSafe(`(dryrun) rewrap ${url}: ${keys}`);
+  const source = l.sourceVersionId ?? '(none)';
+  if (l.status === 'would-rewrap' || dryRun) {
+    const del =
+      l.sourceVersionAction === 'would-delete' ? `; would delete source version ${source}` : '';
+    return terminalSafe(`(dryrun) rewrap ${url}: ${keys}${del}`);
+  }
+  const fate = l.sourceVersionAction === 'deleted' ? 'verified and deleted' : 'kept';
   return terminalSafe(
-    `rewrapped  ${url}: ${keys}; new version ${l.versionId ?? '(unversioned)'}, source version ${l.sourceVersionId ?? '(none)'} kept; uploaded ${formatBytes(l.bytesUploaded)}, copied ${formatBytes(l.bytesCopied)} server side`,
+    `rewrapped  ${url}: ${keys}; new version ${l.versionId ?? '(unversioned)'}, source version ${source} ${fate}; uploaded ${formatBytes(l.bytesUploaded)}, copied ${formatBytes(l.bytesCopied)} server side`,
   );
 }
 
@@ -126,6 +132,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       encryptionContext: parseContext(stringsOpt(v, 'context')),
       dryRun,
       allowUnversionedOverwrite: boolOpt(v, 'allow-unversioned-overwrite'),
+      deleteSourceVersionAfterVerify: boolOpt(v, 'delete-source-version'),
       signal: ctx.signal,
     };
     const lines: Line[] = [];
@@ -163,6 +170,8 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       rewrapped: lines.filter((l) => l.ok && l.status === 'rewrapped').length,
       wouldRewrap: lines.filter((l) => l.ok && l.status === 'would-rewrap').length,
       unchanged: lines.filter((l) => l.ok && l.status === 'unchanged').length,
+      sourceVersionsDeleted: lines.filter((l) => l.ok && l.sourceVersionAction === 'deleted')
+        .length,
       failed,
       bytesUploaded: lines.reduce((n, l) => n + (l.ok ? l.bytesUploaded : 0), 0),
       bytesCopied: lines.reduce((n, l) => n + (l.ok ? l.bytesCopied : 0), 0),

@@ -45,4 +45,28 @@ export const REWRAP_ERROR_CODES = {
     exit: 'access',
     meaning: 'the source version’s tags could not be read, so they could not be carried over',
   },
+  ERR_S3ENC_REWRAP_DELETE_UNVERSIONED: {
+    family: 'invalid-argument',
+    exit: 'usage',
+    meaning:
+      'deleteSourceVersionAfterVerify in a bucket without versioning: there is no separate source version to delete, only the single copy',
+  },
+  ERR_S3ENC_REWRAP_DELETE_LOCKED: {
+    family: 's3-request',
+    exit: 'access',
+    meaning:
+      'deleteSourceVersionAfterVerify: the source version is under Object Lock retention or legal hold, so it cannot be deleted; nothing was written',
+  },
+  ERR_S3ENC_REWRAP_VERIFY_FAILED: {
+    family: 'integrity',
+    exit: 'integrity',
+    meaning:
+      'the rewrapped version did not verify (header, size, first or final frame), so the source version was not deleted',
+  },
+  ERR_S3ENC_REWRAP_DELETE_REFUSED: {
+    family: 's3-request',
+    exit: 'access',
+    meaning:
+      'S3 refused to delete the source version after the new version was written and verified; both versions remain',
+  },
 } as const satisfies ErrorCodeTable;

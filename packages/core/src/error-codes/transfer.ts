@@ -57,12 +57,6 @@ export const TRANSFER_ERROR_CODES = {
     exit: 'failure',
     meaning: 'a bulk download: an object key would be written outside the target directory',
   },
-  ERR_S3ENC_COPY_TOO_LARGE: {
-    family: 'invalid-argument',
-    exit: 'failure',
-    meaning:
-      'a bulk server-side copy of an object larger than 5 GiB (multipart copy not supported yet)',
-  },
   ERR_S3ENC_OBJECT_TOO_LARGE: {
     family: 'invalid-argument',
     exit: 'usage',

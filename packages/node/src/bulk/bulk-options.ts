@@ -32,6 +32,15 @@ export interface TransferTreeOptions {
   concurrency?: number | undefined;
   /** The client's part size, to know how many parts a file may use. Default 8 MiB. */
   partSize?: number | undefined;
+  /**
+   * S3 → S3: objects larger than this many bytes are copied with a multipart copy
+   * (UploadPartCopy ranges pinned to the listed ETag and the version) instead of one CopyObject.
+   * Default and maximum 5 GiB, CopyObject's limit; a lower value only splits smaller copies into
+   * parts (the tests use it to run the multipart path on small objects).
+   */
+  multipartCopyThreshold?: number | undefined;
+  /** Bytes per UploadPartCopy of a multipart copy: 5 MiB..5 GiB (default 512 MiB, grown to fit 10,000 parts). */
+  copyPartSize?: number | undefined;
   /** Stop after the first failed object (default: go on, report every failure). */
   failFast?: boolean | undefined;
   /** Options for each upload (the `sync` metadata is added to `metadata`). */

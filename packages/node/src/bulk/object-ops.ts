@@ -5,10 +5,12 @@
 import { mkdir, stat, unlink, utimes } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CopyObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { InvalidArgumentError } from '@s3enc/core';
+import { S3_MAX_PARTS } from '@s3enc/core';
 import type { EncryptedS3Client } from '../client.js';
 import { MAX_COPY_OBJECT_SIZE } from '../object-lock/restore.js';
 import { toS3Error } from '../s3-errors.js';
+import { copyRangesFor } from '../server-copy/copy-ranges.js';
+import { multipartCopyObject } from '../server-copy/multipart-copy-object.js';
 import type { ObjectResult, TransferTreeOptions } from './bulk-options.js';
 import { needsTransfer } from './compare.js';
 import type { ListedObject } from './list-prefix.js';
@@ -162,11 +164,26 @@ export async function copyObject(
     op.o.mode === 'copy' ? {} : { sizeOnly: op.o.sizeOnly, exactTimestamps: op.o.exactTimestamps };
   if (!needsTransfer('copy', src, dst, cmp)) return { ...base, status: 'skipped' };
   if (op.o.dryRun === true) return { ...base, status: 'dry-run' };
-  if (object.size > MAX_COPY_OBJECT_SIZE)
-    throw new InvalidArgumentError(
-      `${base.source} is larger than 5 GiB: server-side multipart copy is not supported yet`,
-      { code: 'ERR_S3ENC_COPY_TOO_LARGE' },
-    );
+  if (object.size > (op.o.multipartCopyThreshold ?? MAX_COPY_OBJECT_SIZE)) {
+    // Over CopyObject's 5 GiB: UploadPartCopy ranges, parts drawing on the shared budget.
+    const parts = copyRangesFor(0, object.size, S3_MAX_PARTS, op.o.copyPartSize).length;
+    const extra = tc.borrow(parts - 1);
+    await multipartCopyObject({
+      s3: op.client.s3,
+      source: {
+        bucket: from,
+        key: object.key,
+        ...(object.etag === undefined ? {} : { etag: object.etag }),
+      },
+      target: to,
+      size: object.size,
+      partSize: op.o.copyPartSize,
+      concurrency: 1 + extra,
+      signal: tc.signal,
+    });
+    op.addBytes(object.size);
+    return { ...base, status: 'done' };
+  }
   const copySource = `${from}/${object.key.split('/').map(encodeURIComponent).join('/')}`;
   try {
     await op.client.s3.send(

@@ -5,9 +5,16 @@
  * {@link ConcurrencyBudget} shared by objects and their parts.
  */
 import { stat } from 'node:fs/promises';
-import { AbortError, InvalidArgumentError, S3EncError } from '@s3enc/core';
+import {
+  AbortError,
+  InvalidArgumentError,
+  S3EncError,
+  S3_MAX_PART_SIZE,
+  S3_MIN_PART_SIZE,
+} from '@s3enc/core';
 import type { EncryptedS3Client } from '../client.js';
-import { DEFAULT_PART_SIZE } from '../context.js';
+import { DEFAULT_PART_SIZE, checkInt } from '../context.js';
+import { MAX_COPY_OBJECT_SIZE } from '../object-lock/restore.js';
 import { ConcurrencyBudget } from './budget.js';
 import type {
   ObjectResult,
@@ -214,6 +221,9 @@ export async function transferTree(
 ): Promise<TreeSummary> {
   if (o.delete === true && o.mode !== 'sync')
     throw new InvalidArgumentError('delete applies to sync only');
+  // Checked before any request: a bad value fails the run, not every large object.
+  checkInt('multipartCopyThreshold', o.multipartCopyThreshold, 0, MAX_COPY_OBJECT_SIZE);
+  checkInt('copyPartSize', o.copyPartSize, S3_MIN_PART_SIZE, S3_MAX_PART_SIZE);
   const filters = new PathFilters(o.filters ?? []);
   const budget = new ConcurrencyBudget(o.concurrency ?? DEFAULT_BULK_CONCURRENCY);
   let bytesDone = 0;

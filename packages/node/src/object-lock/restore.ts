@@ -4,19 +4,13 @@
  * stays byte-for-byte the same and decrypts to the old plaintext. Objects over 5 GiB, which
  * CopyObject cannot copy, are copied with UploadPartCopy.
  */
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CopyObjectCommand,
-  GetObjectTaggingCommand,
-  CreateMultipartUploadCommand,
-  UploadPartCopyCommand,
-  type CompletedPart,
-  type HeadObjectCommandOutput,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { CopyObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { AbortError, S3EncError, S3RequestError } from '@s3enc/core';
-import { argError, mapS3Error, s3ErrorName } from './errors.js';
+import { contentFieldsOf, readTagging } from '../server-copy/copied-fields.js';
+import { DEFAULT_COPY_PART_SIZE, copyRangesFor } from '../server-copy/copy-ranges.js';
+import { multipartWrite } from '../server-copy/multipart-write.js';
+import { copyParts } from '../server-copy/part-copy.js';
+import { argError, mapS3Error } from './errors.js';
 import {
   lockParamsFor,
   type ObjectLockPutOptions,
@@ -189,91 +183,53 @@ export async function restoreVersion(
     }
   }
 
-  let partSize = o.partSize ?? 512 * MiB;
-  partSize = Math.max(partSize, Math.ceil(head.size / MAX_PARTS / MiB) * MiB);
+  // As given (at least 5 MiB), grown in whole MiB to fit 10,000 parts.
+  const partSize = Math.max(
+    o.partSize ?? DEFAULT_COPY_PART_SIZE,
+    Math.ceil(head.size / MAX_PARTS / MiB) * MiB,
+  );
   if (partSize > MAX_PART)
     throw argError('ERR_S3ENC_INVALID_ARGUMENT', 'The object is too large for a multipart copy');
-  const partCount = Math.max(1, Math.ceil(head.size / partSize));
-
-  let UploadId: string | undefined;
+  const ranges = copyRangesFor(0, head.size, MAX_PARTS, partSize);
   try {
     // CopyObject copies tags itself; a multipart copy has to carry them over.
     const tagging =
-      (h.TagCount ?? 0) > 0 ? await sourceTagging(s3, address, abortSignal) : undefined;
-    const created = await s3.send(
-      new CreateMultipartUploadCommand({
+      (h.TagCount ?? 0) > 0
+        ? await readTagging(
+            s3,
+            { bucket: address.Bucket, key: address.Key, versionId: address.VersionId },
+            o.signal,
+          )
+        : '';
+    const done = await multipartWrite({
+      s3,
+      create: {
         Bucket: address.Bucket,
         Key: address.Key,
-        ...(h.ContentType === undefined ? {} : { ContentType: h.ContentType }),
-        ...(h.ContentEncoding === undefined ? {} : { ContentEncoding: h.ContentEncoding }),
-        ...(h.ContentDisposition === undefined ? {} : { ContentDisposition: h.ContentDisposition }),
-        ...(h.ContentLanguage === undefined ? {} : { ContentLanguage: h.ContentLanguage }),
-        ...(h.CacheControl === undefined ? {} : { CacheControl: h.CacheControl }),
-        ...(h.Metadata === undefined ? {} : { Metadata: h.Metadata }),
-        ...(tagging === undefined ? {} : { Tagging: tagging }),
+        ...contentFieldsOf(h),
+        ...(tagging === '' ? {} : { Tagging: tagging }),
         ...sse,
         ...lock,
-      }),
-      // No abort signal here: an upload created while the request is cancelled would be
-      // one whose id we never learn, so never abort. The signal is checked right after.
-    );
-    UploadId = created.UploadId;
-    if (UploadId === undefined) throw new Error('CreateMultipartUpload returned no UploadId');
-    o.signal?.throwIfAborted();
-    const uploadId = UploadId;
-    const parts: CompletedPart[] = new Array<CompletedPart>(partCount);
-    let next = 0;
-    // The first failure stops every worker from starting another part copy.
-    let stopped = false;
-    const worker = async (): Promise<void> => {
-      for (;;) {
-        const i = next++;
-        if (i >= partCount || stopped) return;
-        o.signal?.throwIfAborted();
-        const start = i * partSize;
-        const end = Math.min(head.size, start + partSize) - 1;
-        const out = await s3.send(
-          new UploadPartCopyCommand({
-            Bucket: address.Bucket,
-            Key: address.Key,
-            UploadId: uploadId,
-            PartNumber: i + 1,
-            CopySource,
-            CopySourceRange: `bytes=${start}-${end}`,
-            ...(head.eTag === undefined ? {} : { CopySourceIfMatch: head.eTag }),
-            ...sourceSseC,
-            ...targetSseC,
-          }),
-          abortSignal,
-        );
-        parts[i] = { PartNumber: i + 1, ETag: out.CopyPartResult?.ETag };
-      }
-    };
-    const guarded = async (): Promise<void> => {
-      try {
-        await worker();
-      } catch (err) {
-        stopped = true;
-        throw err;
-      }
-    };
-    // allSettled, not all: every worker must stop before the upload is aborted.
-    const results = await Promise.allSettled(
-      Array.from({ length: Math.min(concurrency, partCount) }, guarded),
-    );
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
-    o.signal?.throwIfAborted();
-    // Not cancellable once sent: the outcome of a cancelled Complete would be unknown.
-    const done = await s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: address.Bucket,
-        Key: address.Key,
-        UploadId: uploadId,
-        MultipartUpload: { Parts: parts },
-        ...targetSseC,
-      }),
-    );
+      },
+      targetSsec: targetSseC,
+      operation: what,
+      signal: o.signal,
+      writeParts: (uploadId) =>
+        copyParts({
+          s3,
+          bucket: address.Bucket,
+          key: address.Key,
+          uploadId,
+          copySource: CopySource,
+          sourceEtag: head.eTag,
+          ranges,
+          firstPartNumber: 1,
+          copySourceSsec: sourceSseC,
+          targetSsec: targetSseC,
+          concurrency,
+          signal: o.signal,
+        }),
+    });
     return {
       versionId: done.VersionId,
       sourceVersionId: address.VersionId,
@@ -281,51 +237,9 @@ export async function restoreVersion(
       multipart: true,
     };
   } catch (err) {
-    const e = failure(err, o.signal, what);
-    if (
-      UploadId !== undefined &&
-      !(await abortCopyUpload(s3, address.Bucket, address.Key, UploadId))
-    ) {
-      e.message += ` (the multipart copy ${UploadId} could not be aborted: abort it, or let a lifecycle rule for incomplete uploads remove it)`;
-    }
-    throw e;
+    // multipartWrite aborted the upload (its message names one it could not abort).
+    throw failure(err, o.signal, what);
   }
-}
-
-/** The source version's tags as a Tagging header value (URL-encoded key=value pairs). */
-async function sourceTagging(
-  s3: S3Client,
-  address: { Bucket: string; Key: string; VersionId: string },
-  abortSignal: { abortSignal?: AbortSignal },
-): Promise<string | undefined> {
-  const out = await s3.send(new GetObjectTaggingCommand(address), abortSignal);
-  const pairs = new URLSearchParams();
-  for (const t of out.TagSet ?? []) pairs.append(t.Key ?? '', t.Value ?? '');
-  const tagging = pairs.toString();
-  return tagging === '' ? undefined : tagging;
-}
-
-/**
- * Aborts the multipart copy, retrying transient failures, so no parts are left behind.
- * Returns false when every attempt failed (the caller then names the upload in its error).
- */
-async function abortCopyUpload(
-  s3: S3Client,
-  Bucket: string,
-  Key: string,
-  UploadId: string,
-): Promise<boolean> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      await s3.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }));
-      return true;
-    } catch (err) {
-      // NoSuchUpload: already gone.
-      if (s3ErrorName(err) === 'NoSuchUpload') return true;
-      await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
-    }
-  }
-  return false;
 }
 
 function failure(err: unknown, signal: AbortSignal | undefined, what: string): S3EncError {

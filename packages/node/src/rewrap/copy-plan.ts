@@ -3,22 +3,10 @@
  * body are uploaded as the first part (S3 wants ≥ 5 MiB in every part but the last), the rest
  * is copied server side in ranges of the source version. Pure arithmetic. @internal
  */
-import {
-  FRAME_OVERHEAD,
-  InvalidArgumentError,
-  S3_MAX_PARTS,
-  S3_MAX_PART_SIZE,
-  S3_MIN_PART_SIZE,
-} from '@s3enc/core';
+import { FRAME_OVERHEAD, InvalidArgumentError, S3_MAX_PARTS, S3_MIN_PART_SIZE } from '@s3enc/core';
+import { copyRangesFor, type SourceRange } from '../server-copy/copy-ranges.js';
 
-const MiB = 1024 * 1024;
-const DEFAULT_COPY_PART = 512 * MiB;
-
-/** A byte range [start, end) of the source object. */
-export interface SourceRange {
-  readonly start: number;
-  readonly end: number;
-}
+export type { SourceRange } from '../server-copy/copy-ranges.js';
 
 /** How the new object is assembled. */
 export interface RewrapPlan {
@@ -31,7 +19,8 @@ export interface RewrapPlan {
 /**
  * Plans a rewrap of a stored object of `storedSize` bytes whose old header is `oldHeaderLength`
  * bytes and whose frames are `frameLength` plaintext bytes. The uploaded slice ends on a frame
- * boundary (parts hold whole frames, DESIGN.md "Upload") at the first one ≥ 5 MiB.
+ * boundary (parts hold whole frames, DESIGN.md "Upload") at the first one ≥ 5 MiB; the rest is
+ * split by `copyRangesFor` into at most 9,999 parts.
  * @throws InvalidArgumentError for a copy part size outside 5 MiB..5 GiB, or an object that
  *   would need more than 10,000 parts.
  */
@@ -47,26 +36,6 @@ export function planRewrap(
   const frame = frameLength + FRAME_OVERHEAD;
   const first = Math.min(body, Math.ceil(S3_MIN_PART_SIZE / frame) * frame);
   const uploaded = { start: oldHeaderLength, end: oldHeaderLength + first };
-  const rest = storedSize - uploaded.end;
-  if (rest === 0) return { uploaded, copied: [] };
-  let part = copyPartSize ?? DEFAULT_COPY_PART;
-  if (!Number.isSafeInteger(part) || part < S3_MIN_PART_SIZE || part > S3_MAX_PART_SIZE) {
-    throw new InvalidArgumentError('copyPartSize must be a whole number from 5 MiB to 5 GiB');
-  }
-  if (copyPartSize === undefined) {
-    part = Math.max(
-      part,
-      Math.ceil(rest / (S3_MAX_PARTS - 1) / DEFAULT_COPY_PART) * DEFAULT_COPY_PART,
-    );
-    part = Math.min(part, S3_MAX_PART_SIZE);
-  }
-  const count = Math.ceil(rest / part);
-  if (count > S3_MAX_PARTS - 1)
-    throw new InvalidArgumentError('The object needs more than 10,000 parts at this copyPartSize');
-  const copied: SourceRange[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = uploaded.end + i * part;
-    copied.push({ start, end: Math.min(storedSize, start + part) });
-  }
+  const copied = copyRangesFor(uploaded.end, storedSize, S3_MAX_PARTS - 1, copyPartSize);
   return { uploaded, copied };
 }

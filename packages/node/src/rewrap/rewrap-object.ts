@@ -24,8 +24,16 @@ import { enforceHttpsOnly } from '../transport/https-only.js';
 import { joinChunks, rangedGet, type RangeTarget } from '../transfer/download/ranged-get.js';
 import { throwIfAborted } from '../transfer/signals.js';
 import { planRewrap } from './copy-plan.js';
+import { requireDeletable, requireSourceVersion } from './delete-source.js';
 import type { RewrapOptions, RewrapResult } from './rewrap-options.js';
-import { headSource, inheritedFields, type SourceVersion } from './source-attributes.js';
+import {
+  headSource,
+  inheritedFields,
+  readSourceLock,
+  type SourceLock,
+  type SourceVersion,
+} from './source-attributes.js';
+import { verifyThenDelete } from './verify-then-delete.js';
 import { writeRewrapped } from './write-rewrapped.js';
 
 function notEncrypted(bucket: string, key: string): FormatError {
@@ -75,6 +83,7 @@ export async function rewrapWith(
       bucket,
       key,
       sourceVersionId: r.sourceVersionId,
+      sourceVersionAction: r.sourceVersionAction,
       versionId: r.versionId,
       status: r.status,
       keyIdsBefore: r.keyIdsBefore,
@@ -91,6 +100,7 @@ export async function rewrapWith(
       bucket,
       key,
       sourceVersionId: undefined,
+      sourceVersionAction: 'kept',
       versionId: undefined,
       status: 'failed',
       keyIdsBefore: [],
@@ -176,6 +186,9 @@ async function rewrapOnce(
     head = Buffer.concat([head, ...more.chunks], next);
   }
 
+  const deleteSource = o.deleteSourceVersionAfterVerify === true;
+  // Refused before any key is used or anything written: nothing to delete but the only copy.
+  if (deleteSource) requireSourceVersion(source);
   if (versionId === undefined && o.allowUnversionedOverwrite !== true && o.dryRun !== true) {
     throw new InvalidArgumentError(
       `s3://${bucket} is not versioned: the rewrapped object would replace the only copy of the old one. Enable versioning, or pass allowUnversionedOverwrite`,
@@ -202,10 +215,17 @@ async function rewrapOnce(
     bytesDownloaded: downloaded,
   };
   const sizeAfter = storedSize - rebuilt.oldHeaderLength + rebuilt.header.length;
+  // Object Lock must allow the deletion: checked before anything is written (and in a dry run).
+  let lock: SourceLock | undefined;
+  if (deleteSource && rebuilt.changed) {
+    lock = await readSourceLock(ctx.s3, source, signal);
+    requireDeletable(source, lock);
+  }
   if (!rebuilt.changed || o.dryRun === true) {
     return {
       ...base,
       status: rebuilt.changed ? 'would-rewrap' : 'unchanged',
+      sourceVersionAction: deleteSource && rebuilt.changed ? 'would-delete' : 'kept',
       versionId: undefined,
       etag: undefined,
       sizeAfter: rebuilt.changed ? sizeAfter : storedSize,
@@ -216,7 +236,7 @@ async function rewrapOnce(
   }
 
   const h = await headSource(ctx.s3, source, signal);
-  const create = await inheritedFields(ctx.s3, source, h, signal);
+  const create = await inheritedFields(ctx.s3, source, h, signal, lock);
   const plan = planRewrap(
     storedSize,
     rebuilt.oldHeaderLength,
@@ -246,9 +266,26 @@ async function rewrapOnce(
     concurrency,
     signal,
   });
+  let sourceVersionAction: RewrapResult['sourceVersionAction'] = 'kept';
+  if (deleteSource) {
+    downloaded += await verifyThenDelete({
+      s3: ctx.s3,
+      source,
+      header: rebuilt.header,
+      sizeAfter,
+      plan,
+      written,
+      addKeyring: o.addKeyring,
+      decryptKeyring,
+      maxEncryptedDataKeys: maxEdks,
+      signal,
+    });
+    sourceVersionAction = 'deleted';
+  }
   return {
     ...base,
     status: 'rewrapped',
+    sourceVersionAction,
     versionId: written.versionId,
     etag: written.etag,
     sizeAfter,

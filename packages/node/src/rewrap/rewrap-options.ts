@@ -36,6 +36,19 @@ export interface RewrapOptions {
    */
   allowUnversionedOverwrite?: boolean | undefined;
   /**
+   * After the new version is written, read it back and verify it (its size and header are what
+   * was written, the data key unwraps from the new header with `addKeyring` or
+   * `decryptKeyring`, the header tag, the first and final frames and the frames at every part
+   * boundary authenticate), then delete the source version (DeleteObject of exactly that
+   * version id; needs s3:DeleteObjectVersion). Irreversible, so off by default. Refused before
+   * anything is written when the bucket is not versioned (ERR_S3ENC_REWRAP_DELETE_UNVERSIONED)
+   * or the source version is under Object Lock retention or legal hold
+   * (ERR_S3ENC_REWRAP_DELETE_LOCKED); a failed check keeps the source version
+   * (ERR_S3ENC_REWRAP_VERIFY_FAILED, ERR_S3ENC_REWRAP_DELETE_REFUSED). An object already
+   * wrapped as asked (`unchanged`) is left alone: older versions are not looked for.
+   */
+  deleteSourceVersionAfterVerify?: boolean | undefined;
+  /**
    * Bytes per UploadPartCopy for the body after the first part. Default: the smallest multiple of
    * 512 MiB that fits S3's 10,000 parts (at least 5 MiB, at most 5 GiB).
    */
@@ -55,8 +68,14 @@ export interface RewrapResult {
    * (nothing written); `would-rewrap`: a dry run that found something to change.
    */
   readonly status: 'rewrapped' | 'unchanged' | 'would-rewrap';
-  /** The version that was read (kept: rewrap never deletes it). */
+  /** The version that was read (kept unless `deleteSourceVersionAfterVerify`). */
   readonly sourceVersionId: string | undefined;
+  /**
+   * What became of the source version: `kept`; `deleted` (`deleteSourceVersionAfterVerify`,
+   * after the new version verified); `would-delete` (a dry run with that option, whose checks
+   * passed).
+   */
+  readonly sourceVersionAction: 'kept' | 'deleted' | 'would-delete';
   readonly sourceEtag: string | undefined;
   /** The new version (status `rewrapped`). */
   readonly versionId: string | undefined;
@@ -68,7 +87,10 @@ export interface RewrapResult {
   readonly sizeAfter: number;
   /** Bytes this client sent in request bodies (the new header plus the start of the body). */
   readonly bytesUploaded: number;
-  /** Bytes this client downloaded (the old header plus the start of the body). */
+  /**
+   * Bytes this client downloaded (the old header plus the start of the body, and with
+   * `deleteSourceVersionAfterVerify` the new header and the frames read back).
+   */
   readonly bytesDownloaded: number;
   /** Bytes S3 copied server side (UploadPartCopy). */
   readonly bytesCopied: number;

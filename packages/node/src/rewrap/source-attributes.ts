@@ -7,13 +7,13 @@
 import {
   GetObjectLegalHoldCommand,
   GetObjectRetentionCommand,
-  GetObjectTaggingCommand,
   HeadObjectCommand,
   type HeadObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { S3RequestError } from '@s3enc/core';
 import { s3CodeOf, statusOf, toS3Error } from '../s3-errors.js';
+import { contentFieldsOf, readTagging } from '../server-copy/copied-fields.js';
 
 /** The source version, as later requests address it. */
 export interface SourceVersion {
@@ -73,18 +73,8 @@ function sseOf(h: HeadObjectCommandOutput): CreateFields {
   return {};
 }
 
-const CONTENT_FIELDS = [
-  'ContentType',
-  'ContentEncoding',
-  'ContentDisposition',
-  'ContentLanguage',
-  'CacheControl',
-  'Expires',
-  'WebsiteRedirectLocation',
-] as const;
-
 /**
- * The create fields of the new version.
+ * The create fields of the new version (`lock`: the source's lock state, when already read).
  * @throws S3RequestError ERR_S3ENC_REWRAP_ATTRIBUTES_UNREADABLE (tags) or
  *   ERR_S3ENC_REWRAP_OBJECT_LOCK (retention, legal hold) when S3 refuses to say.
  */
@@ -93,15 +83,15 @@ export async function inheritedFields(
   v: SourceVersion,
   h: HeadObjectCommandOutput,
   signal: AbortSignal | undefined,
+  lock?: SourceLock,
 ): Promise<CreateFields> {
   const fields: CreateFields = { Bucket: v.bucket, Key: v.key };
-  for (const f of CONTENT_FIELDS) if (h[f] !== undefined) fields[f] = h[f];
-  if (h.Metadata !== undefined) fields.Metadata = { ...h.Metadata };
+  Object.assign(fields, contentFieldsOf(h));
   if (h.StorageClass !== undefined && h.StorageClass !== 'STANDARD')
     fields.StorageClass = h.StorageClass;
   Object.assign(fields, sseOf(h), v.ssec);
   if ((h.TagCount ?? 0) > 0) fields.Tagging = await tagsOf(s3, v, signal);
-  Object.assign(fields, await lockOf(s3, v, signal));
+  Object.assign(fields, lockFieldsOf(lock ?? (await readSourceLock(s3, v, signal))));
   return fields;
 }
 
@@ -111,20 +101,13 @@ async function tagsOf(
   signal: AbortSignal | undefined,
 ): Promise<string> {
   try {
-    const out = await s3.send(
-      new GetObjectTaggingCommand({ Bucket: v.bucket, Key: v.key, ...versionOf(v) }),
-      { abortSignal: signal },
-    );
-    const pairs = new URLSearchParams();
-    for (const t of out.TagSet ?? []) pairs.append(t.Key ?? '', t.Value ?? '');
-    return pairs.toString();
+    return await readTagging(s3, v, signal);
   } catch (err) {
-    const e = toS3Error(err, 'GetObjectTagging', {}, signal);
-    if (e.code !== 'ERR_S3ENC_ACCESS_DENIED') throw e;
+    if (!(err instanceof S3RequestError) || err.code !== 'ERR_S3ENC_ACCESS_DENIED') throw err;
     throw new S3RequestError(
       'ERR_S3ENC_REWRAP_ATTRIBUTES_UNREADABLE',
       `The tags of s3://${v.bucket}/${v.key} cannot be read (s3:GetObjectVersionTagging), so the rewrap cannot carry them over; nothing was written`,
-      { cause: e, statusCode: e instanceof S3RequestError ? e.statusCode : undefined },
+      { cause: err, statusCode: err.statusCode },
     );
   }
 }
@@ -140,11 +123,28 @@ function noLockSetting(err: unknown): boolean {
   );
 }
 
-async function lockOf(
+/** The source version's Object Lock state, as S3 reports it. */
+export interface SourceLock {
+  /** Retention mode and date, when the version has a retention (possibly expired). */
+  readonly mode: string | undefined;
+  readonly retainUntil: Date | undefined;
+  readonly legalHold: boolean;
+}
+
+/** True while the version may not be deleted: a retention not yet expired, or a legal hold. */
+export function isLocked(lock: SourceLock, now = new Date()): boolean {
+  return lock.legalHold || (lock.retainUntil !== undefined && lock.retainUntil > now);
+}
+
+/**
+ * Reads the source version's retention and legal hold (none when the bucket has no Object Lock).
+ * @throws S3RequestError ERR_S3ENC_REWRAP_OBJECT_LOCK when S3 refuses to say.
+ */
+export async function readSourceLock(
   s3: S3Client,
   v: SourceVersion,
   signal: AbortSignal | undefined,
-): Promise<CreateFields> {
+): Promise<SourceLock> {
   const input = { Bucket: v.bucket, Key: v.key, ...versionOf(v) };
   const ask = async <T>(what: string, f: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -163,16 +163,25 @@ async function lockOf(
   const retention = await ask('GetObjectRetention', () =>
     s3.send(new GetObjectRetentionCommand(input), { abortSignal: signal }),
   );
-  const out: CreateFields = {};
-  const r = retention?.Retention;
-  // A retention that has run out protects nothing; a new version needs a future date.
-  if (r?.Mode !== undefined && r.RetainUntilDate !== undefined && r.RetainUntilDate > new Date()) {
-    out.ObjectLockMode = r.Mode;
-    out.ObjectLockRetainUntilDate = r.RetainUntilDate;
-  }
   const hold = await ask('GetObjectLegalHold', () =>
     s3.send(new GetObjectLegalHoldCommand(input), { abortSignal: signal }),
   );
-  if (hold?.LegalHold?.Status === 'ON') out.ObjectLockLegalHoldStatus = 'ON';
+  const r = retention?.Retention;
+  return {
+    mode: r?.Mode,
+    retainUntil: r?.Mode === undefined ? undefined : r.RetainUntilDate,
+    legalHold: hold?.LegalHold?.Status === 'ON',
+  };
+}
+
+/** The Object Lock fields the new version inherits. */
+function lockFieldsOf(lock: SourceLock): CreateFields {
+  const out: CreateFields = {};
+  // A retention that has run out protects nothing; a new version needs a future date.
+  if (lock.mode !== undefined && lock.retainUntil !== undefined && lock.retainUntil > new Date()) {
+    out.ObjectLockMode = lock.mode;
+    out.ObjectLockRetainUntilDate = lock.retainUntil;
+  }
+  if (lock.legalHold) out.ObjectLockLegalHoldStatus = 'ON';
   return out;
 }

@@ -8,21 +8,19 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
   PutObjectCommand,
   UploadPartCommand,
-  UploadPartCopyCommand,
-  type CompleteMultipartUploadCommandInput,
   type CompletedPart,
   type CreateMultipartUploadCommandInput,
   type PutObjectCommandInput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { AbortError, S3RequestError, REQUEST_ATTEMPTS, createChecksum } from '@s3enc/core';
+import { REQUEST_ATTEMPTS, createChecksum } from '@s3enc/core';
 import { toS3Error, withRetries } from '../s3-errors.js';
-import { abortUpload } from '../transfer/upload/multipart.js';
-import type { RewrapPlan, SourceRange } from './copy-plan.js';
+import { copySourceOf } from '../server-copy/copy-ranges.js';
+import { multipartWrite } from '../server-copy/multipart-write.js';
+import { copyParts } from '../server-copy/part-copy.js';
+import type { RewrapPlan } from './copy-plan.js';
 import type { CreateFields, SourceVersion } from './source-attributes.js';
 
 /** The source changed, or the key got a newer version, while the rewrap ran. */
@@ -59,14 +57,6 @@ export interface WriteJob {
   readonly signal: AbortSignal | undefined;
 }
 
-/** `x-amz-copy-source` of the source version: bucket, URL-encoded key, `?versionId=`. */
-function copySource(v: SourceVersion): string {
-  const key = v.key.split('/').map(encodeURIComponent).join('/');
-  return v.versionId === undefined
-    ? `${v.bucket}/${key}`
-    : `${v.bucket}/${key}?versionId=${encodeURIComponent(v.versionId)}`;
-}
-
 /** Writes the object; see the file comment. */
 export async function writeRewrapped(job: WriteJob): Promise<WriteOutcome> {
   const first = Buffer.concat([job.header, job.uploadedBytes]);
@@ -101,56 +91,44 @@ async function putWhole(job: WriteJob, body: Buffer): Promise<WriteOutcome> {
 }
 
 async function putMultipart(job: WriteJob, first: Buffer): Promise<WriteOutcome> {
-  const { s3, source: v } = job;
-  const created = await s3
-    // Not cancelled mid-flight: S3 could create the upload while we never learn its id.
-    .send(
-      new CreateMultipartUploadCommand(job.create as unknown as CreateMultipartUploadCommandInput),
-    )
-    .catch((err: unknown) => {
-      throw toS3Error(err, 'CreateMultipartUpload', {}, job.signal);
-    });
-  const uploadId = created.UploadId;
-  if (uploadId === undefined) throw toS3Error(new Error('no UploadId'), 'CreateMultipartUpload');
-  try {
-    const parts: CompletedPart[] = [];
-    parts.push(await uploadFirst(job, uploadId, first));
-    parts.push(...(await copyRest(job, uploadId)));
-    if (job.signal?.aborted === true)
-      throw new AbortError('The rewrap was aborted', { cause: job.signal.reason });
-    const input = {
-      Bucket: v.bucket,
-      Key: v.key,
-      UploadId: uploadId,
-      MultipartUpload: { Parts: parts },
-      IfMatch: v.etag,
-      ...job.targetSsec,
-    } as CompleteMultipartUploadCommandInput;
-    const done = await withRetries(
-      // Not cancelled mid-flight: the object may or may not exist afterwards.
-      () => s3.send(new CompleteMultipartUploadCommand(input)),
-      REQUEST_ATTEMPTS,
-      undefined,
-      { operation: 'CompleteMultipartUpload', bucket: v.bucket, key: v.key },
-    ).catch((err: unknown) => {
-      throw toS3Error(err, 'CompleteMultipartUpload', WRITE_CODES, job.signal);
-    });
-    const copied = job.plan.copied.reduce((n, r) => n + (r.end - r.start), 0);
-    return {
-      versionId: done.VersionId,
-      etag: done.ETag,
-      bytesUploaded: first.length,
-      bytesCopied: copied,
-      parts: parts.length,
-    };
-  } catch (err) {
-    const aborted = await abortUpload(s3, v.bucket, v.key, uploadId);
-    const e = toS3Error(err, 'rewrap', {}, job.signal);
-    if (!aborted) {
-      e.message += `; the multipart upload ${uploadId} of s3://${v.bucket}/${v.key} could not be aborted: abort it by hand`;
-    }
-    throw e;
-  }
+  const v = job.source;
+  let parts = 0;
+  const done = await multipartWrite({
+    s3: job.s3,
+    create: job.create as unknown as CreateMultipartUploadCommandInput,
+    targetSsec: job.targetSsec,
+    completeConditions: { IfMatch: v.etag },
+    completeCodes: WRITE_CODES,
+    operation: 'rewrap',
+    signal: job.signal,
+    writeParts: async (uploadId) => {
+      const head = await uploadFirst(job, uploadId, first);
+      const rest = await copyParts({
+        s3: job.s3,
+        bucket: v.bucket,
+        key: v.key,
+        uploadId,
+        copySource: copySourceOf(v.bucket, v.key, v.versionId),
+        sourceEtag: v.etag,
+        ranges: job.plan.copied,
+        firstPartNumber: 2,
+        copySourceSsec: job.copySourceSsec,
+        targetSsec: job.targetSsec,
+        concurrency: job.concurrency,
+        signal: job.signal,
+      });
+      parts = 1 + rest.length;
+      return [head, ...rest];
+    },
+  });
+  const copied = job.plan.copied.reduce((n, r) => n + (r.end - r.start), 0);
+  return {
+    versionId: done.VersionId,
+    etag: done.ETag,
+    bytesUploaded: first.length,
+    bytesCopied: copied,
+    parts,
+  };
 }
 
 async function uploadFirst(job: WriteJob, uploadId: string, body: Buffer): Promise<CompletedPart> {
@@ -179,70 +157,4 @@ async function uploadFirst(job: WriteJob, uploadId: string, body: Buffer): Promi
     throw toS3Error(err, 'UploadPart', {}, job.signal);
   });
   return { PartNumber: 1, ETag: out.ETag };
-}
-
-/** UploadPartCopy of every copied range, `concurrency` at a time; the first failure stops the rest. */
-async function copyRest(job: WriteJob, uploadId: string): Promise<CompletedPart[]> {
-  const ranges = job.plan.copied;
-  const parts = new Array<CompletedPart>(ranges.length);
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      const i = next++;
-      if (i >= ranges.length || failed) return;
-      parts[i] = await copyPart(job, uploadId, i + 2, ranges[i]!);
-    }
-  };
-  const results = await Promise.allSettled(
-    Array.from({ length: Math.min(job.concurrency, ranges.length) }, () =>
-      worker().catch((err: unknown) => {
-        failed = true;
-        throw err;
-      }),
-    ),
-  );
-  const bad = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (bad !== undefined) throw bad.reason;
-  return parts;
-}
-
-async function copyPart(
-  job: WriteJob,
-  uploadId: string,
-  partNumber: number,
-  r: SourceRange,
-): Promise<CompletedPart> {
-  const { s3, source: v } = job;
-  const out = await withRetries(
-    () =>
-      s3.send(
-        new UploadPartCopyCommand({
-          Bucket: v.bucket,
-          Key: v.key,
-          UploadId: uploadId,
-          PartNumber: partNumber,
-          CopySource: copySource(v),
-          CopySourceRange: `bytes=${r.start}-${r.end - 1}`,
-          CopySourceIfMatch: v.etag,
-          ...job.copySourceSsec,
-          ...job.targetSsec,
-        }),
-        { abortSignal: job.signal },
-      ),
-    REQUEST_ATTEMPTS,
-    job.signal,
-    { operation: 'UploadPartCopy', bucket: v.bucket, key: v.key },
-  ).catch((err: unknown) => {
-    throw toS3Error(
-      err,
-      'UploadPartCopy',
-      { PreconditionFailed: 'ERR_S3ENC_OBJECT_CHANGED', '412': 'ERR_S3ENC_OBJECT_CHANGED' },
-      job.signal,
-    );
-  });
-  const etag = out.CopyPartResult?.ETag;
-  if (etag === undefined)
-    throw new S3RequestError('ERR_S3ENC_BAD_RESPONSE', 'UploadPartCopy returned no ETag');
-  return { PartNumber: partNumber, ETag: etag };
 }

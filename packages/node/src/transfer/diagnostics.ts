@@ -151,8 +151,13 @@ export interface UploadAbortEvent {
 export interface RewrapFinishEvent {
   readonly bucket: string;
   readonly key: string;
-  /** The version read (kept), when known. */
+  /** The version read, when known. */
   readonly sourceVersionId: string | undefined;
+  /**
+   * What became of it: `kept`, or with `deleteSourceVersionAfterVerify` `deleted` (after the new
+   * version verified) or `would-delete` (a dry run); `kept` when the rewrap failed.
+   */
+  readonly sourceVersionAction: 'kept' | 'deleted' | 'would-delete';
   /** The version written (status `rewrapped`). */
   readonly versionId: string | undefined;
   /** `rewrapped`, `unchanged`, `would-rewrap`, or `failed`. */
