@@ -1,7 +1,15 @@
 // A put interrupted after some parts and resumed from its state file (docs/transfer.md,
 // "Resuming a put"): the object is the one an uninterrupted put stores, the official library
 // decrypts it, and a state file or source that no longer fits is refused with a typed error.
-import { mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
@@ -223,6 +231,46 @@ describe('a put resumed from its state file', () => {
     );
     expect(r.plaintextSize).toBe(plain.length);
     expect(await uploadsOf('resume/changed')).toEqual([]);
+  });
+
+  it('a state file that cannot be written aborts the upload: nothing left behind', async () => {
+    const file = join(dir, 'nowhere.bin');
+    writeFileSync(file, data(11 * MiB));
+    await expect(
+      client.put(
+        bucket.name,
+        'resume/nowhere',
+        { path: file },
+        {
+          resumeStatePath: join(dir, 'no-such-dir', 'state.json'),
+        },
+      ),
+    ).rejects.toMatchObject({ code: 'ERR_S3ENC_RESUME_STATE_WRITE' });
+    expect(await uploadsOf('resume/nowhere')).toEqual([]);
+  });
+
+  it('a state write that fails mid-way stops the upload and aborts it', async () => {
+    const file = join(dir, 'midway.bin');
+    writeFileSync(file, data(23 * MiB));
+    const stateDir = join(dir, 'midway-state');
+    mkdirSync(stateDir);
+    let parts = 0;
+    await expect(
+      client.put(
+        bucket.name,
+        'resume/midway',
+        { path: file },
+        {
+          resumeStatePath: join(stateDir, 'state.json'),
+          onProgress: () => {
+            // The directory goes after the first part: every later write fails.
+            if (++parts === 1) rmSync(stateDir, { recursive: true });
+          },
+        },
+      ),
+    ).rejects.toMatchObject({ code: 'ERR_S3ENC_RESUME_STATE_WRITE' });
+    expect(parts).toBeLessThan(5); // stopped, not sent to the end
+    expect(await uploadsOf('resume/midway')).toEqual([]);
   });
 
   it('refuses a stream source', async () => {
