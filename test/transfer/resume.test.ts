@@ -16,10 +16,10 @@ import { GetObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s
 import { KMS } from '@aws-sdk/client-kms';
 import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ciphertextSize } from '@s3enc/core';
+import { ciphertextSize, resumeEncryption } from '@s3enc/core';
 import type { EncryptedS3Client, PutOptions } from '@s3enc/node';
 import { createTestBucket, getTestEnv, makeHttpsAgent, type TestBucket } from '../harness/env.js';
-import { data, F, makeClient, MiB } from './helpers.js';
+import { data, F, makeClient, MiB, testKeyring } from './helpers.js';
 
 const env = getTestEnv();
 let bucket: TestBucket;
@@ -142,6 +142,46 @@ describe('a put resumed from its state file', () => {
     // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the oracle's own keyring class
     const { plaintext } = await decrypt(keyring, bytes);
     expect(Buffer.from(plaintext).equals(plain)).toBe(true);
+  });
+
+  it('stores byte for byte the message one uninterrupted seal of the file gives', async () => {
+    const raw = makeClient(env, { concurrency: 2 }); // a raw AES key: the test can seal too
+    try {
+      const plain = data(13 * MiB + 5);
+      const file = join(dir, 'exact.bin');
+      writeFileSync(file, plain);
+      const statePath = join(dir, 'exact.state');
+      const ac = new AbortController();
+      let seen = 0;
+      await raw
+        .put(
+          bucket.name,
+          'resume/exact',
+          { path: file },
+          {
+            resumeStatePath: statePath,
+            signal: ac.signal,
+            onProgress: () => {
+              if (++seen === 1) ac.abort(new Error('stop'));
+            },
+          },
+        )
+        .catch(() => undefined);
+      const header = Buffer.from(readState(statePath).header, 'base64');
+      await raw.put(bucket.name, 'resume/exact', { path: file }, { resumeStatePath: statePath });
+      // One seal of the whole file under the same header (message id, data key).
+      const session = await resumeEncryption({ keyring: testKeyring(), header });
+      const whole = Math.floor(plain.length / F) * F;
+      const expected = Buffer.concat([
+        header,
+        session.sealFrames(1, plain.subarray(0, whole), false),
+        session.sealFrames(whole / F + 1, plain.subarray(whole), true),
+      ]);
+      session.destroy();
+      expect((await storedBytes('resume/exact')).equals(expected)).toBe(true);
+    } finally {
+      raw.destroy();
+    }
   });
 
   it('refuses a state file whose part list S3 does not hold, and starts over when asked', async () => {
