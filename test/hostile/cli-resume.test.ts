@@ -367,7 +367,9 @@ describe('a resumed put reads ListParts as hostile input (#16)', () => {
           {
             resumeStatePath: statePath,
             signal: ac.signal,
-            onProgress: () => ac.abort(new Error('stop')),
+            onProgress: () => {
+              ac.abort(new Error('stop'));
+            },
           },
         )
         .catch((e: unknown) => e as { code?: string });

@@ -1,17 +1,25 @@
 // A put interrupted after some parts and resumed from its state file (docs/transfer.md,
 // "Resuming a put"): the object is the one an uninterrupted put stores, the official library
 // decrypts it, and a state file or source that no longer fits is refused with a typed error.
-import { mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { KMS } from '@aws-sdk/client-kms';
 import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ciphertextSize } from '@s3enc/core';
+import { ciphertextSize, resumeEncryption } from '@s3enc/core';
 import type { EncryptedS3Client, PutOptions } from '@s3enc/node';
 import { createTestBucket, getTestEnv, makeHttpsAgent, type TestBucket } from '../harness/env.js';
-import { data, F, makeClient, MiB } from './helpers.js';
+import { data, F, makeClient, MiB, testKeyring } from './helpers.js';
 
 const env = getTestEnv();
 let bucket: TestBucket;
@@ -136,6 +144,46 @@ describe('a put resumed from its state file', () => {
     expect(Buffer.from(plaintext).equals(plain)).toBe(true);
   });
 
+  it('stores byte for byte the message one uninterrupted seal of the file gives', async () => {
+    const raw = makeClient(env, { concurrency: 2 }); // a raw AES key: the test can seal too
+    try {
+      const plain = data(13 * MiB + 5);
+      const file = join(dir, 'exact.bin');
+      writeFileSync(file, plain);
+      const statePath = join(dir, 'exact.state');
+      const ac = new AbortController();
+      let seen = 0;
+      await raw
+        .put(
+          bucket.name,
+          'resume/exact',
+          { path: file },
+          {
+            resumeStatePath: statePath,
+            signal: ac.signal,
+            onProgress: () => {
+              if (++seen === 1) ac.abort(new Error('stop'));
+            },
+          },
+        )
+        .catch(() => undefined);
+      const header = Buffer.from(readState(statePath).header, 'base64');
+      await raw.put(bucket.name, 'resume/exact', { path: file }, { resumeStatePath: statePath });
+      // One seal of the whole file under the same header (message id, data key).
+      const session = await resumeEncryption({ keyring: testKeyring(), header });
+      const whole = Math.floor(plain.length / F) * F;
+      const expected = Buffer.concat([
+        header,
+        session.sealFrames(1, plain.subarray(0, whole), false),
+        session.sealFrames(whole / F + 1, plain.subarray(whole), true),
+      ]);
+      session.destroy();
+      expect((await storedBytes('resume/exact')).equals(expected)).toBe(true);
+    } finally {
+      raw.destroy();
+    }
+  });
+
   it('refuses a state file whose part list S3 does not hold, and starts over when asked', async () => {
     const plain = data(12 * MiB);
     const file = join(dir, 'tamper.bin');
@@ -223,6 +271,46 @@ describe('a put resumed from its state file', () => {
     );
     expect(r.plaintextSize).toBe(plain.length);
     expect(await uploadsOf('resume/changed')).toEqual([]);
+  });
+
+  it('a state file that cannot be written aborts the upload: nothing left behind', async () => {
+    const file = join(dir, 'nowhere.bin');
+    writeFileSync(file, data(11 * MiB));
+    await expect(
+      client.put(
+        bucket.name,
+        'resume/nowhere',
+        { path: file },
+        {
+          resumeStatePath: join(dir, 'no-such-dir', 'state.json'),
+        },
+      ),
+    ).rejects.toMatchObject({ code: 'ERR_S3ENC_RESUME_STATE_WRITE' });
+    expect(await uploadsOf('resume/nowhere')).toEqual([]);
+  });
+
+  it('a state write that fails mid-way stops the upload and aborts it', async () => {
+    const file = join(dir, 'midway.bin');
+    writeFileSync(file, data(23 * MiB));
+    const stateDir = join(dir, 'midway-state');
+    mkdirSync(stateDir);
+    let parts = 0;
+    await expect(
+      client.put(
+        bucket.name,
+        'resume/midway',
+        { path: file },
+        {
+          resumeStatePath: join(stateDir, 'state.json'),
+          onProgress: () => {
+            // The directory goes after the first part: every later write fails.
+            if (++parts === 1) rmSync(stateDir, { recursive: true });
+          },
+        },
+      ),
+    ).rejects.toMatchObject({ code: 'ERR_S3ENC_RESUME_STATE_WRITE' });
+    expect(parts).toBeLessThan(5); // stopped, not sent to the end
+    expect(await uploadsOf('resume/midway')).toEqual([]);
   });
 
   it('refuses a stream source', async () => {

@@ -36,6 +36,7 @@ export async function putMultipart(
   abortAll: (reason: Error) => void,
   resume?: MultipartResume & { onPart(r: PartResult): void },
 ): Promise<PutResult> {
+  resume?.watch(abortAll);
   return multipartUpload(
     job,
     (uploadId) => {
@@ -82,7 +83,13 @@ export async function multipartUpload(
     const r = await complete(job, uploadId, all);
     await resume?.finished();
     return r;
-  } catch (err) {
+  } catch (caught) {
+    let err = caught;
+    // A state write that failed stopped the workers: it is the cause, not their AbortError.
+    if (resume !== undefined)
+      await resume.flush().catch((w: unknown) => {
+        err = w;
+      });
     const e = isListenerFailure(err)
       ? err
       : toS3Error(err, 'multipart upload', {}, job.callerSignal);
@@ -112,8 +119,13 @@ export interface MultipartResume {
   readonly statePath: string;
   /** The upload was created: the state file must name it before any part is sent. */
   created(uploadId: string): Promise<void>;
-  /** Waits until the state file records every part stored so far. */
+  /**
+   * Waits until the state file records every part stored so far.
+   * @throws S3EncError ERR_S3ENC_RESUME_STATE_WRITE when a write failed.
+   */
   flush(): Promise<void>;
+  /** `stop` is called when a state write fails, so no more parts are sent for nothing. */
+  watch(stop: (reason: Error) => void): void;
   /** The upload is settled (completed or aborted): the state file goes. */
   finished(): Promise<void>;
   /** Whether to keep the upload open after `err` (its state file recorded); false: abort it. */

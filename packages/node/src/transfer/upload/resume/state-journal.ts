@@ -31,6 +31,7 @@ export class StateJournal implements MultipartResume {
   readonly #plan: readonly PlannedPart[];
   #writes: Promise<void> = Promise.resolve();
   #failure: unknown;
+  #stop: ((reason: Error) => void) | undefined;
 
   /**
    * @param state the state to start from (a fresh put: no upload id yet, no parts).
@@ -85,8 +86,13 @@ export class StateJournal implements MultipartResume {
         await writeStateFile(this.statePath, snapshot);
       } catch (e) {
         this.#failure = e;
+        this.#stop?.(e instanceof Error ? e : new Error('state write failed', { cause: e }));
       }
     });
+  }
+
+  watch(stop: (reason: Error) => void): void {
+    this.#stop = stop;
   }
 
   /** @throws S3EncError ERR_S3ENC_RESUME_STATE_WRITE when a write failed. */
