@@ -162,6 +162,16 @@ try {
       queueSize: CONCURRENCY,
     }).done(),
   );
+  const signed = new EncryptedS3Client({
+    s3: s3Settings(env),
+    keyring: keyring(),
+    concurrency: CONCURRENCY,
+    partSize: PART,
+    signPayload: true,
+  });
+  const putSigned = row('put: s3enc, signPayload (SigV4 SHA-256 of the body)', () =>
+    signed.put(bucket, 'enc-signed', { path: file }),
+  );
   const putEvents = row('put: s3enc, diagnostics events subscribed', () =>
     withEvents(() => enc.put(bucket, 'enc-ev', { path: file })),
   );
@@ -249,6 +259,9 @@ try {
     `  encrypted get / GetObject -> decryptUnsigned...   ${ratio(getEnc, getOfficial)}  (>= 2)`,
   );
   console.log(
+    `  unsigned / signed payload put (default / signPayload) ${ratio(putEnc, putSigned)}  (CPU: ${putSigned.t.length > 0 ? pairedCpu(putEnc, putSigned).toFixed(2) : 'n/a'})`,
+  );
+  console.log(
     `  events subscribed / none, put                     ${ratio(putEvents, putEnc)}  (~1.00; ${events} events)`,
   );
   console.log(
@@ -261,6 +274,7 @@ try {
     `  undici / node:https handler, get                  ${ratio(getUndici, getNodeHttps)}`,
   );
   for (const c of Object.values(clients)) c.destroy();
+  signed.destroy();
   plain.destroy();
 } catch (err) {
   console.error('benchmark failed:', err);

@@ -102,7 +102,11 @@ export async function runBulk(
     allowSharedKeyFile: allowSharedKeyFile(v),
   };
   const encryptionContext = parseContext(stringsOpt(v, 'context'));
-  const { client, close } = await openClient(settingsOf(ctx), { keys, concurrency });
+  const { client, close } = await openClient(settingsOf(ctx), {
+    keys,
+    concurrency,
+    signPayload: boolOpt(v, 'sign-payload'),
+  });
   const progress = createBulkProgress(ctx.out, mode === 'copy' ? 'cp' : 'sync');
   const json = ctx.global.json;
   const options: TransferTreeOptions = {

@@ -82,6 +82,15 @@ const DOWNLOAD_TRANSFER = {
   concurrency: { type: 'string', valueName: 'N', description: 'parallel ranged GETs' },
 } as const satisfies OptionSpecs;
 
+/** Uploads send UNSIGNED-PAYLOAD unless asked (docs/transfer.md, "Payload signing"). */
+const SIGN_PAYLOAD = {
+  'sign-payload': {
+    type: 'boolean',
+    description:
+      'sign upload bodies (SigV4 SHA-256 payload hash) for buckets whose policy requires it; slower',
+  },
+} as const satisfies OptionSpecs;
+
 const TRANSFER = {
   'part-size': {
     type: 'string',
@@ -89,6 +98,7 @@ const TRANSFER = {
     description: 'multipart part size, e.g. 16MiB (rounded to whole frames)',
   },
   concurrency: { type: 'string', valueName: 'N', description: 'parallel part transfers' },
+  ...SIGN_PAYLOAD,
 } as const satisfies OptionSpecs;
 
 /** Reading Amazon S3 Encryption Client objects (docs/s3ec.md). */
@@ -141,6 +151,7 @@ const BULK_TRANSFER = {
     description: 'parallel requests, objects and parts together (default 8)',
   },
   'fail-fast': { type: 'boolean', description: 'stop after the first object that fails' },
+  ...SIGN_PAYLOAD,
 } as const satisfies OptionSpecs;
 
 const BULK_LS = {

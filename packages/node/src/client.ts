@@ -22,6 +22,7 @@ import {
   type Keyring,
 } from '@s3enc/core';
 import {
+  checkBool,
   checkInt,
   DEFAULT_CONCURRENCY,
   DEFAULT_DOWNLOAD_CHUNK_SIZE,
@@ -86,6 +87,13 @@ export interface EncryptedS3ClientOptions {
   frameLength?: number | undefined;
   /** Checksum for uploads. Default CRC32C. */
   checksumAlgorithm?: ChecksumAlgorithm | undefined;
+  /**
+   * Sign upload bodies with SigV4's payload hash (one SHA-256 pass over every byte sent).
+   * Default false: bodies go as `UNSIGNED-PAYLOAD` — over TLS, with the part checksum that S3
+   * verifies and an authenticated ciphertext, as the AWS CLI does over HTTPS. Set it for
+   * buckets whose policy requires signed payloads (`s3:x-amz-content-sha256`).
+   */
+  signPayload?: boolean | undefined;
   commitmentPolicy?: CommitmentPolicy | undefined;
   maxEncryptedDataKeys?: number | undefined;
 }
@@ -175,6 +183,7 @@ export class EncryptedS3Client {
         downloadChunkSize,
         frameLength: options.frameLength,
         checksumAlgorithm,
+        signPayload: checkBool('signPayload', options.signPayload) ?? false,
         commitmentPolicy: options.commitmentPolicy,
         maxEncryptedDataKeys: options.maxEncryptedDataKeys,
       },

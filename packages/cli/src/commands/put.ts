@@ -141,6 +141,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     partSize: partSize === undefined ? undefined : parseSize('part-size', partSize),
     frameLength: frameSize === undefined ? undefined : parseSize('frame-size', frameSize),
     checksumAlgorithm,
+    signPayload: boolOpt(v, 'sign-payload'),
   });
   let upload: MultipartUploadRef | undefined;
   openUploads.begin();

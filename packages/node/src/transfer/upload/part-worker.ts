@@ -17,6 +17,7 @@ import { MAX_PARTS } from '../../context.js';
 import { toS3Error, withRetries } from '../../s3-errors.js';
 import { events, now, since } from '../diagnostics.js';
 import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
+import { withPayloadSigning } from './payload-signing.js';
 import type { SourcePiece } from './sources.js';
 import type { UploadJob, UploadRequests } from './upload-job.js';
 
@@ -142,16 +143,19 @@ export async function uploadPart(
   const res = await withRetries(
     () =>
       ctx.s3.send(
-        new UploadPartCommand({
-          Bucket: s.bucket,
-          Key: s.key,
-          UploadId: uploadId,
-          PartNumber: partNumber,
-          Body: body,
-          ContentLength: body.length,
-          [CHECKSUM_FIELD[s.algorithm]]: b64,
-          ...s.sse.perRequest,
-        }),
+        withPayloadSigning(
+          new UploadPartCommand({
+            Bucket: s.bucket,
+            Key: s.key,
+            UploadId: uploadId,
+            PartNumber: partNumber,
+            Body: body,
+            ContentLength: body.length,
+            [CHECKSUM_FIELD[s.algorithm]]: b64,
+            ...s.sse.perRequest,
+          }),
+          ctx.defaults.signPayload,
+        ),
         { abortSignal: signal },
       ),
     REQUEST_ATTEMPTS,
