@@ -12,12 +12,22 @@ import { fileURLToPath } from 'node:url';
 import { Upload } from '@aws-sdk/lib-storage';
 import { EncryptedS3Client } from '@s3enc/node';
 import { startTestServers } from '../test/harness/env.js';
-import { drain, keyring, makeBucket, MiB, plainS3, s3Settings, writeRandomFile } from './transfer-common.js';
+import {
+  drain,
+  keyring,
+  makeBucket,
+  MiB,
+  plainS3,
+  s3Settings,
+  writeRandomFile,
+} from './transfer-common.js';
 
 const repoDir = fileURLToPath(new URL('..', import.meta.url));
 const SIZE = Number(process.env.S3ENC_BENCH_MB ?? 256) * MiB;
 const REPS = Number(process.env.S3ENC_BENCH_REPS ?? 5);
-const base = (await import(process.env.S3ENC_AB_BASE!)) as { EncryptedS3Client: typeof EncryptedS3Client };
+const base = (await import(process.env.S3ENC_AB_BASE!)) as {
+  EncryptedS3Client: typeof EncryptedS3Client;
+};
 // The keyring must come from the other checkout's core (its own @aws-crypto classes).
 const baseCore = (await import(process.env.S3ENC_AB_BASE!.replace('/node/', '/core/'))) as {
   rawAesKeyring: typeof import('@s3enc/core').rawAesKeyring;
@@ -35,15 +45,44 @@ try {
   const ours = new EncryptedS3Client(opts);
   const theirs = new base.EncryptedS3Client({
     ...opts,
-    keyring: baseCore.rawAesKeyring({ key: Buffer.alloc(32, 9), keyName: 'bench', keyNamespace: 's3enc-bench' }),
-  } as never);
+    keyring: baseCore.rawAesKeyring({
+      key: Buffer.alloc(32, 9),
+      keyName: 'bench',
+      keyNamespace: 's3enc-bench',
+    }),
+  });
   await ours.put(bucket, 'enc', { path: file });
-  await new Upload({ client: plain, params: { Bucket: bucket, Key: 'plain', Body: createReadStream(file) }, partSize: 8 * MiB, queueSize: 4 }).done();
+  await new Upload({
+    client: plain,
+    params: { Bucket: bucket, Key: 'plain', Body: createReadStream(file) },
+    partSize: 8 * MiB,
+    queueSize: 4,
+  }).done();
   const cs: { name: string; fn: () => Promise<unknown>; t: number[]; cpu: number[] }[] = [
-    { name: 'base encrypted', fn: async () => drain((await theirs.get(bucket, 'enc')).body), t: [], cpu: [] },
-    { name: 'base crypto off', fn: async () => drain((await theirs.get(bucket, 'plain', { allowPlaintext: true })).body), t: [], cpu: [] },
-    { name: 'this encrypted', fn: async () => drain((await ours.get(bucket, 'enc')).body), t: [], cpu: [] },
-    { name: 'this crypto off', fn: async () => drain((await ours.get(bucket, 'plain', { allowPlaintext: true })).body), t: [], cpu: [] },
+    {
+      name: 'base encrypted',
+      fn: async () => drain((await theirs.get(bucket, 'enc')).body),
+      t: [],
+      cpu: [],
+    },
+    {
+      name: 'base crypto off',
+      fn: async () => drain((await theirs.get(bucket, 'plain', { allowPlaintext: true })).body),
+      t: [],
+      cpu: [],
+    },
+    {
+      name: 'this encrypted',
+      fn: async () => drain((await ours.get(bucket, 'enc')).body),
+      t: [],
+      cpu: [],
+    },
+    {
+      name: 'this crypto off',
+      fn: async () => drain((await ours.get(bucket, 'plain', { allowPlaintext: true })).body),
+      t: [],
+      cpu: [],
+    },
   ];
   for (let r = 0; r < REPS; r++) {
     for (let k = 0; k < cs.length; k++) {
@@ -58,10 +97,20 @@ try {
   }
   const med = (x: number[]) => [...x].sort((a, b) => a - b)[x.length >> 1]!;
   const gib = SIZE / 1024 ** 3;
-  console.log(`${SIZE / MiB} MiB, ${REPS} rounds, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  for (const c of cs) console.log(`  ${c.name.padEnd(16)} ${(SIZE / 1e6 / med(c.t)).toFixed(0)} MB/s median, ${(med(c.cpu) / gib).toFixed(2)} CPU s/GiB`);
-  const pr = (a: number, b: number, f: (c: (typeof cs)[0]) => number[]) => med(f(cs[a]!).map((x, i) => x / f(cs[b]!)[i]!)).toFixed(2);
-  console.log(`  speed enc/off: base ${pr(1, 0, (c) => c.t)}, this ${pr(3, 2, (c) => c.t)};  CPU enc/off: base ${pr(0, 1, (c) => c.cpu)}, this ${pr(2, 3, (c) => c.cpu)};  this/base encrypted speed ${pr(0, 2, (c) => c.t)}`);
+  console.log(
+    `${SIZE / MiB} MiB, ${REPS} rounds, load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  for (const c of cs)
+    console.log(
+      `  ${c.name.padEnd(16)} ${(SIZE / 1e6 / med(c.t)).toFixed(0)} MB/s median, ${(med(c.cpu) / gib).toFixed(2)} CPU s/GiB`,
+    );
+  const pr = (a: number, b: number, f: (c: (typeof cs)[0]) => number[]) =>
+    med(f(cs[a]!).map((x, i) => x / f(cs[b]!)[i]!)).toFixed(2);
+  console.log(
+    `  speed enc/off: base ${pr(1, 0, (c) => c.t)}, this ${pr(3, 2, (c) => c.t)};  CPU enc/off: base ${pr(0, 1, (c) => c.cpu)}, this ${pr(2, 3, (c) => c.cpu)};  this/base encrypted speed ${pr(0, 2, (c) => c.t)}`,
+  );
   ours.destroy();
   theirs.destroy();
   plain.destroy();
