@@ -1,7 +1,10 @@
 // Encrypted transfers against the alternatives, same server, same data, one run.
 //   npx tsx --tsconfig bench/transfer-tsconfig.json bench/transfer-throughput.ts
 // S3ENC_BENCH_MB (default 256) sets the object size; S3ENC_BENCH_REPS (default 3) the rounds
-// per figure (the best is kept).
+// per figure (the best is kept); S3ENC_BENCH_GET_ONLY=1 uploads once and times only the gets
+// that the engine ratios need (encrypted, crypto off, plain GetObject).
+// Client CPU seconds per GiB are the process's (user + system) CPU over each timed run: the
+// client's own work (TLS, HTTP, crypto, GC threads), not MinIO's (another process).
 import { createReadStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +35,7 @@ import {
 const repoDir = fileURLToPath(new URL('..', import.meta.url));
 const SIZE = Number(process.env.S3ENC_BENCH_MB ?? 256) * MiB;
 const REPS = Number(process.env.S3ENC_BENCH_REPS ?? 3);
+const GET_ONLY = process.env.S3ENC_BENCH_GET_ONLY === '1';
 const CONCURRENCY = 4;
 const PART = 8 * MiB;
 
@@ -77,10 +81,10 @@ try {
   // order; a ratio is the median of its per-repetition ratios (this VM drifts by up to 2x
   // over a minute, which best-of figures taken minutes apart do not cancel).
   const rows: [string, number][] = [];
-  type Contender = { name: string; fn: () => Promise<unknown>; t: number[] };
+  type Contender = { name: string; fn: () => Promise<unknown>; t: number[]; cpu: number[] };
   const contenders: Contender[] = [];
   const row = (name: string, fn: () => Promise<unknown>): Contender => {
-    const c = { name, fn, t: [] as number[] };
+    const c = { name, fn, t: [] as number[], cpu: [] as number[] };
     contenders.push(c);
     return c;
   };
@@ -88,15 +92,20 @@ try {
     for (let r = 0; r < REPS; r++) {
       for (let k = 0; k < group.length; k++) {
         const c = group[(k + r) % group.length]!;
+        const c0 = process.cpuUsage();
         const t0 = process.hrtime.bigint();
         await c.fn();
         c.t.push(Number(process.hrtime.bigint() - t0) / 1e9);
+        const used = process.cpuUsage(c0);
+        c.cpu.push((used.user + used.system) / 1e6);
       }
     }
     for (const c of group) {
       const best = SIZE / 1e6 / Math.min(...c.t);
       rows.push([c.name, best]);
-      console.error(`${c.name}: ${best.toFixed(0)} MB/s (best of ${REPS})`);
+      console.error(
+        `${c.name}: ${best.toFixed(0)} MB/s (best of ${REPS}), ${cpuPerGiB(c).toFixed(2)} CPU s/GiB (median)`,
+      );
     }
   };
   const median = (xs: number[]) => {
@@ -118,6 +127,9 @@ try {
   };
   /** Median over repetitions of speed(a) / speed(b). */
   const paired = (a: Contender, b: Contender) => median(a.t.map((ta, i) => b.t[i]! / ta));
+  /** Median over repetitions of cpu(a) / cpu(b), per byte moved. */
+  const pairedCpu = (a: Contender, b: Contender) => median(a.cpu.map((ca, i) => ca / b.cpu[i]!));
+  const cpuPerGiB = (c: Contender) => median(c.cpu) / (SIZE / 1024 ** 3);
 
   // ---- uploads ----
   const putPlain = row('put: plain lib-storage Upload', () =>
@@ -150,6 +162,16 @@ try {
       queueSize: CONCURRENCY,
     }).done(),
   );
+  const signed = new EncryptedS3Client({
+    s3: s3Settings(env),
+    keyring: keyring(),
+    concurrency: CONCURRENCY,
+    partSize: PART,
+    signPayload: true,
+  });
+  const putSigned = row('put: s3enc, signPayload (SigV4 SHA-256 of the body)', () =>
+    signed.put(bucket, 'enc-signed', { path: file }),
+  );
   const putEvents = row('put: s3enc, diagnostics events subscribed', () =>
     withEvents(() => enc.put(bucket, 'enc-ev', { path: file })),
   );
@@ -160,7 +182,11 @@ try {
     clients.undici.put(bucket, 'enc-un', { path: file }),
   );
 
-  await runAll(contenders.splice(0));
+  if (GET_ONLY) {
+    contenders.splice(0);
+    await putPlain.fn();
+    await putEnc.fn();
+  } else await runAll(contenders.splice(0));
 
   // ---- downloads ----
   const getPlain = row('get: plain GetObject stream (ciphertext)', async () =>
@@ -199,13 +225,20 @@ try {
     drain((await clients.undici.get(bucket, 'enc')).body),
   );
 
-  await runAll(contenders.splice(0));
+  await runAll(GET_ONLY ? [getPlain, getEnc, getNoCrypto] : contenders);
+  contenders.splice(0);
 
   console.log(
-    `\nobject ${SIZE / MiB} MiB, part ${PART / MiB} MiB, concurrency ${CONCURRENCY}, best of ${REPS}, ratios paired medians; MinIO + TLS on this machine (${(await import('node:os')).cpus().length} cores)\n`,
+    `\nobject ${SIZE / MiB} MiB, part ${PART / MiB} MiB, concurrency ${CONCURRENCY}, best of ${REPS}, ratios paired medians; MinIO + TLS on this machine (${(await import('node:os')).cpus().length} cores), load average ${(
+      await import('node:os')
+    )
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
   );
   for (const [n, r] of rows) console.log(`${n.padEnd(52)} ${r.toFixed(0).padStart(6)} MB/s`);
-  const ratio = (a: Contender, b: Contender) => paired(a, b).toFixed(2);
+  const ratio = (a: Contender, b: Contender) =>
+    a.t.length > 0 && b.t.length > 0 ? paired(a, b).toFixed(2) : ' n/a';
   console.log('\nratios (target):');
   console.log(
     `  encrypted put / plain Upload                      ${ratio(putEnc, putPlain)}  (>= 0.90)`,
@@ -217,10 +250,16 @@ try {
     `  encrypted get / our engine, crypto off            ${ratio(getEnc, getNoCrypto)}  (>= 0.90)`,
   );
   console.log(
+    `  client CPU s/GiB, encrypted get / crypto off      ${pairedCpu(getEnc, getNoCrypto).toFixed(2)}  (<= 1.15; ${cpuPerGiB(getEnc).toFixed(2)} / ${cpuPerGiB(getNoCrypto).toFixed(2)} s/GiB)`,
+  );
+  console.log(
     `  encrypted put / encryptStream -> Upload           ${ratio(putEnc, putOfficial)}  (>= 2)`,
   );
   console.log(
     `  encrypted get / GetObject -> decryptUnsigned...   ${ratio(getEnc, getOfficial)}  (>= 2)`,
+  );
+  console.log(
+    `  unsigned / signed payload put (default / signPayload) ${ratio(putEnc, putSigned)}  (CPU: ${putSigned.t.length > 0 ? pairedCpu(putEnc, putSigned).toFixed(2) : 'n/a'})`,
   );
   console.log(
     `  events subscribed / none, put                     ${ratio(putEvents, putEnc)}  (~1.00; ${events} events)`,
@@ -235,6 +274,7 @@ try {
     `  undici / node:https handler, get                  ${ratio(getUndici, getNodeHttps)}`,
   );
   for (const c of Object.values(clients)) c.destroy();
+  signed.destroy();
   plain.destroy();
 } catch (err) {
   console.error('benchmark failed:', err);

@@ -198,6 +198,20 @@ describe('checksums and content type', () => {
   });
 });
 
+describe('payload signing', () => {
+  it('put --sign-payload stores an object that reads back (the default sends UNSIGNED-PAYLOAD)', async () => {
+    const data = randomBytes(11 * 1024 * 1024 + 5); // two parts at the default 8 MiB
+    for (const extra of [[], ['--sign-payload']]) {
+      const key = `signing${extra.length}.bin`;
+      const put = await runCli(['put', '-', url(key), ...extra], { env: cli, input: data });
+      expect(put.code, put.stderr).toBe(0);
+      const got = await runCli(['get', url(key), '-'], { env: cli });
+      expect(got.code, got.stderr).toBe(0);
+      expect(got.stdout.equals(data)).toBe(true);
+    }
+  });
+});
+
 describe('server-side encryption as a second layer', () => {
   it('--sse aws:kms and --sse AES256 are reported by head', async () => {
     for (const [sse, type] of [

@@ -324,3 +324,28 @@ describe('interoperability and metadata', () => {
     resume();
   });
 });
+
+describe('payload signing', () => {
+  // The default sends UNSIGNED-PAYLOAD (every test above goes through it); signPayload signs
+  // each body with SigV4's SHA-256 — both must be accepted and read back the same.
+  for (const signPayload of [false, true]) {
+    it(`multipart and single puts with signPayload: ${signPayload}`, async () => {
+      const c = makeClient(env, { signPayload });
+      try {
+        for (const n of [1000, 2 * partPlain + 7]) {
+          const plain = data(n);
+          const key = `signing/${signPayload}/${n}`;
+          await c.put(bucket.name, key, plain);
+          expect((await (await c.get(bucket.name, key)).bytes()).equals(plain)).toBe(true);
+        }
+      } finally {
+        c.destroy();
+      }
+    });
+  }
+  it('refuses a non-boolean signPayload before any request', () => {
+    expect(() => makeClient(env, { signPayload: 'yes' as unknown as boolean })).toThrow(
+      expect.objectContaining({ code: 'ERR_S3ENC_INVALID_ARGUMENT' }),
+    );
+  });
+});

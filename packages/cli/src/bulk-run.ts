@@ -104,7 +104,11 @@ export async function runBulk(
   };
   const encryptionContext = parseContext(stringsOpt(v, 'context'));
   const filters = filtersOf(ctx.argv ?? []);
-  const { client, close } = await openClient(settingsOf(ctx), { keys, concurrency });
+  const { client, close } = await openClient(settingsOf(ctx), {
+    keys,
+    concurrency,
+    signPayload: boolOpt(v, 'sign-payload'),
+  });
   const uploads = trackBulkUploads(ctx.io.env);
   const progress = createBulkProgress(ctx.out, mode === 'copy' ? 'cp' : 'sync');
   const json = ctx.global.json;

@@ -236,6 +236,8 @@ export interface OpenClientOptions {
   partSize?: number | undefined;
   frameLength?: number | undefined;
   checksumAlgorithm?: ChecksumAlgorithm | undefined;
+  /** Sign upload bodies (--sign-payload). */
+  signPayload?: boolean | undefined;
   /** S3 Encryption Client options (the --key-file key is added as its AES key). */
   s3ec?: Omit<S3ecOptions, 'aesKey'> | undefined;
 }
@@ -277,6 +279,7 @@ export async function openClient(
         ...(o.partSize !== undefined ? { partSize: o.partSize } : {}),
         ...(o.frameLength !== undefined ? { frameLength: o.frameLength } : {}),
         ...(o.checksumAlgorithm !== undefined ? { checksumAlgorithm: o.checksumAlgorithm } : {}),
+        ...(o.signPayload === true ? { signPayload: true } : {}),
       });
     } finally {
       aesKey?.fill(0);

@@ -92,6 +92,15 @@ const DOWNLOAD_TRANSFER = {
   ...WORKERS,
 } as const satisfies OptionSpecs;
 
+/** Uploads send UNSIGNED-PAYLOAD unless asked (docs/transfer.md, "Payload signing"). */
+const SIGN_PAYLOAD = {
+  'sign-payload': {
+    type: 'boolean',
+    description:
+      'sign upload bodies (SigV4 SHA-256 payload hash) for buckets whose policy requires it; slower',
+  },
+} as const satisfies OptionSpecs;
+
 const TRANSFER = {
   'part-size': {
     type: 'string',
@@ -100,6 +109,7 @@ const TRANSFER = {
   },
   concurrency: { type: 'string', valueName: 'N', description: 'parallel part transfers' },
   ...WORKERS,
+  ...SIGN_PAYLOAD,
 } as const satisfies OptionSpecs;
 
 /** Reading Amazon S3 Encryption Client objects (docs/s3ec.md). */
@@ -152,6 +162,7 @@ const BULK_TRANSFER = {
     description: 'parallel requests, objects and parts together (default 8)',
   },
   'fail-fast': { type: 'boolean', description: 'stop after the first object that fails' },
+  ...SIGN_PAYLOAD,
 } as const satisfies OptionSpecs;
 
 const BULK_LS = {

@@ -14,7 +14,8 @@ import { MessageFormat } from '@aws-crypto/material-management-node';
 import { checkEncryptionContext, requireContext } from './encryption-context.js';
 import { DEFAULT_MAX_ENCRYPTED_DATA_KEYS } from './limits.js';
 import { FormatError, IntegrityError, InvalidArgumentError, KeyUnwrapError } from './errors.js';
-import { FrameOpener, asBuffer, type DecipherFactory, type OpenResult } from './frame-codec.js';
+import { asBuffer, type DecipherFactory } from './frame-codec.js';
+import { FrameOpener, type OpenResult } from './frame-opener.js';
 import { deriveFrameKey, derivesOwnKey, type FrameKey } from './frame-key.js';
 import { registerFrameKey } from './frame-key-handoff.js';
 import { parseHeaderFull, suiteOf } from './header.js';
@@ -141,18 +142,7 @@ class Session implements DecryptionSession {
     }
     if (!Number.isSafeInteger(offset) || offset < 0)
       throw new InvalidArgumentError('offset must be a non-negative integer');
-    const r = opener.open(firstSeq, ciphertext);
-    if (offset + r.plainLength > out.byteLength) {
-      for (const p of r.plaintext) p.fill(0);
-      throw new InvalidArgumentError(`out needs ${r.plainLength} bytes at offset ${offset}`, {
-        code: 'ERR_S3ENC_BUFFER_TOO_SMALL',
-      });
-    }
-    let o = offset;
-    for (const p of r.plaintext) {
-      out.set(p, o);
-      o += p.length;
-    }
+    const r = opener.openInto(asBuffer(out), offset, firstSeq, asBuffer(ciphertext));
     return {
       bytes: r.plainLength,
       frames: r.frames,

@@ -9,7 +9,8 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { InvalidArgumentError } from './errors.js';
-import { FrameOpener, FrameSealer, asBuffer } from './frame-codec.js';
+import { FrameSealer, asBuffer } from './frame-codec.js';
+import { FrameOpener } from './frame-opener.js';
 import { frameKeyOf } from './frame-key.js';
 import { checkWholeFrames } from './sizes.js';
 import type { DecryptionSession, EncryptionSession, OpenedFrameChunks } from './types.js';

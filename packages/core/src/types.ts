@@ -134,9 +134,12 @@ export interface DecryptionSession {
   openFrames(firstSeq: number, ciphertext: Uint8Array): OpenedFrames;
   /**
    * Like `openFrames`, but writes the plaintext into `out` at `offset` (a reusable buffer, or
-   * a file-sized buffer at the frames' plaintext offset) once every frame has verified, and
-   * returns the counts; `out` is untouched on failure. Throws IntegrityError as `openFrames`,
-   * and InvalidArgumentError (ERR_S3ENC_BUFFER_TOO_SMALL) when the plaintext does not fit.
+   * a file-sized buffer at the frames' plaintext offset) and returns the counts. Frame by
+   * frame: each frame's plaintext is written once its tag has verified (so no frame's
+   * plaintext is held apart). On failure the bytes this call wrote are zeroed — `out` then
+   * holds no plaintext of the call, the bytes past the failing frame are untouched. Throws
+   * IntegrityError as `openFrames`, and InvalidArgumentError (ERR_S3ENC_BUFFER_TOO_SMALL),
+   * before anything is decrypted, when the plaintext does not fit.
    */
   openFramesInto(
     out: Uint8Array,

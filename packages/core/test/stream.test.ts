@@ -190,9 +190,23 @@ describe('sessions', () => {
     );
     const bad = Buffer.from(msg.subarray(H));
     bad[bad.length - 1]! ^= 1;
-    const untouched = Buffer.alloc(p.length, 0x55);
-    expect(() => d.openFramesInto(untouched, 0, 1, bad)).toThrow();
-    expect(untouched.every((b) => b === 0x55)).toBe(true);
+    // Frames 1–5 verify and are written, the final frame fails: what was written is zeroed,
+    // the rest of the buffer is untouched.
+    const untouched = Buffer.alloc(p.length + 2, 0x55);
+    expect(() => d.openFramesInto(untouched, 1, 1, bad)).toThrow(
+      expect.objectContaining({ code: 'ERR_S3ENC_TAG_MISMATCH' }),
+    );
+    expect(untouched[0]).toBe(0x55);
+    expect(untouched.subarray(1, 1 + 5 * F).every((b) => b === 0)).toBe(true);
+    expect(untouched.subarray(1 + 5 * F).every((b) => b === 0x55)).toBe(true);
+    // A bad first frame: nothing written at all.
+    const badFirst = Buffer.from(msg.subarray(H));
+    badFirst[20]! ^= 1;
+    const clean = Buffer.alloc(p.length, 0x55);
+    expect(() => d.openFramesInto(clean, 0, 1, badFirst)).toThrow(
+      expect.objectContaining({ code: 'ERR_S3ENC_TAG_MISMATCH' }),
+    );
+    expect(clean.every((b) => b === 0x55)).toBe(true);
     d.destroy();
     expect(() => d.openFrames(1, msg.subarray(H))).toThrow(InvalidArgumentError);
   });
@@ -232,6 +246,37 @@ describe('sessions', () => {
     expect(() => d.openFrameChunks(1, 'nope' as unknown as Buffer[])).toThrow(InvalidArgumentError);
     d.destroy();
     expect(() => d.openFrameChunks(1, [body])).toThrow(InvalidArgumentError);
+  });
+
+  it('opens frames above the gather limit (4 MiB) piece by piece, with the same checks', async () => {
+    // Frames of F <= 4 MiB that straddle chunks are copied into one buffer first; larger ones
+    // are fed to the decipher chunk by chunk. Both paths must agree, tampering included.
+    const F = 4 * 1024 * 1024 + 16;
+    const p = bytes(2 * F + 100);
+    const s = await beginEncryption({ keyring: keyring(), frameLength: F });
+    const body = s.sealFrames(1, p, true);
+    const d = await beginDecryption({ keyring: keyring(), header: s.header });
+    const chunks = [...chunked(body, 1 << 20)];
+    const r = d.openFrameChunks(1, chunks);
+    expect(r).toMatchObject({ frames: 3, final: true, finalLength: 100, plainLength: p.length });
+    expect(r.plaintext.length).toBeGreaterThan(3); // one piece per chunk a frame spans
+    expect(Buffer.concat(r.plaintext).equals(p)).toBe(true);
+    const bad = Buffer.from(body);
+    bad[F + 32 + 100]! ^= 1; // a content byte of frame 2
+    expect(() => d.openFrameChunks(1, [...chunked(bad, 1 << 20)])).toThrow(
+      expect.objectContaining({ code: 'ERR_S3ENC_TAG_MISMATCH' }),
+    );
+    expect(() =>
+      d.openFrameChunks(1, [...chunked(body.subarray(0, body.length - 1), 1 << 20)]),
+    ).toThrow(expect.objectContaining({ code: 'ERR_S3ENC_TRUNCATED' }));
+    const streamed = await collect(
+      decryptStream(Readable.from(chunked(Buffer.concat([s.header, body]), 1 << 20)), {
+        keyring: keyring(),
+      }),
+    );
+    expect(streamed.equals(p)).toBe(true);
+    s.destroy();
+    d.destroy();
   });
 
   it('keeps keys out of inspect and JSON', async () => {

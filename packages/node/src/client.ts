@@ -22,6 +22,7 @@ import {
   type Keyring,
 } from '@s3enc/core';
 import {
+  checkBool,
   checkInt,
   DEFAULT_CONCURRENCY,
   DEFAULT_DOWNLOAD_CHUNK_SIZE,
@@ -104,6 +105,13 @@ export interface EncryptedS3ClientOptions {
    * the calling thread. Without it, such a client's transfers stay on the calling thread.
    */
   workerS3?: Omit<TransportOptions, 'concurrency' | 'credentials'> | undefined;
+  /**
+   * Sign upload bodies with SigV4's payload hash (one SHA-256 pass over every byte sent).
+   * Default false: bodies go as `UNSIGNED-PAYLOAD` — over TLS, with the part checksum that S3
+   * verifies and an authenticated ciphertext, as the AWS CLI does over HTTPS. Set it for
+   * buckets whose policy requires signed payloads (`s3:x-amz-content-sha256`).
+   */
+  signPayload?: boolean | undefined;
   commitmentPolicy?: CommitmentPolicy | undefined;
   maxEncryptedDataKeys?: number | undefined;
 }
@@ -211,6 +219,7 @@ export class EncryptedS3Client {
         downloadChunkSize,
         frameLength: options.frameLength,
         checksumAlgorithm,
+        signPayload: checkBool('signPayload', options.signPayload) ?? false,
         commitmentPolicy: options.commitmentPolicy,
         maxEncryptedDataKeys: options.maxEncryptedDataKeys,
         workers,

@@ -19,6 +19,8 @@ export interface TransferDefaults {
   readonly downloadChunkSize: number;
   readonly frameLength: number | undefined;
   readonly checksumAlgorithm: ChecksumAlgorithm;
+  /** Sign upload bodies (SigV4 payload hash) instead of sending UNSIGNED-PAYLOAD. */
+  readonly signPayload: boolean;
   readonly commitmentPolicy: CommitmentPolicy | undefined;
   readonly maxEncryptedDataKeys: number | undefined;
   /** Worker threads for file transfers (transfer/workers/); undefined means 'auto'. */
@@ -107,6 +109,13 @@ export function checkInt(
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
     throw new InvalidArgumentError(`${name} must be an integer in ${min}..${max}`);
   }
+  return v;
+}
+
+/** @throws InvalidArgumentError unless `v` is undefined or a boolean. */
+export function checkBool(name: string, v: unknown): boolean | undefined {
+  if (v !== undefined && typeof v !== 'boolean')
+    throw new InvalidArgumentError(`${name} must be a boolean`);
   return v;
 }
 

@@ -63,6 +63,7 @@ export function stubS3(
       downloadChunkSize: 64 * 1024,
       frameLength: undefined,
       checksumAlgorithm: 'CRC32C',
+      signPayload: false,
       commitmentPolicy: undefined,
       maxEncryptedDataKeys: undefined,
     },

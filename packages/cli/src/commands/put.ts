@@ -151,6 +151,7 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     partSize: partSize === undefined ? undefined : parseSize('part-size', partSize),
     frameLength: frameSize === undefined ? undefined : parseSize('frame-size', frameSize),
     checksumAlgorithm,
+    signPayload: boolOpt(v, 'sign-payload'),
   });
   let upload: MultipartUploadRef | undefined;
   // This machine's record of the upload (upload-journal.ts): kept while it may stay open.

@@ -6,15 +6,20 @@ import { throwIfAborted } from '../signals.js';
 import { GET_CODES } from './ranged-get.js';
 
 /**
- * Runs `fetch(i)` for i in 0..count−1 with at most `concurrency` in flight and yields the
- * pieces of each result in order (empty ones only when `yieldEmpty`). Holds at most
- * `concurrency` results at a time, whatever `count` is. On failure or early exit the rest is
- * cancelled, results already fetched but not yielded are wiped, and `done` runs.
+ * Runs `fetch(i)` for i in 0..count−1 with at most `concurrency` in flight and yields, in
+ * order, the pieces `open` makes of each result (empty ones only when `yieldEmpty`). `open`
+ * runs when a result's turn comes, after the next fetch is launched: what it allocates (a
+ * range's plaintext) is consumed at once and dies young, instead of waiting behind earlier
+ * ranges. Holds at most `concurrency` results at a time, whatever `count` is. On failure or
+ * early exit the rest is cancelled, results fetched but not yielded go to `discard`, and
+ * `done` runs.
  */
-export async function* orderedPrefetch(
+export async function* orderedPrefetch<T>(
   count: number,
   concurrency: number,
-  fetch: (i: number, abort: AbortSignal) => Promise<Piece[]>,
+  fetch: (i: number, abort: AbortSignal) => Promise<T>,
+  open: (fetched: T, i: number) => Piece[],
+  discard: (fetched: T) => void,
   signal: AbortSignal | undefined,
   yieldEmpty: boolean,
   done: () => void,
@@ -24,8 +29,9 @@ export async function* orderedPrefetch(
     ac.abort(signal?.reason);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
-  const inflight: Promise<Piece[]>[] = [];
+  const inflight: Promise<T>[] = [];
   let next = 0;
+  let turn = 0;
   const launch = () => {
     while (inflight.length < concurrency && next < count) {
       const p = fetch(next++, ac.signal);
@@ -36,26 +42,24 @@ export async function* orderedPrefetch(
   try {
     launch();
     while (inflight.length > 0) {
-      const pieces = await inflight.shift()!;
+      const fetched = await inflight.shift()!;
       launch();
       throwIfAborted(signal, 'download');
+      const pieces = open(fetched, turn++);
       if (pieces.length === 0 && yieldEmpty) yield { offset: 0, data: Buffer.alloc(0) };
       for (const r of pieces) if (r.data.length > 0 || yieldEmpty) yield r;
     }
   } catch (err) {
     throw err instanceof S3EncError ? err : toS3Error(err, 'GetObject', GET_CODES, signal);
   } finally {
-    // Results fetched (and verified) but never yielded are plaintext nobody will read.
-    for (const p of inflight) {
-      p.then(
-        (pieces) => {
-          for (const r of pieces) r.data.fill(0);
-        },
-        () => undefined,
-      );
-    }
+    for (const p of inflight) p.then(discard, () => undefined);
     ac.abort();
     signal?.removeEventListener('abort', onAbort);
     done();
   }
+}
+
+/** `discard` for results that are plaintext: bytes nobody will read are wiped. */
+export function wipePieces(pieces: readonly Piece[]): void {
+  for (const r of pieces) r.data.fill(0);
 }

@@ -1,7 +1,7 @@
 /** Reading an object that is not encrypted (`allowPlaintext`): ranged GETs, in order. @internal */
 import { InvalidArgumentError } from '@s3enc/core';
 import type { CiphertextReader, Piece } from '../formats/object-format.js';
-import { orderedPrefetch } from './ordered-prefetch.js';
+import { orderedPrefetch, wipePieces } from './ordered-prefetch.js';
 import type { GetOptions, ObjectFacts, PreparedRead } from './read-options.js';
 
 export function plaintextRead(
@@ -36,7 +36,17 @@ export function plaintextRead(
     header: undefined,
     plaintextSize: P,
     range,
-    chunks: () => orderedPrefetch(count, concurrency, fetchChunk, o.signal, false, () => undefined),
+    chunks: () =>
+      orderedPrefetch(
+        count,
+        concurrency,
+        fetchChunk,
+        (pieces) => pieces,
+        wipePieces,
+        o.signal,
+        false,
+        () => undefined,
+      ),
     close: () => undefined,
   };
 }

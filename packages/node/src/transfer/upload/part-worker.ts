@@ -17,12 +17,15 @@ import { MAX_PARTS } from '../../context.js';
 import { toS3Error, withRetries } from '../../s3-errors.js';
 import { events, now, since } from '../diagnostics.js';
 import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
+import { withPayloadSigning } from './payload-signing.js';
 import type { SourcePiece } from './sources.js';
 import type { UploadJob, UploadRequests } from './upload-job.js';
 
 /** What one UploadPart needs (a worker thread builds it from plain settings). */
 export interface UploadPartTarget {
-  readonly ctx: Pick<UploadRequests['ctx'], 's3'>;
+  readonly ctx: Pick<UploadRequests['ctx'], 's3'> & {
+    readonly defaults: Pick<UploadRequests['ctx']['defaults'], 'signPayload'>;
+  };
   readonly settings: Pick<UploadRequests['settings'], 'bucket' | 'key' | 'algorithm'> & {
     readonly sse: Pick<UploadRequests['settings']['sse'], 'perRequest'>;
   };
@@ -151,16 +154,19 @@ export async function uploadPart(
   const res = await withRetries(
     () =>
       ctx.s3.send(
-        new UploadPartCommand({
-          Bucket: s.bucket,
-          Key: s.key,
-          UploadId: uploadId,
-          PartNumber: partNumber,
-          Body: body,
-          ContentLength: body.length,
-          [CHECKSUM_FIELD[s.algorithm]]: b64,
-          ...s.sse.perRequest,
-        }),
+        withPayloadSigning(
+          new UploadPartCommand({
+            Bucket: s.bucket,
+            Key: s.key,
+            UploadId: uploadId,
+            PartNumber: partNumber,
+            Body: body,
+            ContentLength: body.length,
+            [CHECKSUM_FIELD[s.algorithm]]: b64,
+            ...s.sse.perRequest,
+          }),
+          ctx.defaults.signPayload,
+        ),
         { abortSignal: signal },
       ),
     REQUEST_ATTEMPTS,

@@ -3,6 +3,7 @@ import { PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3
 import { REQUEST_ATTEMPTS, combinePartChecksums, createChecksum } from '@s3enc/core';
 import { toS3Error, withRetries } from '../../s3-errors.js';
 import { CHECKSUM_FIELD, checkEcho } from './checksum-fields.js';
+import { withPayloadSigning } from './payload-signing.js';
 import type { PutResult, PutSettings } from './put-options.js';
 import type { SourcePiece } from './sources.js';
 import type { UploadJob, UploadRequests } from './upload-job.js';
@@ -65,7 +66,10 @@ export async function storeSingle(
     ...writeConditions(s),
   } as unknown as PutObjectCommandInput;
   const res = await withRetries(
-    () => ctx.s3.send(new PutObjectCommand(input), { abortSignal: signal }),
+    () =>
+      ctx.s3.send(withPayloadSigning(new PutObjectCommand(input), ctx.defaults.signPayload), {
+        abortSignal: signal,
+      }),
     REQUEST_ATTEMPTS,
     signal,
     { operation: 'PutObject', bucket: s.bucket, key: s.key },

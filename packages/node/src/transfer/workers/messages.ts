@@ -41,6 +41,8 @@ export interface PutJobSpec {
   readonly key: string;
   readonly uploadId: string;
   readonly algorithm: ChecksumAlgorithm;
+  /** Sign each part's payload (SigV4 SHA-256) instead of UNSIGNED-PAYLOAD; as on one thread. */
+  readonly signPayload: boolean;
   /** Per-request fields of every UploadPart (SSE-C). */
   readonly perRequest: Readonly<Record<string, string>>;
   readonly framesPerPart: number;

@@ -62,6 +62,7 @@ export async function putFileOnWorkers(
           key: s.key,
           uploadId,
           algorithm: s.algorithm,
+          signPayload: job.ctx.defaults.signPayload,
           perRequest: s.sse.perRequest,
           framesPerPart,
           partCount,

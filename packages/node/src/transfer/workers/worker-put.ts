@@ -62,7 +62,7 @@ export async function openPutRunner(
   const free: Slot[] = [];
   const all: Slot[] = [];
   const target = {
-    ctx: { s3 },
+    ctx: { s3, defaults: { signPayload: job.signPayload } },
     settings: {
       bucket: job.bucket,
       key: job.key,
