@@ -21,6 +21,7 @@ import { reportFor } from './error-report.js';
 import { ExitCode } from './exit-codes.js';
 import { formatBytes } from './output.js';
 import { createBulkProgress } from './bulk-progress.js';
+import { dataKeyCacheOf } from './data-key-cache-options.js';
 import { isS3Url, parseS3Url } from './s3-url.js';
 import { terminalSafe } from './terminal-text.js';
 
@@ -102,7 +103,12 @@ export async function runBulk(
     allowSharedKeyFile: allowSharedKeyFile(v),
   };
   const encryptionContext = parseContext(stringsOpt(v, 'context'));
-  const { client, close } = await openClient(settingsOf(ctx), { keys, concurrency });
+  const dataKeyCache = dataKeyCacheOf(v);
+  const { client, close } = await openClient(settingsOf(ctx), {
+    keys,
+    concurrency,
+    ...(dataKeyCache !== undefined ? { dataKeyCache } : {}),
+  });
   const progress = createBulkProgress(ctx.out, mode === 'copy' ? 'cp' : 'sync');
   const json = ctx.global.json;
   const options: TransferTreeOptions = {
@@ -135,17 +141,31 @@ export async function runBulk(
     },
   };
   let summary;
+  let cacheStats;
   try {
     summary = await transferTree(client, options);
   } finally {
     progress.finish();
+    cacheStats = client.dataKeyCache?.stats;
     close();
   }
   const line =
     `${summary.done} transferred, ${summary.skipped} up to date, ${summary.deleted} deleted, ` +
     `${summary.failed} failed${summary.dryRun > 0 ? `, ${summary.dryRun} in dry run` : ''}` +
     `${summary.ignored > 0 ? `, ${summary.ignored} ignored` : ''} (${formatBytes(summary.bytes)})`;
-  if (json) ctx.io.stdout.write(`${JSON.stringify({ type: 'summary', ...summary })}\n`);
-  else if (!ctx.global.quiet) ctx.io.stderr.write(`${line}\n`);
+  // With the cache on: how many data keys were served from it (hits) and made or unwrapped (misses).
+  const cache =
+    cacheStats === undefined ? undefined : { hits: cacheStats.hits, misses: cacheStats.misses };
+  if (json)
+    ctx.io.stdout.write(
+      `${JSON.stringify({ type: 'summary', ...summary, ...(cache ? { dataKeyCache: cache } : {}) })}\n`,
+    );
+  else if (!ctx.global.quiet) {
+    ctx.io.stderr.write(`${line}\n`);
+    if (cache)
+      ctx.io.stderr.write(
+        `data-key cache: ${cache.hits} data keys reused, ${cache.misses} made or unwrapped\n`,
+      );
+  }
   return summary.failed > 0 ? ExitCode.FAILURE : undefined;
 }

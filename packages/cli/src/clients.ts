@@ -11,6 +11,7 @@ import {
   kmsKeyring,
   multiKeyring,
   type ChecksumAlgorithm,
+  type DataKeyCacheOptions,
   type Keyring,
 } from '@s3enc/core';
 import {
@@ -235,6 +236,8 @@ export interface OpenClientOptions {
   checksumAlgorithm?: ChecksumAlgorithm | undefined;
   /** S3 Encryption Client options (the --key-file key is added as its AES key). */
   s3ec?: Omit<S3ecOptions, 'aesKey'> | undefined;
+  /** The data-key cache (--data-key-cache-*); off when undefined. */
+  dataKeyCache?: DataKeyCacheOptions | undefined;
 }
 
 /**
@@ -264,6 +267,7 @@ export async function openClient(
         ...(o.partSize !== undefined ? { partSize: o.partSize } : {}),
         ...(o.frameLength !== undefined ? { frameLength: o.frameLength } : {}),
         ...(o.checksumAlgorithm !== undefined ? { checksumAlgorithm: o.checksumAlgorithm } : {}),
+        ...(o.dataKeyCache !== undefined ? { dataKeyCache: o.dataKeyCache } : {}),
       });
     } finally {
       aesKey?.fill(0);

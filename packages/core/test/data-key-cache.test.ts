@@ -9,7 +9,7 @@
  * data key.
  */
 import { inspect } from 'node:util';
-import { buildClient, CommitmentPolicy } from '@aws-crypto/client-node';
+import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy } from '@aws-crypto/client-node';
 import {
   unwrapDataKey,
   type NodeDecryptionMaterial,
@@ -20,6 +20,7 @@ import { parseHeaderFull } from '../src/header.js';
 import { beginDecryption } from '../src/decrypt-session.js';
 import { beginEncryption } from '../src/encrypt-session.js';
 import { encryptStream } from '../src/encrypt-stream.js';
+import { decryptStream } from '../src/decrypt-stream.js';
 import {
   cacheInternals,
   createDataKeyCache,
@@ -27,7 +28,7 @@ import {
   type DataKeyCacheOptions,
 } from '../src/data-key-cache/data-key-cache.js';
 import type { EncryptionContext, Keyring } from '../src/types.js';
-import { bytes, collectUntilError, keyring as makeKeyring } from './helpers.js';
+import { bytes, collect, collectUntilError, keyring as makeKeyring } from './helpers.js';
 
 const F = 1024;
 const oracle = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
@@ -330,12 +331,37 @@ describe('data-key cache: decrypt side', () => {
     expect((await open(k, other.message, reader)).fromCache).toBe(false);
     // A header whose commitment was altered is refused even though its data key is cached.
     const { raw } = parseHeaderFull(b.message, 3)!;
-    const at = b.message.indexOf(Buffer.from(raw.messageHeader.suiteData as Uint8Array));
+    const h = raw.messageHeader;
+    if (h.version !== 2) throw new Error('expected a v2 header');
+    const at = b.message.indexOf(Buffer.from(h.suiteData));
     const bad = Buffer.from(b.message);
     bad[at]! ^= 1;
     await expect(open(k, bad, reader)).rejects.toMatchObject({
       code: 'ERR_S3ENC_COMMITMENT_MISMATCH',
     });
+    expect(reader.stats.hits).toBe(2);
+  });
+
+  it('a signed message read twice through the cache keeps its verification key', async () => {
+    const k = makeKeyring();
+    const p = bytes(5000);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the oracle takes our KeyringNode
+    const { result } = await oracle.encrypt(k, p, {
+      suiteId: AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY_ECDSA_P384,
+      frameLength: F,
+    });
+    const reader = cacheOf();
+    for (let i = 0; i < 2; i++) {
+      const out = await collect(
+        decryptStream([Buffer.from(result)], { keyring: k, dataKeyCache: reader }),
+      );
+      expect(out.equals(p)).toBe(true);
+    }
+    expect(reader.stats).toMatchObject({ hits: 1, misses: 1 });
+    const bad = Buffer.from(result);
+    bad[bad.length - 1]! ^= 1; // the signature
+    const r = await collectUntilError(decryptStream([bad], { keyring: k, dataKeyCache: reader }));
+    expect(r.error).toBeDefined();
     expect(reader.stats.hits).toBe(2);
   });
 

@@ -3,7 +3,7 @@
  * defaults. @internal
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { ChecksumAlgorithm, CommitmentPolicy, Keyring } from '@s3enc/core';
+import type { ChecksumAlgorithm, CommitmentPolicy, DataKeyCache, Keyring } from '@s3enc/core';
 import { InvalidArgumentError, S3_MAX_PARTS, S3_MIN_PART_SIZE } from '@s3enc/core';
 import type { FormatSettings } from './transfer/formats/object-format.js';
 
@@ -28,6 +28,8 @@ export interface ClientContext {
   /** Settings of the formats other than s3enc's own (S3 Encryption Client keys and options). */
   readonly formatSettings?: FormatSettings | undefined;
   readonly defaults: TransferDefaults;
+  /** Data keys reused across objects (off unless the client was given `dataKeyCache`). */
+  readonly dataKeyCache?: DataKeyCache | undefined;
 }
 
 /** 5 MiB: S3's minimum size of every part but the last. */

@@ -20,6 +20,8 @@ export function copyEncryptionMaterial(src: NodeEncryptionMaterial): NodeEncrypt
   const copy = new NodeEncryptionMaterial(src.suite, src.encryptionContext);
   copy.setUnencryptedDataKey(freshKeyBytes(src), setTrace);
   edks.forEach((edk, i) => copy.addEncryptedDataKey(edk, edkTraces[i]!.flags));
+  const sk = src.suite.signatureCurve !== undefined ? src.signatureKey : undefined;
+  if (sk !== undefined) copy.setSignatureKey(sk);
   return copy;
 }
 
@@ -31,6 +33,9 @@ export function copyDecryptionMaterial(src: NodeDecryptionMaterial): NodeDecrypt
   }
   const copy = new NodeDecryptionMaterial(src.suite, src.encryptionContext);
   copy.setUnencryptedDataKey(freshKeyBytes(src), setTrace);
+  // Signed suites: the verification key comes from the context, the same for every use.
+  const vk = src.suite.signatureCurve !== undefined ? src.verificationKey : undefined;
+  if (vk !== undefined) copy.setVerificationKey(vk);
   return copy;
 }
 

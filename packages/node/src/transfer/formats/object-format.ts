@@ -19,6 +19,7 @@ import type {
   EncryptionContext,
   HeaderInfo,
   Keyring,
+  DataKeyCache,
 } from '@s3enc/core';
 import type { EnvelopeDescription } from './envelope.js';
 import type { S3ecSettings } from './s3ec/settings.js';
@@ -94,6 +95,8 @@ export interface DecryptPolicy {
   readonly requiredEncryptionContext: EncryptionContext | undefined;
   readonly commitmentPolicy: CommitmentPolicy | undefined;
   readonly maxEncryptedDataKeys: number | undefined;
+  /** The client's data-key cache, when it has one (off by default). */
+  readonly dataKeyCache?: DataKeyCache | undefined;
   readonly settings: FormatSettings;
 }
 
