@@ -9,6 +9,8 @@ export interface RequestRecord {
   method: string;
   url: string;
   range: string | undefined;
+  /** X-Amz-Target of a JSON API request, e.g. `TrentService.GenerateDataKey` (KMS). */
+  target: string | undefined;
   requestBytes: number;
   responseBytes: number;
   status: number;
@@ -77,6 +79,8 @@ export async function startFaultProxy(o: {
       method: req.method ?? '',
       url: req.url ?? '',
       range: req.headers.range,
+      target:
+        typeof req.headers['x-amz-target'] === 'string' ? req.headers['x-amz-target'] : undefined,
       requestBytes: 0,
       responseBytes: 0,
       status: 0,
