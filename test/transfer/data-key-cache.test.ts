@@ -242,6 +242,7 @@ describe('objects written with a cached data key, read by independent implementa
         clientProvider: () => kms,
       });
       for (const w of written) {
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- KmsKeyringNode is built by a mixin factory
         const { plaintext, messageHeader } = await decrypt(keyring, await rawObject(w.key));
         expect(Buffer.from(plaintext).equals(w.plain)).toBe(true);
         expect(messageHeader.encryptionContext).toEqual(context);

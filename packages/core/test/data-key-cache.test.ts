@@ -11,6 +11,7 @@
 import { inspect } from 'node:util';
 import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy } from '@aws-crypto/client-node';
 import {
+  MessageFormat,
   unwrapDataKey,
   type NodeDecryptionMaterial,
   type NodeEncryptionMaterial,
@@ -72,7 +73,7 @@ async function seal(
       message,
       edk: Buffer.from(h.encryptedDataKeys[0]!.encryptedDataKey).toString('hex'),
       messageId: Buffer.from(h.messageId).toString('hex'),
-      commitment: h.version === 2 ? Buffer.from(h.suiteData).toString('hex') : '',
+      commitment: h.version === MessageFormat.V2 ? Buffer.from(h.suiteData).toString('hex') : '',
       fromCache: s.dataKeyFromCache,
     };
   } finally {
@@ -92,8 +93,8 @@ async function open(keyring: Keyring, message: Buffer, cache?: DataKeyCache) {
   }
 }
 
-const materials = (c: DataKeyCache) =>
-  cacheInternals(c).store.materialsForTest() as (NodeEncryptionMaterial | NodeDecryptionMaterial)[];
+const materials = (c: DataKeyCache): (NodeEncryptionMaterial | NodeDecryptionMaterial)[] =>
+  cacheInternals(c).store.materialsForTest();
 
 describe('data-key cache: reuse keeps messages apart', () => {
   it('a cached data key gives each message its own message id, commitment and frame key', async () => {
@@ -122,7 +123,6 @@ describe('data-key cache: reuse keeps messages apart', () => {
     // Both read back with our reader and with @aws-crypto/client-node.
     for (const m of [a, b]) {
       expect((await open(k, m.message)).plaintext.equals(p)).toBe(true);
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the oracle takes our KeyringNode
       const { plaintext } = await oracle.decrypt(k, m.message);
       expect(Buffer.from(plaintext).equals(p)).toBe(true);
     }
@@ -332,7 +332,7 @@ describe('data-key cache: decrypt side', () => {
     // A header whose commitment was altered is refused even though its data key is cached.
     const { raw } = parseHeaderFull(b.message, 3)!;
     const h = raw.messageHeader;
-    if (h.version !== 2) throw new Error('expected a v2 header');
+    if (h.version !== MessageFormat.V2) throw new Error('expected a v2 header');
     const at = b.message.indexOf(Buffer.from(h.suiteData));
     const bad = Buffer.from(b.message);
     bad[at]! ^= 1;
@@ -345,7 +345,6 @@ describe('data-key cache: decrypt side', () => {
   it('a signed message read twice through the cache keeps its verification key', async () => {
     const k = makeKeyring();
     const p = bytes(5000);
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the oracle takes our KeyringNode
     const { result } = await oracle.encrypt(k, p, {
       suiteId: AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY_ECDSA_P384,
       frameLength: F,
@@ -403,6 +402,7 @@ describe('data-key cache: options', () => {
     await expect(
       beginEncryption({
         keyring: makeKeyring(),
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- a foreign object, on purpose
         dataKeyCache: {} as DataKeyCache,
         plaintextLength: 1,
       }),

@@ -95,7 +95,7 @@ export function decryptEntryId(
     field(d, e.encryptedDataKey);
     return d.digest();
   });
-  digests.sort(Buffer.compare);
+  digests.sort((a, b) => Buffer.compare(a, b));
   field(h, String(digests.length));
   for (const d of digests) field(h, d);
   contextFields(h, ec);
