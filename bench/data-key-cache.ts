@@ -5,7 +5,9 @@
 // of KMS. Times: paired rounds straight to KMS, contenders back to back in rotating order; a
 // ratio is the median of per-round ratios. The load average is printed with every round.
 //   npx tsx --tsconfig bench/transfer-tsconfig.json bench/data-key-cache.ts
-// S3ENC_BENCH_FILES (default 500), S3ENC_BENCH_FILE_KIB (default 4), S3ENC_BENCH_REPS (default 5).
+// S3ENC_BENCH_FILES (default 500), S3ENC_BENCH_FILE_KIB (default 4), S3ENC_BENCH_REPS (default 5),
+// S3ENC_BENCH_KMS_DELAY_MS (default 0: straight to local-kms; else each KMS request is held that
+// long at the proxy, standing in for the network distance to a real KMS).
 // local-kms answers on loopback in well under a millisecond; AWS KMS takes milliseconds per
 // call, so the time saved here is a lower bound of what a real Region shows.
 import { spawn } from 'node:child_process';
@@ -24,6 +26,8 @@ const BIN = join(repoDir, 'packages/cli/bin/s3enc.js');
 const FILES = Number(process.env.S3ENC_BENCH_FILES ?? 500);
 const KIB = Number(process.env.S3ENC_BENCH_FILE_KIB ?? 4);
 const REPS = Number(process.env.S3ENC_BENCH_REPS ?? 5);
+/** > 0: the timed rounds reach KMS through the proxy, each KMS request held this long (a distant KMS). */
+const KMS_DELAY_MS = Number(process.env.S3ENC_BENCH_KMS_DELAY_MS ?? 0);
 const CACHE_FLAGS = ['--data-key-cache-max-age', '300'];
 
 function cliEnv(env: TestEnv, kmsEndpoint: string, caFile: string): Record<string, string> {
@@ -110,7 +114,7 @@ try {
   };
 
   console.log(
-    `data-key cache bench: ${FILES} files × ${KIB} KiB, cp --recursive up and down, node ${process.version}, load ${load()}`,
+    `data-key cache bench: ${FILES} files × ${KIB} KiB, cp --recursive up and down, KMS ${KMS_DELAY_MS > 0 ? `held ${KMS_DELAY_MS} ms per request at a proxy` : 'straight (local-kms on loopback)'}, node ${process.version}, load ${load()}`,
   );
   // KMS calls, once per contender, through the recording proxy.
   for (const n of names) {
@@ -122,7 +126,12 @@ try {
     const dec = proxy.requests.filter((r) => r.target === 'TrentService.Decrypt').length;
     console.log(`  KMS calls, ${n.padEnd(5)}: up ${gen} GenerateDataKey, down ${dec} Decrypt`);
   }
-  // Times, straight to KMS, rotating order.
+  // Times, rotating order: straight to KMS, or through the proxy holding each KMS request.
+  let timed = direct;
+  if (KMS_DELAY_MS > 0) {
+    proxy.setFaults([{ kind: 'delay', match: { method: 'POST' }, ms: KMS_DELAY_MS, times: 1e9 }]);
+    timed = counted;
+  }
   const ratios = { up: [] as number[], down: [] as number[] };
   const times: Record<Name, { up: number[]; down: number[] }> = {
     off: { up: [], down: [] },
@@ -132,8 +141,8 @@ try {
     const order = r % 2 === 0 ? names : [...names].reverse();
     const t: Record<string, { up: number; down: number }> = {};
     for (const n of order) {
-      const u = await up(n, direct);
-      const d = await down(n, u.prefix, direct);
+      const u = await up(n, timed);
+      const d = await down(n, u.prefix, timed);
       t[n] = { up: u.ms, down: d };
       times[n].up.push(u.ms);
       times[n].down.push(d);

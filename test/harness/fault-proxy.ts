@@ -29,7 +29,9 @@ export type Fault =
   /** Forward, but cut the client connection after `afterBytes` bytes of the response body. */
   | { kind: 'cut-response'; match: Match; nth?: number; times?: number; afterBytes: number }
   /** Cut the client connection after `afterBytes` bytes of the request body have arrived. */
-  | { kind: 'cut-request'; match: Match; nth?: number; times?: number; afterBytes: number };
+  | { kind: 'cut-request'; match: Match; nth?: number; times?: number; afterBytes: number }
+  /** Forward unchanged after `ms` (a distant endpoint, e.g. KMS in a real Region). */
+  | { kind: 'delay'; match: Match; nth?: number; times?: number; ms: number };
 
 export interface FaultProxy {
   /** https://127.0.0.1:port */
@@ -98,6 +100,23 @@ export async function startFaultProxy(o: {
       });
       return;
     }
+    if (fault?.kind === 'delay') {
+      req.pause();
+      setTimeout(() => {
+        forward(req, res, rec, undefined);
+        req.resume();
+      }, fault.ms);
+      return;
+    }
+    forward(req, res, rec, fault);
+  };
+
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    rec: RequestRecord,
+    fault: Fault | undefined,
+  ): void => {
     const upstream = front.forward(req, (ures) => {
       rec.status = ures.statusCode ?? 0;
       res.writeHead(ures.statusCode ?? 502, ures.headers);
