@@ -3,13 +3,14 @@
 // and gets with and without the cache; objects written with a cached data key decrypt with
 // @aws-crypto/client-node and with the Python AWS Encryption SDK (an independent
 // implementation); per-object encryption contexts never share a data key.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { KMS, KMSClient } from '@aws-sdk/client-kms';
 import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataKeyCache, describeMessage, parseHeader } from '@s3enc/core';
-import { EncryptedS3Client } from '@s3enc/node';
+import { DIAGNOSTICS_CHANNELS, EncryptedS3Client } from '@s3enc/node';
 import {
   createTestBucket,
   getTestEnv,
@@ -149,13 +150,23 @@ describe('data-key cache against local-kms', () => {
     expect(cached.dataKeyCache?.stats).toMatchObject({ entries: 0, closed: true });
   });
 
-  it('maxMessages: 50 puts at 10 messages per data key make 5 data keys', async () => {
+  it('maxMessages: 50 puts at 10 messages per data key make 5 data keys; events say which', async () => {
     const { kms, counts } = countingKms();
     const c = client(kms, { maxAgeMs: 60_000, maxMessages: 10 });
+    const cached: boolean[] = [];
+    const onKey = (m: unknown) => {
+      if ((m as { key: string }).key.startsWith('m10/'))
+        cached.push((m as { dataKeyFromCache: boolean }).dataKeyFromCache);
+    };
+    subscribe(DIAGNOSTICS_CHANNELS.keyGenerate, onKey);
     try {
       for (const [i, k] of keysOf('m10').entries()) await c.put(bucket.name, k, plains[i]!);
       expect(counts.get('GenerateDataKeyCommand')).toBe(5);
+      expect(cached).toHaveLength(N);
+      expect(cached.filter((x) => !x)).toHaveLength(5);
+      expect(cached.slice(0, 11)).toEqual([false, ...Array<boolean>(9).fill(true), false]);
     } finally {
+      unsubscribe(DIAGNOSTICS_CHANNELS.keyGenerate, onKey);
       c.destroy();
       kms.destroy();
     }
