@@ -17,11 +17,11 @@ import { openClient, selectKeys } from './clients.js';
 import type { CommandContext } from './command.js';
 import { allowSharedKeyFile, settingsOf } from './common.js';
 import { defaultKmsKeyId } from './config.js';
+import { dataKeyCacheOf } from './data-key-cache-options.js';
 import { reportFor } from './error-report.js';
 import { ExitCode } from './exit-codes.js';
 import { formatBytes } from './output.js';
 import { createBulkProgress } from './bulk-progress.js';
-import { dataKeyCacheOf } from './data-key-cache-options.js';
 import { isS3Url, parseS3Url } from './s3-url.js';
 import { terminalSafe } from './terminal-text.js';
 
@@ -141,14 +141,13 @@ export async function runBulk(
     },
   };
   let summary;
-  let cacheStats;
   try {
     summary = await transferTree(client, options);
   } finally {
     progress.finish();
-    cacheStats = client.dataKeyCache?.stats;
     close();
   }
+  const cacheStats = client.dataKeyCache?.stats; // the counters outlive close()
   const line =
     `${summary.done} transferred, ${summary.skipped} up to date, ${summary.deleted} deleted, ` +
     `${summary.failed} failed${summary.dryRun > 0 ? `, ${summary.dryRun} in dry run` : ''}` +
