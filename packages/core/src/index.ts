@@ -108,6 +108,9 @@ export {
   type RewrappedHeader,
 } from './rewrap/header-rebuild.js';
 export { beginDecryption, type BeginDecryptionOptions } from './decrypt-session.js';
+export { decryptRange } from './decrypt-range.js';
+export { encryptStream, type EncryptStreamOptions } from './encrypt-stream.js';
+export { decryptStream, type DecryptStreamOptions } from './decrypt-stream.js';
 export {
   createDataKeyCache,
   DataKeyCache,
@@ -115,9 +118,6 @@ export {
   type DataKeyCacheLimits,
   type DataKeyCacheStats,
 } from './data-key-cache/data-key-cache.js';
-export { decryptRange } from './decrypt-range.js';
-export { encryptStream, type EncryptStreamOptions } from './encrypt-stream.js';
-export { decryptStream, type DecryptStreamOptions } from './decrypt-stream.js';
 export {
   kmsKeyring,
   kmsDiscoveryKeyring,

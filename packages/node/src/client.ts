@@ -114,11 +114,11 @@ export interface EncryptedS3ClientOptions {
 export class EncryptedS3Client {
   /** The S3 client in use (built from `s3` settings, or the one passed). */
   readonly s3: S3Client;
+  /** The cache this client made from options (closed by destroy()); a shared one is not ours. */
+  #ownCache: DataKeyCache | undefined;
   readonly #ctx: ClientContext;
   readonly #ownsS3: boolean;
   #kms: KmsClientPool | undefined;
-  /** The cache this client made from options (closed by destroy()); a shared one is not ours. */
-  #ownCache: DataKeyCache | undefined;
 
   /**
    * @throws InsecureTransportError for an `http://` S3 or KMS endpoint or weakened TLS options;

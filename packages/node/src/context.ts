@@ -25,11 +25,11 @@ export interface TransferDefaults {
 export interface ClientContext {
   readonly s3: S3Client;
   readonly keyring: Keyring;
+  /** Data keys reused across objects (off unless the client was given `dataKeyCache`). */
+  readonly dataKeyCache?: DataKeyCache | undefined;
   /** Settings of the formats other than s3enc's own (S3 Encryption Client keys and options). */
   readonly formatSettings?: FormatSettings | undefined;
   readonly defaults: TransferDefaults;
-  /** Data keys reused across objects (off unless the client was given `dataKeyCache`). */
-  readonly dataKeyCache?: DataKeyCache | undefined;
 }
 
 /** 5 MiB: S3's minimum size of every part but the last. */

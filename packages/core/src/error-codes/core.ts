@@ -65,12 +65,6 @@ export const CORE_ERROR_CODES = {
     exit: 'usage',
     meaning: 'a session used after destroy()',
   },
-  ERR_S3ENC_INVALID_DATA_KEY_CACHE: {
-    family: 'invalid-argument',
-    exit: 'usage',
-    meaning:
-      'data-key cache options out of range (maxAgeMs required; maxMessages, maxBytes, capacity, partition)',
-  },
   ERR_S3ENC_INVALID_CONTEXT: {
     family: 'invalid-argument',
     exit: 'usage',
@@ -80,6 +74,12 @@ export const CORE_ERROR_CODES = {
     family: 'invalid-argument',
     exit: 'usage',
     meaning: 'a context key starting aws-crypto- on encrypt',
+  },
+  ERR_S3ENC_INVALID_DATA_KEY_CACHE: {
+    family: 'invalid-argument',
+    exit: 'usage',
+    meaning:
+      'data-key cache options out of range (maxAgeMs required; maxMessages, maxBytes, capacity, partition)',
   },
   ERR_S3ENC_INVALID_KEY: {
     family: 'invalid-argument',
