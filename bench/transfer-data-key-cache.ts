@@ -4,7 +4,7 @@
 // Counts: KMS GenerateDataKey / Decrypt per run, taken once through a recording proxy in front
 // of KMS. Times: paired rounds straight to KMS, contenders back to back in rotating order; a
 // ratio is the median of per-round ratios. The load average is printed with every round.
-//   npx tsx --tsconfig bench/transfer-tsconfig.json bench/data-key-cache.ts
+//   npx tsx --tsconfig bench/transfer-tsconfig.json bench/transfer-data-key-cache.ts
 // S3ENC_BENCH_FILES (default 500), S3ENC_BENCH_FILE_KIB (default 4), S3ENC_BENCH_REPS (default 5),
 // S3ENC_BENCH_KMS_DELAY_MS (default 0: straight to local-kms; else each KMS request is held that
 // long at the proxy, standing in for the network distance to a real KMS).
