@@ -9,6 +9,8 @@ export interface RequestRecord {
   method: string;
   url: string;
   range: string | undefined;
+  /** X-Amz-Target of a JSON API request, e.g. `TrentService.GenerateDataKey` (KMS). */
+  target: string | undefined;
   requestBytes: number;
   responseBytes: number;
   status: number;
@@ -27,7 +29,9 @@ export type Fault =
   /** Forward, but cut the client connection after `afterBytes` bytes of the response body. */
   | { kind: 'cut-response'; match: Match; nth?: number; times?: number; afterBytes: number }
   /** Cut the client connection after `afterBytes` bytes of the request body have arrived. */
-  | { kind: 'cut-request'; match: Match; nth?: number; times?: number; afterBytes: number };
+  | { kind: 'cut-request'; match: Match; nth?: number; times?: number; afterBytes: number }
+  /** Forward unchanged after `ms` (a distant endpoint, e.g. KMS in a real Region). */
+  | { kind: 'delay'; match: Match; nth?: number; times?: number; ms: number };
 
 export interface FaultProxy {
   /** https://127.0.0.1:port */
@@ -77,6 +81,8 @@ export async function startFaultProxy(o: {
       method: req.method ?? '',
       url: req.url ?? '',
       range: req.headers.range,
+      target:
+        typeof req.headers['x-amz-target'] === 'string' ? req.headers['x-amz-target'] : undefined,
       requestBytes: 0,
       responseBytes: 0,
       status: 0,
@@ -94,6 +100,23 @@ export async function startFaultProxy(o: {
       });
       return;
     }
+    if (fault?.kind === 'delay') {
+      req.pause();
+      setTimeout(() => {
+        forward(req, res, rec, undefined);
+        req.resume();
+      }, fault.ms);
+      return;
+    }
+    forward(req, res, rec, fault);
+  };
+
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    rec: RequestRecord,
+    fault: Fault | undefined,
+  ): void => {
     const upstream = front.forward(req, (ures) => {
       rec.status = ures.statusCode ?? 0;
       res.writeHead(ures.statusCode ?? 502, ures.headers);

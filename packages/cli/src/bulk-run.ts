@@ -17,6 +17,7 @@ import { openClient, selectKeys } from './clients.js';
 import type { CommandContext } from './command.js';
 import { allowSharedKeyFile, settingsOf } from './common.js';
 import { defaultKmsKeyId } from './config.js';
+import { dataKeyCacheOf } from './data-key-cache-options.js';
 import { reportFor } from './error-report.js';
 import { ExitCode } from './exit-codes.js';
 import { formatBytes } from './output.js';
@@ -104,10 +105,12 @@ export async function runBulk(
   };
   const encryptionContext = parseContext(stringsOpt(v, 'context'));
   const filters = filtersOf(ctx.argv ?? []);
+  const dataKeyCache = dataKeyCacheOf(v);
   const { client, close } = await openClient(settingsOf(ctx), {
     keys,
     concurrency,
     signPayload: boolOpt(v, 'sign-payload'),
+    ...(dataKeyCache !== undefined ? { dataKeyCache } : {}),
   });
   const uploads = trackBulkUploads(ctx.io.env);
   const progress = createBulkProgress(ctx.out, mode === 'copy' ? 'cp' : 'sync');
@@ -155,11 +158,24 @@ export async function runBulk(
     ctx.io.stderr.write(await uploads.finish(client.s3));
     close();
   }
+  const cacheStats = client.dataKeyCache?.stats; // the counters outlive close()
   const line =
     `${summary.done} transferred, ${summary.skipped} up to date, ${summary.deleted} deleted, ` +
     `${summary.failed} failed${summary.dryRun > 0 ? `, ${summary.dryRun} in dry run` : ''}` +
     `${summary.ignored > 0 ? `, ${summary.ignored} ignored` : ''} (${formatBytes(summary.bytes)})`;
-  if (json) ctx.io.stdout.write(`${JSON.stringify({ type: 'summary', ...summary })}\n`);
-  else if (!ctx.global.quiet) ctx.io.stderr.write(`${line}\n`);
+  // With the cache on: how many data keys were served from it (hits) and made or unwrapped (misses).
+  const cache =
+    cacheStats === undefined ? undefined : { hits: cacheStats.hits, misses: cacheStats.misses };
+  if (json)
+    ctx.io.stdout.write(
+      `${JSON.stringify({ type: 'summary', ...summary, ...(cache ? { dataKeyCache: cache } : {}) })}\n`,
+    );
+  else if (!ctx.global.quiet) {
+    ctx.io.stderr.write(`${line}\n`);
+    if (cache)
+      ctx.io.stderr.write(
+        `data-key cache: ${cache.hits} data keys reused, ${cache.misses} made or unwrapped\n`,
+      );
+  }
   return summary.failed > 0 ? ExitCode.FAILURE : undefined;
 }

@@ -11,6 +11,7 @@ import {
   kmsKeyring,
   multiKeyring,
   type ChecksumAlgorithm,
+  type DataKeyCacheOptions,
   type Keyring,
 } from '@s3enc/core';
 import {
@@ -240,6 +241,8 @@ export interface OpenClientOptions {
   signPayload?: boolean | undefined;
   /** S3 Encryption Client options (the --key-file key is added as its AES key). */
   s3ec?: Omit<S3ecOptions, 'aesKey'> | undefined;
+  /** The data-key cache (--data-key-cache-*); off when undefined. */
+  dataKeyCache?: DataKeyCacheOptions | undefined;
 }
 
 /**
@@ -280,6 +283,7 @@ export async function openClient(
         ...(o.frameLength !== undefined ? { frameLength: o.frameLength } : {}),
         ...(o.checksumAlgorithm !== undefined ? { checksumAlgorithm: o.checksumAlgorithm } : {}),
         ...(o.signPayload === true ? { signPayload: true } : {}),
+        ...(o.dataKeyCache !== undefined ? { dataKeyCache: o.dataKeyCache } : {}),
       });
     } finally {
       aesKey?.fill(0);

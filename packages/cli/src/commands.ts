@@ -5,6 +5,7 @@
 import type { OptionSpecs } from './args.js';
 import type { CommandSpec } from './command.js';
 import { CP_OUTPUT_OPTIONS, CP_PUT_OPTIONS } from './cp-options.js';
+import { DATA_KEY_CACHE_OPTIONS } from './data-key-cache-options.js';
 
 const KEY_FILE_PERMISSIONS = {
   'allow-insecure-key-file-permissions': {
@@ -738,7 +739,7 @@ export const COMMANDS: CommandSpec[] = [
     details:
       'Rerunning the same cp skips what a previous run completed (same size and recorded time).\n' +
       'Prefix → prefix copies the stored ciphertext server-side (nothing decrypted).',
-    options: { ...KEY_OPTIONS, ...BULK_TRANSFER },
+    options: { ...KEY_OPTIONS, ...BULK_TRANSFER, ...DATA_KEY_CACHE_OPTIONS },
     positionals: { min: 2, max: 2 },
     load: () => import('./commands/cp.js'),
   },
@@ -749,6 +750,7 @@ export const COMMANDS: CommandSpec[] = [
     options: {
       ...KEY_OPTIONS,
       ...BULK_TRANSFER,
+      ...DATA_KEY_CACHE_OPTIONS,
       delete: { type: 'boolean', description: 'delete destination files not in the source' },
       'size-only': { type: 'boolean', description: 'compare sizes only' },
       'exact-timestamps': {

@@ -11,6 +11,8 @@ import {
   type NodeDecryptionMaterial,
 } from '@aws-crypto/material-management-node';
 import { MessageFormat } from '@aws-crypto/material-management-node';
+import { decryptionMaterialsVia } from './data-key-cache/cached-materials.js';
+import { cacheInternals, type DataKeyCache } from './data-key-cache/data-key-cache.js';
 import { checkEncryptionContext, requireContext } from './encryption-context.js';
 import { DEFAULT_MAX_ENCRYPTED_DATA_KEYS } from './limits.js';
 import { FormatError, IntegrityError, InvalidArgumentError, KeyUnwrapError } from './errors.js';
@@ -48,6 +50,13 @@ export interface BeginDecryptionOptions {
    * throws unless this is true. `decryptStream` checks the signature itself.
    */
   readonly releaseUnverifiedPlaintext?: boolean;
+  /**
+   * Take the unwrapped data key from this cache when it holds one for the same encrypted data
+   * keys, context, suite, keyring and partition within its limits (off by default; saves a KMS
+   * Decrypt for messages written with one cached data key). The key commitment and header tag
+   * are still checked for every message.
+   */
+  readonly dataKeyCache?: DataKeyCache | undefined;
 }
 
 const POLICIES: readonly CommitmentPolicy[] = [
@@ -66,6 +75,7 @@ class Session implements DecryptionSession {
   readonly headerLength: number;
   readonly frameLength: number;
   readonly info: HeaderInfo;
+  readonly dataKeyFromCache: boolean;
   #opener: FrameOpener | undefined;
   #dispose: (() => void) | undefined;
   readonly #allowUnverified: boolean;
@@ -79,10 +89,12 @@ class Session implements DecryptionSession {
     dispose: () => void;
     verifier: SignatureVerifier | undefined;
     allowUnverified: boolean;
+    dataKeyFromCache: boolean;
   }) {
     this.headerLength = a.headerLength;
     this.frameLength = a.info.frameLength;
     this.info = a.info;
+    this.dataKeyFromCache = a.dataKeyFromCache;
     this.#opener = a.opener;
     this.#dispose = a.dispose;
     this.verifier = a.verifier;
@@ -212,6 +224,7 @@ export async function beginDecryption(o: BeginDecryptionOptions): Promise<Decryp
     throw new InvalidArgumentError('maxEncryptedDataKeys must be a positive integer');
   }
   const required = checkEncryptionContext(o.requiredEncryptionContext, 'requiredEncryptionContext');
+  if (o.dataKeyCache !== undefined) cacheInternals(o.dataKeyCache); // a foreign object fails before KMS
 
   const parsed = parseHeaderFull(o.header, maxEdks);
   if (parsed === undefined)
@@ -239,12 +252,20 @@ export async function beginDecryption(o: BeginDecryptionOptions): Promise<Decryp
 
   const { messageHeader } = raw;
   let material: NodeDecryptionMaterial;
+  let dataKeyFromCache: boolean;
+  const keyring = o.keyring;
   try {
-    material = await new NodeDefaultCryptographicMaterialsManager(o.keyring).decryptMaterials({
+    const request = {
       suite: suiteOf(messageHeader.suiteId),
       encryptionContext: messageHeader.encryptionContext,
       encryptedDataKeys: messageHeader.encryptedDataKeys,
-    });
+    };
+    ({ material, fromCache: dataKeyFromCache } = await decryptionMaterialsVia(
+      o.dataKeyCache,
+      keyring,
+      request,
+      () => new NodeDefaultCryptographicMaterialsManager(keyring).decryptMaterials(request),
+    ));
   } catch (cause) {
     throw new KeyUnwrapError(
       'ERR_S3ENC_NO_DATA_KEY',
@@ -299,6 +320,7 @@ export async function beginDecryption(o: BeginDecryptionOptions): Promise<Decryp
       },
       verifier,
       allowUnverified: o.releaseUnverifiedPlaintext === true,
+      dataKeyFromCache,
     });
     // Only K we derived ourselves, and only for unsigned messages (a signature needs the whole
     // message in one place), can be handed to a worker thread.

@@ -19,6 +19,8 @@ import {
   serializeFactory,
   serializeMessageHeaderAuth,
 } from '@aws-crypto/serialize';
+import { encryptionMaterialsVia } from './data-key-cache/cached-materials.js';
+import { cacheInternals, type DataKeyCache } from './data-key-cache/data-key-cache.js';
 import { checkEncryptionContext, rejectReservedKeys } from './encryption-context.js';
 import { InvalidArgumentError, KeyUnwrapError } from './errors.js';
 import { deriveFrameKey, type FrameKey } from './frame-key.js';
@@ -51,6 +53,15 @@ export interface BeginEncryptionOptions {
   readonly frameLength?: number;
   /** Refuse keyrings that wrap the data key more than this many times; default 3. */
   readonly maxEncryptedDataKeys?: number;
+  /**
+   * Take the data key from this cache when it holds one for the same keyring, partition and
+   * encryption context within its limits (off by default; docs/transfer.md, "Data-key cache:
+   * the trade-off"). The message still gets its own message id, so its frame key and key
+   * commitment are its own. Used only when `plaintextLength` is given.
+   */
+  readonly dataKeyCache?: DataKeyCache | undefined;
+  /** Plaintext bytes the message will hold, counted against the cache's byte limit. */
+  readonly plaintextLength?: number | undefined;
 }
 
 function checkKeyring(k: unknown): asserts k is Keyring {
@@ -69,6 +80,7 @@ class Session implements EncryptionSession {
   readonly suiteId: number = SUITE_ID;
   readonly encryptionContext: EncryptionContext;
   readonly keyIds: string[];
+  readonly dataKeyFromCache: boolean;
   #sealer: FrameSealer | undefined;
   #dispose: (() => void) | undefined;
 
@@ -78,6 +90,7 @@ class Session implements EncryptionSession {
     messageId: Buffer;
     encryptionContext: EncryptionContext;
     keyIds: string[];
+    dataKeyFromCache: boolean;
     sealer: FrameSealer;
     dispose: () => void;
   }) {
@@ -87,6 +100,7 @@ class Session implements EncryptionSession {
     this.messageId = a.messageId;
     this.encryptionContext = a.encryptionContext;
     this.keyIds = a.keyIds;
+    this.dataKeyFromCache = a.dataKeyFromCache;
     this.#sealer = a.sealer;
     this.#dispose = a.dispose;
   }
@@ -144,7 +158,7 @@ class Session implements EncryptionSession {
   }
 
   [inspect.custom](): string {
-    return `EncryptionSession { messageId: '${this.messageId.toString('hex')}', suiteId: 0x${this.suiteId.toString(16).padStart(4, '0')}, frameLength: ${this.frameLength}, headerLength: ${this.headerLength}, keyIds: ${inspect(this.keyIds)}, destroyed: ${this.#sealer === undefined} }`;
+    return `EncryptionSession { messageId: '${this.messageId.toString('hex')}', suiteId: 0x${this.suiteId.toString(16).padStart(4, '0')}, frameLength: ${this.frameLength}, headerLength: ${this.headerLength}, keyIds: ${inspect(this.keyIds)}, dataKeyFromCache: ${this.dataKeyFromCache}, destroyed: ${this.#sealer === undefined} }`;
   }
 
   toJSON(): Record<string, unknown> {
@@ -197,16 +211,30 @@ export async function beginEncryptionWith(
   if (!Number.isSafeInteger(maxEdks) || maxEdks < 1) {
     throw new InvalidArgumentError('maxEncryptedDataKeys must be a positive integer');
   }
+  const plaintextLength = o.plaintextLength;
+  if (
+    plaintextLength !== undefined &&
+    (!Number.isSafeInteger(plaintextLength) || plaintextLength < 0)
+  ) {
+    throw new InvalidArgumentError('plaintextLength must be a non-negative integer');
+  }
+  if (o.dataKeyCache !== undefined) cacheInternals(o.dataKeyCache); // a foreign object fails here, before KMS
   const suite = new NodeAlgorithmSuite(SUITE);
+  const keyring = o.keyring;
   let material: NodeEncryptionMaterial;
+  let dataKeyFromCache: boolean;
   try {
-    material = await new NodeDefaultCryptographicMaterialsManager(o.keyring).getEncryptionMaterials(
-      {
-        suite,
-        encryptionContext: { ...ec },
-        commitmentPolicy: AwsCommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT,
-      },
-    );
+    ({ material, fromCache: dataKeyFromCache } = await encryptionMaterialsVia(
+      o.dataKeyCache,
+      keyring,
+      { suite, encryptionContext: ec, plaintextLength },
+      () =>
+        new NodeDefaultCryptographicMaterialsManager(keyring).getEncryptionMaterials({
+          suite,
+          encryptionContext: { ...ec },
+          commitmentPolicy: AwsCommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT,
+        }),
+    ));
   } catch (cause) {
     throw new KeyUnwrapError(
       'ERR_S3ENC_DATA_KEY_UNAVAILABLE',
@@ -260,6 +288,7 @@ export async function beginEncryptionWith(
       messageId,
       encryptionContext: Object.freeze({ ...material.encryptionContext }),
       keyIds: material.encryptedDataKeys.map(keyIdOf),
+      dataKeyFromCache,
       sealer: new FrameSealer(cipherFor, messageId, frameLength),
       dispose: () => {
         frameKey!.destroy();

@@ -1,6 +1,7 @@
 /** Streaming encryption: any byte source in, a Node Readable of the message out. */
 import { Readable } from 'node:stream';
 import { chunksOf, type ByteSource } from './byte-source.js';
+import { InvalidArgumentError } from './errors.js';
 import {
   beginEncryption,
   type BeginEncryptionOptions,
@@ -28,10 +29,12 @@ async function* encryptChunks(
   const pending = Buffer.allocUnsafe(F);
   let fill = 0;
   let seq = 1;
+  let total = 0;
   try {
     out.emit('session', session satisfies EncryptionSession);
     yield session.header;
     for await (const chunk of chunks) {
+      total += chunk.length;
       let off = 0;
       if (fill > 0) {
         const n = Math.min(F - fill, chunk.length);
@@ -50,6 +53,13 @@ async function* encryptChunks(
         chunk.copy(pending, 0, off);
         fill = chunk.length - off;
       }
+    }
+    // A length the caller announced is what a data-key cache counted: hold it to that.
+    if (o.plaintextLength !== undefined && total !== o.plaintextLength) {
+      throw new InvalidArgumentError(
+        `the source held ${total} bytes; plaintextLength said ${o.plaintextLength}`,
+        { code: 'ERR_S3ENC_SIZE_MISMATCH' },
+      );
     }
     yield* session.sealFramePieces(seq, pending.subarray(0, fill), true);
   } finally {

@@ -92,6 +92,13 @@ export {
   ABORT_ATTEMPTS,
   RETRY_BASE_DELAY_MS,
   MAX_RETRY_DELAY_MS,
+  MAX_DATA_KEY_CACHE_AGE_MS,
+  MAX_CACHED_KEY_MESSAGES,
+  MAX_CACHED_KEY_BYTES,
+  DEFAULT_CACHED_KEY_MESSAGES,
+  DEFAULT_CACHED_KEY_BYTES,
+  DEFAULT_DATA_KEY_CACHE_CAPACITY,
+  MAX_DATA_KEY_CACHE_CAPACITY,
 } from './limits.js';
 export { parseHeader, describeMessage, type ParseHeaderOptions } from './header.js';
 export { beginEncryption, SUITE_ID, type BeginEncryptionOptions } from './encrypt-session.js';
@@ -111,6 +118,13 @@ export {
 export { decryptRange } from './decrypt-range.js';
 export { encryptStream, type EncryptStreamOptions } from './encrypt-stream.js';
 export { decryptStream, type DecryptStreamOptions } from './decrypt-stream.js';
+export {
+  createDataKeyCache,
+  DataKeyCache,
+  type DataKeyCacheOptions,
+  type DataKeyCacheLimits,
+  type DataKeyCacheStats,
+} from './data-key-cache/data-key-cache.js';
 export {
   kmsKeyring,
   kmsDiscoveryKeyring,

@@ -53,3 +53,20 @@ export const ABORT_ATTEMPTS = 4;
 export const RETRY_BASE_DELAY_MS = 50;
 /** Longest back-off between transfer attempts. */
 export const MAX_RETRY_DELAY_MS = 1000;
+
+// --- Data-key cache (off by default; docs/transfer.md, "Data-key cache: the trade-off") -------
+
+/** Longest `maxAgeMs` of a data-key cache: a cache serves a burst of work, not a day's audit trail. */
+export const MAX_DATA_KEY_CACHE_AGE_MS = 24 * 60 * 60 * 1000;
+/** Most messages one cached data key may encrypt (the AWS Encryption SDK's limit, 2³²). */
+export const MAX_CACHED_KEY_MESSAGES = 2 ** 32;
+/** Most plaintext bytes one cached data key may encrypt (the SDK allows 2⁶³−1; sizes are safe integers). */
+export const MAX_CACHED_KEY_BYTES = Number.MAX_SAFE_INTEGER;
+/** Default `maxMessages` of a data-key cache. */
+export const DEFAULT_CACHED_KEY_MESSAGES = 1000;
+/** Default `maxBytes` of a data-key cache. */
+export const DEFAULT_CACHED_KEY_BYTES = 1 * GiB;
+/** Default `capacity` (entries, encrypt and decrypt together) of a data-key cache. */
+export const DEFAULT_DATA_KEY_CACHE_CAPACITY = 100;
+/** Largest `capacity` of a data-key cache. */
+export const MAX_DATA_KEY_CACHE_CAPACITY = 100_000;

@@ -99,6 +99,7 @@ export async function resumeEncryption(o: ResumeEncryptionOptions): Promise<Encr
       messageId,
       encryptionContext: Object.freeze({ ...mh.encryptionContext }),
       keyIds: mh.encryptedDataKeys.map(keyIdOf),
+      dataKeyFromCache: false,
       sealer: new FrameSealer(key.cipherFor, messageId, info.frameLength),
       dispose: () => {
         key.destroy();

@@ -66,6 +66,8 @@ export interface EncryptionSession {
   readonly encryptionContext: EncryptionContext;
   /** Ids of the keys that wrapped the data key: KMS key ARNs, or `namespace/keyName` for raw AES keys. */
   readonly keyIds: string[];
+  /** The data key came from a data-key cache (no keyring call for this message). */
+  readonly dataKeyFromCache: boolean;
   /**
    * Seals `plaintext` as frames numbered from `firstSeq`. Deterministic: the same inputs give
    * identical bytes. Returns the frames' bytes, `frameOffset(firstSeq)` onwards in the message.
@@ -124,6 +126,8 @@ export interface DecryptionSession {
   readonly headerLength: number;
   readonly frameLength: number;
   readonly info: HeaderInfo;
+  /** The data key came from a data-key cache (no keyring call for this message). */
+  readonly dataKeyFromCache: boolean;
   /**
    * Verifies and decrypts the whole frames in `ciphertext`, which must start at the first byte
    * of frame `firstSeq` and end at a frame boundary; a final frame must be the last thing in

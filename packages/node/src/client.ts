@@ -8,6 +8,8 @@ import {
   DEFAULT_CHECKSUM_ALGORITHM,
   InvalidArgumentError,
   assertChecksumAlgorithm,
+  createDataKeyCache,
+  DataKeyCache,
   kmsKeyring,
   legacyRawKeyName,
   RAW_KEY_NAMESPACE,
@@ -19,6 +21,7 @@ import {
   S3_MAX_PART_SIZE,
   type ChecksumAlgorithm,
   type CommitmentPolicy,
+  type DataKeyCacheOptions,
   type Keyring,
 } from '@s3enc/core';
 import {
@@ -114,6 +117,15 @@ export interface EncryptedS3ClientOptions {
   signPayload?: boolean | undefined;
   commitmentPolicy?: CommitmentPolicy | undefined;
   maxEncryptedDataKeys?: number | undefined;
+  /**
+   * Reuse data keys across objects, as the AWS Encryption SDK's caching CMM does. **Off by
+   * default.** Fewer KMS calls (puts of objects with the same encryption context share a data
+   * key; gets of objects sharing a wrapped key share one KMS Decrypt) against a wider blast
+   * radius per data key and fewer KMS (CloudTrail) records; see docs/transfer.md, "Data-key
+   * cache: the trade-off". Options (`maxAgeMs` required): the client makes a cache and zeroes
+   * it in `destroy()`. A `DataKeyCache` from `createDataKeyCache`: shared, you close it.
+   */
+  dataKeyCache?: DataKeyCacheOptions | DataKeyCache | undefined;
 }
 
 /**
@@ -128,6 +140,8 @@ export interface EncryptedS3ClientOptions {
 export class EncryptedS3Client {
   /** The S3 client in use (built from `s3` settings, or the one passed). */
   readonly s3: S3Client;
+  /** The cache this client made from options (closed by destroy()); a shared one is not ours. */
+  #ownCache: DataKeyCache | undefined;
   readonly #ctx: ClientContext;
   readonly #ownsS3: boolean;
   #kms: KmsClientPool | undefined;
@@ -207,9 +221,11 @@ export class EncryptedS3Client {
       const clientProvider = this.#kms.provider;
       keyring = kmsKeyring({ generatorKeyId: ids[0]!, keyIds: ids.slice(1), clientProvider });
     }
+    const dataKeyCache = this.#cacheFrom(options.dataKeyCache);
     this.#ctx = {
       s3: this.s3,
       keyring,
+      dataKeyCache,
       // kmsKeyring / kmsDiscoveryKeyring / multiKeyring record their KMS keys and clients:
       // S3EC objects are unwrapped by the same keys, through the same https-only clients.
       formatSettings: { s3ec: s3ecSettings(options.s3ec, s3ecKmsKeysOf(keyring)) },
@@ -328,8 +344,24 @@ export class EncryptedS3Client {
     return convertObject(this.#ctx, bucket, key, options);
   }
 
-  /** Closes the S3 and KMS clients this client created (never clients you passed in). */
+  /** The data-key cache in use (undefined: off, the default). Its `stats` count hits and misses. */
+  get dataKeyCache(): DataKeyCache | undefined {
+    return this.#ctx.dataKeyCache;
+  }
+
+  #cacheFrom(o: DataKeyCacheOptions | DataKeyCache | undefined): DataKeyCache | undefined {
+    if (o === undefined) return undefined;
+    if (o instanceof DataKeyCache) return o;
+    this.#ownCache = createDataKeyCache(o);
+    return this.#ownCache;
+  }
+
+  /**
+   * Closes the S3 and KMS clients this client created (never clients you passed in) and
+   * zeroes the data-key cache it made (never one you passed in).
+   */
   destroy(): void {
+    this.#ownCache?.close();
     if (this.#ctx.formatSettings !== undefined) wipeS3ecSettings(this.#ctx.formatSettings.s3ec);
     if (this.#ownsS3) this.s3.destroy();
     this.#kms?.destroy();

@@ -3,7 +3,7 @@
  * defaults. @internal
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { ChecksumAlgorithm, CommitmentPolicy, Keyring } from '@s3enc/core';
+import type { ChecksumAlgorithm, CommitmentPolicy, DataKeyCache, Keyring } from '@s3enc/core';
 import { InvalidArgumentError, S3_MAX_PARTS, S3_MIN_PART_SIZE } from '@s3enc/core';
 import type { FormatSettings } from './transfer/formats/object-format.js';
 import type { WorkersOption } from './transfer/workers/choose.js';
@@ -31,6 +31,8 @@ export interface TransferDefaults {
 export interface ClientContext {
   readonly s3: S3Client;
   readonly keyring: Keyring;
+  /** Data keys reused across objects (off unless the client was given `dataKeyCache`). */
+  readonly dataKeyCache?: DataKeyCache | undefined;
   /** Settings of the formats other than s3enc's own (S3 Encryption Client keys and options). */
   readonly formatSettings?: FormatSettings | undefined;
   readonly defaults: TransferDefaults;

@@ -80,6 +80,12 @@ export const CORE_ERROR_CODES = {
     exit: 'usage',
     meaning: 'a context key starting aws-crypto- on encrypt',
   },
+  ERR_S3ENC_INVALID_DATA_KEY_CACHE: {
+    family: 'invalid-argument',
+    exit: 'usage',
+    meaning:
+      'data-key cache options out of range (maxAgeMs required; maxMessages, maxBytes, capacity, partition)',
+  },
   ERR_S3ENC_INVALID_KEY: {
     family: 'invalid-argument',
     exit: 'usage',

@@ -123,6 +123,8 @@ export interface KeyEvent {
   /** Ids of the keys that wrap the data key (KMS key ARNs or raw key names), never key bytes. */
   readonly keyIds: readonly string[];
   readonly durationMs: number;
+  /** `s3enc:key:generate` only: the data key came from the data-key cache (no KMS call). */
+  readonly dataKeyFromCache?: boolean | undefined;
 }
 
 /** `s3enc:integrity:failure`: stored bytes (or S3's checksum echo) failed authentication. */

@@ -85,6 +85,7 @@ export async function prepareRead(
     requiredEncryptionContext: o.encryptionContext,
     commitmentPolicy: o.commitmentPolicy ?? d.commitmentPolicy,
     maxEncryptedDataKeys,
+    dataKeyCache: ctx.dataKeyCache,
     settings: formatSettingsOf(ctx),
   };
   const t0 = now();

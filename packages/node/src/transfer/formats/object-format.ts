@@ -19,6 +19,7 @@ import type {
   EncryptionContext,
   HeaderInfo,
   Keyring,
+  DataKeyCache,
 } from '@s3enc/core';
 import type { FrameKeyHandoff } from '@s3enc/core';
 import type { EnvelopeDescription } from './envelope.js';
@@ -95,6 +96,8 @@ export interface DecryptPolicy {
   readonly requiredEncryptionContext: EncryptionContext | undefined;
   readonly commitmentPolicy: CommitmentPolicy | undefined;
   readonly maxEncryptedDataKeys: number | undefined;
+  /** The client's data-key cache, when it has one (off by default). */
+  readonly dataKeyCache?: DataKeyCache | undefined;
   readonly settings: FormatSettings;
 }
 

@@ -58,7 +58,7 @@ export async function putObject(
       events.putStart.publish({ bucket, key, plaintextSize: src.size });
     }
     try {
-      const session = await beginSession(ctx, settings);
+      const session = await beginSession(ctx, settings, src.size);
       try {
         result = await store(ctx, settings, src, session, ac, o.signal);
         return result;
@@ -120,10 +120,18 @@ async function openSource(source: PutSource, size: number | undefined): Promise<
 }
 
 /** Stage 3: one data key and header for the object. */
-export async function beginSession(ctx: ClientContext, s: PutSettings): Promise<EncryptionSession> {
+export async function beginSession(
+  ctx: ClientContext,
+  s: PutSettings,
+  plaintextSize: number | undefined,
+): Promise<EncryptionSession> {
   const t0 = now();
   const session = await beginEncryption({
     keyring: ctx.keyring,
+    // A stream of unknown length is never served from the cache (its byte limit needs the size).
+    ...(ctx.dataKeyCache !== undefined
+      ? { dataKeyCache: ctx.dataKeyCache, plaintextLength: plaintextSize }
+      : {}),
     ...(s.encryptionContext !== undefined ? { encryptionContext: s.encryptionContext } : {}),
     ...(s.frameLength !== undefined ? { frameLength: s.frameLength } : {}),
   });
@@ -135,6 +143,7 @@ export async function beginSession(ctx: ClientContext, s: PutSettings): Promise<
       format: MARKER_FORMAT,
       keyIds: [...session.keyIds],
       durationMs: since(t0),
+      dataKeyFromCache: session.dataKeyFromCache,
     });
   }
   return session;

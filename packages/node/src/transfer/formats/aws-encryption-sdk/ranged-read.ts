@@ -49,6 +49,7 @@ export async function prepareRangedRead(
     ...(p.maxEncryptedDataKeys !== undefined
       ? { maxEncryptedDataKeys: p.maxEncryptedDataKeys }
       : {}),
+    ...(p.dataKeyCache !== undefined ? { dataKeyCache: p.dataKeyCache } : {}),
   });
   const close = trackSession(() => {
     session.destroy();

@@ -40,6 +40,7 @@ export async function prepareSignedRead(
     ...(p.maxEncryptedDataKeys !== undefined
       ? { maxEncryptedDataKeys: p.maxEncryptedDataKeys }
       : {}),
+    ...(p.dataKeyCache !== undefined ? { dataKeyCache: p.dataKeyCache } : {}),
     // The engine stages this plaintext (memory or a private temporary file) and releases it
     // only once the stream ends, i.e. after the signature verified.
     releaseUnverifiedPlaintext: true,

@@ -121,7 +121,7 @@ async function freshUpload(
 ): Promise<PutResult> {
   const identity = await fileIdentity(path);
   const src = await resolveSource({ path });
-  const session = await beginSession(ctx, s);
+  const session = await beginSession(ctx, s, src.size);
   try {
     return await store(ctx, s, src, session, ac, callerSignal, (framesPerPart) => {
       const state = initialState(s, session, path, identity, framesPerPart);
