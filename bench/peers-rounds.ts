@@ -47,7 +47,9 @@ export async function runRounds(
       c.costs[r] = cost;
       await c.after?.(r);
       const rate = c.bytes / 1e6 / cost.wall;
-      console.error(`  round ${r + 1} ${c.name}: ${cost.wall.toFixed(2)} s (${rate.toFixed(0)} MB/s)`);
+      console.error(
+        `  round ${r + 1} ${c.name}: ${cost.wall.toFixed(2)} s (${rate.toFixed(0)} MB/s)`,
+      );
     }
   }
 }
@@ -93,7 +95,11 @@ export const ratioLines: RatioLine[] = [];
 
 /** Paired time ratio a ÷ b (below 1: a is faster), recorded for the closing list. */
 export function timeRatio(label: string, a: Contender, b: Contender, target?: Target): RatioLine {
-  const line: RatioLine = { label, ratio: pairedRatio(walls(a), walls(b)), ...(target ? { target } : {}) };
+  const line: RatioLine = {
+    label,
+    ratio: pairedRatio(walls(a), walls(b)),
+    ...(target ? { target } : {}),
+  };
   ratioLines.push(line);
   return line;
 }

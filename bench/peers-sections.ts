@@ -86,6 +86,35 @@ export async function bigFile(ctx: BenchContext, file: string, bytes: number) {
 }
 
 /**
+ * One 4 KiB object put and got by each tool: the cost of one invocation (process start-up,
+ * connections, s3enc's KMS call), which a script calling the CLI once per file pays each time.
+ */
+export async function smallObject(ctx: BenchContext, file: string): Promise<void> {
+  const tools: Tool[] = [s3encTool(ctx.tc), s5cmdTool(ctx.tc), awsTool(ctx.tc)];
+  const key = (t: Tool) => `small/${slug(t.name)}`;
+  const group = tools.flatMap((t) => {
+    const dest = join(ctx.dir, `small-${slug(t.name)}.bin`);
+    return [
+      contender(`${t.name} put 4 KiB`, 4096, () => measured(ctx, t, t.put(file, key(t)))),
+      contender(
+        `${t.name} get 4 KiB`,
+        4096,
+        () => measured(ctx, t, t.get(key(t), dest)),
+        () => {
+          rmSync(dest, { force: true });
+        },
+      ),
+    ];
+  });
+  console.error(`\n[1b] one 4 KiB object (${ctx.rounds} rounds)`);
+  // Each tool's put then its get, tools rotating.
+  await runRounds(group, { to: ctx.rounds });
+  printTable('[1b] one 4 KiB object: the cost of one invocation', group);
+  timeRatio('[1b] s3enc put ÷ s5cmd put, 4 KiB (one invocation)', group[0]!, group[2]!);
+  timeRatio('[1b] s3enc get ÷ s5cmd get, 4 KiB (one invocation)', group[1]!, group[3]!);
+}
+
+/**
  * The tree both ways: each contender writes to its own fresh prefix and directory each round
  * (s3enc's `cp` skips what a previous run completed), both removed after the round.
  */
@@ -102,7 +131,9 @@ export async function smallFiles(
   const check = (t: TreeTool, r: number) => {
     const got = treeStats(out(t, r));
     if (got.files !== expect.files || got.bytes !== expect.bytes) {
-      throw new Error(`${t.name} downloaded ${got.files} files / ${got.bytes} bytes, expected ${expect.files} / ${expect.bytes}`);
+      throw new Error(
+        `${t.name} downloaded ${got.files} files / ${got.bytes} bytes, expected ${expect.files} / ${expect.bytes}`,
+      );
     }
   };
   const puts = tools.map((t) =>
@@ -117,7 +148,9 @@ export async function smallFiles(
       return cost;
     }),
   );
-  console.error(`\n[2] ${expect.files} files, ${(expect.bytes / 2 ** 20).toFixed(0)} MiB (${ctx.rounds} rounds)`);
+  console.error(
+    `\n[2] ${expect.files} files, ${(expect.bytes / 2 ** 20).toFixed(0)} MiB (${ctx.rounds} rounds)`,
+  );
   for (let r = 0; r < ctx.rounds; r++) {
     // One round at a time: the puts of round r, then its gets (they read what was put).
     await runRounds(puts, { from: r, to: r + 1 });
@@ -134,7 +167,11 @@ export async function smallFiles(
     timeRatio('[2] s3enc cp ↑ ÷ s5cmd cp ↑ (data-key cache)', puts[2]!, puts[1]!, { max: 1.2 });
     timeRatio('[2] s3enc cp ↓ ÷ s5cmd cp ↓ (data-key cache)', gets[2]!, gets[1]!, { max: 1.2 });
   } else {
-    ratioLines.push({ label: '[2] s3enc cp ÷ s5cmd cp (data-key cache)', ratio: NaN, note: 'cache not available in this CLI' });
+    ratioLines.push({
+      label: '[2] s3enc cp ÷ s5cmd cp (data-key cache)',
+      ratio: NaN,
+      note: 'cache not available in this CLI',
+    });
   }
 }
 
@@ -142,11 +179,27 @@ export async function smallFiles(
  * CPU per GiB of our engine's get, encrypted against crypto off (allowPlaintext on the
  * plaintext copy), each in a fresh child process that measures the transfer alone.
  */
-export async function engineCpu(ctx: BenchContext, bytes: number, encKey: string, plainKey: string) {
+export async function engineCpu(
+  ctx: BenchContext,
+  bytes: number,
+  encKey: string,
+  plainKey: string,
+) {
   const { env: te } = ctx.tc;
   const job = (key: string, allowPlaintext: boolean) => ({
-    s3: { endpoint: te.s3.endpoint, region: te.s3.region, credentials: te.s3.credentials, forcePathStyle: te.s3.forcePathStyle, ca: te.ca },
-    kms: { endpoint: te.kms.endpoint, region: te.kms.region, credentials: te.kms.credentials, ca: te.ca },
+    s3: {
+      endpoint: te.s3.endpoint,
+      region: te.s3.region,
+      credentials: te.s3.credentials,
+      forcePathStyle: te.s3.forcePathStyle,
+      ca: te.ca,
+    },
+    kms: {
+      endpoint: te.kms.endpoint,
+      region: te.kms.region,
+      credentials: te.kms.credentials,
+      ca: te.ca,
+    },
     kmsKeyIds: [te.kmsKeys.primary.arn],
     bucket: ctx.tc.bucket,
     key,
@@ -155,20 +208,38 @@ export async function engineCpu(ctx: BenchContext, bytes: number, encKey: string
   const engine = (name: string, key: string, allowPlaintext: boolean) =>
     contender(name, bytes, async () => {
       const outFile = join(ctx.dir, 'engine-get.json');
-      const env = { PATH: process.env.PATH ?? '', PEERS_ENGINE_GET: JSON.stringify(job(key, allowPlaintext)), PEERS_ENGINE_OUT: outFile };
-      const whole = await runMeasured([...ctx.tsx, join(import.meta.dirname, 'peers-engine-get.ts')], { env, dir: ctx.dir });
-      const self = JSON.parse(readFileSync(outFile, 'utf8')) as { wall: number; user: number; sys: number; bytes: number };
+      const env = {
+        PATH: process.env.PATH ?? '',
+        PEERS_ENGINE_GET: JSON.stringify(job(key, allowPlaintext)),
+        PEERS_ENGINE_OUT: outFile,
+      };
+      const whole = await runMeasured(
+        [...ctx.tsx, join(import.meta.dirname, 'peers-engine-get.ts')],
+        { env, dir: ctx.dir },
+      );
+      const self = JSON.parse(readFileSync(outFile, 'utf8')) as {
+        wall: number;
+        user: number;
+        sys: number;
+        bytes: number;
+      };
       rmSync(outFile);
       return { wall: self.wall, user: self.user, sys: self.sys, maxRssKiB: whole.maxRssKiB };
     });
-  const group = [engine('engine get, encrypted', encKey, false), engine('engine get, crypto off', plainKey, true)];
+  const group = [
+    engine('engine get, encrypted', encKey, false),
+    engine('engine get, crypto off', plainKey, true),
+  ];
   console.error(`\n[4] engine get: encrypted vs crypto off (${ctx.rounds} rounds)`);
   await runRounds(group, { to: ctx.rounds });
   printTable('[4] our engine (library get, drained; transfer only, start-up excluded)', group);
   const [enc, off] = group;
   const cpuRatio = summary(enc!).cpuPerGiB / summary(off!).cpuPerGiB;
   const cpu = (c: Contender) => c.costs.map((x) => x.user + x.sys);
-  const paired = cpu(enc!).map((x, i) => x / cpu(off!)[i]!).filter(Number.isFinite).sort((a, b) => a - b);
+  const paired = cpu(enc!)
+    .map((x, i) => x / cpu(off!)[i]!)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   ratioLines.push({
     label: '[4] CPU s/GiB: engine get encrypted ÷ crypto off',
     ratio: paired.length ? paired[paired.length >> 1]! : NaN,
@@ -192,19 +263,32 @@ export async function peakRss(
     const mib = f.bytes / 2 ** 20;
     const key = `rss/${mib}`;
     const dest = join(ctx.dir, `rss-${mib}.bin`);
-    group.push(contender(`s3enc put ${mib} MiB`, f.bytes, () => measured(ctx, t, t.put(f.path, key))));
     group.push(
-      contender(`s3enc get ${mib} MiB`, f.bytes, () => measured(ctx, t, t.get(key, dest)), () => {
-        rmSync(dest, { force: true });
-        flushDisk();
-      }),
+      contender(`s3enc put ${mib} MiB`, f.bytes, () => measured(ctx, t, t.put(f.path, key))),
+    );
+    group.push(
+      contender(
+        `s3enc get ${mib} MiB`,
+        f.bytes,
+        () => measured(ctx, t, t.get(key, dest)),
+        () => {
+          rmSync(dest, { force: true });
+          flushDisk();
+        },
+      ),
     );
   }
   console.error(`\n[5] peak RSS (${rounds} rounds)`);
   // Puts before gets in every round: a get reads what this round's put wrote.
   for (let r = 0; r < rounds; r++) {
-    await runRounds(group.filter((c) => c.name.includes(' put ')), { from: r, to: r + 1 });
-    await runRounds(group.filter((c) => c.name.includes(' get ')), { from: r, to: r + 1 });
+    await runRounds(
+      group.filter((c) => c.name.includes(' put ')),
+      { from: r, to: r + 1 },
+    );
+    await runRounds(
+      group.filter((c) => c.name.includes(' get ')),
+      { from: r, to: r + 1 },
+    );
   }
   printTable('[5] s3enc CLI, peak RSS by object size', group);
   for (const op of ['put', 'get']) {

@@ -88,8 +88,24 @@ export function s3encTreeTool(c: ToolContext, name: string, extra: readonly stri
   return {
     name,
     env: t.env,
-    putTree: (dir, prefix) => [...cli, 'cp', '--recursive', dir, url(c, `${prefix}/`), '--quiet', ...extra],
-    getTree: (prefix, dir) => [...cli, 'cp', '--recursive', url(c, `${prefix}/`), dir, '--quiet', ...extra],
+    putTree: (dir, prefix) => [
+      ...cli,
+      'cp',
+      '--recursive',
+      dir,
+      url(c, `${prefix}/`),
+      '--quiet',
+      ...extra,
+    ],
+    getTree: (prefix, dir) => [
+      ...cli,
+      'cp',
+      '--recursive',
+      url(c, `${prefix}/`),
+      dir,
+      '--quiet',
+      ...extra,
+    ],
   };
 }
 
@@ -164,7 +180,15 @@ export function rcloneCryptTool(c: ToolContext): Tool {
     ].join('\n'),
     { mode: 0o600 },
   );
-  const cmd = [c.peers.rclone, '--config', config, '--ca-cert', c.env.caPath, '-q', '--ignore-times'];
+  const cmd = [
+    c.peers.rclone,
+    '--config',
+    config,
+    '--ca-cert',
+    c.env.caPath,
+    '-q',
+    '--ignore-times',
+  ];
   return {
     name: 'rclone crypt',
     env: baseEnv(c),

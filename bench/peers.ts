@@ -1,6 +1,7 @@
 // s3enc's CLI against the tools people use today, in ONE run, same MinIO over TLS (started by
 // the test harness on loopback, private CA), ratios of medians over rotating rounds:
 //   [1] one large file, put and get: s3enc (encrypted) ÷ s5cmd and ÷ aws s3 cp (plaintext);
+//       [1b] one 4 KiB object (the cost of one invocation: start-up, connections, KMS);
 //   [2] a tree of small files, `cp --recursive` both ways: s3enc ÷ s5cmd, with and without the
 //       data-key cache (when the CLI has one);
 //   [3] s3enc ÷ rclone with a crypt remote (the encrypted peer), on the file of [1];
@@ -27,7 +28,14 @@ import { dataKeyCacheArgs } from './peers-dkcache.js';
 import { writeTree } from './peers-files.js';
 import { formatRatio, load, ratioLines } from './peers-rounds.js';
 import { runMeasured } from './peers-run.js';
-import { bigFile, engineCpu, peakRss, smallFiles, type BenchContext } from './peers-sections.js';
+import {
+  bigFile,
+  engineCpu,
+  peakRss,
+  smallFiles,
+  smallObject,
+  type BenchContext,
+} from './peers-sections.js';
 import { sizeMix } from './peers-size-mix.js';
 import { sweep } from './peers-sweep.js';
 import { s3encTool, s5cmdTool, type PeerPaths } from './peers-tools.js';
@@ -84,6 +92,9 @@ try {
 
   if (SECTIONS.has('big')) {
     await bigFile(ctx, big, bigBytes);
+    const small = join(dir, 'small.bin');
+    await writeRandomFile(small, 4096);
+    await smallObject(ctx, small);
     console.log(`load average after [1][3]: ${load()}`);
   }
   if (SECTIONS.has('tree')) {
@@ -110,7 +121,14 @@ try {
   if (SECTIONS.has('rss')) {
     const huge = join(dir, 'huge.bin');
     await writeRandomFile(huge, HUGE_MB * MiB);
-    await peakRss(ctx, [{ path: big, bytes: bigBytes }, { path: huge, bytes: HUGE_MB * MiB }], HUGE_ROUNDS);
+    await peakRss(
+      ctx,
+      [
+        { path: big, bytes: bigBytes },
+        { path: huge, bytes: HUGE_MB * MiB },
+      ],
+      HUGE_ROUNDS,
+    );
     rmSync(huge, { force: true });
     console.log(`load average after [5]: ${load()}`);
   }
@@ -146,7 +164,9 @@ function assertBuilt(): void {
   for (const p of ['core', 'node', 'cli']) {
     const dist = join(repoDir, 'packages', p, 'dist/index.js');
     if (!existsSync(dist) || statSync(dist).mtimeMs < newest(join(repoDir, 'packages', p, 'src'))) {
-      throw new Error(`packages/${p}/dist is missing or older than its sources: run pnpm build first`);
+      throw new Error(
+        `packages/${p}/dist is missing or older than its sources: run pnpm build first`,
+      );
     }
   }
 }
