@@ -64,6 +64,7 @@ export function summary(c: Contender) {
   return {
     wall,
     mbps: c.bytes / 1e6 / wall,
+    cpu,
     cpuPerGiB: cpu / (c.bytes / GiB),
     rssMiB: median(c.costs.map((x) => x.maxRssKiB).filter(Number.isFinite)) / 1024,
   };
@@ -72,13 +73,13 @@ export function summary(c: Contender) {
 export function printTable(title: string, group: readonly Contender[]): void {
   console.log(`\n${title}`);
   console.log(
-    `  ${'contender'.padEnd(40)} ${'median s'.padStart(9)} ${'MB/s'.padStart(7)} ${'CPU s/GiB'.padStart(10)} ${'peak RSS MiB'.padStart(13)}  rounds`,
+    `  ${'contender'.padEnd(40)} ${'median s'.padStart(9)} ${'MB/s'.padStart(7)} ${'CPU s'.padStart(7)} ${'CPU s/GiB'.padStart(10)} ${'peak RSS MiB'.padStart(13)}  rounds`,
   );
   for (const c of group) {
     const s = summary(c);
     const ok = c.costs.filter((x) => Number.isFinite(x.wall)).length;
     console.log(
-      `  ${c.name.padEnd(40)} ${s.wall.toFixed(2).padStart(9)} ${s.mbps.toFixed(0).padStart(7)} ${s.cpuPerGiB.toFixed(2).padStart(10)} ${s.rssMiB.toFixed(0).padStart(13)}  ${ok}/${c.costs.length}${c.errors.length ? `  (${c.errors.length} failed)` : ''}`,
+      `  ${c.name.padEnd(40)} ${s.wall.toFixed(2).padStart(9)} ${s.mbps.toFixed(0).padStart(7)} ${s.cpu.toFixed(2).padStart(7)} ${(c.bytes >= 2 ** 20 ? s.cpuPerGiB.toFixed(2) : '-').padStart(10)} ${s.rssMiB.toFixed(0).padStart(13)}  ${ok}/${c.costs.length}${c.errors.length ? `  (${c.errors.length} failed)` : ''}`,
     );
   }
 }

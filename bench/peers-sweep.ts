@@ -13,9 +13,11 @@ import { s3encTool } from './peers-tools.js';
 
 const MiB = 1024 * 1024;
 
+/** Either a full grid, or `pairs` as given ("CONCURRENCYxPART_MIB", e.g. 8x16). */
 export interface SweepGrid {
   concurrency: number[];
   partMiB: number[];
+  pairs?: string[] | undefined;
 }
 
 export async function sweep(
@@ -25,7 +27,12 @@ export async function sweep(
   grid: SweepGrid,
   rounds: number,
 ): Promise<void> {
-  const configs = grid.concurrency.flatMap((c) => grid.partMiB.map((p) => ({ c, p })));
+  const configs = grid.pairs
+    ? grid.pairs.map((x) => {
+        const [c, p] = x.split('x').map(Number);
+        return { c: c!, p: p! };
+      })
+    : grid.concurrency.flatMap((c) => grid.partMiB.map((p) => ({ c, p })));
   const isDefault = (x: { c: number; p: number }) =>
     x.c === DEFAULT_CONCURRENCY && x.p * MiB === DEFAULT_PART_SIZE;
   if (!configs.some(isDefault)) {

@@ -15,7 +15,8 @@
 // (4096; quick 256), S3ENC_PEERS_FILES (2000; quick 200), S3ENC_PEERS_TREE_MB (files × 0.512),
 // S3ENC_PEERS_ROUNDS (5; quick 2), S3ENC_PEERS_HUGE_ROUNDS (2; quick 1),
 // S3ENC_PEERS_SECTIONS (big,tree,engine,rss; add or name `sweep`), S3ENC_PEERS_SWEEP_ROUNDS (3),
-// S3ENC_PEERS_SWEEP_CONCURRENCY (4,8,16,32), S3ENC_PEERS_SWEEP_PART_MB (8,16,32,64),
+// S3ENC_PEERS_SWEEP_CONCURRENCY (4,8,16,32), S3ENC_PEERS_SWEEP_PART_MB (8,16,32,64) or
+// S3ENC_PEERS_SWEEP_PAIRS (e.g. 4x8,8x8,8x16: concurrency x part MiB, instead of the grid),
 // S3ENC_PEERS_DKCACHE_ARGS (the CLI flags that turn the data-key cache on; default: detected).
 // Peers are installed by bench/peers-install.sh into ~/.cache/s3enc/bench-peers (private).
 import { execFileSync } from 'node:child_process';
@@ -136,6 +137,7 @@ try {
     const grid = {
       concurrency: list('S3ENC_PEERS_SWEEP_CONCURRENCY', '4,8,16,32').map(Number),
       partMiB: list('S3ENC_PEERS_SWEEP_PART_MB', '8,16,32,64').map(Number),
+      pairs: process.env.S3ENC_PEERS_SWEEP_PAIRS ? list('S3ENC_PEERS_SWEEP_PAIRS', '') : undefined,
     };
     await sweep(ctx, big, bigBytes, grid, SWEEP_ROUNDS);
     console.log(`load average after the sweep: ${load()}`);
