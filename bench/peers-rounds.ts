@@ -2,7 +2,7 @@
 // round, back to back, in an order rotated each round; a ratio is the median of the per-round
 // ratios (this shared 2-core machine's speed drifts too much for figures taken minutes apart).
 import { loadavg } from 'node:os';
-import type { RunCost } from './peers-run.js';
+import { setRunLabel, type RunCost } from './peers-run.js';
 import { median, pairedRatio, rotation, targetText, verdict, type Target } from './peers-stats.js';
 
 export interface Contender {
@@ -39,6 +39,7 @@ export async function runRounds(
     for (const c of rotation(group, r)) {
       let cost = FAILED;
       try {
+        setRunLabel(c.name);
         cost = await c.run(r);
       } catch (err) {
         c.errors.push(err instanceof Error ? err.message : String(err));

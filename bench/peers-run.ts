@@ -24,6 +24,23 @@ export interface RunOptions {
 }
 
 let runs = 0;
+let label = 'run';
+
+/** Names the runs that follow (the contender), for their CPU profiles' directory. */
+export function setRunLabel(name: string): void {
+  label = name;
+}
+
+/**
+ * S3ENC_PEERS_CPU_PROF=/abs/dir: a Node child (the s3enc CLI, the engine child) writes a CPU
+ * profile to dir/<contender>/ (bench/cpuprofile-top.ts sums them up).
+ */
+function profileEnv(argv: readonly string[]): Record<string, string> {
+  const base = process.env.S3ENC_PEERS_CPU_PROF;
+  if (!base || argv[0] !== process.execPath) return {};
+  const dir = join(base, label.replace(/[^a-z0-9]+/gi, '-').toLowerCase());
+  return { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` };
+}
 
 /** Runs `argv` to completion; throws with the tail of its output when it exits non-zero. */
 export async function runMeasured(argv: readonly string[], o: RunOptions): Promise<RunCost> {
@@ -33,7 +50,7 @@ export async function runMeasured(argv: readonly string[], o: RunOptions): Promi
   const log = openSync(logFile, 'w');
   try {
     const child = spawn('python3', [RUSAGE, costFile, ...argv], {
-      env: o.env,
+      env: { ...o.env, ...profileEnv(argv) },
       cwd: o.cwd ?? o.dir,
       stdio: ['ignore', log, log],
     });

@@ -62,12 +62,6 @@ function baseEnv(c: ToolContext): Record<string, string> {
   return e;
 }
 
-/** S3ENC_PEERS_CPU_PROF=DIR: every s3enc run writes a CPU profile there (bench/cpuprofile-top.ts). */
-function cpuProfile(): Record<string, string> {
-  const dir = process.env.S3ENC_PEERS_CPU_PROF;
-  return dir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` } : {};
-}
-
 const url = (c: ToolContext, key: string) => `s3://${c.bucket}/${key}`;
 
 /** s3enc's CLI, encrypting under the test KMS key; `extra` goes after the command's operands. */
@@ -78,7 +72,6 @@ export function s3encTool(c: ToolContext, name = 's3enc', extra: readonly string
     AWS_ENDPOINT_URL_KMS: c.env.kms.endpoint,
     AWS_CA_BUNDLE: c.env.caPath,
     S3ENC_KMS_KEY_ID: c.env.kmsKeys.primary.arn,
-    ...cpuProfile(),
   };
   const cli = [c.node, c.cliBin];
   return {
