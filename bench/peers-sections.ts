@@ -66,16 +66,23 @@ export async function bigFile(ctx: BenchContext, file: string, bytes: number) {
       },
     );
   });
+  // The same download to stdout (discarded): no file, no fsync, no rename — what the file
+  // target costs on top.
+  const s3 = tools[0]!;
+  const toNull = contender('s3enc get → stdout (/dev/null)', bytes, () =>
+    measured(ctx, s3, ['sh', '-c', 'exec "$0" "$@" > /dev/null', ...s3.get(key(s3), '-')]),
+  );
   console.error(`[1] get (${ctx.rounds} rounds)`);
-  await runRounds(gets, { to: ctx.rounds });
+  await runRounds([...gets, toNull], { to: ctx.rounds });
   printTable(`[1] one ${bytes / 2 ** 20} MiB file, ${ctx.rounds} rounds — put`, puts);
-  printTable(`[1] get`, gets);
+  printTable(`[1] get`, [...gets, toNull]);
   const [s3encPut, s5Put, awsPut, rcPut] = puts;
   const [s3encGet, s5Get, awsGet, rcGet] = gets;
   timeRatio('[1] s3enc put ÷ s5cmd put (plaintext)', s3encPut!, s5Put!, { max: 1.0 });
   timeRatio('[1] s3enc get ÷ s5cmd get (plaintext)', s3encGet!, s5Get!, { max: 1.0 });
   timeRatio('[1] s3enc put ÷ aws s3 cp put (plaintext)', s3encPut!, awsPut!, { max: 0.8 });
   timeRatio('[1] s3enc get ÷ aws s3 cp get (plaintext)', s3encGet!, awsGet!, { max: 0.8 });
+  timeRatio('[1] s3enc get to stdout ÷ s5cmd get (no file written)', toNull, s5Get!);
   if (rcPut && rcGet) {
     timeRatio('[3] s3enc put ÷ rclone crypt put (encrypted)', s3encPut!, rcPut, { max: 0.7 });
     timeRatio('[3] s3enc get ÷ rclone crypt get (encrypted)', s3encGet!, rcGet, { max: 0.7 });
