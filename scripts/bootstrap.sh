@@ -4,8 +4,9 @@
 #   2. installs pnpm, Node 22 and Node 26 (npm packages `pnpm`, `node`) into
 #      $S3ENC_CACHE_DIR/tools — Node 22 runs pnpm, the build, lint and tests; Node 26 the tests;
 #   3. pnpm install --frozen-lockfile (on Node 22);
-#   4. builds the pinned test servers (MinIO, local-kms) with Go into $S3ENC_CACHE_DIR/servers,
-#      reused when present.
+#   4. builds the pinned test servers (MinIO, local-kms) and the MinIO admin tool of the
+#      replication tests (test/tools/minio-remote-target) with Go into
+#      $S3ENC_CACHE_DIR/servers, reused when present.
 # S3ENC_CACHE_DIR defaults to ~/.cache/s3enc. See docs/testing.md and docs/platform.md.
 set -euo pipefail
 S3ENC_LOG_TAG=bootstrap
@@ -160,6 +161,36 @@ elif [[ -x "$S3ENC_LOCAL_KMS_PATH" ]]; then
   s3enc_log "local-kms $LOCAL_KMS_VERSION present"
 else
   build_local_kms
+fi
+
+# The replication tests' admin tool (SetRemoteTarget through madmin-go, the module version the
+# pinned MinIO server itself requires): a static build keyed on a hash of its sources.
+build_remote_target() {
+  local dest tmp
+  dest="$1"
+  need_go "the MinIO admin tool (test/tools/minio-remote-target)"
+  s3enc_log "building test/tools/minio-remote-target (madmin-go), static"
+  tmp="$(mktemp -d "$S3ENC_SERVERS_DIR/.remote-target-build.XXXXXX")"
+  (cd "$S3ENC_REMOTE_TARGET_SRC" && CGO_ENABLED=0 GOFLAGS="-buildvcs=false -mod=readonly" \
+    go build -trimpath -o "$tmp/minio-remote-target" .) >&2 ||
+    { rm -rf "$tmp"; s3enc_die "building test/tools/minio-remote-target failed"; }
+  mkdir -p "$(dirname "$dest")"
+  mv -f "$tmp/minio-remote-target" "$dest"
+  rm -rf "$tmp"
+}
+if [[ -n "${S3ENC_TEST_S3_ENDPOINT:-}" ]] && ! command -v go >/dev/null 2>&1; then
+  s3enc_log "S3ENC_TEST_S3_ENDPOINT set and no Go: minio-remote-target not built (the replication tests need local MinIO servers)"
+elif [[ -n "${S3ENC_MINIO_REMOTE_TARGET_BIN:-}" ]]; then
+  [[ -x "$S3ENC_MINIO_REMOTE_TARGET_BIN" ]] ||
+    s3enc_die "S3ENC_MINIO_REMOTE_TARGET_BIN=$S3ENC_MINIO_REMOTE_TARGET_BIN is not executable"
+  s3enc_log "minio-remote-target: $S3ENC_MINIO_REMOTE_TARGET_BIN (S3ENC_MINIO_REMOTE_TARGET_BIN)"
+else
+  remote_target="$(s3enc_remote_target_path)"
+  if [[ -x "$remote_target" ]]; then
+    s3enc_log "minio-remote-target present"
+  else
+    build_remote_target "$remote_target"
+  fi
 fi
 
 if [[ -z "${S3ENC_TEST_S3_ENDPOINT:-}" || -z "${S3ENC_TEST_KMS_ENDPOINT:-}${S3ENC_TEST_KMS_KEY_ID:-}" ]]; then

@@ -19,6 +19,15 @@ S3ENC_NODE26="$S3ENC_TOOLS_DIR/node26/node_modules/node/bin/node"
 S3ENC_SHIM_DIR="$S3ENC_TOOLS_DIR/shims"
 S3ENC_MINIO_PATH="$S3ENC_SERVERS_DIR/minio-$MINIO_VERSION-$SERVERS_BUILD/minio"
 S3ENC_LOCAL_KMS_PATH="$S3ENC_SERVERS_DIR/local-kms-$LOCAL_KMS_VERSION-$SERVERS_BUILD/local-kms"
+# test/tools/minio-remote-target (MinIO admin API: bucket replication targets), cached under a
+# hash of its sources (go.mod, go.sum, main.go), as test/harness/minio-replication.ts finds it.
+S3ENC_REMOTE_TARGET_SRC="$S3ENC_ROOT/test/tools/minio-remote-target"
+s3enc_remote_target_path() {
+  local hash
+  hash="$(cat "$S3ENC_REMOTE_TARGET_SRC/go.mod" "$S3ENC_REMOTE_TARGET_SRC/go.sum" \
+    "$S3ENC_REMOTE_TARGET_SRC/main.go" | sha256sum | cut -c1-16)"
+  printf '%s\n' "$S3ENC_SERVERS_DIR/minio-remote-target-$hash-$SERVERS_BUILD/minio-remote-target"
+}
 export S3ENC_CACHE_DIR S3ENC_NODE22 S3ENC_NODE26
 
 s3enc_log() { printf '[%s] %s\n' "${S3ENC_LOG_TAG:-s3enc}" "$*" >&2; }

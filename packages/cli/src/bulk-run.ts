@@ -21,6 +21,7 @@ import { reportFor } from './error-report.js';
 import { ExitCode } from './exit-codes.js';
 import { formatBytes } from './output.js';
 import { createBulkProgress } from './bulk-progress.js';
+import { trackBulkUploads } from './bulk-uploads.js';
 import { isS3Url, parseS3Url } from './s3-url.js';
 import { terminalSafe } from './terminal-text.js';
 
@@ -102,7 +103,9 @@ export async function runBulk(
     allowSharedKeyFile: allowSharedKeyFile(v),
   };
   const encryptionContext = parseContext(stringsOpt(v, 'context'));
+  const filters = filtersOf(ctx.argv ?? []);
   const { client, close } = await openClient(settingsOf(ctx), { keys, concurrency });
+  const uploads = trackBulkUploads(ctx.io.env);
   const progress = createBulkProgress(ctx.out, mode === 'copy' ? 'cp' : 'sync');
   const json = ctx.global.json;
   const options: TransferTreeOptions = {
@@ -111,16 +114,21 @@ export async function runBulk(
     mode,
     delete: boolOpt(v, 'delete'),
     dryRun: boolOpt(v, 'dryrun'),
-    filters: filtersOf(ctx.argv ?? []),
+    filters,
     sizeOnly: boolOpt(v, 'size-only'),
     exactTimestamps: boolOpt(v, 'exact-timestamps'),
     failFast: boolOpt(v, 'fail-fast'),
     concurrency,
     signal: ctx.signal,
-    ...(encryptionContext
-      ? { putOptions: { encryptionContext }, getOptions: { encryptionContext } }
-      : {}),
+    putOptions: {
+      ...(encryptionContext ? { encryptionContext } : {}),
+      onMultipartUpload: (u) => {
+        uploads.opened(u);
+      },
+    },
+    ...(encryptionContext ? { getOptions: { encryptionContext } } : {}),
     onObject: (r) => {
+      uploads.settled(r);
       if (json) ctx.io.stdout.write(`${JSON.stringify(record(r))}\n`);
       else if (r.status === 'failed') {
         progress.finish();
@@ -139,6 +147,8 @@ export async function runBulk(
     summary = await transferTree(client, options);
   } finally {
     progress.finish();
+    // Uploads an interrupted run could not abort are named, with the command that aborts them.
+    ctx.io.stderr.write(await uploads.finish(client.s3));
     close();
   }
   const line =

@@ -205,6 +205,17 @@ export const COMMANDS: CommandSpec[] = [
         description:
           'plaintext size of stdin when known, e.g. 1048576 or 5GB (plans parts up front)',
       },
+      'resume-state': {
+        type: 'string',
+        valueName: 'FILE',
+        description:
+          'keep a resume state in FILE (no secrets): an interrupted put keeps its upload open, and the same command run again sends only the missing parts',
+      },
+      'resume-restart': {
+        type: 'boolean',
+        description:
+          'with --resume-state: when the saved upload no longer fits (file changed, upload gone, parts differ), abort it and start over',
+      },
       ...CP_PUT_OPTIONS,
       ...CP_OUTPUT_OPTIONS,
     },
@@ -483,10 +494,13 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'check a bucket against the security practices',
     usage: [
       'audit s3://bucket [--expect-kms-key KEY] [--expect-vpce VPCE] [--expect-source-ip CIDR] [--strict] [--json]',
+      'audit s3://bucket [--replication-sample N] [--destination-region BUCKET=REGION] [--verify-destination-keys]',
     ],
     details:
       'A table when stdout is a TTY, JSON otherwise (or with --json). Exits 5 when a check fails\n' +
-      '(with --strict also on warnings and unreadable settings), for pipelines.',
+      '(with --strict also on warnings and unreadable settings), for pipelines. With replication\n' +
+      'rules, up to N objects (default 20) are sampled, each by one ranged GET of its header, to\n' +
+      'report whether replicas will be readable in each destination Region.',
     options: {
       'expect-kms-key': {
         type: 'string',
@@ -527,6 +541,22 @@ export const COMMANDS: CommandSpec[] = [
       'require-logging': {
         type: 'boolean',
         description: 'fail (not warn) without server access logging',
+      },
+      'replication-sample': {
+        type: 'string',
+        valueName: 'N',
+        description: 'objects sampled for the replicas check, 0–1000 (default 20; 0 skips it)',
+      },
+      'destination-region': {
+        type: 'string',
+        multiple: true,
+        valueName: 'BUCKET=REGION',
+        description: "a replication destination's Region when it cannot be read (repeatable)",
+      },
+      'verify-destination-keys': {
+        type: 'boolean',
+        description:
+          'ask KMS in each destination Region (DescribeKey) that the keys replicas need exist',
       },
       strict: {
         type: 'boolean',
@@ -634,6 +664,39 @@ export const COMMANDS: CommandSpec[] = [
     options: BULK_LS,
     positionals: { min: 1, max: 1 },
     load: () => import('./commands/ls.js'),
+  },
+  {
+    name: 'uploads',
+    summary: 'list or abort incomplete multipart uploads (s3enc marks its own)',
+    usage: [
+      'uploads ls s3://bucket[/prefix] [--older-than AGE | --before DATE] [--upload-id ID]',
+      'uploads abort s3://bucket[/prefix] [--older-than AGE | --before DATE] [--upload-id ID] [--include-unknown] [--dryrun]',
+    ],
+    details:
+      'S3 does not say who opened an incomplete upload: every one under the prefix is listed, and those\n' +
+      "this machine's s3enc opened and has not settled are marked s3enc. abort takes only those, older\n" +
+      'than --older-than (default 24h), unless --include-unknown or --upload-id ID (exactly that one).',
+    options: {
+      'older-than': {
+        type: 'string',
+        valueName: 'AGE',
+        description: 'only uploads created longer ago than AGE (e.g. 90s, 30m, 24h, 7d)',
+      },
+      before: {
+        type: 'string',
+        valueName: 'DATE',
+        description: 'only uploads created before this ISO 8601 date/time',
+      },
+      'upload-id': { type: 'string', valueName: 'ID', description: 'only this upload' },
+      'include-unknown': {
+        type: 'boolean',
+        description:
+          "abort: also uploads s3enc did not record (other tools' or other machines' — they may still be running)",
+      },
+      dryrun: { type: 'boolean', description: 'abort: show what would be aborted; abort nothing' },
+    },
+    positionals: { min: 2, max: 2 },
+    load: () => import('./commands/uploads.js'),
   },
   {
     name: 'cp',

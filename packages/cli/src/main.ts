@@ -11,7 +11,13 @@ import type { CommandSpec } from './command.js';
 import { COMMANDS, allCommandOptions, findSpec } from './commands.js';
 import { ExitCode } from './exit-codes.js';
 import { Output, colourEnabled, processIo, type CliIo } from './output.js';
-import { openUploadNotice, openUploads, uploadLeftOpenBy } from './open-uploads.js';
+import {
+  keptUploadNotice,
+  openUploadNotice,
+  openUploads,
+  resumeStateOf,
+  uploadLeftOpenBy,
+} from './open-uploads.js';
 import { recordFacts, resetFacts, runFacts } from './run-facts.js';
 import { terminalSafe } from './terminal-text.js';
 
@@ -118,10 +124,11 @@ async function printError(
   await (await import('./cause/missing-bucket.js')).probeMissingBucket(err);
   const r = reportFor(err, runFacts());
   const leftOpen = uploadLeftOpenBy(err);
+  const statePath = leftOpen === undefined ? undefined : resumeStateOf(err);
   if (json) {
     const target = out.dataOnStdout ? io.stderr : io.stdout;
     target.write(
-      `${JSON.stringify({ ok: false, error: { code: r.code, message: r.message, exitCode: r.exitCode, ...(r.hint ? { hint: r.hint } : {}), ...(r.cause ? { cause: r.cause } : {}), ...(leftOpen ? { openMultipartUpload: leftOpen } : {}) } })}\n`,
+      `${JSON.stringify({ ok: false, error: { code: r.code, message: r.message, exitCode: r.exitCode, ...(r.hint ? { hint: r.hint } : {}), ...(r.cause ? { cause: r.cause } : {}), ...(leftOpen ? { openMultipartUpload: leftOpen } : {}), ...(statePath !== undefined ? { resumeStatePath: statePath } : {}) } })}\n`,
     );
   }
   // The human message always goes to stderr, even with --json or --quiet: errors are never silent.
@@ -134,7 +141,11 @@ async function printError(
   if (r.hint) io.stderr.write(`${terminalSafe(r.hint)}\n`);
   // Whatever the error became (an interrupt reports "interrupted"), an upload that could not
   // be aborted is named, with the command that aborts it.
-  if (leftOpen) io.stderr.write(openUploadNotice(leftOpen));
+  if (leftOpen) {
+    io.stderr.write(
+      statePath === undefined ? openUploadNotice(leftOpen) : keptUploadNotice(leftOpen, statePath),
+    );
+  }
   if (debug) {
     let e: unknown = err;
     for (let i = 0; i < 6 && e !== undefined && e !== null; i++) {
@@ -270,7 +281,7 @@ export async function cli(): Promise<void> {
       controller.abort(Object.assign(new Error(`interrupted by ${sig}`), { name: 'AbortError' }));
       return;
     }
-    if (!openUploads.busy() || interrupts > 2) leave();
+    if (!openUploads.busy() || openUploads.exitsAtSecondInterrupt() || interrupts > 2) leave();
     if (waiting === undefined) {
       process.stderr.write(
         `s3enc: aborting the upload; waiting up to ${ABORT_WAIT_MS / 1000} s (interrupt again to exit now)\n`,

@@ -271,3 +271,13 @@ export async function beginEncryptionWith(
     throw e;
   }
 }
+
+/**
+ * A session around a header and frame sealer built elsewhere: resume-encryption.ts continues a
+ * message from its header. @internal not exported from the package.
+ */
+export function encryptionSessionOf(
+  a: ConstructorParameters<typeof Session>[0],
+): EncryptionSession {
+  return new Session(a);
+}

@@ -95,6 +95,7 @@ export {
 } from './limits.js';
 export { parseHeader, describeMessage, type ParseHeaderOptions } from './header.js';
 export { beginEncryption, SUITE_ID, type BeginEncryptionOptions } from './encrypt-session.js';
+export { resumeEncryption, type ResumeEncryptionOptions } from './resume-encryption.js';
 export {
   rewrapHeader,
   type RewrapHeaderOptions,

@@ -35,6 +35,7 @@ import { getObjectToFile, type GetToFileResult } from './transfer/download/to-fi
 import { getObjectStream, type GetResult } from './transfer/download/to-stream.js';
 import { headObject, type HeadResult } from './transfer/head.js';
 import { convertObject, type ConvertOptions, type ConvertResult } from './transfer/convert.js';
+import { putResumable } from './transfer/upload/resume/resumable-put.js';
 import { putObject } from './transfer/upload/put-object.js';
 import type { PutOptions, PutResult } from './transfer/upload/put-options.js';
 import type { PutSource } from './transfer/upload/sources.js';
@@ -188,9 +189,11 @@ export class EncryptedS3Client {
    * @returns the stored object's version, ETag, sizes, checksum and key ids.
    * @throws InvalidArgumentError (before any request), KeyUnwrapError, S3RequestError
    *   (ERR_S3ENC_OBJECT_EXISTS with `noOverwrite`), AbortError. A failed multipart upload is
-   *   aborted before the error is thrown.
+   *   aborted before the error is thrown — unless `resumeStatePath` keeps it for a resumed run.
    */
   put(bucket: string, key: string, source: PutSource, options?: PutOptions): Promise<PutResult> {
+    if (options?.resumeStatePath !== undefined)
+      return putResumable(this.#ctx, bucket, key, source, options);
     return putObject(this.#ctx, bucket, key, source, options);
   }
 

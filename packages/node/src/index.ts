@@ -11,6 +11,14 @@ export {
 export type { PutSource, FileSource } from './transfer/upload/sources.js';
 export type { MultipartUploadRef, PutOptions, PutResult } from './transfer/upload/put-options.js';
 export {
+  abortIncompleteUploads,
+  listIncompleteUploads,
+  type AbortIncompleteUploadsOptions,
+  type AbortOutcome,
+  type IncompleteUpload,
+  type ListIncompleteUploadsOptions,
+} from './uploads/incomplete-uploads.js';
+export {
   STORAGE_CLASSES,
   type StorageClass,
   type ObjectFieldOptions,
@@ -177,6 +185,7 @@ export {
   s3encStatements,
   S3ENC_SID_PREFIX,
   type AuditExpectations,
+  type AuditKmsClients,
   type AuditOptions,
   type ChangeStatus,
   type HardenOptions,

@@ -29,15 +29,23 @@ const exitedEarly = (child: ChildProcess) => () =>
     : undefined;
 
 /** MinIO's environment in both runtimes: root user, a per-run KMS secret key, no console. */
-export function minioEnv(): Record<string, string> {
+export function minioEnv(region: string = LOCAL_REGION): Record<string, string> {
   return {
     MINIO_ROOT_USER,
     MINIO_ROOT_PASSWORD,
     MINIO_KMS_SECRET_KEY: `s3enc-test-key:${randomBytes(32).toString('base64')}`,
     MINIO_BROWSER: 'off',
     MINIO_UPDATE: 'off',
-    MINIO_REGION: LOCAL_REGION,
+    MINIO_REGION: region,
   };
+}
+
+/** More MinIO servers in one run dir (replication tests): each its own name and Region. */
+export interface MinioProcessOptions {
+  /** Names its certs dir, data dir and log in the run dir (default `minio`). */
+  readonly name?: string;
+  /** `MINIO_REGION` (default {@link LOCAL_REGION}). */
+  readonly region?: string;
 }
 
 /** local-kms's environment in both runtimes (PORT and paths added by the caller). */
@@ -50,20 +58,25 @@ export async function startMinioProcess(
   run: RunDir,
   certs: TestCerts,
   log: (m: string) => void,
+  o: MinioProcessOptions = {},
 ): Promise<StartedServer> {
   const bin = minioBinary();
-  const certsDir = join(run.dir, 'minio-certs');
+  const name = o.name ?? 'minio';
+  const certsDir = join(run.dir, `${name}-certs`);
   await mkdir(join(certsDir, 'CAs'), { recursive: true });
   await writeFile(join(certsDir, 'public.crt'), certs.cert);
   await writeFile(join(certsDir, 'private.key'), certs.key, { mode: 0o600 });
-  const dataDir = join(run.dir, 'minio-data');
+  // The run's CA among MinIO's trusted roots: a server of the run reaches another (bucket
+  // replication to a remote target) over TLS.
+  await writeFile(join(certsDir, 'CAs', 'ca.crt'), certs.ca);
+  const dataDir = join(run.dir, `${name}-data`);
   await mkdir(dataDir);
-  const logFile = join(run.dir, 'minio.log');
+  const logFile = join(run.dir, `${name}.log`);
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const consolePort = await freePort();
     const child = run.spawn(
-      'minio',
+      name,
       bin,
       [
         'server',
@@ -76,7 +89,7 @@ export async function startMinioProcess(
         certsDir,
         dataDir,
       ],
-      { HOME: run.dir, ...minioEnv() },
+      { HOME: run.dir, ...minioEnv(o.region) },
     );
     const endpoint = `https://127.0.0.1:${port}`;
     try {
@@ -85,7 +98,7 @@ export async function startMinioProcess(
         async () => (await httpsStatus(`${endpoint}/minio/health/live`, certs.ca)) === 200,
         { failed: exitedEarly(child), details: () => tail(logFile) },
       );
-      log(`MinIO ready at ${endpoint}`);
+      log(`MinIO${o.name === undefined ? '' : ` (${o.name})`} ready at ${endpoint}`);
       return { endpoint, stop: async () => {} };
     } catch (err) {
       if (attempt >= 3 || child.exitCode === null) throw err; // a port clash makes it exit

@@ -1,7 +1,7 @@
 import type { AuditReport } from '@s3enc/node';
 import { describe, expect, it } from 'vitest';
 import { makeStyle } from '../output.js';
-import { renderAuditTable } from './audit.js';
+import { renderAuditTable, wrap } from './audit.js';
 
 const report: AuditReport = {
   schemaVersion: 1,
@@ -53,6 +53,26 @@ describe('renderAuditTable', () => {
     expect(t).toContain('Sid\\x1b]0;pwned\\x07 tests "aws:Evil\\x1b[2J"');
     // eslint-disable-next-line no-control-regex -- the characters the escaping must remove
     expect(t).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+  });
+  it('wraps long evidence (object keys, key ARNs) instead of cutting it', () => {
+    const arn = 'arn:aws:kms:us-east-1:111122223333:key/7c2e4a6b-8d0f-4e1a-9b3c-5d7e9f1a3b04';
+    const long: AuditReport = {
+      ...report,
+      findings: [
+        {
+          id: 'replication.readable',
+          practice: 10,
+          title: 'Replicas readable in the destination Region',
+          status: 'fail',
+          evidence: [`dst in us-west-2: 1 of 3 s3enc objects NOT readable there: data/x [${arn}]`],
+        },
+      ],
+    };
+    const t = renderAuditTable(long, makeStyle(false), 100);
+    expect(t).toContain(arn);
+    expect(t.split('\n').every((l) => l.length <= 100)).toBe(true);
+    expect(wrap('a '.repeat(200), 30, 3)).toHaveLength(3);
+    expect(wrap('a '.repeat(200), 30, 3)[2]).toMatch(/…$/);
   });
   it('colours statuses only when asked', () => {
     expect(renderAuditTable(report, makeStyle(true))).toContain('\u001b[31mFAIL');

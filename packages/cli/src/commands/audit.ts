@@ -1,14 +1,16 @@
 /** `s3enc audit s3://bucket`: the bucket against the security practices; exit 5 on failures. */
+import { KMSClient } from '@aws-sdk/client-kms';
 import {
   auditBucket,
   auditExitStatus,
   type AuditExpectations,
+  type AuditOptions,
   type AuditReport,
   type FindingStatus,
 } from '@s3enc/node';
 import { boolOpt, stringOpt, stringsOpt } from '../args.js';
 import { UsageError } from '../cli-errors.js';
-import { makeS3Client } from '../clients.js';
+import { kmsClientConfig, makeS3Client } from '../clients.js';
 import type { CommandContext } from '../command.js';
 import { settingsOf } from '../common.js';
 import { ExitCode } from '../exit-codes.js';
@@ -30,18 +32,36 @@ function statusText(s: FindingStatus, style: Style): string {
   }
 }
 
+/** Lines one piece of evidence may take (object keys and key ARNs make some long). */
+const EVIDENCE_LINES = 6;
+
+/** `s` in lines of at most `n` characters, broken at spaces where possible; clipped after `max`. */
+export function wrap(s: string, n: number, max: number): string[] {
+  const width = Math.max(20, n);
+  const out: string[] = [];
+  let rest = s;
+  while (rest.length > width && out.length < max - 1) {
+    const space = rest.lastIndexOf(' ', width);
+    const cut = space > width / 2 ? space : width;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut).trimStart();
+  }
+  out.push(rest.length > width ? `${rest.slice(0, width - 1)}…` : rest);
+  return out;
+}
+
 /** A table for people: one line per check, evidence and fix beneath the ones that are not passing. */
 export function renderAuditTable(r: AuditReport, style: Style, width = 100): string {
   const lines = [style.bold(`Audit of s3://${r.bucket} (${r.generatedAt})`), ''];
   lines.push(style.bold(`${'#'.padStart(2)}  ${'STATUS'.padEnd(13)}  CHECK`));
-  const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, Math.max(0, n - 1))}…` : s);
   for (const f of r.findings) {
     lines.push(`${String(f.practice).padStart(2)}  ${statusText(f.status, style)}  ${f.title}`);
     if (f.status !== 'pass') {
       // Evidence quotes the bucket's own settings (policy Sids and values, rule ids, key ids):
       // escaped for the terminal like everything else that comes from a server.
       for (const e of f.evidence)
-        lines.push(style.dim(`      ${clip(terminalSafe(e), width - 6)}`));
+        for (const l of wrap(terminalSafe(e), width - 6, EVIDENCE_LINES))
+          lines.push(style.dim(`      ${l}`));
       // The command to run, else a note; never the library call (this is the CLI).
       const fix = f.fix?.cli ?? f.fix?.note;
       if (fix !== undefined) lines.push(`      fix: ${terminalSafe(fix)}`);
@@ -71,6 +91,25 @@ function withoutLibraryFixes(r: AuditReport): AuditReport {
   };
 }
 
+/** `--replication-sample N` and `--destination-region BUCKET=REGION` as audit options. */
+function replicationOptions(
+  ctx: CommandContext,
+): Pick<AuditOptions, 'replicationSampleSize' | 'replicationDestinationRegions'> {
+  const sample = stringOpt(ctx.values, 'replication-sample');
+  if (sample !== undefined && !(/^\d{1,4}$/.test(sample) && Number(sample) <= 1000))
+    throw new UsageError('--replication-sample expects a number from 0 to 1000');
+  const regions: Record<string, string> = {};
+  for (const pair of stringsOpt(ctx.values, 'destination-region')) {
+    const m = /^([^=]+)=([a-z0-9-]+)$/.exec(pair);
+    if (!m) throw new UsageError(`--destination-region expects BUCKET=REGION, got ${pair}`);
+    regions[m[1]!] = m[2]!;
+  }
+  return {
+    ...(sample !== undefined ? { replicationSampleSize: Number(sample) } : {}),
+    ...(Object.keys(regions).length > 0 ? { replicationDestinationRegions: regions } : {}),
+  };
+}
+
 export async function run(ctx: CommandContext): Promise<number | undefined> {
   const { bucket, key } = parseS3Url(ctx.positionals[0]!, { requireKey: false });
   if (key !== '') throw new UsageError('audit takes a bucket: s3enc audit s3://bucket');
@@ -92,12 +131,26 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     ...(boolOpt(v, 'require-object-lock') ? { requireObjectLock: true } : {}),
     ...(boolOpt(v, 'require-logging') ? { requireAccessLogging: true } : {}),
   };
-  const s3 = makeS3Client(settingsOf(ctx));
+  const settings = settingsOf(ctx);
+  const s3 = makeS3Client(settings);
+  // --verify-destination-keys: one KMS client per destination Region (kms:DescribeKey only).
+  const kms = new Map<string, KMSClient>();
+  const kmsIn = (region: string): KMSClient => {
+    let c = kms.get(region);
+    if (c === undefined)
+      kms.set(region, (c = new KMSClient(kmsClientConfig({ ...settings, region }))));
+    return c;
+  };
   let report: AuditReport;
   try {
-    report = await auditBucket(s3, bucket, { ...expectations });
+    report = await auditBucket(s3, bucket, {
+      ...expectations,
+      ...replicationOptions(ctx),
+      ...(boolOpt(v, 'verify-destination-keys') ? { replicationKmsClients: kmsIn } : {}),
+    });
   } finally {
     s3.destroy();
+    for (const c of kms.values()) c.destroy();
   }
   const strict = boolOpt(v, 'strict');
   const failed = auditExitStatus(report, { failOnWarn: strict, failOnAccessDenied: strict }) !== 0;

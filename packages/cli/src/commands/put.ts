@@ -1,5 +1,6 @@
 /** `s3enc put <file|-> s3://bucket/key`: encrypt client-side and upload. */
 import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AbortError, type ChecksumAlgorithm } from '@s3enc/core';
 import type { MultipartUploadRef, PutOptions, PutSource, ServerSideEncryption } from '@s3enc/node';
@@ -17,12 +18,13 @@ import { openClient, selectKeys } from '../clients.js';
 import type { CommandContext } from '../command.js';
 import { allowSharedKeyFile, settingsOf, sseCKeyOf } from '../common.js';
 import { defaultKmsKeyId } from '../config.js';
-import { openUploads } from '../open-uploads.js';
+import { openUploads, uploadLeftOpenBy } from '../open-uploads.js';
 import { formatBytes } from '../output.js';
 import { objectFieldsOf, sizeOption } from '../cp-options.js';
 import { createProgress } from '../progress.js';
 import { isS3Url, parseS3Url } from '../s3-url.js';
 import { terminalSafe } from '../terminal-text.js';
+import { forgetUpload, recordUpload } from '../upload-journal.js';
 
 const CHECKSUMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const;
 
@@ -87,6 +89,12 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     throw new UsageError('--instruction-file applies to --format s3ec-v3');
   if (format === 's3ec-v3' && frameSize !== undefined)
     throw new UsageError('--frame-size applies to the s3enc format only');
+  const resumeStatePath = stringOpt(v, 'resume-state');
+  const restartIfStale = boolOpt(v, 'resume-restart');
+  if (resumeStatePath !== undefined && (from === '-' || format === 's3ec-v3'))
+    throw new UsageError('--resume-state needs a file (not stdin) and the s3enc format');
+  if (restartIfStale && resumeStatePath === undefined)
+    throw new UsageError('--resume-restart applies with --resume-state');
 
   // The source first: a missing file should fail before any key or network work.
   let size: number | undefined;
@@ -143,6 +151,10 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
     checksumAlgorithm,
   });
   let upload: MultipartUploadRef | undefined;
+  // This machine's record of the upload (upload-journal.ts): kept while it may stay open.
+  let journaled: { upload: MultipartUploadRef; written: Promise<void> } | undefined;
+  let failure: unknown;
+  const statePathOf = () => (resumeStatePath === undefined ? undefined : resolve(resumeStatePath));
   openUploads.begin();
   try {
     const options: PutOptions = {
@@ -154,8 +166,14 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
       ...(contentType !== undefined ? { contentType } : {}),
       ...objectFields,
       ...(format === 's3ec-v3' ? { format, ...(instructionFile ? { instructionFile } : {}) } : {}),
-      // Known to the interrupt handler while it is open (main.ts: a repeated Ctrl-C).
+      ...(resumeStatePath !== undefined
+        ? { resumeStatePath, ...(restartIfStale ? { restartIfStale } : {}) }
+        : {}),
+      // Known to the interrupt handler while it is open (main.ts: a repeated Ctrl-C). An upload
+      // kept for a resume is not aborted on an interrupt, so there is nothing to wait for.
       onMultipartUpload: (u) => {
+        journaled = { upload: u, written: recordUpload(ctx.io.env, u, statePathOf()) };
+        if (resumeStatePath !== undefined) return;
         upload = u;
         openUploads.add(u);
       },
@@ -198,7 +216,15 @@ export async function run(ctx: CommandContext): Promise<number | undefined> {
           .map(terminalSafe)
           .join('\n'),
     );
+  } catch (err) {
+    failure = err;
+    throw err;
   } finally {
+    if (journaled !== undefined) {
+      await journaled.written;
+      if (failure === undefined || uploadLeftOpenBy(failure) === undefined)
+        await forgetUpload(ctx.io.env, journaled.upload);
+    }
     // Settled: completed, aborted, or reported by the error (openMultipartUpload).
     if (upload !== undefined) openUploads.delete(upload);
     openUploads.end();

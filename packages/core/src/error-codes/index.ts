@@ -7,6 +7,7 @@ import { CLI_ERROR_CODES } from './cli.js';
 import { CORE_ERROR_CODES } from './core.js';
 import { OBJECT_LOCK_ERROR_CODES } from './object-lock.js';
 import { POSTURE_ERROR_CODES } from './posture.js';
+import { RESUME_ERROR_CODES } from './resume.js';
 import { REWRAP_ERROR_CODES } from './rewrap.js';
 import { S3EC_ERROR_CODES } from './s3ec.js';
 import { FAMILY_EXIT, type ErrorCodeRow, type ErrorFamily, type ExitClass } from './row.js';
@@ -21,6 +22,7 @@ export const ERROR_CODE_TABLES = Object.freeze({
   posture: POSTURE_ERROR_CODES,
   transfer: TRANSFER_ERROR_CODES,
   rewrap: REWRAP_ERROR_CODES,
+  resume: RESUME_ERROR_CODES,
   s3ec: S3EC_ERROR_CODES,
   cli: CLI_ERROR_CODES,
 });
@@ -32,6 +34,7 @@ export const ERROR_CODES = Object.freeze({
   ...POSTURE_ERROR_CODES,
   ...TRANSFER_ERROR_CODES,
   ...REWRAP_ERROR_CODES,
+  ...RESUME_ERROR_CODES,
   ...S3EC_ERROR_CODES,
   ...CLI_ERROR_CODES,
 });

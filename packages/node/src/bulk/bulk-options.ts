@@ -36,7 +36,11 @@ export interface TransferTreeOptions {
   failFast?: boolean | undefined;
   /** Options for each upload (the `sync` metadata is added to `metadata`). */
   putOptions?:
-    Pick<PutOptions, 'encryptionContext' | 'sse' | 'metadata' | 'checksumAlgorithm'> | undefined;
+    | Pick<
+        PutOptions,
+        'encryptionContext' | 'sse' | 'metadata' | 'checksumAlgorithm' | 'onMultipartUpload'
+      >
+    | undefined;
   /** Options for each download. */
   getOptions?: Pick<GetOptions, 'encryptionContext' | 'allowPlaintext'> | undefined;
   signal?: AbortSignal | undefined;

@@ -157,6 +157,9 @@ describe('auditBucket', () => {
           ],
         },
       },
+      // The replicas' readability sample: an empty bucket, destination in eu-west-1.
+      GetBucketLocation: { LocationConstraint: 'eu-west-1' },
+      ListObjectsV2: { Contents: [] },
     };
     const { s3 } = fakeS3(script);
     const r = await auditBucket(s3, 'bkt', { kmsKeyId: key, vpceIds: ['vpce-1a2b3c4d'] });

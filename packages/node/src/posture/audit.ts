@@ -9,12 +9,14 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { InvalidArgumentError } from '@s3enc/core';
 import { AUDIT_CHECKS } from './audit/checks.js';
 import { viewPolicy, type AuditInput } from './audit/input.js';
-import { validateExpectations, type AuditOptions } from './audit/options.js';
+import { validateExpectations, validateSampling, type AuditOptions } from './audit/options.js';
+import { readReplicationSample } from './audit/replication-sample.js';
 import { readAccountPublicAccessBlock, readBucketSettings } from './audit/settings.js';
 import { summarise, type AuditReport } from './report.js';
 import { assertReachable } from './s3-read.js';
 
 export type { AuditExpectations, AuditOptions } from './audit/options.js';
+export type { AuditKmsClients } from './audit/replication-key-probe.js';
 
 /**
  * Audits `bucket`. Never throws for a single unreadable setting; throws
@@ -31,6 +33,7 @@ export async function auditBucket(
   if (typeof bucket !== 'string' || bucket === '')
     throw new InvalidArgumentError('auditBucket: bucket must be a non-empty string');
   validateExpectations(options);
+  validateSampling(options);
   const settings = await readBucketSettings(s3, bucket);
   assertReachable(bucket, Object.values(settings));
   const input: AuditInput = {
@@ -39,6 +42,7 @@ export async function auditBucket(
     settings,
     accountPublicAccessBlock: await readAccountPublicAccessBlock(s3, options),
     policy: viewPolicy(settings.policy, bucket, options),
+    replicationSample: await readReplicationSample(s3, bucket, settings.replication, options),
   };
   const findings = AUDIT_CHECKS.flatMap((check) => check(input));
   findings.sort((a, b) => a.practice - b.practice);

@@ -1,6 +1,6 @@
 export * from './policy/index.js';
 export { auditBucket } from './audit.js';
-export type { AuditExpectations, AuditOptions } from './audit.js';
+export type { AuditExpectations, AuditKmsClients, AuditOptions } from './audit.js';
 export { hardenBucket, formatPlannedChange } from './harden.js';
 export type {
   ChangeStatus,

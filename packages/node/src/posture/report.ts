@@ -54,6 +54,7 @@ export type AuditCheckId =
   | 'logging'
   | 'lifecycle.noncurrent-versions'
   | 'replication'
+  | 'replication.readable'
   | 'monitoring';
 
 /** One check's outcome. */

@@ -22,6 +22,7 @@ import { policyStatementsCheck } from './checks/policy-statements.js';
 import { policyUnencryptedUploadsCheck } from './checks/policy-unencrypted-uploads.js';
 import { bucketPublicAccessBlockCheck } from './checks/public-access-block.js';
 import { replicationCheck } from './checks/replication.js';
+import { replicationReadabilityCheck } from './checks/replication-readability.js';
 import { versioningCheck } from './checks/versioning.js';
 
 export const AUDIT_CHECKS: readonly AuditCheck[] = [
@@ -43,5 +44,6 @@ export const AUDIT_CHECKS: readonly AuditCheck[] = [
   loggingCheck, // 8
   lifecycleCheck, // 9
   replicationCheck, // 10
+  replicationReadabilityCheck, // 10
   monitoringCheck, // 11
 ];

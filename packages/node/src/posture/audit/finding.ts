@@ -33,6 +33,7 @@ const TITLES: Record<AuditCheckId, [number, string]> = {
   versioning: [9, 'Versioning'],
   'lifecycle.noncurrent-versions': [9, 'Lifecycle for noncurrent versions'],
   replication: [10, 'Replication of SSE-KMS objects'],
+  'replication.readable': [10, 'Replicas readable in the destination Region'],
   monitoring: [11, 'Monitoring (Macie, AWS Config)'],
 };
 

@@ -14,6 +14,7 @@ import type { AuditCheckId, Finding } from '../report.js';
 import type { ReadOutcome } from '../s3-read.js';
 import { finding, policyFix, unreadable, type Unreadable } from './finding.js';
 import type { AuditExpectations, AuditOptions } from './options.js';
+import type { ReplicationSampleRead } from './replication-sample.js';
 import type { AccountPublicAccessBlockRead, BucketSettings } from './settings.js';
 
 /** The bucket policy as the policy checks see it. */
@@ -41,6 +42,8 @@ export interface AuditInput {
   readonly settings: BucketSettings;
   readonly accountPublicAccessBlock: AccountPublicAccessBlockRead;
   readonly policy: PolicyView;
+  /** Replication destinations and the objects sampled to check replicas' readability. */
+  readonly replicationSample: ReplicationSampleRead;
 }
 
 /** One practice check: the settings read in, its findings out (no request, no side effect). */

@@ -1,5 +1,6 @@
 /** What `auditBucket` expects of a bucket, and how it reaches account-level settings. */
 import type { S3ControlClient } from '@aws-sdk/client-s3-control';
+import type { AuditKmsClients } from './replication-key-probe.js';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { InvalidArgumentError } from '@s3enc/core';
 import { validateConditionValues } from '../policy/conditions.js';
@@ -51,6 +52,23 @@ export interface AuditOptions extends AuditExpectations {
   readonly stsClient?: STSClient;
   /** Skip the account-level check. */
   readonly skipAccountChecks?: boolean;
+  /**
+   * Objects sampled (first listing page under the replication rules' prefixes) to check that
+   * replicas will be readable in each destination Region: 0–1000, default 20; 0 skips it.
+   * Each is read with one ranged GET of its first bytes (no key unwrapped).
+   */
+  readonly replicationSampleSize?: number;
+  /**
+   * Destination Regions by destination bucket name or configured ARN, for destinations whose
+   * Region cannot be read (another account, another endpoint). Overrides what is read.
+   */
+  readonly replicationDestinationRegions?: Readonly<Record<string, string>>;
+  /**
+   * KMS clients per destination Region: with them the audit proves that the keys replicas
+   * need exist and are enabled there (kms:DescribeKey on each key, a multi-Region key as its
+   * replica's ARN in that Region; never Decrypt). Return false for a Region not to ask.
+   */
+  readonly replicationKmsClients?: AuditKmsClients;
 }
 
 /**
@@ -91,4 +109,31 @@ export function validateExpectations(exp: AuditExpectations): void {
     bad('requireSse must be "aws:kms" or "AES256"');
   if (exp.kmsKeyId !== undefined && (typeof exp.kmsKeyId !== 'string' || exp.kmsKeyId === ''))
     bad('kmsKeyId must be a non-empty string');
+}
+
+/**
+ * Checks the replication sampling options before any request.
+ * @throws InvalidArgumentError `ERR_S3ENC_AUDIT_EXPECTATIONS`.
+ */
+export function validateSampling(o: AuditOptions): void {
+  const bad = (what: string): never => {
+    throw new InvalidArgumentError(`auditBucket: ${what}`, {
+      code: 'ERR_S3ENC_AUDIT_EXPECTATIONS',
+    });
+  };
+  const n = o.replicationSampleSize;
+  if (n !== undefined && !(Number.isInteger(n) && n >= 0 && n <= 1000))
+    bad('replicationSampleSize must be an integer from 0 to 1000');
+  if (o.replicationKmsClients !== undefined && typeof o.replicationKmsClients !== 'function')
+    bad('replicationKmsClients must be a function of a Region');
+  const map = o.replicationDestinationRegions;
+  if (map === undefined) return;
+  if (typeof map !== 'object' || map === null || Array.isArray(map))
+    bad('replicationDestinationRegions must map destination buckets to Regions');
+  for (const [k, v] of Object.entries(map as Record<string, unknown>)) {
+    if (k === '' || typeof v !== 'string' || !/^[a-z]{2}(-[a-z0-9]+)+-\d+$/.test(v))
+      bad(
+        `replicationDestinationRegions: ${JSON.stringify(k)} → ${JSON.stringify(v)} is not bucket → Region (e.g. us-west-2)`,
+      );
+  }
 }

@@ -32,17 +32,23 @@ export async function putMultipart(
   job: UploadJob,
   framesPerPart: number,
   pieces: AsyncGenerator<SourcePiece, void, undefined>,
-  first: SourcePiece,
+  first: SourcePiece | undefined,
   abortAll: (reason: Error) => void,
+  resume?: MultipartResume & { onPart(r: PartResult): void },
 ): Promise<PutResult> {
-  return multipartUpload(job, (uploadId) => {
-    const next = pieceQueue(pieces, first);
-    return runPartWorkers(
-      job,
-      (failed, done) => partWorker(job, uploadId, framesPerPart, next, failed, done),
-      abortAll,
-    );
-  });
+  return multipartUpload(
+    job,
+    (uploadId) => {
+      const next = pieceQueue(pieces, first);
+      return runPartWorkers(
+        job,
+        (failed, done) => partWorker(job, uploadId, framesPerPart, next, failed, done),
+        abortAll,
+        resume,
+      );
+    },
+    resume,
+  );
 }
 
 /**
@@ -54,7 +60,68 @@ export async function putMultipart(
 export async function multipartUpload(
   job: UploadRequests,
   uploadParts: (uploadId: string) => Promise<PartResult[]>,
+  resume?: MultipartResume,
 ): Promise<PutResult> {
+  const { ctx, settings: s, signal } = job;
+  const uploadId = resume?.uploadId ?? (await createUpload(job));
+  try {
+    s.onMultipartUpload?.({ bucket: s.bucket, key: s.key, uploadId });
+  } catch {
+    // The caller's bookkeeping; the upload goes on.
+  }
+  let completing = false;
+  try {
+    if (resume !== undefined && resume.uploadId === undefined) await resume.created(uploadId);
+    if (signal.aborted) throw new AbortError('The upload was aborted', { cause: signal.reason });
+    const results = await uploadParts(uploadId);
+    await resume?.flush();
+    completing = true;
+    const all = [...(resume?.done ?? []), ...results].sort(
+      (a, b) => a.part.PartNumber! - b.part.PartNumber!,
+    );
+    const r = await complete(job, uploadId, all);
+    await resume?.finished();
+    return r;
+  } catch (err) {
+    const e = isListenerFailure(err)
+      ? err
+      : toS3Error(err, 'multipart upload', {}, job.callerSignal);
+    const ref = { bucket: s.bucket, key: s.key, uploadId };
+    // Interrupted or failed while sending parts: a resumable put keeps the upload (and the
+    // state that names it) for the next run instead of aborting it.
+    if (resume !== undefined && !completing && (await resume.keep(e))) {
+      markUploadKeptForResume(e, ref, resume.statePath);
+      throw e;
+    }
+    const aborted = await abortUpload(ctx.s3, s.bucket, s.key, uploadId);
+    await resume?.finished();
+    if (!aborted) markUploadLeftOpen(e, ref);
+    throw e;
+  }
+}
+
+/**
+ * What a resumable put adds to a multipart upload (upload/resume/): an upload to continue, the
+ * parts already stored, and the state file kept in step.
+ */
+export interface MultipartResume {
+  /** An upload to continue instead of creating one. */
+  readonly uploadId: string | undefined;
+  /** Parts already stored (checked against ListParts), completed with the new ones. */
+  readonly done: readonly PartResult[];
+  readonly statePath: string;
+  /** The upload was created: the state file must name it before any part is sent. */
+  created(uploadId: string): Promise<void>;
+  /** Waits until the state file records every part stored so far. */
+  flush(): Promise<void>;
+  /** The upload is settled (completed or aborted): the state file goes. */
+  finished(): Promise<void>;
+  /** Whether to keep the upload open after `err` (its state file recorded); false: abort it. */
+  keep(err: unknown): Promise<boolean>;
+}
+
+/** CreateMultipartUpload. @returns the upload id. */
+async function createUpload(job: UploadRequests): Promise<string> {
   const { ctx, settings: s, signal } = job;
   const created = await ctx.s3
     .send(
@@ -70,23 +137,7 @@ export async function multipartUpload(
     });
   const uploadId = created.UploadId;
   if (uploadId === undefined) throw toS3Error(new Error('no UploadId'), 'CreateMultipartUpload');
-  try {
-    s.onMultipartUpload?.({ bucket: s.bucket, key: s.key, uploadId });
-  } catch {
-    // The caller's bookkeeping; the upload goes on.
-  }
-  try {
-    if (signal.aborted) throw new AbortError('The upload was aborted', { cause: signal.reason });
-    const results = await uploadParts(uploadId);
-    return await complete(job, uploadId, results);
-  } catch (err) {
-    const aborted = await abortUpload(ctx.s3, s.bucket, s.key, uploadId);
-    const e = isListenerFailure(err)
-      ? err
-      : toS3Error(err, 'multipart upload', {}, job.callerSignal);
-    if (!aborted) markUploadLeftOpen(e, { bucket: s.bucket, key: s.key, uploadId });
-    throw e;
-  }
+  return uploadId;
 }
 
 /**
@@ -98,13 +149,15 @@ export async function runPartWorkers(
   job: UploadRequests,
   worker: (failed: () => boolean, done: (r: PartResult) => void) => Promise<void>,
   abortAll: (reason: Error) => void,
+  resume?: { readonly done: readonly PartResult[]; onPart(r: PartResult): void },
 ): Promise<PartResult[]> {
   const s = job.settings;
   const results: PartResult[] = [];
-  let acknowledged = 0;
+  let acknowledged = resume?.done.reduce((n, r) => n + r.plain, 0) ?? 0;
   let failure: Error | undefined;
   const onPart = (r: PartResult) => {
     results.push(r);
+    resume?.onPart(r);
     acknowledged += r.plain;
     s.onProgress?.({ bytes: acknowledged, total: job.sourceSize });
   };
@@ -207,6 +260,23 @@ export async function abortUpload(
   }
   report(false, ABORT_ATTEMPTS);
   return false;
+}
+
+/**
+ * Makes the error put throws say that the multipart upload stays open for a resumed run: as
+ * markUploadLeftOpen, plus `resumeStatePath` (the state file that names it).
+ */
+export function markUploadKeptForResume(
+  err: unknown,
+  upload: MultipartUploadRef,
+  statePath: string,
+): void {
+  if (typeof err !== 'object' || err === null) return;
+  Object.defineProperty(err, 'openMultipartUpload', { value: upload, enumerable: true });
+  Object.defineProperty(err, 'resumeStatePath', { value: statePath, enumerable: true });
+  if (err instanceof Error && !isListenerFailure(err)) {
+    err.message += `; the multipart upload ${upload.uploadId} of s3://${upload.bucket}/${upload.key} stays open for a resume from ${statePath} (its parts are stored and billed until it completes or is aborted)`;
+  }
 }
 
 /**

@@ -38,11 +38,11 @@ export function sourceFailed(err: unknown): never {
 
 /**
  * Serialises pulls from the source so pieces come out in order, one at a time; `first` (already
- * pulled to choose between one PutObject and multipart) comes out first.
+ * pulled to choose between one PutObject and multipart) comes out first, when given.
  */
 export function pieceQueue(
   pieces: AsyncGenerator<SourcePiece, void, undefined>,
-  first: SourcePiece,
+  first: SourcePiece | undefined,
 ): () => Promise<SourcePiece | undefined> {
   let nextPiece: SourcePiece | undefined = first;
   let sourceDone = false;

@@ -11,8 +11,8 @@ import type { ClientContext } from '../../context.js';
 import { MARKER_FORMAT } from '../../marker.js';
 import { eventError, events, now, reportIntegrityFailure, since } from '../diagnostics.js';
 import { linkSignal } from '../signals.js';
-import { putMultipart } from './multipart.js';
-import { sourceFailed } from './part-worker.js';
+import { putMultipart, type MultipartResume } from './multipart.js';
+import { sourceFailed, type PartResult } from './part-worker.js';
 import { framesPerPartFor } from './plan.js';
 import {
   resolvePutSettings,
@@ -76,7 +76,12 @@ export async function putObject(
 }
 
 /** Publishes `s3enc:object:put:finish` (and an integrity failure) for a put that began. */
-function putFinished(s: PutSettings, t0: number, r: PutResult | undefined, failure: unknown): void {
+export function putFinished(
+  s: PutSettings,
+  t0: number,
+  r: PutResult | undefined,
+  failure: unknown,
+): void {
   if (failure !== undefined) {
     reportIntegrityFailure(failure, {
       bucket: s.bucket,
@@ -113,7 +118,7 @@ async function openSource(source: PutSource, size: number | undefined): Promise<
 }
 
 /** Stage 3: one data key and header for the object. */
-async function beginSession(ctx: ClientContext, s: PutSettings): Promise<EncryptionSession> {
+export async function beginSession(ctx: ClientContext, s: PutSettings): Promise<EncryptionSession> {
   const t0 = now();
   const session = await beginEncryption({
     keyring: ctx.keyring,
@@ -133,14 +138,18 @@ async function beginSession(ctx: ClientContext, s: PutSettings): Promise<Encrypt
   return session;
 }
 
-/** Stages 4–5: plan whole-frame pieces, then one PutObject or a multipart upload. */
-async function store(
+/**
+ * Stages 4–5: plan whole-frame pieces, then one PutObject or a multipart upload.
+ * @param journalFor a resumable put's state keeping, for the plan chosen (upload/resume/).
+ */
+export async function store(
   ctx: ClientContext,
   s: PutSettings,
   src: ResolvedSource,
   session: EncryptionSession,
   ac: AbortController,
   callerSignal: AbortSignal | undefined,
+  journalFor?: (framesPerPart: number) => MultipartResume & { onPart(r: PartResult): void },
 ): Promise<PutResult> {
   const framesPerPart = framesPerPartFor({
     size: src.size,
@@ -154,9 +163,16 @@ async function store(
     if (first.done === true) throw new InvalidArgumentError('the source yielded nothing');
     const job = uploadJob(ctx, s, session, ac.signal, callerSignal, src.size);
     if (first.value.last) return await putSingle(job, first.value);
-    return await putMultipart(job, framesPerPart, pieces, first.value, (reason) => {
-      ac.abort(reason);
-    });
+    return await putMultipart(
+      job,
+      framesPerPart,
+      pieces,
+      first.value,
+      (reason) => {
+        ac.abort(reason);
+      },
+      journalFor?.(framesPerPart),
+    );
   } finally {
     // Every path, single PutObject included: closes a file source's descriptor and lets go
     // of a stream source that was not read to its end.

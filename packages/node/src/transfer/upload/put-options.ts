@@ -93,6 +93,22 @@ export interface PutOptions extends ObjectFieldOptions {
    * hand. What it throws is ignored.
    */
   onMultipartUpload?: ((upload: MultipartUploadRef) => void) | undefined;
+  /**
+   * A file source only: keep a resume state in this file (docs/transfer.md, "Resuming a put").
+   * When the file does not exist, the put writes it (mode 0600, atomically) once the multipart
+   * upload is created and after each stored part; an interrupted or failed put then leaves the
+   * upload open (not aborted) and the error names it (`openMultipartUpload`, `resumeStatePath`).
+   * When the file exists, the put continues that upload: the data key is unwrapped again from
+   * the saved header, the stored parts are checked with ListParts, only the missing parts are
+   * sent. The file holds no secret and is deleted when the upload completes or is aborted.
+   * A file that fits one PutObject needs no state (none is written).
+   */
+  resumeStatePath?: string | undefined;
+  /**
+   * With `resumeStatePath`: when the saved state no longer fits (the file changed, the upload is
+   * gone, S3's parts disagree), abort the old upload and start over instead of throwing.
+   */
+  restartIfStale?: boolean | undefined;
 }
 
 /** A multipart upload by name: what AbortMultipartUpload needs. */
@@ -192,6 +208,13 @@ export function resolvePutSettings(
     throw new InvalidArgumentError("instructionFile applies to format 's3ec-v3' only");
   if (o.onMultipartUpload !== undefined && typeof o.onMultipartUpload !== 'function')
     throw new InvalidArgumentError('onMultipartUpload must be a function');
+  if (
+    o.resumeStatePath !== undefined &&
+    (typeof o.resumeStatePath !== 'string' || o.resumeStatePath === '')
+  )
+    throw new InvalidArgumentError('resumeStatePath must be a file path');
+  if (o.restartIfStale !== undefined && o.resumeStatePath === undefined)
+    throw new InvalidArgumentError('restartIfStale applies with resumeStatePath');
   if (o.signal?.aborted === true)
     throw new AbortError('The upload was aborted', { cause: o.signal.reason });
   return {

@@ -57,7 +57,8 @@ export interface SourcePiece {
   readonly last: boolean;
 }
 
-function isFileSource(s: unknown): s is FileSource {
+/** Whether `s` names a file (`{ path }`), not a stream. */
+export function isFileSource(s: unknown): s is FileSource {
   return (
     typeof s === 'object' &&
     s !== null &&
