@@ -15,7 +15,7 @@ import type { ObjectResult, TransferTreeOptions } from './bulk-options.js';
 import { needsTransfer } from './compare.js';
 import type { ListedObject } from './list-prefix.js';
 import type { TaskContext } from './run-tasks.js';
-import { remoteSyncState, syncMetadata, type SyncState } from './sync-metadata.js';
+import { remoteSyncState, syncMetadata, syncStateOf, type SyncState } from './sync-metadata.js';
 import type { LocalFile } from './walk-directory.js';
 
 /** What every object operation needs. */
@@ -108,6 +108,12 @@ export async function downloadObject(
     destination: path,
   } as const;
   const local = await localState(path);
+  // No local file: nothing to compare, so no HeadObject — the GET's own answer carries the
+  // recorded state (one request per small object, as the plaintext tools make; MinIO also
+  // closes the connection after every HEAD, which cost a TLS handshake per object).
+  if (local === undefined && op.o.dryRun !== true) {
+    return fetchObject(op, tc, object, bucket, path, base, undefined);
+  }
   // The time a downloaded file gets: the recorded source time, else when S3 stored the object.
   let remote = await remoteSyncState(op.client.s3, bucket, object.key, tc.signal);
   if (remote === undefined && local !== undefined) {
@@ -122,6 +128,22 @@ export async function downloadObject(
   if (remote !== undefined && !needsTransfer('download', remote, local, compareOptions(op)))
     return { ...base, size, status: 'skipped' };
   if (op.o.dryRun === true) return { ...base, size, status: 'dry-run' };
+  return fetchObject(op, tc, object, bucket, path, base, remote);
+}
+
+/**
+ * getToFile, then the file's modification time: the recorded source time (from HeadObject when
+ * `remote` was read, else from the GET's metadata), else when S3 stored the object.
+ */
+async function fetchObject(
+  op: OpContext,
+  tc: TaskContext,
+  object: ListedObject,
+  bucket: string,
+  path: string,
+  base: Pick<ObjectResult, 'operation' | 'source' | 'destination'>,
+  remote: SyncState | undefined,
+): Promise<ObjectResult> {
   await mkdir(dirname(path), { recursive: true });
   const extra = borrowFor(tc, object.size, op.partSize);
   const r = await op.client.getToFile(bucket, object.key, path, {
@@ -130,7 +152,8 @@ export async function downloadObject(
     signal: tc.signal,
     onProgress: progressCounter(op),
   });
-  const mtimeMs = remote?.mtimeMs ?? object.lastModified?.getTime();
+  const recorded = remote ?? syncStateOf(r.userMetadata);
+  const mtimeMs = recorded?.mtimeMs ?? r.lastModified?.getTime() ?? object.lastModified?.getTime();
   if (mtimeMs !== undefined) await utimes(path, new Date(), new Date(mtimeMs));
   return { ...base, size: r.plaintextSize, status: 'done' };
 }

@@ -39,6 +39,7 @@ export function factsOf(
     sse,
     lock,
     marker: hasMarker(r.Metadata),
+    userMetadata: Object.freeze({ ...r.Metadata }),
   };
 }
 

@@ -74,6 +74,11 @@ export interface ObjectFacts {
     | undefined;
   /** The object carries the s3enc metadata marker. */
   readonly marker: boolean;
+  /**
+   * The object's user metadata (`x-amz-meta-*`) as S3 answered it. Not authenticated: never
+   * trust it for what the plaintext is (the header and frames are authenticated; this is not).
+   */
+  readonly userMetadata: Readonly<Record<string, string>>;
 }
 
 /** Where the plaintext goes: decides how a whole-body format's plaintext is staged. @internal */
