@@ -8,14 +8,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CopyObjectCommand } from '@aws-sdk/client-s3';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { kmsDiscoveryKeyring, kmsKeyring, type Keyring, type KmsClientProvider } from '@s3enc/core';
+import { kmsDiscoveryKeyring, kmsKeyring, type Keyring } from '@s3enc/core';
 import { EncryptedS3Client } from '@s3enc/node';
 import { LOCAL_ACCOUNT_ID, makeCerts } from '@s3enc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestBucket, getTestEnv, makeS3Client, type TestBucket } from '../harness/env.js';
 import { MiB, s3Settings } from '../transfer/helpers.js';
-import { localOnlyArn, mrkArn, startRegionKms, type RegionKms } from './region-kms.js';
+import {
+  localOnlyArn,
+  mrkArn,
+  regionKmsProvider,
+  startRegionKms,
+  type RegionKms,
+} from './region-kms.js';
 
 const env = getTestEnv();
 const EAST = 'us-east-1';
@@ -26,19 +31,6 @@ let east: RegionKms;
 let west: RegionKms;
 let source: TestBucket;
 let replica: TestBucket;
-
-/** Clients per Region, and the Regions asked, so a test can prove which Region was called. */
-function provider(regions: Record<string, RegionKms>, asked: string[]): KmsClientProvider {
-  const made = new Map<string, KMSClient>();
-  return (region) => {
-    asked.push(region);
-    const r = regions[region];
-    if (r === undefined) return false;
-    let c = made.get(region);
-    if (c === undefined) made.set(region, (c = r.client()));
-    return c;
-  };
-}
 
 function client(keyring: Keyring) {
   return new EncryptedS3Client({
@@ -80,7 +72,7 @@ describe('multi-Region keys across two Regions', () => {
       kmsKeyring({
         generatorKeyId: mrkArn(EAST),
         keyIds: [localOnlyArn(EAST)],
-        clientProvider: provider({ [EAST]: east }, asked),
+        clientProvider: regionKmsProvider({ [EAST]: east }, asked),
       }),
     );
     await writer.put(source.name, key, plain, { encryptionContext: context });
@@ -103,7 +95,7 @@ describe('multi-Region keys across two Regions', () => {
     const reader = client(
       kmsKeyring({
         generatorKeyId: mrkArn(WEST),
-        clientProvider: provider({ [WEST]: west }, asked),
+        clientProvider: regionKmsProvider({ [WEST]: west }, asked),
       }),
     );
     const got = await reader.get(replica.name, key, { encryptionContext: context });
@@ -118,7 +110,7 @@ describe('multi-Region keys across two Regions', () => {
       kmsDiscoveryKeyring({
         regions: [WEST],
         discoveryFilter: { accountIDs: [LOCAL_ACCOUNT_ID], partition: 'aws' },
-        clientProvider: provider({ [WEST]: west }, asked),
+        clientProvider: regionKmsProvider({ [WEST]: west }, asked),
       }),
     );
     const got = await reader.get(replica.name, key);
@@ -129,7 +121,7 @@ describe('multi-Region keys across two Regions', () => {
       kmsDiscoveryKeyring({
         regions: [WEST],
         discoveryFilter: { accountIDs: ['999999999999'], partition: 'aws' },
-        clientProvider: provider({ [WEST]: west }, []),
+        clientProvider: regionKmsProvider({ [WEST]: west }, []),
       }),
     );
     await expect(foreign.get(replica.name, key)).rejects.toMatchObject({
@@ -142,7 +134,7 @@ describe('multi-Region keys across two Regions', () => {
     const reader = client(
       kmsKeyring({
         generatorKeyId: localOnlyArn(WEST),
-        clientProvider: provider({ [WEST]: west }, []),
+        clientProvider: regionKmsProvider({ [WEST]: west }, []),
       }),
     );
     await expect(reader.get(replica.name, key)).rejects.toMatchObject({
@@ -155,7 +147,7 @@ describe('multi-Region keys across two Regions', () => {
     const asked: string[] = [];
     const west1 = kmsKeyring({
       generatorKeyId: mrkArn(WEST),
-      clientProvider: provider({ [WEST]: west }, asked),
+      clientProvider: regionKmsProvider({ [WEST]: west }, asked),
     });
     const c = client(west1);
     const r = await c.rewrap(replica.name, key, { removeKeyIds: [localOnlyArn(EAST)] });

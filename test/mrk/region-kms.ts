@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KMSClient, ListAliasesCommand } from '@aws-sdk/client-kms';
+import type { KmsClientProvider } from '@s3enc/core';
 import { Agent } from 'node:https';
 import {
   LOCAL_ACCOUNT_ID,
@@ -114,4 +115,23 @@ export async function startRegionKms(
     throw err;
   }
   return { region, endpoint: `https://127.0.0.1:${proxy.port}`, client: make, stop };
+}
+
+/**
+ * A KMS client provider over these Regions, one client per Region made on first use; every
+ * Region asked is pushed to `asked`, so a test can prove which Regions were called.
+ */
+export function regionKmsProvider(
+  regions: Record<string, RegionKms>,
+  asked: string[] = [],
+): KmsClientProvider {
+  const made = new Map<string, KMSClient>();
+  return (region) => {
+    asked.push(region);
+    const r = regions[region];
+    if (r === undefined) return false;
+    let c = made.get(region);
+    if (c === undefined) made.set(region, (c = r.client()));
+    return c;
+  };
 }

@@ -4,46 +4,21 @@
 // under the multi-Region key reads there byte for byte; one wrapped only under a single-Region
 // key of us-east-1 fails with the typed KeyUnwrapError.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { KMSClient } from '@aws-sdk/client-kms';
-import {
-  KeyUnwrapError,
-  kmsDiscoveryKeyring,
-  kmsKeyring,
-  type Keyring,
-  type KmsClientProvider,
-} from '@s3enc/core';
+import { KeyUnwrapError, kmsDiscoveryKeyring, kmsKeyring, type Keyring } from '@s3enc/core';
 import { EncryptedS3Client } from '@s3enc/node';
-import { LOCAL_ACCOUNT_ID, makeCerts } from '@s3enc/testing';
+import { LOCAL_ACCOUNT_ID } from '@s3enc/testing';
+import { EAST, startTwoRegions, WEST, type TwoRegions } from './two-regions.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getTestEnv, type TestBucket } from '../harness/env.js';
-import { startMinioPair, waitForReplica, type MinioPair } from '../harness/minio-replication.js';
+import { type TestBucket } from '../harness/env.js';
+import { waitForReplica, type MinioPair } from '../harness/minio-replication.js';
 import { MiB, s3Settings } from '../transfer/helpers.js';
-import { localOnlyArn, mrkArn, startRegionKms, type RegionKms } from './region-kms.js';
+import { localOnlyArn, mrkArn, regionKmsProvider, type RegionKms } from './region-kms.js';
 
-const EAST = 'us-east-1';
-const WEST = 'us-west-2';
-let dir: string;
 let east: RegionKms;
 let west: RegionKms;
 let pair: MinioPair;
 let source: TestBucket;
 let replica: TestBucket;
-
-/** Clients per Region, and the Regions asked, so a test can prove which Region was called. */
-function provider(regions: Record<string, RegionKms>, asked: string[]): KmsClientProvider {
-  const made = new Map<string, KMSClient>();
-  return (region) => {
-    asked.push(region);
-    const r = regions[region];
-    if (r === undefined) return false;
-    let c = made.get(region);
-    if (c === undefined) made.set(region, (c = r.client()));
-    return c;
-  };
-}
 
 function client(side: 'a' | 'b', keyring: Keyring) {
   return new EncryptedS3Client({
@@ -54,24 +29,14 @@ function client(side: 'a' | 'b', keyring: Keyring) {
   });
 }
 
+let regions: TwoRegions;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 's3enc-repl-'));
-  const certs = await makeCerts(dir);
-  [east, west] = await Promise.all([
-    startRegionKms(EAST, certs, dir, randomBytes(32).toString('hex')),
-    startRegionKms(WEST, certs, dir, randomBytes(32).toString('hex')),
-  ]);
-  pair = await startMinioPair(certs, getTestEnv(), EAST, WEST);
-  source = await pair.a.bucket('repl-east');
-  replica = await pair.b.bucket('repl-west');
-  const arn = await pair.replicate(source.name, replica.name);
-  expect(arn).toMatch(new RegExp(`^arn:minio:replication:${WEST}:[^:]+:${replica.name}$`));
+  regions = await startTwoRegions('s3enc-repl-', 'repl-east', 'repl-west');
+  ({ east, west, pair, source, replica } = regions);
+  expect(regions.arn).toMatch(new RegExp(`^arn:minio:replication:${WEST}:[^:]+:${replica.name}$`));
 });
 afterAll(async () => {
-  await east?.stop();
-  await west?.stop();
-  await pair?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await regions?.stop();
 });
 
 describe('bucket replication between two MinIO servers, read in the second Region', () => {
@@ -84,7 +49,7 @@ describe('bucket replication between two MinIO servers, read in the second Regio
       'a',
       kmsKeyring({
         generatorKeyId: mrkArn(EAST),
-        clientProvider: provider({ [EAST]: east }, asked),
+        clientProvider: regionKmsProvider({ [EAST]: east }, asked),
       }),
     );
     // CRC64NVME: the pinned MinIO does not replicate a multipart object whose checksum is a
@@ -99,7 +64,7 @@ describe('bucket replication between two MinIO servers, read in the second Regio
       'a',
       kmsKeyring({
         generatorKeyId: localOnlyArn(EAST),
-        clientProvider: provider({ [EAST]: east }, asked),
+        clientProvider: regionKmsProvider({ [EAST]: east }, asked),
       }),
     );
     await localWriter.put(source.name, 'single-region/object', plain.subarray(0, 1000));
@@ -118,7 +83,7 @@ describe('bucket replication between two MinIO servers, read in the second Regio
       'b',
       kmsKeyring({
         generatorKeyId: mrkArn(WEST),
-        clientProvider: provider({ [WEST]: west }, asked),
+        clientProvider: regionKmsProvider({ [WEST]: west }, asked),
       }),
     );
     const got = await strict.get(replica.name, 'mrk/object', { encryptionContext: context });
@@ -129,7 +94,7 @@ describe('bucket replication between two MinIO servers, read in the second Regio
       kmsDiscoveryKeyring({
         regions: [WEST],
         discoveryFilter: { accountIDs: [LOCAL_ACCOUNT_ID], partition: 'aws' },
-        clientProvider: provider({ [WEST]: west }, asked),
+        clientProvider: regionKmsProvider({ [WEST]: west }, asked),
       }),
     );
     const again = await discovery.get(replica.name, 'mrk/object');
@@ -142,12 +107,12 @@ describe('bucket replication between two MinIO servers, read in the second Regio
     for (const keyring of [
       kmsKeyring({
         generatorKeyId: localOnlyArn(WEST),
-        clientProvider: provider({ [WEST]: west }, []),
+        clientProvider: regionKmsProvider({ [WEST]: west }, []),
       }),
       kmsDiscoveryKeyring({
         regions: [WEST],
         discoveryFilter: { accountIDs: [LOCAL_ACCOUNT_ID], partition: 'aws' },
-        clientProvider: provider({ [WEST]: west }, []),
+        clientProvider: regionKmsProvider({ [WEST]: west }, []),
       }),
     ]) {
       const reader = client('b', keyring);

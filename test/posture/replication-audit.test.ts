@@ -4,41 +4,23 @@
 // keys only, under keys of both Regions, in the S3 Encryption Client format and in plaintext;
 // the audit (library and CLI) names the ones unreadable in us-west-2.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { kmsKeyring, type KmsClientProvider } from '@s3enc/core';
+import { kmsKeyring } from '@s3enc/core';
 import { auditBucket, EncryptedS3Client, type AuditReport, type Finding } from '@s3enc/node';
-import { makeCerts } from '@s3enc/testing';
+import { EAST, startTwoRegions, WEST, type TwoRegions } from '../mrk/two-regions.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, ensureCliBuilt, runCli } from '../cli/cli-helpers.js';
 import { getTestEnv, makeKmsClient, type TestBucket } from '../harness/env.js';
-import { startMinioPair, waitForReplica, type MinioPair } from '../harness/minio-replication.js';
-import { localOnlyArn, mrkArn, startRegionKms, type RegionKms } from '../mrk/region-kms.js';
+import { waitForReplica, type MinioPair } from '../harness/minio-replication.js';
+import { localOnlyArn, mrkArn, regionKmsProvider, type RegionKms } from '../mrk/region-kms.js';
 import { MiB, s3Settings } from '../transfer/helpers.js';
 
-const EAST = 'us-east-1';
-const WEST = 'us-west-2';
-let dir: string;
+let regions: TwoRegions;
 let east: RegionKms;
 let west: RegionKms;
 let pair: MinioPair;
 let source: TestBucket;
 let replica: TestBucket;
-
-function provider(): KmsClientProvider {
-  const made = new Map<string, KMSClient>();
-  const regions: Record<string, RegionKms> = { [EAST]: east, [WEST]: west };
-  return (region) => {
-    const r = regions[region];
-    if (r === undefined) return false;
-    let c = made.get(region);
-    if (c === undefined) made.set(region, (c = r.client()));
-    return c;
-  };
-}
 
 /** Waits (bounded poll) until the source object's replication status is `want`. */
 async function sourceStatus(key: string, want: string): Promise<void> {
@@ -55,21 +37,17 @@ const readable = (r: AuditReport): Finding[] =>
 
 beforeAll(async () => {
   ensureCliBuilt();
-  dir = mkdtempSync(join(tmpdir(), 's3enc-repl-audit-'));
-  const certs = await makeCerts(dir);
-  [east, west] = await Promise.all([
-    startRegionKms(EAST, certs, dir, randomBytes(32).toString('hex')),
-    startRegionKms(WEST, certs, dir, randomBytes(32).toString('hex')),
-  ]);
-  pair = await startMinioPair(certs, getTestEnv(), EAST, WEST);
-  source = await pair.a.bucket('audit-east');
-  replica = await pair.b.bucket('audit-west');
-  await pair.replicate(source.name, replica.name);
+  regions = await startTwoRegions('s3enc-repl-audit-', 'audit-east', 'audit-west');
+  ({ east, west, pair, source, replica } = regions);
 
   const put = async (key: string, generatorKeyId: string, keyIds: string[], s3ec = false) => {
     const c = new EncryptedS3Client({
       s3: s3Settings(pair.a.env),
-      keyring: kmsKeyring({ generatorKeyId, keyIds, clientProvider: provider() }),
+      keyring: kmsKeyring({
+        generatorKeyId,
+        keyIds,
+        clientProvider: regionKmsProvider({ [EAST]: east, [WEST]: west }),
+      }),
     });
     await c.put(source.name, key, randomBytes(100), s3ec ? { format: 's3ec-v3' } : {});
     c.destroy();
@@ -84,7 +62,10 @@ beforeAll(async () => {
   // Multipart with s3enc's default checksum (FULL_OBJECT CRC32C): MinIO fails to replicate it.
   const big = new EncryptedS3Client({
     s3: s3Settings(pair.a.env),
-    keyring: kmsKeyring({ generatorKeyId: mrkArn(EAST), clientProvider: provider() }),
+    keyring: kmsKeyring({
+      generatorKeyId: mrkArn(EAST),
+      clientProvider: regionKmsProvider({ [EAST]: east, [WEST]: west }),
+    }),
     partSize: 5 * MiB,
   });
   await big.put(source.name, 'data/zz-multipart', randomBytes(5 * MiB + 1));
@@ -94,10 +75,7 @@ beforeAll(async () => {
   await waitForReplica(pair.b.s3, replica.name, 'data/east-only');
 });
 afterAll(async () => {
-  await east?.stop();
-  await west?.stop();
-  await pair?.stop();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  await regions?.stop();
 });
 
 describe('audit: will replicas be readable in the destination Region?', () => {
