@@ -2,16 +2,14 @@
 // once and leaves the multipart upload open: it waits (bounded) for the abort; when the wait
 // runs out it names the upload and the command that aborts it. An AbortMultipartUpload that
 // fails every retry is reported with the upload id (library error and CLI output).
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
-import { EncryptedS3Client } from '@s3enc/node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cliEnv } from '../cli/cli-helpers.js';
+import { cliEnv } from '../cli/cli-helpers.js';
 import { errorReply } from '../harness/hostile-s3.js';
-import { MiB, openUploads, useHostileFixture } from './helpers.js';
+import { fixtureClient, MiB, openUploads, startCli, until, useHostileFixture } from './helpers.js';
 
 const f = useHostileFixture('hostile-interrupt');
 let source = '';
@@ -25,39 +23,10 @@ beforeAll(() => {
 
 function startPut(key: string) {
   const env = cliEnv(f.env, { AWS_ENDPOINT_URL_S3: f.hostile.endpoint, AWS_CA_BUNDLE: f.caFile });
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'put',
-      source,
-      `s3://${f.bucket.name}/${key}`,
-      '--part-size',
-      '5MiB',
-      '--concurrency',
-      '2',
-    ],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  return startCli(
+    ['put', source, `s3://${f.bucket.name}/${key}`, '--part-size', '5MiB', '--concurrency', '2'],
+    env,
   );
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  child.stdout.resume();
-  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => {
-      clearTimeout(killer);
-      resolve({ code, signal });
-    }),
-  );
-  return { child, done, stderr: () => stderr };
-}
-
-async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const seen = (m: { method: string; url: RegExp }) => () =>
@@ -151,23 +120,7 @@ describe('put: interrupts and failed aborts (#13.8)', () => {
       { match: abortRequest, respond: () => errorReply(500, 'InternalError', 'no abort today') },
     ]);
     try {
-      const client = new EncryptedS3Client({
-        s3: {
-          endpoint: f.hostile.endpoint,
-          region: f.env.s3.region,
-          credentials: f.env.s3.credentials,
-          forcePathStyle: f.env.s3.forcePathStyle,
-          ca: [f.env.ca, f.hostile.ca],
-          maxAttempts: 2,
-        },
-        kmsKeyIds: [f.env.kmsKeys.primary.arn],
-        kms: {
-          endpoint: f.env.kms.endpoint,
-          region: f.env.kms.region,
-          credentials: f.env.kms.credentials,
-          ca: f.env.ca,
-        },
-      });
+      const client = fixtureClient(f, { viaHostile: true, maxAttempts: 2 });
       const err = (await client
         .put(f.bucket.name, 'lib-open', { path: source }, { partSize: 5 * MiB, concurrency: 1 })
         .catch((e: unknown) => e)) as Error & {

@@ -2,7 +2,6 @@
 // the same command run again sends only the missing parts; a bulk run's second Ctrl-C exits at
 // once and names the uploads it could not abort; `s3enc uploads ls|abort` lists and aborts
 // incomplete uploads (s3enc's own marked from this machine's journal).
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,10 +12,9 @@ import {
   ListMultipartUploadsCommand,
 } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EncryptedS3Client } from '@s3enc/node';
-import { BIN, cliEnv, runCli } from '../cli/cli-helpers.js';
+import { cliEnv, runCli } from '../cli/cli-helpers.js';
 import type { Verdict } from '../harness/hostile-s3.js';
-import { MiB, useHostileFixture } from './helpers.js';
+import { fixtureClient, MiB, startCli, until, useHostileFixture } from './helpers.js';
 
 const f = useHostileFixture('hostile-resume');
 const parts = { method: 'PUT', url: /partNumber=/ };
@@ -38,31 +36,7 @@ const env = (hostile: boolean) =>
     ...(hostile ? { AWS_ENDPOINT_URL_S3: f.hostile.endpoint, AWS_CA_BUNDLE: f.caFile } : {}),
   });
 
-function start(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: env(true),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  child.stdout.resume();
-  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const done = new Promise<{ code: number | null }>((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code });
-    }),
-  );
-  return { child, done, stderr: () => stderr };
-}
-
-async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const start = (args: string[]) => startCli(args, env(true));
 
 const count = (m: { method: string; url: RegExp }) =>
   f.hostile.requests.filter((r) => r.method === m.method && m.url.test(r.url)).length;
@@ -319,40 +293,10 @@ function listPartsPage(o: {
 
 describe('a resumed put reads ListParts as hostile input (#16)', () => {
   it('a page that does not advance, a part number out of the plan, a part of another size: refused, nothing sent', async () => {
-    const direct = new EncryptedS3Client({
-      s3: {
-        endpoint: f.env.s3.endpoint,
-        region: f.env.s3.region,
-        credentials: f.env.s3.credentials,
-        forcePathStyle: f.env.s3.forcePathStyle,
-        ca: [f.env.ca],
-      },
-      kmsKeyIds: [f.env.kmsKeys.primary.arn],
-      kms: {
-        endpoint: f.env.kms.endpoint,
-        region: f.env.kms.region,
-        credentials: f.env.kms.credentials,
-        ca: f.env.ca,
-      },
-      partSize: 5 * MiB,
-      concurrency: 1,
-    });
-    const viaHostile = new EncryptedS3Client({
-      s3: {
-        endpoint: f.hostile.endpoint,
-        region: f.env.s3.region,
-        credentials: f.env.s3.credentials,
-        forcePathStyle: f.env.s3.forcePathStyle,
-        ca: [f.env.ca, f.hostile.ca],
-        maxAttempts: 1,
-      },
-      kmsKeyIds: [f.env.kmsKeys.primary.arn],
-      kms: {
-        endpoint: f.env.kms.endpoint,
-        region: f.env.kms.region,
-        credentials: f.env.kms.credentials,
-        ca: f.env.ca,
-      },
+    const direct = fixtureClient(f, { partSize: 5 * MiB, concurrency: 1 });
+    const viaHostile = fixtureClient(f, {
+      viaHostile: true,
+      maxAttempts: 1,
       partSize: 5 * MiB,
       concurrency: 1,
     });

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ByteRange } from '@s3enc/core';
-import { EncryptedS3Client } from '@s3enc/node';
+import { EncryptedS3Client, type EncryptedS3ClientOptions } from '@s3enc/node';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { BIN, cliEnv, ensureCliBuilt } from '../cli/cli-helpers.js';
 import {
@@ -332,4 +332,61 @@ export function expectOnlyAuthenticated(r: Run, plain: Buffer): void {
 export async function openUploads(s3: S3Client, bucket: string): Promise<number> {
   const r = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
   return r.Uploads?.length ?? 0;
+}
+
+/**
+ * A library client with the fixture's KMS key, its S3 requests sent to MinIO directly or
+ * (`viaHostile`) through the hostile endpoint, with `maxAttempts` SDK attempts there.
+ */
+export function fixtureClient(
+  f: Fixture,
+  o: { viaHostile?: boolean; maxAttempts?: number } & Partial<EncryptedS3ClientOptions> = {},
+): EncryptedS3Client {
+  const { viaHostile = false, maxAttempts, ...rest } = o;
+  return new EncryptedS3Client({
+    s3: {
+      endpoint: viaHostile ? f.hostile.endpoint : f.env.s3.endpoint,
+      region: f.env.s3.region,
+      credentials: f.env.s3.credentials,
+      forcePathStyle: f.env.s3.forcePathStyle,
+      ca: viaHostile ? [f.env.ca, f.hostile.ca] : [f.env.ca],
+      ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+    },
+    kmsKeyIds: [f.env.kmsKeys.primary.arn],
+    kms: {
+      endpoint: f.env.kms.endpoint,
+      region: f.env.kms.region,
+      credentials: f.env.kms.credentials,
+      ca: f.env.ca,
+    },
+    ...rest,
+  });
+}
+
+/** The CLI as a child process (killed after 60 s), its stderr collected. */
+export function startCli(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  child.stdout.resume();
+  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => {
+      clearTimeout(killer);
+      resolve({ code, signal });
+    }),
+  );
+  return { child, done, stderr: () => stderr };
+}
+
+/** Polls `ok` every 50 ms until it holds; fails after `ms`. */
+export async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
